@@ -1,0 +1,54 @@
+# ecabinet — two commands: `make run` and `make test` (both bootstrap everything first).
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+FLASK  := FLASK_APP=ecabinet $(VENV)/bin/flask
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+PYTHON ?= python3
+VENDOR := static/vendor
+
+.PHONY: run test bench bootstrap assets translations migrate seed clean
+
+run: bootstrap migrate seed
+	HOST=$(HOST) PORT=$(PORT) $(PY) -m ecabinet.serve
+
+test: bootstrap
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: bootstrap
+	$(PY) -m bench
+
+bootstrap: $(VENV)/.installed assets translations
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Front-end packages come from npm and are served by the app itself: no CDN on an intranet.
+assets: node_modules/.installed
+	mkdir -p $(VENDOR)/bootstrap $(VENDOR)/bootstrap-icons $(VENDOR)/swagger-ui
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map \
+	   node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map \
+	   $(VENDOR)/bootstrap/
+	cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts \
+	   node_modules/bootstrap-icons/icons/bank2.svg $(VENDOR)/bootstrap-icons/
+	cp node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/swagger-ui-bundle.js \
+	   $(VENDOR)/swagger-ui/
+
+translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel compile -d ecabinet/translations
+
+migrate: $(VENV)/.installed
+	$(FLASK) db upgrade
+
+seed: $(VENV)/.installed
+	$(FLASK) seed-demo --if-empty
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache

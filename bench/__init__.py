@@ -1,0 +1,1 @@
+"""Benchmarks (not tests): ``make bench`` prints figures and writes bench/results.json."""

@@ -1,0 +1,112 @@
+"""Configuration classes for ecabinet.
+
+Every setting can be overridden by an environment variable named ``ECABINET_<SETTING>``
+(see the table in README.md). ``create_app`` picks the class named by ``ECABINET_ENV``
+(``development`` by default).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("ECABINET_INSTANCE_DIR", BASE_DIR / "instance"))
+
+DEFAULT_SECRET_KEY = "dev-only-change-me"
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(f"ECABINET_{name}", default)
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = _env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = _env(name)
+    return default if value is None else int(value)
+
+
+class Config:
+    """Embedded defaults: one SQLite file and local storage under ``instance/``, no Redis."""
+
+    ENV_NAME = "base"
+    SECRET_KEY = _env("SECRET_KEY", DEFAULT_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'ecabinet.sqlite3'}")
+    STORAGE_DIR = _env("STORAGE_DIR", str(INSTANCE_DIR / "storage"))
+    REDIS_URL = _env("REDIS_URL")
+    SOCKETIO_ASYNC_MODE = _env("SOCKETIO_ASYNC_MODE", "threading")
+
+    SMTP_HOST = _env("SMTP_HOST", "localhost")
+    SMTP_PORT = _env_int("SMTP_PORT", 25)
+    SMTP_USERNAME = _env("SMTP_USERNAME")
+    SMTP_PASSWORD = _env("SMTP_PASSWORD")
+    SMTP_USE_TLS = _env_bool("SMTP_USE_TLS", False)
+    SMTP_SENDER = _env("SMTP_SENDER", "ecabinet@localhost")
+
+    TIMEZONE = _env("TIMEZONE", "Asia/Ho_Chi_Minh")
+    BABEL_DEFAULT_LOCALE = _env("DEFAULT_LOCALE", "vi")
+    BABEL_DEFAULT_TIMEZONE = TIMEZONE
+    LANGUAGES = ("vi", "en")
+
+    API_TOKEN_TTL_SECONDS = _env_int("API_TOKEN_TTL_SECONDS", 8 * 3600)
+    LOGIN_FREE_FAILURES = _env_int("LOGIN_FREE_FAILURES", 3)
+    LOGIN_BASE_DELAY_SECONDS = _env_int("LOGIN_BASE_DELAY_SECONDS", 5)
+    LOGIN_MAX_DELAY_SECONDS = _env_int("LOGIN_MAX_DELAY_SECONDS", 900)
+    ARGON2_TIME_COST = _env_int("ARGON2_TIME_COST", 3)
+    ARGON2_MEMORY_KIB = _env_int("ARGON2_MEMORY_KIB", 65536)
+    MAX_CONTENT_LENGTH = _env_int("MAX_REQUEST_BYTES", 110 * 1024 * 1024)
+
+    SESSION_COOKIE_NAME = "ecabinet_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = _env_int("SESSION_LIFETIME_SECONDS", 12 * 3600)
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    DEMO_PASSWORD = _env("DEMO_PASSWORD", "demo")
+    PRODUCTION = False
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", "sqlite://")
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_KIB = 1024  # hashing cost is not what the tests test
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    PRODUCTION = True
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    SOCKETIO_ASYNC_MODE = _env("SOCKETIO_ASYNC_MODE", "gevent")
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(name: str | None = None) -> type[Config]:
+    """The configuration class named ``name`` or by ``ECABINET_ENV``."""
+    name = name or os.environ.get("ECABINET_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise ValueError(f"unknown ECABINET_ENV {name!r}; expected one of {sorted(CONFIGS)}") from None

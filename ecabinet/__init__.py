@@ -1,0 +1,116 @@
+"""ecabinet: the paperless meeting and cabinet server of a provincial People's Committee."""
+
+from __future__ import annotations
+
+import logging
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class StartupRefused(RuntimeError):
+    """Production configuration that must not serve: default secret, demo accounts…"""
+
+
+def _version() -> str:
+    try:
+        return version("ecabinet")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "0.0.0"
+
+
+def create_app(config: Any = None, **overrides: Any) -> Flask:
+    """Build the application.
+
+    ``config`` is a class from ``config.py``, its name ("development", "testing",
+    "production") or ``None`` for ``ECABINET_ENV``; ``overrides`` set single keys.
+    """
+    from config import DEFAULT_SECRET_KEY, config_for
+
+    config_cls = config if isinstance(config, type) else config_for(config)
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
+                instance_path=str(ROOT / "instance"))
+    app.config.from_object(config_cls)
+    app.config.update(VERSION=_version(), **overrides)
+    if app.config["PRODUCTION"] and app.config["SECRET_KEY"] in (DEFAULT_SECRET_KEY, "", None):
+        raise StartupRefused("ECABINET_SECRET_KEY must be set to a long random value in production")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    _prepare_dirs(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    if app.config["PRODUCTION"]:
+        _refuse_demo_accounts(app)
+    return app
+
+
+def _prepare_dirs(app: Flask) -> None:
+    Path(app.config["STORAGE_DIR"]).mkdir(parents=True, exist_ok=True)
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite:///") and uri != "sqlite:///:memory:":
+        Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _init_extensions(app: Flask) -> None:
+    from ecabinet.accounts.routes import install_login
+    from ecabinet.audit.operations import connect_signals
+    from ecabinet.core import i18n
+    from ecabinet.core.db import db
+    from ecabinet.core.errors import register_error_handlers
+    from ecabinet.core.extensions import babel, csrf, login_manager, migrate, socketio
+    from ecabinet.core.templating import install_template_helpers
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale,
+                   default_translation_directories=str(Path(__file__).parent / "translations"))
+    login_manager.init_app(app)
+    install_login(login_manager)
+    socketio.init_app(app, async_mode=app.config["SOCKETIO_ASYNC_MODE"], message_queue=app.config["REDIS_URL"],
+                      manage_session=False)
+    register_error_handlers(app)
+    install_template_helpers(app)
+    connect_signals()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from ecabinet.accounts import api as accounts_api
+    from ecabinet.accounts import routes as accounts_routes
+    from ecabinet.audit import api as audit_api
+    from ecabinet.audit import routes as audit_routes
+    from ecabinet.core import routes as core_routes
+    from ecabinet.core.extensions import csrf
+    from ecabinet.org import api as org_api
+    from ecabinet.org import routes as org_routes
+
+    app.register_blueprint(core_routes.bp)
+    for module in (accounts_routes, org_routes, audit_routes):
+        app.register_blueprint(module.bp)
+    for module in (accounts_api, org_api, audit_api):
+        csrf.exempt(module.bp)  # the API checks the X-CSRFToken header itself for cookie sessions
+        app.register_blueprint(module.bp, url_prefix="/api/v1" + (module.bp.url_prefix or ""))
+
+
+def _register_cli(app: Flask) -> None:
+    from ecabinet.demo.cli import seed_demo_command
+
+    app.cli.add_command(seed_demo_command)
+
+
+def _refuse_demo_accounts(app: Flask) -> None:
+    import sqlalchemy as sa
+
+    from ecabinet.accounts.operations import demo_accounts_exist
+    from ecabinet.core.db import db
+
+    with app.app_context():
+        if not sa.inspect(db.engine).has_table("users"):
+            return  # not migrated yet: nothing to refuse
+        if demo_accounts_exist():
+            raise StartupRefused("demo accounts exist; production refuses to start with them")

@@ -1,0 +1,143 @@
+"""Users, their roles and portfolios, API tokens and the login throttle."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ecabinet.core.db import CreatedAtMixin, TimestampMixin, db, enum_type
+from ecabinet.org.models import Sector, Unit
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    SECRETARIAT = "secretariat"
+    """Chuyên viên of the Office: prepares meetings, collects materials, urges agencies."""
+    OFFICE_LEADER = "office_leader"
+    """Chánh / Phó Chánh Văn phòng: reviews notices, overrides room clashes."""
+    CLERK = "clerk"
+    """Văn thư: keeps the document registers and issues numbers."""
+    LEADER = "leader"
+    """Chủ tịch, Phó Chủ tịch: chairs meetings, approves notices, assigns tasks."""
+    MEMBER = "member"
+    """A member of the UBND, for example a Giám đốc sở: attends and votes."""
+    AGENCY_LIAISON = "agency_liaison"
+    """Acts for its own unit: uploads materials, reports on the unit's tasks."""
+    VIEWER = "viewer"
+
+
+class Locale(enum.StrEnum):
+    VI = "vi"
+    EN = "en"
+
+
+portfolio_sectors = sa.Table(
+    "portfolio_sectors",
+    db.metadata,
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("sector_id", sa.ForeignKey("sectors.id", ondelete="CASCADE"), primary_key=True),
+)
+
+portfolio_units = sa.Table(
+    "portfolio_units",
+    db.metadata,
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("unit_id", sa.ForeignKey("units.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "users"
+    __auditable__ = True
+    __audit_exclude__ = frozenset({"password_hash", "session_version", "last_login_at"})
+    __table_args__ = (
+        sa.CheckConstraint("username = lower(username)", name="username_lowercase"),
+        sa.CheckConstraint("length(username) BETWEEN 2 AND 64", name="username_length"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(sa.String(255))
+    email: Mapped[str | None] = mapped_column(sa.String(255))
+    phone: Mapped[str | None] = mapped_column(sa.String(32))
+    position_title: Mapped[str] = mapped_column(sa.String(255), default="")
+    """Chức vụ as printed on documents, e.g. "Phó Chủ tịch UBND tỉnh"."""
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id", ondelete="RESTRICT"), index=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    """Created by seed-demo; production refuses to start while such an account exists."""
+    locale: Mapped[Locale] = mapped_column(enum_type(Locale, "locale"), default=Locale.VI)
+    session_version: Mapped[int] = mapped_column(default=1)
+    """Part of the login session's id: raising it ends every session of the user."""
+    last_login_at: Mapped[datetime | None]
+    password_changed_at: Mapped[datetime | None]
+
+    unit: Mapped[Unit] = relationship(lazy="joined")
+    role_links: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+    portfolio_sectors: Mapped[list[Sector]] = relationship(secondary=portfolio_sectors, order_by=Sector.name)
+    portfolio_units: Mapped[list[Unit]] = relationship(secondary=portfolio_units, order_by=Unit.name)
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(link.role for link in self.role_links)
+
+    def has_role(self, *roles: Role) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[Role] = mapped_column(enum_type(Role, "role"), primary_key=True)
+
+    user: Mapped[User] = relationship(back_populates="role_links")
+
+    def __repr__(self) -> str:
+        return f"<UserRole {self.role}>"
+
+
+class ApiToken(CreatedAtMixin, db.Model):
+    """A bearer token for the JSON API. Only its SHA-256 is stored, never the token."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (sa.CheckConstraint("expires_at > created_at", name="expires_after_creation"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
+class LoginThrottle(db.Model):
+    """Consecutive failed logins for one username from one address, and how long they must wait."""
+
+    __tablename__ = "login_throttles"
+    __table_args__ = (sa.CheckConstraint("failures >= 0", name="failures_not_negative"),)
+
+    key: Mapped[str] = mapped_column(sa.String(320), primary_key=True)
+    """``username|address``: locking by name alone would let anyone lock a leader out."""
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime | None]
+    locked_until: Mapped[datetime | None]

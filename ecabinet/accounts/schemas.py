@@ -1,0 +1,112 @@
+"""Shapes of account data on the API and in forms."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from ecabinet.accounts.models import Role
+
+Username = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=2, max_length=64,
+                                            pattern=r"^[a-z0-9_.]+$")]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
+Password = Annotated[str, StringConstraints(min_length=1, max_length=256)]
+OptionalText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TokenRequest(Strict):
+    username: Annotated[str, StringConstraints(min_length=1, max_length=255)]
+    password: Password
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int = Field(description="Seconds until the token expires")
+
+
+class PasswordChange(Strict):
+    current_password: Password
+    new_password: Password
+
+
+class PasswordReset(Strict):
+    new_password: Password
+
+
+class UnitRef(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    code: str
+    name: str
+
+
+class SectorRef(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    code: str
+    name: str
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    username: str
+    full_name: str
+    position_title: str
+    email: str | None
+    phone: str | None
+    unit: UnitRef
+    roles: list[Role]
+    active: bool
+    portfolio_sectors: list[SectorRef]
+    portfolio_units: list[UnitRef]
+    last_login_at: datetime | None
+    created_at: datetime
+
+
+class UserCreate(Strict):
+    username: Username
+    full_name: Name
+    unit_id: int
+    roles: list[Role] = Field(min_length=1)
+    password: Password
+    position_title: OptionalText = ""
+    email: OptionalText | None = None
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=32)] | None = None
+    sector_ids: list[int] | None = None
+    portfolio_unit_ids: list[int] | None = None
+
+
+class UserUpdate(Strict):
+    full_name: Name | None = None
+    unit_id: int | None = None
+    roles: list[Role] | None = Field(default=None, min_length=1)
+    position_title: OptionalText | None = None
+    email: OptionalText | None = None
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=32)] | None = None
+    sector_ids: list[int] | None = None
+    portfolio_unit_ids: list[int] | None = None
+    active: bool | None = None
+
+
+class UserQuery(BaseModel):
+    search: Annotated[str, StringConstraints(max_length=100)] | None = None
+    unit_id: int | None = None
+    role: Role | None = None
+    active: bool | None = None
+    page: int = Field(default=1, ge=1, le=100_000)
+    per_page: int = Field(default=50, ge=1, le=200)
+
+
+class UserPage(BaseModel):
+    items: list[UserOut]
+    total: int
+    page: int
+    per_page: int

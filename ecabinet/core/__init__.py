@@ -1,0 +1,1 @@
+"""Shared infrastructure: database base classes, time, API plumbing, errors, i18n."""

@@ -1,0 +1,78 @@
+"""Error answers: JSON ``{"error": {...}}`` under /api and /healthz, a Vietnamese page elsewhere."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from ecabinet.core.api import ApiError, error_response
+from ecabinet.core.db import db
+from ecabinet.core.exceptions import DomainError
+from ecabinet.policy import PermissionDenied
+
+log = logging.getLogger("ecabinet")
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def _messages() -> dict[int, str]:
+    return {
+        400: _("The request is not valid."),
+        401: _("Please sign in."),
+        403: _("You are not allowed to do this."),
+        404: _("Not found."),
+        405: _("This method is not allowed here."),
+        413: _("The upload is too large."),
+        415: _("This content type is not supported."),
+        429: _("Too many requests; please wait and try again."),
+        500: _("An internal error occurred; it has been logged."),
+    }
+
+
+def _code_name(exc: HTTPException) -> str:
+    return (exc.name or "error").lower().replace(" ", "_")
+
+
+def _answer(status: int, code: str, message: str, details=None, headers=None):
+    if wants_json():
+        return error_response(status, code, message, details, headers)
+    return render_template("errors/error.html", status=status, message=message), status, headers or {}
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def api_error(exc: ApiError):
+        return error_response(exc.status, exc.code, exc.message, exc.details, exc.headers)
+
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError):
+        db.session.rollback()
+        return _answer(exc.status, exc.code, exc.message, [{"field": exc.field, "type": exc.code,
+                                                             "message": exc.message}])
+
+    @app.errorhandler(PermissionDenied)
+    def permission_denied(exc: PermissionDenied):
+        db.session.rollback()
+        return _answer(403, "forbidden", _messages()[403], {"action": exc.action.value})
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        return _answer(400, "csrf_failed", _("Your session expired or the form is stale; please try again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        status = exc.code or 500
+        message = _messages().get(status, exc.description or "")
+        return _answer(status, _code_name(exc), message)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        db.session.rollback()
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return _answer(500, "internal_error", _messages()[500])

@@ -1,0 +1,16 @@
+"""Named signals through which one domain tells the others what happened.
+
+Senders pass the acting user (or ``None``) as the sender and details as keyword arguments.
+"""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+user_logged_in = _signals.signal("user-logged-in")
+"""A user signed in (web or token). kwargs: ``user``, ``channel`` ("web" or "api")."""
+user_logged_out = _signals.signal("user-logged-out")
+login_failed = _signals.signal("login-failed")
+"""kwargs: ``username``, ``reason`` ("bad-credentials", "inactive" or "throttled"), ``retry_after``."""
+password_changed = _signals.signal("password-changed")
+"""kwargs: ``user``, ``by_admin``."""

@@ -1,0 +1,226 @@
+"""Demo data: the (fictional) People's Committee of Quảng Ngãi province.
+
+Pure data, no project imports. Unit names follow the real organisation of the
+province: the Office's divisions are those of Quyết định số 55/2021/QĐ-UBND
+(Văn phòng UBND tỉnh Quảng Ngãi, from 01/11/2021); departments, districts and
+communes are the real ones. Every person's name is fictional.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class UnitSpec:
+    code: str  # lowercase ascii letters/digits, 2-32 chars, unique
+    name: str  # full Vietnamese name
+    short_name: str
+    kind: str  # province | office | office_division | department | district | commune
+    parent: str | None  # parent unit code; None only for the province
+
+
+@dataclass(frozen=True)
+class SectorSpec:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class PersonSpec:
+    username: str
+    full_name: str
+    position_title: str
+    unit: str
+    roles: tuple[str, ...]
+    email: str
+    sectors: tuple[str, ...] = ()
+    portfolio_units: tuple[str, ...] = ()
+
+
+PROVINCE_NAME = "Quảng Ngãi"
+EMAIL_DOMAIN = "quangngai.gov.vn"
+
+# --- Units ---------------------------------------------------------------
+
+# Đơn vị thuộc Văn phòng UBND tỉnh (07 đơn vị hành chính + 01 đơn vị sự nghiệp).
+_OFFICE_DIVISIONS: tuple[tuple[str, str, str], ...] = (
+    ("vpktth", "Phòng Kinh tế - Tổng hợp", "Phòng KTTH"),
+    ("vpktn", "Phòng Kinh tế ngành", "Phòng KTN"),
+    ("vpkgvx", "Phòng Khoa giáo - Văn xã", "Phòng KGVX"),
+    ("vpnc", "Phòng Nội chính", "Phòng NC"),
+    ("vphcqt", "Phòng Hành chính - Quản trị", "Phòng HCQT"),
+    ("vpbtcd", "Ban Tiếp công dân tỉnh", "Ban TCD tỉnh"),
+    ("vpttpvks", "Trung tâm Phục vụ - Kiểm soát thủ tục hành chính tỉnh", "Trung tâm PV-KSTTHC"),
+    ("vpttcbth", "Trung tâm Công báo và Tin học", "Trung tâm CB&TH"),
+)
+
+# Sở, ban, ngành (cơ quan chuyên môn thuộc UBND tỉnh và cơ quan ngành dọc trên địa bàn).
+_DEPARTMENTS: tuple[tuple[str, str, str], ...] = (
+    ("sonv", "Sở Nội vụ", "Sở NV"),
+    ("sotp", "Sở Tư pháp", "Sở TP"),
+    ("sokhdt", "Sở Kế hoạch và Đầu tư", "Sở KH&ĐT"),
+    ("sotc", "Sở Tài chính", "Sở TC"),
+    ("soct", "Sở Công Thương", "Sở CT"),
+    ("sonnptnt", "Sở Nông nghiệp và Phát triển nông thôn", "Sở NN&PTNT"),
+    ("sogtvt", "Sở Giao thông vận tải", "Sở GTVT"),
+    ("soxd", "Sở Xây dựng", "Sở XD"),
+    ("sotnmt", "Sở Tài nguyên và Môi trường", "Sở TN&MT"),
+    ("sottt", "Sở Thông tin và Truyền thông", "Sở TT&TT"),
+    ("soldtbxh", "Sở Lao động - Thương binh và Xã hội", "Sở LĐ-TB&XH"),
+    ("sovhttdl", "Sở Văn hóa, Thể thao và Du lịch", "Sở VHTT&DL"),
+    ("sokhcn", "Sở Khoa học và Công nghệ", "Sở KH&CN"),
+    ("sogddt", "Sở Giáo dục và Đào tạo", "Sở GD&ĐT"),
+    ("soyt", "Sở Y tế", "Sở YT"),
+    ("songv", "Sở Ngoại vụ", "Sở NgV"),
+    ("thanhtra", "Thanh tra tỉnh", "TTr tỉnh"),
+    ("bdt", "Ban Dân tộc tỉnh", "Ban DT"),
+    ("bqlkkt", "Ban Quản lý Khu kinh tế Dung Quất và các Khu công nghiệp Quảng Ngãi",
+     "BQL KKT Dung Quất và các KCN"),
+    ("congan", "Công an tỉnh", "CA tỉnh"),
+    ("bchqs", "Bộ Chỉ huy Quân sự tỉnh", "Bộ CHQS tỉnh"),
+    ("bdbp", "Bộ Chỉ huy Bộ đội Biên phòng tỉnh", "BĐBP tỉnh"),
+    ("vpdbhdnd", "Văn phòng Đoàn đại biểu Quốc hội và Hội đồng nhân dân tỉnh",
+     "VP Đoàn ĐBQH và HĐND tỉnh"),
+    ("cucthue", "Cục Thuế tỉnh Quảng Ngãi", "Cục Thuế"),
+    ("kbnn", "Kho bạc Nhà nước Quảng Ngãi", "KBNN Quảng Ngãi"),
+    ("bhxh", "Bảo hiểm xã hội tỉnh Quảng Ngãi", "BHXH tỉnh"),
+    ("nhnn", "Ngân hàng Nhà nước Việt Nam - Chi nhánh tỉnh Quảng Ngãi", "NHNN Chi nhánh Quảng Ngãi"),
+    ("dptth", "Đài Phát thanh - Truyền hình Quảng Ngãi", "Đài PT-TH Quảng Ngãi"),
+)
+
+# 13 đơn vị hành chính cấp huyện: (code, "loại + tên").
+_DISTRICTS: tuple[tuple[str, str], ...] = (
+    ("tpquangngai", "thành phố Quảng Ngãi"),
+    ("txducpho", "thị xã Đức Phổ"),
+    ("hbinhson", "huyện Bình Sơn"),
+    ("hsontinh", "huyện Sơn Tịnh"),
+    ("htunghia", "huyện Tư Nghĩa"),
+    ("hnghiahanh", "huyện Nghĩa Hành"),
+    ("hmoduc", "huyện Mộ Đức"),
+    ("hminhlong", "huyện Minh Long"),
+    ("hbato", "huyện Ba Tơ"),
+    ("hsonha", "huyện Sơn Hà"),
+    ("hsontay", "huyện Sơn Tây"),
+    ("htrabong", "huyện Trà Bồng"),
+    ("hlyson", "huyện Lý Sơn"),
+)
+
+# Một số xã (tên thật) của 5 huyện: district code -> ((code, tên xã), ...).
+_COMMUNES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("hbinhson", (("xbinhchau", "Bình Châu"), ("xbinhthanh", "Bình Thạnh"), ("xbinhhai", "Bình Hải"))),
+    ("hsontinh", (("xtinhphong", "Tịnh Phong"), ("xtinhha", "Tịnh Hà"), ("xtinhbinh", "Tịnh Bình"))),
+    ("htunghia", (("xnghiadien", "Nghĩa Điền"), ("xnghiaky", "Nghĩa Kỳ"), ("xnghiathuong", "Nghĩa Thương"))),
+    ("hmoduc", (("xducminh", "Đức Minh"), ("xduclan", "Đức Lân"), ("xducthanh", "Đức Thạnh"))),
+    ("hnghiahanh", (("xhanhthien", "Hành Thiện"), ("xhanhphuoc", "Hành Phước"), ("xhanhtrung", "Hành Trung"))),
+)
+
+UNITS: tuple[UnitSpec, ...] = (
+    UnitSpec("ubndtinh", "Ủy ban nhân dân tỉnh Quảng Ngãi", "UBND tỉnh", "province", None),
+    UnitSpec("vpubnd", "Văn phòng Ủy ban nhân dân tỉnh", "VP UBND tỉnh", "office", "ubndtinh"),
+    *(UnitSpec(c, n, s, "office_division", "vpubnd") for c, n, s in _OFFICE_DIVISIONS),
+    *(UnitSpec(c, n, s, "department", "ubndtinh") for c, n, s in _DEPARTMENTS),
+    *(UnitSpec(c, f"Ủy ban nhân dân {n}", f"UBND {n}", "district", "ubndtinh") for c, n in _DISTRICTS),
+    *(
+        UnitSpec(c, f"Ủy ban nhân dân xã {n}", f"UBND xã {n}", "commune", district)
+        for district, communes in _COMMUNES
+        for c, n in communes
+    ),
+)
+
+# --- Sectors (lĩnh vực) -----------------------------------------------------
+
+SECTORS: tuple[SectorSpec, ...] = (
+    SectorSpec("noichinh", "Nội chính, quốc phòng - an ninh, thanh tra, tiếp công dân"),
+    SectorSpec("tochuc", "Tổ chức bộ máy, cán bộ, cải cách hành chính"),
+    SectorSpec("kinhte", "Kế hoạch, đầu tư"),
+    SectorSpec("taichinh", "Tài chính, ngân sách"),
+    SectorSpec("congthuong", "Công nghiệp, thương mại, khu kinh tế, khu công nghiệp"),
+    SectorSpec("nongnghiep", "Nông nghiệp, phát triển nông thôn"),
+    SectorSpec("dothi", "Xây dựng, quy hoạch, phát triển đô thị"),
+    SectorSpec("giaothong", "Giao thông vận tải"),
+    SectorSpec("tainguyen", "Tài nguyên, môi trường, đất đai"),
+    SectorSpec("giaoduc", "Giáo dục, đào tạo"),
+    SectorSpec("yte", "Y tế, phòng, chống dịch bệnh"),
+    SectorSpec("vanhoa", "Văn hóa, thể thao, du lịch"),
+    SectorSpec("xahoi", "Lao động, thương binh và xã hội, dân tộc"),
+    SectorSpec("khoahoc", "Khoa học, công nghệ, thông tin và truyền thông"),
+)
+
+# --- People (all names fictional) ------------------------------------------------
+
+
+def _email(username: str) -> str:
+    return f"{username}@{EMAIL_DOMAIN}"
+
+
+_CORE_PEOPLE: tuple[PersonSpec, ...] = (
+    PersonSpec("admin", "Quản trị hệ thống", "Quản trị hệ thống", "vpubnd", ("admin",), _email("admin")),
+    PersonSpec(
+        "chutich", "Trương Công Thành", "Chủ tịch UBND tỉnh", "ubndtinh", ("leader",), _email("chutich"),
+        sectors=("noichinh", "tochuc"),
+        portfolio_units=("sonv", "sotp", "thanhtra", "congan", "bchqs", "bdbp", "songv"),
+    ),
+    PersonSpec(
+        "pct1", "Huỳnh Văn Lộc", "Phó Chủ tịch Thường trực UBND tỉnh", "ubndtinh", ("leader",), _email("pct1"),
+        sectors=("kinhte", "taichinh", "congthuong"),
+        portfolio_units=("sokhdt", "sotc", "soct", "bqlkkt", "cucthue", "kbnn", "nhnn"),
+    ),
+    PersonSpec(
+        "pct2", "Phạm Đình Quang", "Phó Chủ tịch UBND tỉnh", "ubndtinh", ("leader",), _email("pct2"),
+        sectors=("dothi", "giaothong", "tainguyen", "nongnghiep"),
+        portfolio_units=("soxd", "sogtvt", "sotnmt", "sonnptnt"),
+    ),
+    PersonSpec(
+        "pct3", "Đoàn Thị Mỹ Hạnh", "Phó Chủ tịch UBND tỉnh", "ubndtinh", ("leader",), _email("pct3"),
+        sectors=("giaoduc", "yte", "vanhoa", "xahoi", "khoahoc"),
+        portfolio_units=("sogddt", "soyt", "soldtbxh", "sovhttdl", "sokhcn", "sottt", "bdt", "bhxh", "dptth"),
+    ),
+    PersonSpec("chanhvp", "Lương Văn Hiếu", "Chánh Văn phòng UBND tỉnh", "vpubnd", ("office_leader",),
+               _email("chanhvp")),
+    PersonSpec("phochanhvp", "Nguyễn Thị Bích Ngọc", "Phó Chánh Văn phòng UBND tỉnh", "vpubnd",
+               ("office_leader",), _email("phochanhvp")),
+    PersonSpec("chuyenvien1", "Võ Minh Triết", "Chuyên viên Phòng Kinh tế - Tổng hợp", "vpktth",
+               ("secretariat",), _email("chuyenvien1"), sectors=("kinhte", "taichinh", "congthuong")),
+    PersonSpec("chuyenvien2", "Lê Thị Thu Hà", "Chuyên viên Phòng Khoa giáo - Văn xã", "vpkgvx",
+               ("secretariat",), _email("chuyenvien2"), sectors=("giaoduc", "yte", "vanhoa", "xahoi")),
+    PersonSpec("vanthu", "Trần Thị Kim Oanh", "Văn thư", "vpubnd", ("clerk",), _email("vanthu")),
+    PersonSpec("giamdocskhdt", "Bùi Quốc Vinh", "Giám đốc Sở Kế hoạch và Đầu tư", "sokhdt", ("member",),
+               _email("giamdocskhdt"), sectors=("kinhte",)),
+    PersonSpec("quansat", "Hồ Thị Ngọc Lan", "Chuyên viên theo dõi", "vpubnd", ("viewer",), _email("quansat")),
+)
+
+# Fictional full names for the agencies' liaison officers (cán bộ đầu mối).
+_LIAISON_NAMES: tuple[str, ...] = (
+    "Nguyễn Văn An", "Trần Thị Bích", "Lê Quang Cường", "Phạm Thị Diệu", "Huỳnh Tấn Đạt",
+    "Võ Thị Giang", "Đặng Minh Hải", "Bùi Thị Hằng", "Đỗ Văn Hùng", "Hồ Thị Hương",
+    "Ngô Đức Khánh", "Dương Thị Kiều", "Lý Văn Lâm", "Trương Thị Liên", "Phan Thanh Long",
+    "Vũ Thị Mai", "Nguyễn Hữu Nam", "Tạ Thị Nga", "Lâm Văn Nhân", "Châu Thị Nhung",
+    "Đinh Văn Phát", "Mai Thị Phương", "Tôn Thất Quý", "Lương Thị Quyên", "Nguyễn Tấn Sang",
+    "Trần Thị Sương", "Lê Văn Tài", "Phạm Thị Thảo", "Huỳnh Ngọc Thắng", "Võ Thị Thu",
+    "Đoàn Văn Tiến", "Cao Thị Trang", "Hà Minh Trí", "Kiều Thị Tuyết", "Nguyễn Đình Tùng",
+    "Trịnh Thị Uyên", "Lê Hoàng Việt", "Phạm Thị Xuân", "Đinh Thị Yến", "Trần Văn Vũ",
+    "Nguyễn Thị Ánh", "Hoàng Văn Bảo",
+)
+
+
+def _liaison_title(unit: UnitSpec) -> str:
+    if unit.kind == "district":
+        return "Chánh Văn phòng HĐND và UBND " + unit.name.removeprefix("Ủy ban nhân dân ")
+    if unit.name.startswith("Sở "):
+        return "Chuyên viên Văn phòng Sở"
+    return "Văn thư"
+
+
+_LIAISON_UNITS: tuple[UnitSpec, ...] = tuple(u for u in UNITS if u.kind in ("department", "district"))
+
+PEOPLE: tuple[PersonSpec, ...] = _CORE_PEOPLE + tuple(
+    PersonSpec(
+        username=u.code,
+        full_name=_LIAISON_NAMES[i % len(_LIAISON_NAMES)],
+        position_title=_liaison_title(u),
+        unit=u.code,
+        roles=("agency_liaison",),
+        email=_email(u.code),
+    )
+    for i, u in enumerate(_LIAISON_UNITS)
+)

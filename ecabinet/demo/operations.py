@@ -1,0 +1,55 @@
+"""Building the demo province from ``data.py``; running it again changes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from ecabinet.accounts import operations as accounts
+from ecabinet.accounts.models import Role, User
+from ecabinet.core.db import db
+from ecabinet.demo import data
+from ecabinet.org import operations as org
+from ecabinet.org.models import UnitKind
+
+
+@dataclass(frozen=True)
+class SeedReport:
+    users_created: int
+    users_total: int
+
+
+def database_is_empty() -> bool:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
+def seed(password: str) -> SeedReport:
+    """Create or update the demo units, sectors and people; the caller commits."""
+    for position, spec in enumerate(data.UNITS):
+        org.ensure_unit(spec.code, parent_code=spec.parent, name=spec.name, short_name=spec.short_name,
+                        kind=UnitKind(spec.kind), active=True, sort_order=position)
+    for spec in data.SECTORS:
+        org.ensure_sector(spec.code, spec.name)
+    db.session.flush()
+
+    units = {u.code: u for u in org.units_by_code([s.code for s in data.UNITS])}
+    password_hash = accounts.hash_password(password)
+    created = 0
+    for person in data.PEOPLE:
+        _, was_created = accounts.ensure_user(accounts.Provisioned(
+            username=person.username, full_name=person.full_name, unit=units[person.unit],
+            roles=[Role(r) for r in person.roles], position_title=person.position_title, email=person.email,
+            sectors=org.sectors_by_code(person.sectors), portfolio_units=org.units_by_code(person.portfolio_units),
+        ), password_hash=password_hash, is_demo=True)
+        created += was_created
+    db.session.flush()
+    return SeedReport(users_created=created, users_total=len(data.PEOPLE))
+
+
+def demo_logins() -> list[tuple[str, str]]:
+    """(username, title) of the demo accounts worth trying first."""
+    first = ("admin", "chutich", "pct1", "pct2", "pct3", "chanhvp", "chuyenvien1", "chuyenvien2", "vanthu",
+             "sokhdt", "sotc", "quansat")
+    people = {p.username: p for p in data.PEOPLE}
+    return [(name, people[name].position_title) for name in first if name in people]

@@ -1,0 +1,1 @@
+"""The organisation: the tree of units (province, Office, departments, districts, communes) and sectors."""

@@ -1,0 +1,76 @@
+"""Shapes of units and sectors on the API and in forms."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+from ecabinet.org.models import UnitKind
+
+Code = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=2, max_length=32,
+                                        pattern=r"^[a-z0-9]+$")]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
+ShortName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class UnitOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    parent_id: int | None
+    code: str
+    name: str
+    short_name: str
+    kind: UnitKind
+    active: bool
+    sort_order: int
+
+
+class UnitCreate(Strict):
+    code: Code
+    name: Name
+    kind: UnitKind
+    parent_id: int | None = None
+    short_name: ShortName = ""
+    active: bool = True
+    sort_order: int = 0
+
+
+class UnitUpdate(Strict):
+    code: Code | None = None
+    name: Name | None = None
+    kind: UnitKind | None = None
+    parent_id: int | None = None
+    short_name: ShortName | None = None
+    active: bool | None = None
+    sort_order: int | None = None
+
+
+class UnitQuery(BaseModel):
+    kind: UnitKind | None = None
+    active: bool | None = None
+    parent_id: int | None = None
+
+
+class SectorOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    code: str
+    name: str
+    active: bool
+
+
+class SectorCreate(Strict):
+    code: Code
+    name: Name
+    active: bool = True
+
+
+class SectorUpdate(Strict):
+    code: Code | None = None
+    name: Name | None = None
+    active: bool | None = None

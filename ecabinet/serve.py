@@ -1,0 +1,25 @@
+"""Serve ecabinet with gevent's WSGI server (HTTP and websockets): ``python -m ecabinet.serve``.
+
+``HOST`` and ``PORT`` choose the address (127.0.0.1:5000 by default).
+"""
+
+from gevent import monkey
+
+monkey.patch_all()
+
+import os  # noqa: E402  (after monkey-patching, as gevent requires)
+
+from ecabinet import create_app  # noqa: E402
+from ecabinet.core.extensions import socketio  # noqa: E402
+
+
+def main() -> None:
+    app = create_app(None, SOCKETIO_ASYNC_MODE="gevent")
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = int(os.environ.get("PORT", "5000"))
+    app.logger.info("ecabinet serving on http://%s:%s (%s)", host, port, app.config["ENV_NAME"])
+    socketio.run(app, host=host, port=port, log_output=True)
+
+
+if __name__ == "__main__":
+    main()

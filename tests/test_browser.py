@@ -1,0 +1,112 @@
+"""A real Chromium signs in on a tablet against the real server (gevent, as `make run` serves)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from tests.conftest import ROOT
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+ARTIFACTS = ROOT / "test-artifacts"
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_healthy(url: str, server: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"server exited: {server.stdout.read()}")
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError("server did not become healthy")
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """`flask db upgrade`, `flask seed-demo`, then `python -m ecabinet.serve`, as `make run` does."""
+    workdir = tmp_path_factory.mktemp("live")
+    port = _free_port()
+    env = {**os.environ, "ECABINET_DATABASE_URL": f"sqlite:///{workdir / 'live.sqlite3'}",
+           "ECABINET_STORAGE_DIR": str(workdir / "storage"), "ECABINET_ENV": "development",
+           "FLASK_APP": "ecabinet", "HOST": "127.0.0.1", "PORT": str(port)}
+    flask = [sys.executable, "-m", "flask"]
+    for command in (["db", "upgrade"], ["seed-demo", "--if-empty"]):
+        subprocess.run(flask + command, env=env, cwd=ROOT, check=True, capture_output=True)
+    server = subprocess.Popen([sys.executable, "-m", "ecabinet.serve"], env=env, cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, server)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI") == "true":
+            pytest.fail("chromium is missing in CI: .ci/run installs it")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.mark.parametrize("width, height", [(800, 1280), (1280, 800)])
+def test_leader_signs_in_on_a_tablet_and_sees_the_home_page_in_vietnamese(live_server, browser, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height}, has_touch=True)
+    page = context.new_page()
+    page.goto(live_server + "/")
+    assert page.url.startswith(live_server + "/login")
+    assert "Đăng nhập" in page.content()
+    page.fill("#username", "pct1")
+    page.fill("#password", "demo")
+    page.click("#login-submit")
+    page.wait_for_selector("main#home")
+    assert page.locator("h1").first.inner_text().strip() == "Trang chủ"
+    body = page.inner_text("body")
+    assert "Phó Chủ tịch" in body
+    assert page.evaluate("document.documentElement.lang") == "vi"
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing overflows the tablet
+    stylesheet_ok = page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert stylesheet_ok  # Bootstrap's CSS is served by the app and applied
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"home-{width}x{height}.png"))
+    context.close()
+
+
+def test_wrong_password_shows_a_vietnamese_message(live_server, browser):
+    context = browser.new_context(viewport={"width": 800, "height": 1280})
+    page = context.new_page()
+    page.goto(live_server + "/login")
+    page.fill("#username", "pct1")
+    page.fill("#password", "sai")
+    page.click("#login-submit")
+    assert "Tên đăng nhập hoặc mật khẩu không đúng" in page.inner_text("body")
+    context.close()
