@@ -31,6 +31,8 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
     """
     from config import DEFAULT_SECRET_KEY, config_for
 
+    from ecabinet.core.urls import install_converters
+
     config_cls = config if isinstance(config, type) else config_for(config)
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
                 instance_path=str(ROOT / "instance"))
@@ -41,6 +43,7 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     _prepare_dirs(app)
+    install_converters(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)

@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 
 from ecabinet.accounts import operations as ops
 from ecabinet.accounts.models import Role, User
-from ecabinet.accounts.schemas import UserCreate, UserUpdate
+from ecabinet.accounts.schemas import TokenRequest, UserCreate, UserQuery, UserUpdate
 from ecabinet.core.context import client_address, set_actor
 from ecabinet.core.db import db
 from ecabinet.core.errors import wants_json
@@ -63,9 +63,11 @@ def login():
         return redirect(url_for("core.home"))
     status = 200
     if request.method == "POST":
-        username = request.form.get("username", "").strip()
+        credentials, _errors = parse_form(TokenRequest, request.form)
         try:
-            user = ops.authenticate(username, request.form.get("password", ""), client_address(), channel="web")
+            if credentials is None:
+                raise ops.BadCredentials()
+            user = ops.authenticate(credentials.username, credentials.password, client_address(), channel="web")
         except ops.LoginThrottled as exc:
             flash(_("Too many failed sign-ins. Try again in %(seconds)d seconds.", seconds=exc.retry_after), "danger")
             status = 429
@@ -119,14 +121,14 @@ def change_password():
 @login_required
 def users():
     require(current_user, Action.VIEW_USERS)
-    page = request.args.get("page", 1, type=int) or 1
-    role = request.args.get("role") or None
-    users, total = ops.list_users(search=request.args.get("q") or None,
-                                  unit_id=request.args.get("unit_id", type=int),
-                                  role=Role(role) if role in Role._value2member_map_ else None,
-                                  page=max(page, 1), per_page=50)
-    return render_template("accounts/users.html", users=users, total=total, page=max(page, 1), per_page=50,
-                           units=org_ops.unit_choices(), roles=list(Role))
+    query, errors = parse_form(UserQuery, request.args)
+    if query is None:
+        flash(_("Some filters were not valid and have been ignored."), "warning")
+        query = UserQuery()
+    users, total = ops.list_users(search=query.search, unit_id=query.unit_id, role=query.role,
+                                  active=query.active, page=query.page, per_page=query.per_page)
+    return render_template("accounts/users.html", users=users, total=total, page=query.page,
+                           per_page=query.per_page, units=org_ops.unit_choices(), roles=list(Role))
 
 
 def _user_form(user: User | None, form: MultiDict | None, errors: dict[str, str], status: int = 200):

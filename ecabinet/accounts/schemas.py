@@ -8,16 +8,12 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from ecabinet.accounts.models import Role
+from ecabinet.core.schemas import Id, Name, Query, Strict, Text255
 
 Username = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=2, max_length=64,
                                             pattern=r"^[a-z0-9_.]+$")]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
 Password = Annotated[str, StringConstraints(min_length=1, max_length=256)]
-OptionalText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=32)]
 
 
 class TokenRequest(Strict):
@@ -74,31 +70,31 @@ class UserOut(BaseModel):
 class UserCreate(Strict):
     username: Username
     full_name: Name
-    unit_id: int
+    unit_id: Id
     roles: list[Role] = Field(min_length=1)
     password: Password
-    position_title: OptionalText = ""
-    email: OptionalText | None = None
-    phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=32)] | None = None
-    sector_ids: list[int] | None = None
-    portfolio_unit_ids: list[int] | None = None
+    position_title: Text255 = ""
+    email: Text255 | None = None
+    phone: Phone | None = None
+    sector_ids: list[Id] | None = None
+    portfolio_unit_ids: list[Id] | None = None
 
 
 class UserUpdate(Strict):
     full_name: Name | None = None
-    unit_id: int | None = None
+    unit_id: Id | None = None
     roles: list[Role] | None = Field(default=None, min_length=1)
-    position_title: OptionalText | None = None
-    email: OptionalText | None = None
-    phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=32)] | None = None
-    sector_ids: list[int] | None = None
-    portfolio_unit_ids: list[int] | None = None
+    position_title: Text255 | None = None
+    email: Text255 | None = None
+    phone: Phone | None = None
+    sector_ids: list[Id] | None = None
+    portfolio_unit_ids: list[Id] | None = None
     active: bool | None = None
 
 
-class UserQuery(BaseModel):
+class UserQuery(Query):
     search: Annotated[str, StringConstraints(max_length=100)] | None = None
-    unit_id: int | None = None
+    unit_id: Id | None = None
     role: Role | None = None
     active: bool | None = None
     page: int = Field(default=1, ge=1, le=100_000)

@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
+from ecabinet.core.schemas import Query, VnDate
+
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
 
 
@@ -24,7 +26,7 @@ class AuditEventOut(BaseModel):
     ip_address: str | None
 
 
-class AuditQuery(BaseModel):
+class AuditQuery(Query):
     actor: Short | None = None
     action: Short | None = None
     entity_type: Short | None = None
@@ -33,6 +35,18 @@ class AuditQuery(BaseModel):
     until: AwareDatetime | None = None
     page: int = Field(default=1, ge=1, le=1_000_000)
     per_page: int = Field(default=50, ge=1, le=500)
+
+
+class AuditPageQuery(Query):
+    """The audit page's filters: whole days in the province's zone, as a date input sends them."""
+
+    actor: Short | None = None
+    action: Short | None = None
+    entity_type: Short | None = None
+    entity_id: Short | None = None
+    since: VnDate | None = None
+    until: VnDate | None = None
+    page: int = Field(default=1, ge=1, le=1_000_000)
 
 
 class AuditPage(BaseModel):

@@ -21,7 +21,9 @@ def _message(err: dict[str, Any]) -> str:
     if kind == "string_too_long":
         return _("Too long (at most %(n)s characters).", n=ctx.get("max_length"))
     if kind == "string_pattern_mismatch":
-        return _("Use only lowercase letters without accents, digits, dots and underscores.")
+        if "_" in str(ctx.get("pattern", "")):
+            return _("Use only lowercase letters without accents, digits, dots and underscores.")
+        return _("Use only lowercase letters without accents and digits.")
     if kind in {"int_parsing", "int_type"}:
         return _("Enter a whole number.")
     if kind in {"enum", "literal_error"}:

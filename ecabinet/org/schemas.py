@@ -6,16 +6,12 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
+from ecabinet.core.schemas import Id, Name, Query, SortOrder, Strict
 from ecabinet.org.models import UnitKind
 
 Code = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=2, max_length=32,
                                         pattern=r"^[a-z0-9]+$")]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
 ShortName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class UnitOut(BaseModel):
@@ -34,26 +30,26 @@ class UnitCreate(Strict):
     code: Code
     name: Name
     kind: UnitKind
-    parent_id: int | None = None
+    parent_id: Id | None = None
     short_name: ShortName = ""
     active: bool = True
-    sort_order: int = 0
+    sort_order: SortOrder = 0
 
 
 class UnitUpdate(Strict):
     code: Code | None = None
     name: Name | None = None
     kind: UnitKind | None = None
-    parent_id: int | None = None
+    parent_id: Id | None = None
     short_name: ShortName | None = None
     active: bool | None = None
-    sort_order: int | None = None
+    sort_order: SortOrder | None = None
 
 
-class UnitQuery(BaseModel):
+class UnitQuery(Query):
     kind: UnitKind | None = None
     active: bool | None = None
-    parent_id: int | None = None
+    parent_id: Id | None = None
 
 
 class SectorOut(BaseModel):

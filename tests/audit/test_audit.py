@@ -52,3 +52,18 @@ def test_audit_page_filters_by_actor(client, people):
     html = client.get("/admin/audit?actor=admin&action=login").get_data(as_text=True)
     assert "admin" in html and "login" in html
     assert "system" not in html.split("<tbody", 1)[-1]
+
+
+def test_audit_page_takes_days_as_dd_mm_yyyy_in_the_province_zone(app, client, people):
+    from ecabinet.core.db import utcnow
+    from ecabinet.core.i18n import local_zone
+
+    web_login(client, "admin")
+    with app.app_context():
+        today = utcnow().astimezone(local_zone()).strftime("%d/%m/%Y")
+    html = client.get(f"/admin/audit?since={today}&until={today}&action=login").get_data(as_text=True)
+    assert "127.0.0.1" in html
+    html = client.get("/admin/audit?since=01/01/2020&until=31/12/2020&action=login").get_data(as_text=True)
+    assert "127.0.0.1" not in html
+    html = client.get("/admin/audit?since=31/02/2026").get_data(as_text=True)
+    assert "không hợp lệ" in html

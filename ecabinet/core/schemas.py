@@ -1,0 +1,62 @@
+"""Building blocks of every domain's schemas: bounded ids and texts, and the strict input base."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
+
+MAX_ID = 2**31 - 1
+"""Largest id the database columns hold; larger numbers are a 422, not a database error."""
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+SortOrder = Annotated[int, Field(ge=-10_000, le=10_000)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
+Text255 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)]
+
+
+
+def _vietnamese_date(value: Any) -> Any:
+    """Accept ``dd/mm/yyyy`` as people type it; ISO dates and date objects pass through."""
+    if isinstance(value, str) and "/" in value:
+        try:
+            return datetime.strptime(value.strip(), "%d/%m/%Y").date()
+        except ValueError:
+            raise ValueError("expected a date as dd/mm/yyyy") from None
+    return value
+
+
+VnDate = Annotated[date, BeforeValidator(_vietnamese_date)]
+"""A calendar date written dd/mm/yyyy (Vietnamese usage) or yyyy-mm-dd."""
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, (list, tuple, set)):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class Input(BaseModel):
+    """Anything a client sends. NUL characters are refused: PostgreSQL cannot store them in text."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if _has_nul(value):
+            raise ValueError("NUL characters are not allowed")
+        return value
+
+
+class Strict(Input):
+    """A request body: unknown fields are an error, so a misspelt field is never silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Query(Input):
+    """Query-string parameters: unknown ones are ignored, as browsers and proxies add their own."""
