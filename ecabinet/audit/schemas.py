@@ -26,27 +26,27 @@ class AuditEventOut(BaseModel):
     ip_address: str | None
 
 
-class AuditQuery(Query):
+class _AuditFilters(Query):
     actor: Short | None = None
     action: Short | None = None
     entity_type: Short | None = None
     entity_id: Short | None = None
+    page: int = Field(default=1, ge=1, le=1_000_000)
+
+
+class AuditQuery(_AuditFilters):
+    """The API's filters: exact instants (with a zone)."""
+
     since: AwareDatetime | None = None
     until: AwareDatetime | None = None
-    page: int = Field(default=1, ge=1, le=1_000_000)
     per_page: int = Field(default=50, ge=1, le=500)
 
 
-class AuditPageQuery(Query):
-    """The audit page's filters: whole days in the province's zone, as a date input sends them."""
+class AuditPageQuery(_AuditFilters):
+    """The page's filters: whole days, typed dd/mm/yyyy, in the province's zone."""
 
-    actor: Short | None = None
-    action: Short | None = None
-    entity_type: Short | None = None
-    entity_id: Short | None = None
     since: VnDate | None = None
     until: VnDate | None = None
-    page: int = Field(default=1, ge=1, le=1_000_000)
 
 
 class AuditPage(BaseModel):
