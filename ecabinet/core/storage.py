@@ -1,0 +1,68 @@
+"""Content-addressed file storage under ``STORAGE_DIR``, written atomically.
+
+A file is named by the SHA-256 of its content (``ab/cd/abcd…``), never by anything a user
+typed. Writing goes to a temporary file in the same directory, is flushed to disk, then
+renamed into place: a crash leaves either the whole file or nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from flask import current_app
+
+SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+
+
+class StorageError(Exception):
+    pass
+
+
+def _root() -> Path:
+    return Path(current_app.config["STORAGE_DIR"])
+
+
+def path_for(sha256: str) -> Path:
+    if not SHA256_RE.match(sha256):
+        raise StorageError(f"not a sha256: {sha256!r}")
+    return _root() / sha256[:2] / sha256[2:4] / sha256
+
+
+def store_bytes(data: bytes) -> str:
+    """Store ``data`` and return its SHA-256; storing the same content again is a no-op."""
+    sha256 = hashlib.sha256(data).hexdigest()
+    target = path_for(sha256)
+    if target.exists():
+        return sha256
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, target)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    _fsync_dir(target.parent)
+    return sha256
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def read_bytes(sha256: str) -> bytes:
+    try:
+        return path_for(sha256).read_bytes()
+    except FileNotFoundError:
+        raise StorageError(f"no stored file {sha256}") from None
