@@ -32,7 +32,7 @@ node_modules/.installed: package.json package-lock.json
 
 # Front-end packages come from npm and are served by the app itself: no CDN on an intranet.
 assets: node_modules/.installed
-	mkdir -p $(VENDOR)/bootstrap $(VENDOR)/bootstrap-icons $(VENDOR)/swagger-ui
+	mkdir -p $(VENDOR)/bootstrap $(VENDOR)/bootstrap-icons $(VENDOR)/swagger-ui $(VENDOR)/fonts $(VENDOR)/socket.io
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map \
 	   node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map \
 	   $(VENDOR)/bootstrap/
@@ -40,6 +40,11 @@ assets: node_modules/.installed
 	   node_modules/bootstrap-icons/icons/bank2.svg $(VENDOR)/bootstrap-icons/
 	cp node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/swagger-ui-bundle.js \
 	   $(VENDOR)/swagger-ui/
+	cp node_modules/dejavu-fonts-ttf/ttf/DejaVuSerif.ttf node_modules/dejavu-fonts-ttf/ttf/DejaVuSerif-Bold.ttf \
+	   node_modules/dejavu-fonts-ttf/ttf/DejaVuSerif-Italic.ttf node_modules/dejavu-fonts-ttf/ttf/DejaVuSerif-BoldItalic.ttf \
+	   node_modules/dejavu-fonts-ttf/LICENSE $(VENDOR)/fonts/
+	cp node_modules/socket.io-client/dist/socket.io.min.js node_modules/socket.io-client/dist/socket.io.min.js.map \
+	   $(VENDOR)/socket.io/
 
 translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel compile -d ecabinet/translations

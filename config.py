@@ -73,6 +73,12 @@ class Config:
 
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     DEMO_PASSWORD = _env("DEMO_PASSWORD", "demo")
+    PROVINCE_NAME = _env("PROVINCE_NAME", "Quảng Ngãi")
+    PDF_FONT_DIR = _env("PDF_FONT_DIR")
+    """Folder of the TTF fonts embedded in generated PDFs (default: static/vendor/fonts)."""
+    WEEKLY_SCHEDULE_PUBLISH_HOUR = _env_int("WEEKLY_SCHEDULE_PUBLISH_HOUR", 15)
+    SCHEDULER_IN_PROCESS = _env_bool("SCHEDULER_IN_PROCESS", True)
+    """Run the scheduled jobs inside the web server (one process); production runs ``flask scheduler``."""
     PRODUCTION = False
 
 
@@ -83,6 +89,7 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
+    SCHEDULER_IN_PROCESS = False
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", "sqlite://")
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_KIB = 1024  # hashing cost is not what the tests test
@@ -91,6 +98,7 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     ENV_NAME = "production"
     PRODUCTION = True
+    SCHEDULER_IN_PROCESS = _env_bool("SCHEDULER_IN_PROCESS", False)
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SOCKETIO_ASYNC_MODE = _env("SOCKETIO_ASYNC_MODE", "gevent")

@@ -60,6 +60,7 @@ def _prepare_dirs(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
+    from ecabinet.accounts import sockets  # noqa: F401  (Socket.IO handlers: imported before socketio.init_app)
     from ecabinet.accounts.routes import install_login
     from ecabinet.audit.operations import connect_signals
     from ecabinet.core import i18n
@@ -82,28 +83,32 @@ def _init_extensions(app: Flask) -> None:
     connect_signals()
 
 
+PAGE_MODULES = ("accounts.routes", "org.routes", "audit.routes", "schedules.routes", "notify.routes",
+                "meetings.routes")
+API_MODULES = ("accounts.api", "org.api", "audit.api", "meetings.api", "schedules.api", "notify.api")
+
+
 def _register_blueprints(app: Flask) -> None:
-    from ecabinet.accounts import api as accounts_api
-    from ecabinet.accounts import routes as accounts_routes
-    from ecabinet.audit import api as audit_api
-    from ecabinet.audit import routes as audit_routes
+    from importlib import import_module
+
     from ecabinet.core import routes as core_routes
     from ecabinet.core.extensions import csrf
-    from ecabinet.org import api as org_api
-    from ecabinet.org import routes as org_routes
 
     app.register_blueprint(core_routes.bp)
-    for module in (accounts_routes, org_routes, audit_routes):
-        app.register_blueprint(module.bp)
-    for module in (accounts_api, org_api, audit_api):
-        csrf.exempt(module.bp)  # the API checks the X-CSRFToken header itself for cookie sessions
-        app.register_blueprint(module.bp, url_prefix="/api/v1" + (module.bp.url_prefix or ""))
+    for name in PAGE_MODULES:
+        app.register_blueprint(import_module(f"ecabinet.{name}").bp)
+    for name in API_MODULES:
+        bp = import_module(f"ecabinet.{name}").bp
+        csrf.exempt(bp)  # the API checks the X-CSRFToken header itself for cookie sessions
+        app.register_blueprint(bp, url_prefix="/api/v1" + (bp.url_prefix or ""))
 
 
 def _register_cli(app: Flask) -> None:
     from ecabinet.demo.cli import seed_demo_command
+    from ecabinet.scheduler import scheduler_command
 
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(scheduler_command)
 
 
 def _refuse_demo_accounts(app: Flask) -> None:

@@ -28,6 +28,21 @@ class Action(enum.StrEnum):
     """Prepare agendas, collect materials, run the console, write minutes, urge agencies."""
     ACT_FOR_UNIT = "act_for_unit"
     """Upload materials and report progress on behalf of a unit (target: the Unit)."""
+    MANAGE_MEETINGS = "manage_meetings"
+    """Create, edit, publish, reschedule, postpone and cancel meetings."""
+    OVERRIDE_ROOM_CONFLICT = "override_room_conflict"
+    MANAGE_ROOMS = "manage_rooms"
+    """Rooms and meeting kinds."""
+    VIEW_MEETING = "view_meeting"
+    """See a meeting (target: the Meeting); confidential ones only by the people named in them."""
+    VIEW_WEEKLY_SCHEDULE = "view_weekly_schedule"
+    APPROVE_WEEKLY_SCHEDULE = "approve_weekly_schedule"
+    ANSWER_INVITATION = "answer_invitation"
+    """Answer an invitation (target: the Invitation): the invitee, its agency, or the secretariat."""
+    USE_NOTIFICATIONS = "use_notifications"
+    """Read one's own notifications and set one's own notification preferences."""
+    OPEN_NOTIFICATION = "open_notification"
+    """See or mark read a notification (target: the Notification): only its recipient."""
 
 
 class PermissionDenied(Exception):
@@ -39,7 +54,8 @@ class PermissionDenied(Exception):
 
 WRITE_ACTIONS = frozenset({
     Action.MANAGE_USERS, Action.MANAGE_ORG, Action.MANAGE_PORTFOLIOS,
-    Action.SECRETARIAT_WORK, Action.ACT_FOR_UNIT,
+    Action.SECRETARIAT_WORK, Action.ACT_FOR_UNIT, Action.MANAGE_MEETINGS, Action.OVERRIDE_ROOM_CONFLICT,
+    Action.MANAGE_ROOMS, Action.ANSWER_INVITATION, Action.APPROVE_WEEKLY_SCHEDULE,
 })
 """Actions that change data: a viewer is refused every one of them, whatever else it holds."""
 
@@ -66,6 +82,41 @@ def _act_for_unit(user: User, target: Any) -> bool:
     return user.has_role(Role.AGENCY_LIAISON) and isinstance(target, Unit) and target.id == user.unit_id
 
 
+def involved_in_meeting(user: User, meeting: Any) -> bool:
+    """Named in the meeting: chair, secretary, its leader, creator, invitee, delegate, attendee or agency."""
+    if user.id in {meeting.chair_id, meeting.secretary_id, meeting.portfolio_leader_id, meeting.created_by_id}:
+        return True
+    for inv in meeting.invitations:
+        if user.id in {inv.user_id, inv.delegate_id, inv.attendee_id}:
+            return True
+        if inv.unit_id == user.unit_id and user.has_role(Role.AGENCY_LIAISON):
+            return True
+    return False
+
+
+def _view_meeting(user: User, meeting: Any) -> bool:
+    if meeting is None:
+        return False
+    if involved_in_meeting(user, meeting) or user.has_role(Role.SECRETARIAT, Role.OFFICE_LEADER):
+        return True
+    if meeting.confidentiality.value == "confidential":
+        return False
+    return user.has_role(Role.LEADER, Role.MEMBER, Role.CLERK, Role.VIEWER)
+
+
+def _own_notification(user: User, notification: Any) -> bool:
+    return notification is not None and getattr(notification, "user_id", None) == user.id
+
+
+def _answer_invitation(user: User, invitation: Any) -> bool:
+    if invitation is None:
+        return False
+    if user.has_role(Role.SECRETARIAT, Role.OFFICE_LEADER) or user.id == invitation.user_id:
+        return True
+    return (invitation.unit_id is not None and user.has_role(Role.AGENCY_LIAISON)
+            and invitation.unit_id == user.unit_id)
+
+
 RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.VIEW_HOME: _anyone,
     Action.VIEW_UNITS: _anyone,
@@ -77,6 +128,15 @@ RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.VIEW_AUDIT: _roles(Role.ADMIN),
     Action.SECRETARIAT_WORK: _roles(Role.SECRETARIAT, Role.OFFICE_LEADER),
     Action.ACT_FOR_UNIT: _act_for_unit,
+    Action.MANAGE_MEETINGS: _roles(Role.SECRETARIAT, Role.OFFICE_LEADER),
+    Action.OVERRIDE_ROOM_CONFLICT: _roles(Role.OFFICE_LEADER),
+    Action.MANAGE_ROOMS: _roles(Role.ADMIN, Role.OFFICE_LEADER),
+    Action.VIEW_MEETING: _view_meeting,
+    Action.VIEW_WEEKLY_SCHEDULE: _anyone,
+    Action.APPROVE_WEEKLY_SCHEDULE: _roles(Role.OFFICE_LEADER),
+    Action.ANSWER_INVITATION: _answer_invitation,
+    Action.USE_NOTIFICATIONS: _anyone,
+    Action.OPEN_NOTIFICATION: _own_notification,
 }
 
 
@@ -96,4 +156,6 @@ def require(user: Any, action: Action, target: Any = None) -> None:
 
 def allowed_actions(user: Any) -> frozenset[Action]:
     """The target-free actions ``user`` may do: templates use it to show only usable links."""
-    return frozenset(a for a in Action if a not in {Action.ACT_FOR_UNIT, Action.VIEW_USER} and allowed(user, a))
+    targeted = {Action.ACT_FOR_UNIT, Action.VIEW_USER, Action.VIEW_MEETING, Action.ANSWER_INVITATION,
+                Action.OPEN_NOTIFICATION}
+    return frozenset(a for a in Action if a not in targeted and allowed(user, a))

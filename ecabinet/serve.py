@@ -15,6 +15,10 @@ from ecabinet.core.extensions import socketio  # noqa: E402
 
 def main() -> None:
     app = create_app(None, SOCKETIO_ASYNC_MODE="gevent")
+    if app.config["SCHEDULER_IN_PROCESS"]:
+        from ecabinet.scheduler import start_in_process
+
+        start_in_process(app)
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "5000"))
     app.logger.info("ecabinet serving on http://%s:%s (%s)", host, port, app.config["ENV_NAME"])

@@ -166,3 +166,76 @@ def api_token(client: FlaskClient, username: str, password: str = PASSWORD) -> d
 
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+# --- a real SMTP server (notifications) ----------------------------------------------------
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class SmtpServer:
+    """An aiosmtpd server on 127.0.0.1 that keeps every message it accepts, parsed.
+
+    ``stop()`` makes the port refuse connections (the mail server is down); ``start()``
+    brings it back on the same port, keeping what was received.
+    """
+
+    def __init__(self) -> None:
+        self.host = "127.0.0.1"
+        self.port = free_port()
+        self.messages: list = []
+        self.recipients: list[list[str]] = []
+        self._controller = None
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd handler hook
+        import email
+        import email.policy
+
+        self.recipients.append(list(envelope.rcpt_tos))
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 Message accepted for delivery"
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self._controller = Controller(self, hostname=self.host, port=self.port)
+        self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A running SMTP server, and ``app`` configured to send through it."""
+    server = SmtpServer()
+    server.start()
+    app.config.update(SMTP_HOST=server.host, SMTP_PORT=server.port, SMTP_USE_TLS=False, SMTP_USERNAME=None,
+                      SMTP_SENDER="Văn phòng UBND tỉnh <ecabinet@ubnd.example.vn>")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fresh_app(app, database_url):
+    """Another application object on the same database, storage and SMTP: a restarted process."""
+    created = []
+
+    def make() -> Flask:
+        other = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, STORAGE_DIR=app.config["STORAGE_DIR"],
+                           **{k: app.config[k] for k in ("SMTP_HOST", "SMTP_PORT", "SMTP_USE_TLS", "SMTP_SENDER")})
+        created.append(other)
+        return other
+
+    yield make
+    for other in created:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()

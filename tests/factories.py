@@ -60,3 +60,34 @@ def make_people() -> People:
     db.session.commit()
     return People(province=province.id, office=office.id, department=department.id, other_department=other.id,
                   district=district.id, **{k: u.id for k, u in users.items()})
+
+
+def make_kind(code: str = "hopchuyende", name: str = "Họp chuyên đề"):
+    from ecabinet.meetings import operations as meetings
+
+    return meetings.save_kind(None, {"code": code, "name": name, "default_minutes": 120, "active": True})
+
+
+def make_room(code: str = "phong1", name: str = "Phòng họp số 1", capacity: int = 40):
+    from ecabinet.meetings import operations as meetings
+
+    return meetings.save_room(None, {"code": code, "name": name, "capacity": capacity, "location": "Tầng 3",
+                                     "equipment": ["màn hình", "hệ thống trực tuyến"], "active": True})
+
+
+@dataclass(frozen=True)
+class Venue:
+    kind: int
+    room: int
+    other_room: int
+    second_leader: int
+
+
+def make_venue(people: People) -> Venue:
+    """Kinds and rooms, and a second leader (Chủ tịch) to invite."""
+    kind = make_kind()
+    room, other = make_room(), make_room("phong2", "Phòng họp số 2", 20)
+    chairman = make_user("chutich", db.session.get(Unit, people.province), Role.LEADER,
+                         position_title="Chủ tịch UBND tỉnh", full_name="Trần Minh Khoa")
+    db.session.commit()
+    return Venue(kind=kind.id, room=room.id, other_room=other.id, second_leader=chairman.id)

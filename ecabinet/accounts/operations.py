@@ -377,3 +377,17 @@ def ensure_user(spec: Provisioned, *, password_hash: str, is_demo: bool = False)
             {u.id for u in user.portfolio_units} != {u.id for u in spec.portfolio_units}:
         user.portfolio_units = spec.portfolio_units
     return user, created
+
+
+def users_with_role(role: Role, unit_ids: list[int] | None = None) -> list[User]:
+    """Active users holding ``role``, optionally only in these units."""
+    query = sa.select(User).where(User.active.is_(True),
+                                  User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == role)))
+    if unit_ids is not None:
+        query = query.where(User.unit_id.in_(unit_ids))
+    return list(db.session.scalars(query.order_by(User.id)))
+
+
+def liaisons_of(unit_ids: list[int]) -> list[User]:
+    """The active agency liaisons of these units: who receives what is sent to an agency."""
+    return users_with_role(Role.AGENCY_LIAISON, unit_ids) if unit_ids else []

@@ -58,6 +58,8 @@ def _jsonable(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, (list, tuple, set, frozenset)):
         return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     return _label(value)

@@ -7,6 +7,7 @@ import logging
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from ecabinet.core.api import ApiError, error_response
@@ -53,8 +54,12 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
         db.session.rollback()
-        return _answer(exc.status, exc.code, exc.message, [{"field": exc.field, "type": exc.code,
-                                                             "message": exc.message}])
+        return _answer(exc.status, exc.code, exc.message, exc.details)
+
+    @app.errorhandler(StaleDataError)
+    def stale(exc: StaleDataError):
+        db.session.rollback()
+        return _answer(409, "version_conflict", _("Someone else changed this record meanwhile; reload it."))
 
     @app.errorhandler(PermissionDenied)
     def permission_denied(exc: PermissionDenied):

@@ -9,9 +9,11 @@ class DomainError(Exception):
     The API answers it as a JSON error with ``status``; pages show ``message`` next to ``field``.
     """
 
-    def __init__(self, code: str, message: str, field: str | None = None, status: int = 422) -> None:
+    def __init__(self, code: str, message: str, field: str | None = None, status: int = 422,
+                 details: list[dict] | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.field = field
         self.status = status
+        self.details = details if details is not None else [{"field": field, "type": code, "message": message}]

@@ -224,3 +224,42 @@ PEOPLE: tuple[PersonSpec, ...] = _CORE_PEOPLE + tuple(
     )
     for i, u in enumerate(_LIAISON_UNITS)
 )
+
+
+# --- Meetings ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class KindSpec:
+    code: str
+    name: str
+    default_minutes: int
+
+
+@dataclass(frozen=True)
+class RoomSpec:
+    code: str
+    name: str
+    location: str
+    capacity: int
+    equipment: tuple[str, ...]
+
+
+MEETING_KINDS: tuple[KindSpec, ...] = (
+    KindSpec("phienhopthuongky", "Phiên họp thường kỳ UBND tỉnh", 240),
+    KindSpec("giaoban", "Họp giao ban của Chủ tịch, Phó Chủ tịch", 120),
+    KindSpec("chuyende", "Họp chuyên đề", 180),
+    KindSpec("lamviec", "Làm việc với cơ quan, địa phương", 120),
+    KindSpec("tructuyen", "Hội nghị trực tuyến", 180),
+    KindSpec("kiemtra", "Kiểm tra thực địa", 240),
+    KindSpec("tiepcongdan", "Tiếp công dân định kỳ", 240),
+)
+
+ROOMS: tuple[RoomSpec, ...] = (
+    RoomSpec("phonghop1", "Phòng họp số 1 UBND tỉnh", "Tầng 2, trụ sở UBND tỉnh", 60,
+             ("hệ thống phòng họp không giấy", "máy tính bảng", "màn hình LED", "hệ thống âm thanh")),
+    RoomSpec("phonghop2", "Phòng họp số 2 UBND tỉnh", "Tầng 3, trụ sở UBND tỉnh", 30,
+             ("màn hình", "hệ thống âm thanh")),
+    RoomSpec("tructuyen", "Phòng họp trực tuyến", "Tầng 1, trụ sở UBND tỉnh", 80,
+             ("hệ thống hội nghị truyền hình", "máy tính bảng", "màn hình LED")),
+    RoomSpec("phongkhach", "Phòng khách UBND tỉnh", "Tầng 1, trụ sở UBND tỉnh", 15, ("màn hình",)),
+)

@@ -10,6 +10,7 @@ from ecabinet.accounts import operations as accounts
 from ecabinet.accounts.models import Role, User
 from ecabinet.core.db import db
 from ecabinet.demo import data
+from ecabinet.meetings import operations as meetings
 from ecabinet.org import operations as org
 from ecabinet.org.models import UnitKind
 
@@ -43,8 +44,23 @@ def seed(password: str) -> SeedReport:
             sectors=org.sectors_by_code(person.sectors), portfolio_units=org.units_by_code(person.portfolio_units),
         ), password_hash=password_hash, is_demo=True)
         created += was_created
+    _seed_meeting_setup()
     db.session.flush()
     return SeedReport(users_created=created, users_total=len(data.PEOPLE))
+
+
+def _seed_meeting_setup() -> None:
+    """Kinds of meeting and rooms; existing ones (perhaps edited by admins) are left as they are."""
+    existing_kinds = {k.code for k in meetings.kinds(active_only=False)}
+    for kind in data.MEETING_KINDS:
+        if kind.code not in existing_kinds:
+            meetings.save_kind(None, {"code": kind.code, "name": kind.name, "default_minutes": kind.default_minutes,
+                                      "active": True})
+    existing_rooms = {r.code for r in meetings.rooms(active_only=False)}
+    for room in data.ROOMS:
+        if room.code not in existing_rooms:
+            meetings.save_room(None, {"code": room.code, "name": room.name, "location": room.location,
+                                      "capacity": room.capacity, "equipment": list(room.equipment), "active": True})
 
 
 def demo_logins() -> list[tuple[str, str]]:

@@ -1,0 +1,1 @@
+"""Meetings: kinds, rooms, scheduling with conflict detection, recurrence, invitations, changes."""

@@ -1,0 +1,181 @@
+"""JSON API of meetings: scheduling, changes, invitations, rooms and kinds."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from flask import Blueprint
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ecabinet.core.api import ApiError, route
+from ecabinet.core.db import db
+from ecabinet.core.i18n import local_zone
+from ecabinet.meetings import notices, realtime
+from ecabinet.meetings import operations as ops
+from ecabinet.meetings.models import ChangeKind, Invitation, Meeting, MeetingKind, Room
+from ecabinet.meetings.schemas import (InvitationAnswer, InvitationOut, KindIn, KindOut, MeetingCreate, MeetingOut,
+                                       MeetingQuery, MeetingSummary, MeetingUpdate, RoomIn, RoomOut, StatusChange)
+from ecabinet.notify import operations as notify
+from ecabinet.policy import Action, allowed, require
+
+bp = Blueprint("meetings_api", __name__)
+
+ACTIONS = {"publish": ChangeKind.PUBLISHED, "postpone": ChangeKind.POSTPONED, "cancel": ChangeKind.CANCELLED,
+           "start": ChangeKind.STARTED, "end": ChangeKind.ENDED, "close": ChangeKind.CLOSED}
+
+
+def load(model: type, object_id: int):
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        raise ApiError(404, "not_found", _("Not found."))
+    return obj
+
+
+def load_meeting(meeting_id: int) -> Meeting:
+    """A meeting the user may see; one they may not is answered exactly like a missing one."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or not allowed(current_user, Action.VIEW_MEETING, meeting):
+        raise ApiError(404, "not_found", _("Not found."))
+    return meeting
+
+
+def clash_policy(body) -> ops.ClashPolicy:
+    return ops.ClashPolicy(override_room=body.override_room_conflict, confirm_people=body.confirm_person_conflicts,
+                           may_override_room=allowed(current_user, Action.OVERRIDE_ROOM_CONFLICT))
+
+
+def commit_and_push(created: list) -> None:
+    db.session.commit()
+    notify.push(created)
+
+
+def day_range(start, end) -> tuple[datetime | None, datetime | None]:
+    """UTC bounds of whole local days: ``start`` inclusive, ``end`` inclusive."""
+    zone = local_zone()
+    return (datetime.combine(start, time(), zone) if start else None,
+            datetime.combine(end + timedelta(days=1), time(), zone) if end else None)
+
+
+@route(bp, "/meetings", summary="List meetings", query=MeetingQuery, response=list[MeetingSummary])
+def list_meetings(query: MeetingQuery):
+    """Meetings the user may see, in a period of local days, by leader, agency or kind; ``mine`` for one's own."""
+    starts_from, starts_before = day_range(query.start, query.end)
+    meetings = ops.list_meetings(ops.MeetingFilter(
+        starts_from=starts_from, starts_before=starts_before, leader_id=query.leader_id, unit_id=query.unit_id,
+        kind_id=query.kind_id, involving_user_id=current_user.id if query.mine else None))
+    return [m for m in meetings if allowed(current_user, Action.VIEW_MEETING, m)]
+
+
+@route(bp, "/meetings", method="POST", summary="Schedule a meeting (or a recurring series)", body=MeetingCreate,
+       response=list[MeetingOut], status=201)
+def create_meeting(body: MeetingCreate):
+    """Returns every occurrence created. A room clash is a 409 ``room_conflict`` (office leaders may set
+    ``override_room_conflict``); a leader's clash is a 409 ``person_conflict`` until ``confirm_person_conflicts``."""
+    require(current_user, Action.MANAGE_MEETINGS)
+    data = ops.MeetingData(**body.model_dump(exclude={"recurrence", "confirm_person_conflicts",
+                                                      "override_room_conflict"}))
+    meetings = ops.create_meeting(data, current_user, clash_policy(body), body.recurrence)
+    db.session.commit()
+    return meetings
+
+
+@route(bp, "/meetings/<int:meeting_id>", summary="One meeting with invitations and history", response=MeetingOut)
+def get_meeting(meeting_id: int):
+    return load_meeting(meeting_id)
+
+
+@route(bp, "/meetings/<int:meeting_id>", method="PATCH", summary="Change, reschedule or move a meeting",
+       body=MeetingUpdate, response=MeetingOut)
+def update_meeting(meeting_id: int, body: MeetingUpdate):
+    """Send the ``version`` you edited; a newer one on the server is a 409 ``version_conflict``. A new time is
+    recorded as a reschedule, a new room/link/place as a venue change, and every invitee is told once."""
+    meeting = load_meeting(meeting_id)
+    require(current_user, Action.MANAGE_MEETINGS)
+    changes = body.model_dump(exclude_unset=True,
+                              exclude={"version", "reason", "confirm_person_conflicts", "override_room_conflict"})
+    recorded = ops.update_meeting(meeting, body.version, changes, current_user, clash_policy(body), body.reason)
+    commit_and_push(notices.announce(meeting, recorded))
+    return meeting
+
+
+@route(bp, "/meetings/<int:meeting_id>/status", method="POST", summary="Publish, postpone, cancel, start, end, close",
+       body=StatusChange, response=MeetingOut)
+def change_status(meeting_id: int, body: StatusChange):
+    """Publishing sends the invitation letter (giấy mời) to everyone concerned; postponing and cancelling need
+    a ``reason`` and are announced to every invitee."""
+    meeting = load_meeting(meeting_id)
+    require(current_user, Action.MANAGE_MEETINGS)
+    change = ops.change_status(meeting, body.version, ACTIONS[body.action], current_user, body.reason)
+    commit_and_push(notices.announce(meeting, [change]))
+    return meeting
+
+
+@route(bp, "/meetings/<int:meeting_id>/letter.pdf", summary="The invitation letter (giấy mời) as PDF")
+def invitation_letter(meeting_id: int):
+    from ecabinet.meetings import letters
+
+    return letters.pdf_response(load_meeting(meeting_id))
+
+
+@route(bp, "/invitations/<int:invitation_id>", method="POST", summary="Answer an invitation",
+       body=InvitationAnswer, response=InvitationOut)
+def answer_invitation(invitation_id: int, body: InvitationAnswer):
+    """Attending; absent with a ``reason``; or delegated to ``delegate_id``. An agency names its ``attendee_id``."""
+    invitation = load(Invitation, invitation_id)
+    if not allowed(current_user, Action.VIEW_MEETING, invitation.meeting):
+        raise ApiError(404, "not_found", _("Not found."))
+    require(current_user, Action.ANSWER_INVITATION, invitation)
+    ops.answer_invitation(invitation, current_user, body.response, reason=body.reason,
+                          delegate_id=body.delegate_id, attendee_id=body.attendee_id)
+    db.session.commit()
+    realtime.invitation_answered(invitation)
+    return invitation
+
+
+# --- rooms and kinds -------------------------------------------------------------------------
+
+@route(bp, "/rooms", summary="Rooms", response=list[RoomOut])
+def list_rooms():
+    return ops.rooms(active_only=False)
+
+
+@route(bp, "/rooms", method="POST", summary="Add a room", body=RoomIn, response=RoomOut, status=201)
+def create_room(body: RoomIn):
+    require(current_user, Action.MANAGE_ROOMS)
+    room = ops.save_room(None, body.model_dump())
+    db.session.commit()
+    return room
+
+
+@route(bp, "/rooms/<int:room_id>", method="PUT", summary="Change a room", body=RoomIn, response=RoomOut)
+def update_room(room_id: int, body: RoomIn):
+    room = load(Room, room_id)
+    require(current_user, Action.MANAGE_ROOMS)
+    ops.save_room(room, body.model_dump())
+    db.session.commit()
+    return room
+
+
+@route(bp, "/meeting-kinds", summary="Kinds of meeting", response=list[KindOut])
+def list_kinds():
+    return ops.kinds(active_only=False)
+
+
+@route(bp, "/meeting-kinds", method="POST", summary="Add a kind of meeting", body=KindIn, response=KindOut,
+       status=201)
+def create_kind(body: KindIn):
+    require(current_user, Action.MANAGE_ROOMS)
+    kind = ops.save_kind(None, body.model_dump())
+    db.session.commit()
+    return kind
+
+
+@route(bp, "/meeting-kinds/<int:kind_id>", method="PUT", summary="Change a kind of meeting", body=KindIn,
+       response=KindOut)
+def update_kind(kind_id: int, body: KindIn):
+    kind = load(MeetingKind, kind_id)
+    require(current_user, Action.MANAGE_ROOMS)
+    ops.save_kind(kind, body.model_dump())
+    db.session.commit()
+    return kind

@@ -1,0 +1,72 @@
+"""JSON API of the notification centre: one's own notifications and preferences, nobody else's."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ecabinet.core.api import ApiError, route
+from ecabinet.core.db import db
+from ecabinet.notify import operations as ops
+from ecabinet.notify.models import Notification
+from ecabinet.notify.schemas import (NotificationOut, NotificationPage, NotificationQuery, PreferenceList,
+                                     PreferenceOut, ReadAllResult)
+from ecabinet.policy import Action, allowed, require
+
+bp = Blueprint("notify_api", __name__, url_prefix="/notifications")
+
+
+def load_own(notification_id: int) -> Notification:
+    """The current user's notification; 404 for anyone else's, so ids reveal nothing."""
+    notification = db.session.get(Notification, notification_id)
+    if notification is None or not allowed(current_user, Action.OPEN_NOTIFICATION, notification):
+        raise ApiError(404, "not_found", _("No such notification."))
+    return notification
+
+
+@route(bp, "", summary="My notifications", query=NotificationQuery, response=NotificationPage)
+def list_notifications(query: NotificationQuery):
+    """Newest first; ``unread_only=true`` leaves out those already read."""
+    require(current_user, Action.USE_NOTIFICATIONS)
+    items, total = ops.notifications_of(current_user.id, unread_only=query.unread_only, page=query.page,
+                                        per_page=query.per_page)
+    return {"items": items, "total": total, "page": query.page, "per_page": query.per_page,
+            "unread_count": ops.unread_count(current_user.id)}
+
+
+@route(bp, "/<int:notification_id>/read", method="POST", summary="Mark a notification read",
+       response=NotificationOut)
+def mark_read(notification_id: int):
+    """Marking one that is already read changes nothing (its first reading time stays)."""
+    notification = load_own(notification_id)
+    ops.mark_read(notification)
+    db.session.commit()
+    return notification
+
+
+@route(bp, "/read-all", method="POST", summary="Mark all my notifications read", response=ReadAllResult)
+def mark_all_read():
+    require(current_user, Action.USE_NOTIFICATIONS)
+    marked = ops.mark_all_read(current_user.id)
+    db.session.commit()
+    return {"marked": marked, "unread_count": ops.unread_count(current_user.id)}
+
+
+@route(bp, "/preferences", summary="My notification preferences", response=list[PreferenceOut])
+def get_preferences():
+    """Always starts with ``*``, the default for kinds without a preference of their own."""
+    require(current_user, Action.USE_NOTIFICATIONS)
+    return ops.preferences_of(current_user.id)
+
+
+@route(bp, "/preferences", method="PUT", summary="Replace my notification preferences", body=PreferenceList,
+       response=list[PreferenceOut])
+def put_preferences(body: PreferenceList):
+    """The list replaces every stored preference. A kind is matched by itself, then its family
+    (``meeting.*``), then ``*``; with no match both channels are on."""
+    require(current_user, Action.USE_NOTIFICATIONS)
+    preferences = ops.set_preferences(current_user.id, [ops.Preference(p.kind, p.in_app, p.email)
+                                                        for p in body.root])
+    db.session.commit()
+    return preferences

@@ -1,0 +1,92 @@
+"""Scheduled jobs (APScheduler 3): one table of jobs, run in-process or by ``flask scheduler``.
+
+Each job polls the database for what is due and records what it did in the same
+transaction, so a job run twice, or a scheduler restarted mid-run, does no harm. APScheduler 3
+keeps its schedule per process and has no lock shared between processes: with several web
+processes each would run every job. Production therefore runs exactly one ``flask --app
+ecabinet scheduler`` process; under ``make run`` the single server process runs them itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import click
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from ecabinet.core.db import db
+
+log = logging.getLogger("ecabinet.scheduler")
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    run: Callable[[], Any]
+    """Does the work in the current app context; a list it returns is notifications to push after the commit."""
+    every_seconds: int
+
+
+def _jobs() -> list[Job]:
+    from ecabinet.notify import delivery
+    from ecabinet.schedules import operations as schedules
+
+    return [
+        Job("deliver-email", delivery.deliver_pending, 30),
+        Job("draft-next-weekly-schedule", schedules.draft_next_week, 600),
+        Job("publish-weekly-schedule", schedules.publish_due, 60),
+    ]
+
+
+def run_job(app: Flask, job: Job) -> None:
+    """One run: work, one commit, then the side effects; a failure rolls back and is logged."""
+    from ecabinet.notify import operations as notify
+
+    with app.app_context():
+        try:
+            result = job.run()
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            log.exception("job %s failed", job.id)
+            return
+        if isinstance(result, list):
+            notify.push(result)
+
+
+def _add_jobs(scheduler, app: Flask) -> None:
+    for job in _jobs():
+        scheduler.add_job(run_job, IntervalTrigger(seconds=job.every_seconds), args=(app, job), id=job.id,
+                          max_instances=1, coalesce=True, replace_existing=True)
+
+
+def start_in_process(app: Flask) -> BackgroundScheduler:
+    scheduler = BackgroundScheduler(timezone="UTC")
+    _add_jobs(scheduler, app)
+    scheduler.start()
+    log.info("scheduler running in-process: %s", ", ".join(j.id for j in scheduler.get_jobs()))
+    return scheduler
+
+
+@click.command("scheduler")
+@click.option("--once", is_flag=True, help="Run every job once and exit (for cron or a check).")
+@with_appcontext
+def scheduler_command(once: bool) -> None:
+    """Run the scheduled jobs: exactly one such process per installation."""
+    app = current_app._get_current_object()
+    if once:
+        for job in _jobs():
+            run_job(app, job)
+        click.echo("every job ran once")
+        return
+    scheduler = BlockingScheduler(timezone="UTC")
+    _add_jobs(scheduler, app)
+    click.echo("scheduler running; Ctrl+C stops it")
+    scheduler.start()

@@ -1,0 +1,40 @@
+"""What the schedule's page and API show: entries marked, confidential titles hidden from others."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+
+from ecabinet.core.clock import monday_of
+from ecabinet.core.db import db
+from ecabinet.meetings.models import Meeting
+from ecabinet.policy import Action, allowed
+from ecabinet.schedules import operations as ops
+from ecabinet.schedules.documents import CONFIDENTIAL_TITLE
+from ecabinet.schedules.models import WeeklySchedule
+
+
+def parse_week(value: str) -> date | None:
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return None
+    return monday_of(day)
+
+
+def visible_entries(schedule: WeeklySchedule, user) -> list[dict]:
+    rows = []
+    for marked in ops.marked_entries(schedule):
+        entry = asdict(marked.entry)
+        if marked.entry.confidential:
+            meeting = db.session.get(Meeting, marked.entry.meeting_id)
+            if not allowed(user, Action.VIEW_MEETING, meeting):
+                entry["title"] = CONFIDENTIAL_TITLE
+        rows.append({**entry, "change": marked.change})
+    return rows
+
+
+def schedule_out(schedule: WeeklySchedule, user) -> dict:
+    return {"week_start": schedule.week_start, "status": schedule.status, "version": schedule.version,
+            "note": schedule.note, "approved_at": schedule.approved_at, "published_at": schedule.published_at,
+            "publication_due_at": ops.publication_due_at(schedule), "entries": visible_entries(schedule, user)}

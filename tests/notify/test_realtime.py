@@ -1,0 +1,98 @@
+"""A real Socket.IO client on a live server receives its notifications after the commit, and only its own."""
+
+from __future__ import annotations
+
+import queue
+
+import pytest
+import socketio
+
+from ecabinet.core.db import db
+from ecabinet.notify import operations as notify
+from tests.conftest import api_token, web_login
+
+MESSAGE = notify.Message(kind="meeting.postponed", subject="Hoãn họp: Giao ban tuần", body="Hoãn đến khi có lịch mới.",
+                         link="/meetings/3")
+
+
+class Listener:
+    """A python-socketio client that queues every ``notification`` it receives."""
+
+    def __init__(self) -> None:
+        self.client = socketio.Client(reconnection=False)
+        self.received: queue.Queue = queue.Queue()
+        self.refusals: queue.Queue = queue.Queue()
+        self.client.on("notification", self.received.put)
+        self.client.on("connect_error", self.refusals.put)
+
+    def connect(self, url: str, **kwargs) -> None:
+        """Over the websocket transport. (Closing one costs 3 s against Werkzeug's server, which does
+        not answer the close frame; long-polling can hang 25 s, a ping interval, when refused.)"""
+        self.client.connect(url, transports=["websocket"], wait_timeout=10, **kwargs)
+
+    def close(self) -> None:
+        if self.client.connected:
+            self.client.disconnect()
+
+
+@pytest.fixture
+def listeners():
+    made: list[Listener] = []
+
+    def make() -> Listener:
+        made.append(Listener())
+        return made[-1]
+
+    yield make
+    for listener in made:
+        listener.close()
+
+
+def _token(client, username: str) -> str:
+    return api_token(client, username)["Authorization"].split()[1]
+
+
+def test_a_connected_user_receives_the_notification_after_the_commit(app, client, people, live_server, listeners):
+    leader, secretary = listeners(), listeners()
+    leader.connect(live_server, auth={"token": _token(client, "pct")})
+    secretary.connect(live_server, auth={"token": _token(client, "chuyenvien")})
+    with app.app_context():
+        notify.notify("meeting:3:postponed", [people.leader], MESSAGE)
+        created = notify.notify("meeting:3:other", [people.leader], MESSAGE)
+        db.session.commit()
+        notify.push(created)
+        expected_id = created[0].id
+    payload = leader.received.get(timeout=10)
+    assert payload["id"] == expected_id and payload["kind"] == "meeting.postponed"
+    assert payload["subject"] == MESSAGE.subject and payload["link"] == "/meetings/3"
+    assert payload["unread_count"] == 2 and payload["created_at"].endswith("+00:00")
+    with pytest.raises(queue.Empty):
+        secretary.received.get(timeout=0.5)  # someone else's notification never reaches another room
+
+
+def test_the_session_cookie_authenticates_a_browser(app, client, people, live_server, listeners):
+    web_login(client, "pct")
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    browser = listeners()
+    browser.connect(live_server, headers={"Cookie": f"{cookie.key}={cookie.value}"})
+    with app.app_context():
+        created = notify.notify("meeting:3:postponed", [people.leader], MESSAGE)
+        db.session.commit()
+        notify.push(created)
+    assert browser.received.get(timeout=10)["unread_count"] == 1
+
+
+@pytest.mark.parametrize("auth", [None, {"token": "not-a-token"}])
+def test_unauthenticated_connections_are_refused(live_server, people, listeners, auth):
+    stranger = listeners()
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        stranger.connect(live_server, auth=auth)
+    refusal = stranger.refusals.get(timeout=5)
+    assert refusal["data"] == {"code": "unauthenticated"} and refusal["message"].startswith("Đăng nhập")
+
+
+def test_a_revoked_token_cannot_connect(client, people, live_server, listeners):
+    headers = api_token(client, "pct")
+    client.delete("/api/v1/auth/token", headers=headers)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        listeners().connect(live_server, auth={"token": headers["Authorization"].split()[1]})
