@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from ecabinet.accounts.models import Role
-from ecabinet.core.schemas import Id, Name, Query, Strict, Text255
+from ecabinet.core.schemas import CodedRef, Id, Name, Query, Strict, Text255
 
 Username = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=2, max_length=64,
                                             pattern=r"^[a-z0-9_.]+$")]
@@ -36,18 +36,11 @@ class PasswordReset(Strict):
     new_password: Password
 
 
-class UnitRef(BaseModel):
+class PersonRef(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: int
-    code: str
-    name: str
-
-
-class SectorRef(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    id: int
-    code: str
-    name: str
+    username: str
+    full_name: str
 
 
 class UserOut(BaseModel):
@@ -58,11 +51,11 @@ class UserOut(BaseModel):
     position_title: str
     email: str | None
     phone: str | None
-    unit: UnitRef
+    unit: CodedRef
     roles: list[Role]
     active: bool
-    portfolio_sectors: list[SectorRef]
-    portfolio_units: list[UnitRef]
+    portfolio_sectors: list[CodedRef]
+    portfolio_units: list[CodedRef]
     last_login_at: datetime | None
     created_at: datetime
 

@@ -60,3 +60,17 @@ class Strict(Input):
 
 class Query(Input):
     """Query-string parameters: unknown ones are ignored, as browsers and proxies add their own."""
+
+
+class Ref(BaseModel):
+    """Another record, named: a meeting kind, a room."""
+
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    name: str
+
+
+class CodedRef(Ref):
+    """A record that also has a stable code: a unit, a sector."""
+
+    code: str

@@ -263,3 +263,43 @@ ROOMS: tuple[RoomSpec, ...] = (
              ("hệ thống hội nghị truyền hình", "máy tính bảng", "màn hình LED")),
     RoomSpec("phongkhach", "Phòng khách UBND tỉnh", "Tầng 1, trụ sở UBND tỉnh", 15, ("màn hình",)),
 )
+
+
+@dataclass(frozen=True)
+class MeetingSpec:
+    """A demo meeting, placed relative to the Monday of the week the demo is seeded."""
+
+    title: str
+    kind: str
+    chair: str
+    secretary: str
+    week: int  # 0 this week, 1 next week
+    weekday: int  # 0 Monday
+    start: str  # "08:00", local time
+    minutes: int
+    room: str | None
+    location: str = ""
+    invitees: tuple[str, ...] = ()
+    agencies: tuple[str, ...] = ()
+    rrule: str | None = None
+    description: str = ""
+
+
+MEETINGS: tuple[MeetingSpec, ...] = (
+    MeetingSpec("Phiên họp Ủy ban nhân dân tỉnh thường kỳ", "phienhopthuongky", "chutich", "chuyenvien1", 1, 0,
+                "08:00", 210, "phonghop1", invitees=("pct1", "pct2", "pct3", "giamdocskhdt", "chanhvp"),
+                agencies=("sokhdt", "sotc", "soct", "sonv", "sotp"),
+                description="Thảo luận báo cáo tình hình kinh tế - xã hội, quốc phòng - an ninh trong tháng và "
+                            "nhiệm vụ trọng tâm tháng tới; cho ý kiến các dự thảo nghị quyết trình HĐND tỉnh."),
+    MeetingSpec("Giao ban công tác kinh tế của Phó Chủ tịch Thường trực", "giaoban", "pct1", "chuyenvien1", 0, 1,
+                "14:00", 120, "phonghop2", agencies=("sokhdt", "sotc", "soct", "bqlkkt"),
+                rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=6",
+                description="Tiến độ giải ngân vốn đầu tư công; thu ngân sách; các dự án trọng điểm."),
+    MeetingSpec("Họp chuyên đề về công tác bồi thường, giải phóng mặt bằng các dự án trọng điểm", "chuyende", "pct2",
+                "chuyenvien1", 1, 2, "08:00", 180, "tructuyen", agencies=("sotnmt", "soxd", "sogtvt", "hbinhson",
+                                                                            "tpquangngai")),
+    MeetingSpec("Làm việc với Ủy ban nhân dân huyện Bình Sơn", "lamviec", "pct3", "chuyenvien2", 0, 3, "14:00", 150,
+                None, location="Trụ sở UBND huyện Bình Sơn", agencies=("hbinhson", "sogddt", "soyt")),
+    MeetingSpec("Tiếp công dân định kỳ của Chủ tịch UBND tỉnh", "tiepcongdan", "chutich", "chuyenvien2", 1, 3,
+                "07:30", 240, "phongkhach", agencies=("thanhtra", "sotnmt")),
+)

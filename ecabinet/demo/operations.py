@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
 from ecabinet.accounts import operations as accounts
 from ecabinet.accounts.models import Role, User
-from ecabinet.core.db import db
+from ecabinet.core.clock import local_date, monday_of
+from ecabinet.core.db import db, utcnow
+from ecabinet.core.i18n import local_zone
 from ecabinet.demo import data
 from ecabinet.meetings import operations as meetings
+from ecabinet.meetings.models import ChangeKind
 from ecabinet.org import operations as org
 from ecabinet.org.models import UnitKind
 
@@ -25,7 +29,7 @@ def database_is_empty() -> bool:
     return db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
 
 
-def seed(password: str) -> SeedReport:
+def seed(password: str, today: date | None = None) -> SeedReport:
     """Create or update the demo units, sectors and people; the caller commits."""
     for position, spec in enumerate(data.UNITS):
         org.ensure_unit(spec.code, parent_code=spec.parent, name=spec.name, short_name=spec.short_name,
@@ -46,6 +50,8 @@ def seed(password: str) -> SeedReport:
         created += was_created
     _seed_meeting_setup()
     db.session.flush()
+    if not meetings.list_meetings(meetings.MeetingFilter(), limit=1):
+        _seed_meetings(today or local_date(utcnow()))
     return SeedReport(users_created=created, users_total=len(data.PEOPLE))
 
 
@@ -69,3 +75,25 @@ def demo_logins() -> list[tuple[str, str]]:
              "sokhdt", "sotc", "quansat")
     people = {p.username: p for p in data.PEOPLE}
     return [(name, people[name].position_title) for name in first if name in people]
+
+
+def _seed_meetings(today: date) -> None:
+    """A fortnight of realistic, already announced meetings (no notifications are sent for them)."""
+    users = {u.username: u for u in db.session.scalars(sa.select(User))}
+    kinds = {k.code: k.id for k in meetings.kinds()}
+    rooms = {r.code: r.id for r in meetings.rooms()}
+    units = {u.code: u.id for u in org.units_by_code([c for m in data.MEETINGS for c in m.agencies])}
+    monday = monday_of(today)
+    for spec in data.MEETINGS:
+        hour, minute = map(int, spec.start.split(":"))
+        starts = datetime.combine(monday + timedelta(days=7 * spec.week + spec.weekday), time(hour, minute),
+                                  local_zone())
+        created = meetings.create_meeting(meetings.MeetingData(
+            title=spec.title, kind_id=kinds[spec.kind], chair_id=users[spec.chair].id,
+            secretary_id=users[spec.secretary].id, portfolio_leader_id=users[spec.chair].id, starts_at=starts,
+            ends_at=starts + timedelta(minutes=spec.minutes), room_id=rooms.get(spec.room or ""),
+            location=spec.location, description=spec.description,
+            invitee_ids=[users[name].id for name in spec.invitees], unit_ids=[units[c] for c in spec.agencies],
+        ), users[spec.secretary], meetings.ClashPolicy(confirm_people=True), spec.rrule)
+        for meeting in created:
+            meetings.change_status(meeting, meeting.version, ChangeKind.PUBLISHED, users[spec.secretary])

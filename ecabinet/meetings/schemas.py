@@ -7,7 +7,8 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
-from ecabinet.core.schemas import Id, Name, Query, Strict, Text255, VnDate
+from ecabinet.accounts.schemas import PersonRef
+from ecabinet.core.schemas import CodedRef, Id, Name, Query, Ref, Strict, Text255, VnDate
 from ecabinet.meetings.models import ChangeKind, Confidentiality, MeetingStatus, Response
 
 Code = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=2, max_length=32,
@@ -16,26 +17,6 @@ Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 Link = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500, pattern=r"^(https?://\S+)?$")]
 Rule = Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=255)]
-
-
-class Ref(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    id: int
-    name: str
-
-
-class PersonRef(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    id: int
-    username: str
-    full_name: str
-
-
-class UnitRef(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    id: int
-    code: str
-    name: str
 
 
 class RoomOut(BaseModel):
@@ -79,7 +60,7 @@ class InvitationOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: int
     user: PersonRef | None
-    unit: UnitRef | None
+    unit: CodedRef | None
     attendee: PersonRef | None
     response: Response
     absence_reason: str | None
