@@ -74,6 +74,8 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     DEMO_PASSWORD = _env("DEMO_PASSWORD", "demo")
     PROVINCE_NAME = _env("PROVINCE_NAME", "Quảng Ngãi")
+    PUBLIC_URL = _env("PUBLIC_URL")
+    """Base address users reach the server at (e.g. https://ecabinet.quangngai.gov.vn), for links in e-mails."""
     PDF_FONT_DIR = _env("PDF_FONT_DIR")
     """Folder of the TTF fonts embedded in generated PDFs (default: static/vendor/fonts)."""
     WEEKLY_SCHEDULE_PUBLISH_HOUR = _env_int("WEEKLY_SCHEDULE_PUBLISH_HOUR", 15)

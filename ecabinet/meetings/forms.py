@@ -27,6 +27,15 @@ SHOWN_CHANGES = frozenset({ChangeKind.RESCHEDULED, ChangeKind.VENUE_CHANGED, Cha
                            ChangeKind.CANCELLED})
 FIELD_OF = {"starts_at": "start_time", "ends_at": "end_time", "recurrence": "repeat"}
 """Where an error about a schema or operation field is shown on the form."""
+FORM_FIELDS = frozenset({"title", "kind_id", "chair_id", "secretary_id", "portfolio_leader_id", "date", "end_date",
+                         "start_time", "end_time", "room_id", "online_link", "location", "confidentiality",
+                         "description", "invitee_ids", "unit_ids", "repeat", "occurrences", "reason", "version"})
+
+
+def form_field(field: str | None) -> str:
+    """The input an operation's error belongs next to; errors about anything else go on top of the form."""
+    name = FIELD_OF.get(field or "", field or "")
+    return name if name in FORM_FIELDS else "__all__"
 
 
 class CalendarQuery(Query):
@@ -95,6 +104,8 @@ def read_meeting_form(form: MultiDict, creating: bool) -> tuple[MeetingCreate | 
     for field, message in schema_errors.items():
         if when is None and field in ("starts_at", "ends_at"):
             continue  # already explained on the date and time inputs
+        if field == "online_link":
+            message = _("Enter a web address starting with http:// or https://.")
         errors.setdefault(FIELD_OF.get(field, field), message)
     return (None, None, errors) if errors else (meeting, rule, {})
 

@@ -52,6 +52,10 @@ def invite(meeting: Meeting) -> list:
     """Send the invitation with its letter to everyone concerned who has not had it yet."""
     if meeting.status in (MeetingStatus.DRAFT, MeetingStatus.CANCELLED):
         return []
+    key = f"meeting-invitation:{meeting.id}"
+    newcomers = notify.not_yet_notified(key, recipients(meeting))
+    if not newcomers:
+        return []  # nobody new: the letter is not rendered for nothing
     message = notify.Message(
         kind="meeting.invitation",
         subject=_("Invitation: %(title)s", title=meeting.title),
@@ -60,7 +64,7 @@ def invite(meeting: Meeting) -> list:
         attachment=notify.Attachment(f"giay-moi-{meeting.id}.pdf", "application/pdf",
                                      letters.invitation_pdf(meeting)),
     )
-    return notify.notify(f"meeting-invitation:{meeting.id}", recipients(meeting), message)
+    return notify.notify(key, newcomers, message)
 
 
 def announce(meeting: Meeting, changes: list[MeetingChange]) -> list:

@@ -128,7 +128,9 @@ def _names(meeting: Meeting) -> dict[str, dict]:
 
 def _detail(meeting: Meeting, status: int = 200, answer_errors: dict | None = None, answer_form=None,
             status_errors: dict | None = None, status_form=None):
-    people, _total = accounts.list_users(active=True, per_page=2000)
+    answering = meeting.status in ANSWERABLE and any(
+        allowed(current_user, Action.ANSWER_INVITATION, inv) for inv in meeting.invitations)
+    people = accounts.list_users(active=True, per_page=2000)[0] if answering else []
     unit_people = {inv.unit_id: [u for u in people if u.unit_id == inv.unit_id]
                    for inv in meeting.invitations if inv.unit_id}
     return render_template(
@@ -236,7 +238,7 @@ def _refused(meeting: Meeting | None, exc: DomainError):
         return _editor(meeting, request.form, {}, 409, clash=exc)
     if exc.code == "version_conflict":
         return _editor(meeting, request.form, {"version": exc.message}, 409)
-    return _editor(meeting, request.form, {forms.FIELD_OF.get(exc.field or "", exc.field or "__all__"): exc.message},
+    return _editor(meeting, request.form, {forms.form_field(exc.field): exc.message},
                    exc.status if exc.status in (409, 422) else 422)
 
 

@@ -37,6 +37,8 @@ PREFERENCE_KIND_RE = re.compile(r"^(\*|[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*(\.\*)
 """A preference is for a kind, a family of kinds (``meeting.*``) or every kind (``*``)."""
 DEFAULT_KIND = "*"
 MAX_KEY, MAX_KIND, MAX_SUBJECT, MAX_LINK = 200, 64, 255, 500
+INSERT_BATCH = 500
+"""Rows per INSERT statement (SQLite allows 32766 bound values in one)."""
 CONTENT_TYPE_RE = re.compile(r"^[A-Za-z0-9][\w.+-]*/[A-Za-z0-9][\w.+-]*$")
 
 
@@ -188,21 +190,36 @@ def notify(event_key: str, recipient_ids: Iterable[int], message: Message) -> li
     return created
 
 
+def not_yet_notified(event_key: str, recipient_ids: Iterable[int]) -> set[int]:
+    """Those of ``recipient_ids`` without a notification for ``event_key``: lets a caller skip
+    costly work (rendering an attachment) when nobody new is to be told."""
+    ids = {int(i) for i in recipient_ids if i is not None}
+    if not ids:
+        return set()
+    done = db.session.scalars(sa.select(Notification.user_id).where(Notification.event_key == event_key,
+                                                                    Notification.user_id.in_(ids)))
+    return ids - set(done)
+
+
 def _insert_missing(rows: list[dict]) -> list[int]:
     """Insert the rows whose ``(event_key, user_id)`` is new; the ids of those inserted.
 
     ``ON CONFLICT DO NOTHING`` makes a concurrent transaction that inserted the same pair
-    first win: PostgreSQL waits for it and skips the row; SQLite serialises writers.
+    first win: PostgreSQL waits for it and skips the row; SQLite serialises writers. Rows
+    go in user-id order, so two such transactions lock in the same order and cannot deadlock.
     """
     dialect = db.session.get_bind().dialect.name
     dialects = {"postgresql": postgresql, "sqlite": sqlite}
     if dialect not in dialects:  # pragma: no cover - only the two supported databases
         raise NotImplementedError(f"notify needs INSERT … ON CONFLICT, not available for {dialect}")
     table = Notification.__table__
-    statement = (dialects[dialect].insert(table).values(rows)
-                 .on_conflict_do_nothing(index_elements=["event_key", "user_id"])
-                 .returning(table.c.id))
-    return list(db.session.execute(statement).scalars())
+    inserted: list[int] = []
+    for start in range(0, len(rows), INSERT_BATCH):
+        statement = (dialects[dialect].insert(table).values(rows[start:start + INSERT_BATCH])
+                     .on_conflict_do_nothing(index_elements=["event_key", "user_id"])
+                     .returning(table.c.id))
+        inserted += db.session.execute(statement).scalars()
+    return inserted
 
 
 def _email_address(user: User) -> str | None:

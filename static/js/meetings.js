@@ -40,7 +40,7 @@
       end.value = proposed;
     };
     kind.addEventListener("change", propose);
-    start.addEventListener("change", propose);
+    start.addEventListener("input", propose);
   }
 
   // --- filtering long check lists --------------------------------------------------------------

@@ -149,3 +149,13 @@ def test_an_event_key_is_required(ctx):
         notify.notify("", [ctx.leader], MESSAGE)
     with pytest.raises(ValueError):
         notify.notify("k" * 201, [ctx.leader], MESSAGE)
+
+
+def test_many_recipients_are_inserted_in_batches(ctx, monkeypatch):
+    monkeypatch.setattr(notify, "INSERT_BATCH", 2)
+    notify.notify("e:batch", [ctx.secretary], MESSAGE)
+    everyone = [ctx.admin, ctx.secretary, ctx.office_leader, ctx.leader, ctx.liaison, ctx.viewer]
+    created = notify.notify("e:batch", everyone, MESSAGE)
+    db.session.commit()
+    assert sorted(n.user_id for n in created) == sorted(set(everyone) - {ctx.secretary})
+    assert _count(Notification) == 6

@@ -1,0 +1,1 @@
+"""Materials: uploaded meeting documents (validation, text, watermark, the meeting pack)."""

@@ -1,0 +1,178 @@
+"""Realistic Vietnamese text PDFs and malformed PDFs, for tests and benchmarks.
+
+Text comes from the real provincial reports in ``/work/shared/corpus`` (``ECABINET_CORPUS_DIR``
+to change); a small built-in text is used when the folder is missing. Every maker is
+deterministic: the same arguments give the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import unicodedata
+import zlib
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+
+from fpdf import FPDF
+
+from ecabinet.documents.fonts import FAMILY, register_fonts
+
+CORPUS_DIR = Path(os.environ.get("ECABINET_CORPUS_DIR", "/work/shared/corpus"))
+FIXED_DATE = datetime(2026, 1, 1, tzinfo=timezone.utc)
+CHARS_PER_PAGE = 1400  # fits an A4 page at 11 pt with room to spare
+_FALLBACK = (
+    "Văn phòng Ủy ban nhân dân tỉnh đã tham mưu tổ chức các phiên họp thường kỳ, "
+    "ban hành thông báo kết luận và theo dõi, đôn đốc việc thực hiện nhiệm vụ được giao. "
+)
+
+
+@lru_cache(maxsize=1)
+def corpus_words() -> tuple[str, ...]:
+    """The words of the corpus (NFC, the OCR scan left out: its text is garbled on purpose)."""
+    texts = []
+    if CORPUS_DIR.is_dir():
+        for path in sorted(CORPUS_DIR.glob("*.txt")):
+            if "ocr" not in path.name:
+                texts.append(path.read_text(encoding="utf-8"))
+    words = unicodedata.normalize("NFC", " ".join(texts) or _FALLBACK * 50).split()
+    return tuple(words)
+
+
+def page_texts(pages: int, seed: int = 0) -> list[str]:
+    """The text printed on each page of ``text_pdf(pages, seed)`` (single-spaced words)."""
+    words = corpus_words()
+    rng = random.Random(seed)
+    out = []
+    for number in range(1, pages + 1):
+        start = rng.randrange(len(words))
+        chunk: list[str] = []
+        length = 0
+        i = start
+        while length < CHARS_PER_PAGE:
+            word = words[i % len(words)]
+            chunk.append(word)
+            length += len(word) + 1
+            i += 1
+        out.append(f"Trang {number}. " + " ".join(chunk))
+    return out
+
+
+def text_pdf(pages: int, seed: int = 0, title: str = "Tài liệu họp") -> bytes:
+    """A ``pages``-page A4 PDF of corpus text in the embedded DejaVu Serif font."""
+    pdf = FPDF(format="A4")
+    pdf.set_creation_date(FIXED_DATE)
+    pdf.set_title(title)
+    pdf.set_auto_page_break(False)
+    register_fonts(pdf)
+    pdf.set_margins(20, 20, 20)
+    for text in page_texts(pages, seed):
+        pdf.add_page()
+        pdf.set_font(FAMILY, "", 11)
+        pdf.multi_cell(0, 5.5, text, align="L")
+    return bytes(pdf.output())
+
+
+def truncated_pdf(data: bytes | None = None) -> bytes:
+    """The first half of a valid PDF: an upload cut short."""
+    data = data if data is not None else text_pdf(3)
+    return data[: len(data) // 2]
+
+
+def encrypted_pdf(data: bytes | None = None, password: str = "mat-khau") -> bytes:
+    """A valid PDF encrypted by pypdf (RC4-128: no optional crypto package needed) with a password."""
+    from pypdf import PdfReader, PdfWriter
+
+    from pypdf.generic import ArrayObject, ByteStringObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data if data is not None else text_pdf(2))))
+    file_id = ByteStringObject(b"ecabinet-pdfgen!")  # fixed: pypdf would draw a random one
+    writer._ID = ArrayObject([file_id, file_id])
+    writer.encrypt(user_password=password, owner_password=password + "-owner", algorithm="RC4-128")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def not_a_pdf() -> bytes:
+    """A Word document's first bytes (a ZIP container) renamed to ``.pdf``."""
+    return b"PK\x03\x04\x14\x00\x06\x00\x08\x00" + b"[Content_Types].xml" + bytes(200)
+
+
+def _assemble(objects: list[bytes], root: int = 1) -> bytes:
+    """A PDF from numbered object bodies (object ``i + 1`` is ``objects[i]``), with a real xref."""
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, root, xref)
+    return bytes(out)
+
+
+def _stream(data: bytes, extra: bytes = b"") -> bytes:
+    return b"<< /Length %d %s>>\nstream\n" % (len(data), extra) + data + b"\nendstream"
+
+
+@lru_cache(maxsize=4)
+def bomb_pdf(inflated_bytes: int = 1 << 30) -> bytes:
+    """A one-page PDF whose content stream is FlateDecode of ``inflated_bytes`` zeros (default
+    1 GiB; about 1 MB on disk). Compressed chunk by chunk: nothing that size is ever held."""
+    compressor = zlib.compressobj(9)
+    chunk = bytes(1 << 20)
+    parts = []
+    remaining = inflated_bytes
+    while remaining > 0:
+        parts.append(compressor.compress(chunk[: min(remaining, len(chunk))]))
+        remaining -= len(chunk)
+    parts.append(compressor.flush())
+    deflated = b"".join(parts)
+    return _assemble([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> /Contents 4 0 R >>",
+        _stream(deflated, b"/Filter /FlateDecode "),
+    ])
+
+
+def claimed_pages_pdf(count: int = 10**9) -> bytes:
+    """A PDF whose page tree claims ``count`` pages while holding one."""
+    return _assemble([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count %d >>" % count,
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> /Contents 4 0 R >>",
+        _stream(b"BT ET"),
+    ])
+
+
+def many_pages_pdf(pages: int, lie_count: int | None = None) -> bytes:
+    """``pages`` real, tiny pages sharing one empty content stream (about 90 bytes a page).
+    ``lie_count`` makes the root /Count claim another number (an honest-looking small one)."""
+    count = pages if lie_count is None else lie_count
+    kids = b" ".join(b"%d 0 R" % (4 + i) for i in range(pages))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % count,
+        _stream(b""),
+    ]
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 3 0 R >>"
+    objects += [page] * pages
+    return _assemble(objects)
+
+
+def no_pages_pdf() -> bytes:
+    """A well-formed PDF with an empty page tree."""
+    return _assemble([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [] /Count 0 >>",
+    ])
+
+
+def corrupt_pdf() -> bytes:
+    """Starts and ends like a PDF but holds no readable structure."""
+    return b"%PDF-1.7\n" + bytes(random.Random(7).randrange(256) for _ in range(2000)) + b"\n%%EOF\n"
