@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 import random
+import re
 import unicodedata
 import zlib
 from datetime import datetime, timezone
@@ -93,7 +94,8 @@ def encrypted_pdf(data: bytes | None = None, password: str = "mat-khau") -> byte
     writer.encrypt(user_password=password, owner_password=password + "-owner", algorithm="RC4-128")
     buffer = io.BytesIO()
     writer.write(buffer)
-    return buffer.getvalue()
+    # pypdf redraws the second identifier at write time; the key uses only the first one.
+    return re.sub(rb"(/ID \[ <[0-9a-f]+> <)[0-9a-f]{32}>", rb"\g<1>" + b"0" * 32 + b">", buffer.getvalue())
 
 
 def not_a_pdf() -> bytes:
