@@ -83,7 +83,7 @@ def _seed_meetings(today: date) -> None:
     kinds = {k.code: k.id for k in meetings.kinds()}
     rooms = {r.code: r.id for r in meetings.rooms()}
     units = {u.code: u.id for u in org.units_by_code([c for m in data.MEETINGS for c in m.agencies])}
-    monday = monday_of(today)
+    monday = monday_of(today + timedelta(days=2))  # seeded at a weekend, "this week" is the coming one
     for spec in data.MEETINGS:
         hour, minute = map(int, spec.start.split(":"))
         starts = datetime.combine(monday + timedelta(days=7 * spec.week + spec.weekday), time(hour, minute),

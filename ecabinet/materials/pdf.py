@@ -238,6 +238,17 @@ def extract_text_pypdf(data: bytes) -> PageTexts:
 # --- watermark -------------------------------------------------------------------------------
 
 WM_NAME = NameObject("/EcWm")
+FAMILY = "DocSerif"
+
+
+def _add_fonts(pdf, styles: tuple[str, ...]) -> None:
+    """Embed only the faces used (parsing each TTF costs ~0.1 s): the set ``documents`` chose."""
+    from ecabinet.documents.fonts import FAMILY as family, find_font_set
+
+    assert family == FAMILY
+    font_set, folder = find_font_set()
+    for style in styles:
+        pdf.add_font(FAMILY, style, str(folder / font_set.files[style]))
 A4 = (595.28, 841.89)
 
 
@@ -246,12 +257,10 @@ def watermark_page(name: str, unit: str, when: str, size: tuple[float, float] = 
     reader's name, unit and time in the footer and across the middle, half transparent."""
     from fpdf import FPDF
 
-    from ecabinet.documents.fonts import FAMILY, register_fonts
-
     width, height = size[0] * 25.4 / 72, size[1] * 25.4 / 72
     pdf = FPDF(unit="mm", format=(width, height))
     pdf.set_auto_page_break(False)
-    register_fonts(pdf)
+    _add_fonts(pdf, ("B",))
     pdf.add_page()
     line = unicodedata.normalize("NFC", f"{name} – {unit} – {when}")
     with pdf.local_context(fill_opacity=0.18, text_color=(200, 0, 0)):
@@ -365,12 +374,10 @@ def _front_pages(title: str, subtitle: str, items: list[PackItem], item_pages: l
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
 
-    from ecabinet.documents.fonts import FAMILY, register_fonts
-
     pdf = FPDF(format="A4")
     pdf.set_margins(30, 20, 15)
     pdf.set_auto_page_break(True, 20)
-    register_fonts(pdf)
+    _add_fonts(pdf, ("", "B", "I"))
     nfc = lambda text: unicodedata.normalize("NFC", text)  # noqa: E731
     pdf.add_page()
     pdf.set_y(80)
@@ -428,7 +435,7 @@ def build_pack(title: str, items: list[PackItem], subtitle: str = "") -> Pack:
             material_pages.append(starts)
         return item_pages, material_pages
 
-    front_count = 2
+    front_count = 2 + sum(1 + len(item.materials) for item in items) // 30  # ~30 rows a page
     while True:  # the TOC's length decides the page numbers it prints: settle it
         item_pages, material_pages = layout(front_count)
         front = _front_pages(title, subtitle, items, item_pages, material_pages)
@@ -443,11 +450,11 @@ def build_pack(title: str, items: list[PackItem], subtitle: str = "") -> Pack:
         for reader in item_readers:
             writer.append(reader, import_outline=False)
     for i, item in enumerate(items):
-        parent = writer.add_outline_item(unicodedata.normalize("NFC", f"{i + 1}. {item.title}"),
-                                         item_pages[i] - 1)
+        parent = writer.add_outline_item(title=unicodedata.normalize("NFC", f"{i + 1}. {item.title}"),
+                                         page_number=item_pages[i] - 1)
         for j, material in enumerate(item.materials):
-            writer.add_outline_item(unicodedata.normalize("NFC", material.title), material_pages[i][j] - 1,
-                                    parent=parent)
+            writer.add_outline_item(title=unicodedata.normalize("NFC", material.title),
+                                    page_number=material_pages[i][j] - 1, parent=parent)
     writer.page_mode = "/UseOutlines"
     out = io.BytesIO()
     writer.write(out)

@@ -1,0 +1,193 @@
+"""The PDF layer of meeting materials: refusals with real malformed files, extraction, the
+per-reader watermark and the meeting pack. Pure: no database, no app."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import unicodedata
+
+import pytest
+from pypdf import PdfReader
+
+from ecabinet.materials import pdfgen
+from ecabinet.materials.pdf import (
+    PackItem,
+    PackMaterial,
+    PdfInfo,
+    PdfRejected,
+    build_pack,
+    extract_text,
+    extract_text_pypdf,
+    validate_pdf,
+    watermark_pdf,
+)
+
+
+def words(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+@pytest.fixture(scope="module")
+def five_pages() -> bytes:
+    return pdfgen.text_pdf(5, seed=3)
+
+
+def test_generator_is_deterministic(five_pages):
+    assert pdfgen.text_pdf(5, seed=3) == five_pages
+    assert pdfgen.text_pdf(5, seed=4) != five_pages
+    assert pdfgen.encrypted_pdf() == pdfgen.encrypted_pdf()
+    assert pdfgen.bomb_pdf(8 << 20) == pdfgen.bomb_pdf(8 << 20)
+
+
+def test_validation_records_pages_size_and_hash(five_pages, tmp_path):
+    info = validate_pdf(five_pages)
+    assert info == PdfInfo(pages=5, size=len(five_pages), sha256=hashlib.sha256(five_pages).hexdigest())
+    path = tmp_path / "tai-lieu.pdf"
+    path.write_bytes(five_pages)
+    assert validate_pdf(path) == info
+
+
+@pytest.mark.parametrize(
+    ("maker", "code"),
+    [
+        (lambda: pdfgen.not_a_pdf(), "not_pdf"),
+        (lambda: pdfgen.truncated_pdf(pdfgen.text_pdf(3)), "truncated"),
+        (lambda: pdfgen.encrypted_pdf(), "encrypted"),
+        (lambda: pdfgen.corrupt_pdf(), "corrupt"),
+        (lambda: pdfgen.no_pages_pdf(), "no_pages"),
+        (lambda: pdfgen.claimed_pages_pdf(10**9), "too_many_pages"),
+        (lambda: pdfgen.many_pages_pdf(5001), "too_many_pages"),
+        (lambda: pdfgen.many_pages_pdf(5001, lie_count=2), "too_many_pages"),
+        (lambda: pdfgen.bomb_pdf(128 << 20), "bomb"),
+    ],
+    ids=["not_pdf", "truncated", "encrypted", "corrupt", "no_pages", "claimed_count", "many_pages",
+         "lying_count", "bomb"],
+)
+def test_every_refusal_has_a_code_and_vietnamese_message(maker, code):
+    with pytest.raises(PdfRejected) as caught:
+        validate_pdf(maker())
+    assert caught.value.code == code
+    assert caught.value.message_vi.startswith("Tệp")
+    assert any(ch in caught.value.message_vi for ch in "ệảạ")
+
+
+def test_the_default_bomb_is_small_on_disk_and_refused():
+    bomb = pdfgen.bomb_pdf()  # 1 GiB of zeros once inflated
+    assert len(bomb) < 2 << 20
+    with pytest.raises(PdfRejected) as caught:
+        validate_pdf(bomb)
+    assert caught.value.code == "bomb"
+
+
+def test_size_limit_is_configurable(five_pages, tmp_path):
+    with pytest.raises(PdfRejected) as caught:
+        validate_pdf(five_pages, max_bytes=len(five_pages) - 1)
+    assert caught.value.code == "too_large" and "MB" in caught.value.message_vi
+    path = tmp_path / "lon.pdf"
+    path.write_bytes(five_pages)
+    with pytest.raises(PdfRejected):
+        validate_pdf(path, max_bytes=1000)
+    assert validate_pdf(pdfgen.many_pages_pdf(50), max_pages=50).pages == 50
+    with pytest.raises(PdfRejected):
+        validate_pdf(pdfgen.many_pages_pdf(51), max_pages=50)
+
+
+@pytest.mark.parametrize("extract", [extract_text, extract_text_pypdf])
+def test_extraction_returns_the_corpus_text(extract, five_pages):
+    texts = extract(five_pages)
+    expected = pdfgen.page_texts(5, seed=3)
+    assert len(texts) == 5 and texts.failed == []
+    for got, want in zip(texts, expected):
+        assert words(got) == words(want)
+    assert any(ch in "".join(texts) for ch in "ữựđ")
+
+
+def test_extraction_never_raises_on_a_bad_page():
+    # the second page's content stream is garbage for its filter: that page is empty and counted
+    data = pdfgen.many_pages_pdf(2).replace(b"/Length 0 >>", b"/Length 0 /Filter /FlateDecode >>")
+    texts = extract_text(data)
+    assert len(texts) == 2 and all(t == "" for t in texts)
+    assert extract_text(b"not a pdf at all") == [] and extract_text(b"junk").failed == [-1]
+
+
+def test_watermark_is_one_shared_xobject_on_every_page_and_small(five_pages):
+    source = pdfgen.text_pdf(20, seed=5)
+    marked = watermark_pdf(source, "Nguyễn Thị Hồng Nhung", "Sở Tài chính", "22/11/2026 14:05")
+    assert len(marked) <= 1.15 * len(source) + 40_000  # + the font subset, fixed per file
+    reader = PdfReader(io.BytesIO(marked))
+    refs = {page["/Resources"]["/XObject"].raw_get("/EcWm").idnum for page in reader.pages}
+    assert len(refs) == 1 and len(reader.pages) == 20
+    texts = extract_text(marked)
+    for page_text, original in zip(texts, pdfgen.page_texts(20, seed=5)):
+        assert "MẬT" in page_text
+        assert "Nguyễn Thị Hồng Nhung – Sở Tài chính – 22/11/2026 14:05" in words(page_text)
+        assert words(original) in words(page_text)  # the original text is untouched
+    assert validate_pdf(marked).pages == 20
+
+
+def test_watermark_size_ratio_on_a_larger_file():
+    source = pdfgen.text_pdf(120, seed=9)
+    marked = watermark_pdf(source, "Trần Văn Đức", "UBND huyện Bình Sơn", "01/12/2026 08:00")
+    assert len(marked) <= 1.15 * len(source)
+
+
+def test_pack_outline_and_contents_page_match_where_materials_start():
+    items = [
+        PackItem("Báo cáo tình hình kinh tế - xã hội tháng 11", [
+            PackMaterial("Tờ trình số 12/TTr-SKHĐT", pdfgen.text_pdf(3, seed=1)),
+            PackMaterial("Dự thảo Nghị quyết", pdfgen.text_pdf(2, seed=2)),
+        ]),
+        PackItem("Đề án chuyển đổi số của tỉnh", [PackMaterial("Đề án", pdfgen.text_pdf(4, seed=3))]),
+        PackItem("Công tác cải cách hành chính", [
+            PackMaterial("Báo cáo của Sở Nội vụ", pdfgen.text_pdf(1, seed=4)),
+            PackMaterial("Phụ lục số liệu", pdfgen.text_pdf(2, seed=5)),
+        ]),
+    ]
+    pack = build_pack("Phiên họp UBND tỉnh thường kỳ tháng 11 năm 2026", items, "Ngày 25 tháng 11 năm 2026")
+    reader = PdfReader(io.BytesIO(pack.data))
+    assert len(reader.pages) == pack.pages == 2 + 3 + 2 + 4 + 1 + 2
+    assert pack.item_pages == [3, 8, 12] and pack.material_pages == [[3, 6], [8], [12, 13]]
+
+    # every material really starts there: its first page's text is the material's first page
+    seeds = iter([1, 2, 3, 4, 5])
+    texts = extract_text(pack.data)
+    for starts in pack.material_pages:
+        for start in starts:
+            assert words(texts[start - 1]) == words(pdfgen.page_texts(1, seed=next(seeds))[0])
+
+    # outline: items with their materials nested, titles and target pages
+    outline = reader.outline
+    got = []
+    for entry in outline:
+        if isinstance(entry, list):
+            got[-1][2].extend((child.title, reader.get_destination_page_number(child) + 1) for child in entry)
+        else:
+            got.append((entry.title, reader.get_destination_page_number(entry) + 1, []))
+    assert got == [
+        ("1. Báo cáo tình hình kinh tế - xã hội tháng 11", 3,
+         [("Tờ trình số 12/TTr-SKHĐT", 3), ("Dự thảo Nghị quyết", 6)]),
+        ("2. Đề án chuyển đổi số của tỉnh", 8, [("Đề án", 8)]),
+        ("3. Công tác cải cách hành chính", 12, [("Báo cáo của Sở Nội vụ", 12), ("Phụ lục số liệu", 13)]),
+    ]
+
+    # the cover and the printed table of contents
+    assert "TÀI LIỆU PHIÊN HỌP" in texts[0] and "tháng 11 năm 2026" in words(texts[0])
+    toc = [words(line) for line in texts[1].split("\n") if line.strip()]
+    assert toc[0] == "MỤC LỤC"
+    for title, page, children in got:
+        assert f"{title} {page}" in toc
+        for letter, (child, child_page) in zip("abc", children):
+            assert f"{letter}) {child} {child_page}" in toc
+
+
+def test_a_long_agenda_gets_a_longer_table_of_contents():
+    one_page = pdfgen.text_pdf(1, seed=8)
+    items = [PackItem(f"Nội dung thứ {i}", [PackMaterial(f"Tài liệu {i}", one_page)]) for i in range(1, 41)]
+    pack = build_pack("Phiên họp chuyên đề", items)
+    front = pack.item_pages[0] - 1
+    assert front >= 3  # cover + at least two pages of contents
+    assert pack.pages == front + 40 and pack.item_pages == list(range(front + 1, front + 41))
+    texts = extract_text(pack.data)
+    toc = " ".join(words(t) for t in texts[1:front])
+    assert f"40. Nội dung thứ 40 {front + 40}" in toc
