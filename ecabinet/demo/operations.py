@@ -96,4 +96,5 @@ def _seed_meetings(today: date) -> None:
             invitee_ids=[users[name].id for name in spec.invitees], unit_ids=[units[c] for c in spec.agencies],
         ), users[spec.secretary], meetings.ClashPolicy(confirm_people=True), spec.rrule)
         for meeting in created:
-            meetings.change_status(meeting, meeting.version, ChangeKind.PUBLISHED, users[spec.secretary])
+            meetings.change_status(meeting, meeting.version, ChangeKind.PUBLISHED, users[spec.secretary],
+                                   "Lịch đã được lãnh đạo thống nhất tại giao ban tuần")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import re
 import unicodedata
 import zlib
 from dataclasses import dataclass, field
@@ -124,25 +125,33 @@ def _bounded_inflate(stream: StreamObject, budget: int) -> int:
 
 
 def _check_inflation(reader: PdfReader, max_stream: int, max_total: int) -> None:
+    """Every page content stream and form XObject (nested ones too) inflates within the limits.
+    Images are not inflated (text extraction and the watermark never decode them)."""
     total = 0
     seen: set[int] = set()
     for page in reader.pages:
         contents = page.get("/Contents")
-        refs = list(contents) if isinstance(contents.get_object() if contents else None, ArrayObject) else [contents]
-        for ref in refs:
-            if ref is None:
-                continue
+        resolved = contents.get_object() if contents is not None else None
+        todo = list(resolved) if isinstance(resolved, ArrayObject) else [contents]
+        todo.append(page.get("/Resources"))
+        while todo:
+            ref = todo.pop()
             if isinstance(ref, IndirectObject):
                 if ref.idnum in seen:
                     continue
                 seen.add(ref.idnum)
-            stream = ref.get_object()
-            if not isinstance(stream, StreamObject):
-                continue
-            size = _bounded_inflate(stream, min(max_stream, max_total - total))
-            total += size
-            if size > max_stream or total > max_total:
-                raise PdfRejected("bomb")
+            obj = ref.get_object() if ref is not None else None
+            if isinstance(obj, StreamObject):
+                size = _bounded_inflate(obj, min(max_stream, max_total - total))
+                total += size
+                if size > max_stream or total > max_total:
+                    raise PdfRejected("bomb")
+                if obj.get("/Subtype") == "/Form":
+                    todo.append(obj.get("/Resources"))
+            elif isinstance(obj, DictionaryObject):  # a resources dictionary
+                xobjects = obj.get("/XObject")
+                xobjects = xobjects.get_object() if xobjects is not None else {}
+                todo.extend(x for x in xobjects.values() if x.get_object().get("/Subtype") == "/Form")
 
 
 def validate_pdf(source: bytes | str | Path, *, max_bytes: int = MAX_BYTES, max_pages: int = MAX_PAGES,
@@ -186,9 +195,9 @@ def _clean(text: str) -> str:
 
 
 def extract_text(data: bytes) -> PageTexts:
-    """The text of every page (NFC), with pypdfium2 (about 20× faster than pypdf here, see
-    ``bench/materials.py``). A page that fails is an empty string, listed in ``.failed``; a
-    document that cannot be opened at all gives an empty list with ``failed == [-1]``."""
+    """The text of every page (NFC) with pypdfium2, 7× faster than pypdf here (bench/materials.py).
+    A page that fails is an empty string, listed in ``.failed``; a document that cannot be
+    opened at all gives an empty list with ``failed == [-1]``."""
     import pypdfium2 as pdfium
 
     result = PageTexts()
@@ -216,29 +225,11 @@ def extract_text(data: bytes) -> PageTexts:
     return result
 
 
-def extract_text_pypdf(data: bytes) -> PageTexts:
-    """The same with pypdf (the slower alternative kept for the benchmark and as a fallback)."""
-    result = PageTexts()
-    result.failed = []
-    try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        pages = list(reader.pages)
-    except Exception:  # noqa: BLE001
-        result.failed.append(-1)
-        return result
-    for index, page in enumerate(pages):
-        try:
-            result.append(_clean(page.extract_text()))
-        except Exception:  # noqa: BLE001
-            result.append("")
-            result.failed.append(index)
-    return result
-
-
 # --- watermark -------------------------------------------------------------------------------
 
 WM_NAME = NameObject("/EcWm")
 FAMILY = "DocSerif"
+A4 = (595.28, 841.89)
 
 
 def _add_fonts(pdf, styles: tuple[str, ...]) -> None:
@@ -249,7 +240,6 @@ def _add_fonts(pdf, styles: tuple[str, ...]) -> None:
     font_set, folder = find_font_set()
     for style in styles:
         pdf.add_font(FAMILY, style, str(folder / font_set.files[style]))
-A4 = (595.28, 841.89)
 
 
 def watermark_page(name: str, unit: str, when: str, size: tuple[float, float] = A4) -> bytes:
@@ -292,6 +282,16 @@ def _form_xobject(writer: PdfWriter, page_pdf: bytes) -> tuple[IndirectObject, f
     })
     form = form.flate_encode()
     return writer._add_object(form), float(box.width), float(box.height)
+
+
+def _inherited(node, key: str):
+    """``node[key]``, looked up the /Parent chain when the page inherits it (at most 64 levels)."""
+    for _ in range(64):
+        if node is None or key in node:
+            return None if node is None else node[key]
+        node = node.get("/Parent")
+        node = node.get_object() if node is not None else None
+    return None
 
 
 def _stream_ref(writer: PdfWriter, content: bytes) -> IndirectObject:
@@ -340,7 +340,7 @@ def watermark_pdf(data: bytes, name: str, unit: str, when: str) -> bytes:
         contents = page.get(NameObject("/Contents"))
         old = [] if contents is None else (list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents])
         page[NameObject("/Contents")] = ArrayObject([push, *old, draws[key]])
-        page[NameObject("/Resources")] = _with_watermark(writer, page.get("/Resources"), form, shared)
+        page[NameObject("/Resources")] = _with_watermark(writer, _inherited(page, "/Resources"), form, shared)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -414,6 +414,138 @@ def _front_pages(title: str, subtitle: str, items: list[PackItem], item_pages: l
         pdf.cell(number_width, 6.5, str(page), align="R")
         pdf.set_y(bottom + 1)
     return bytes(pdf.output())
+
+
+class _Unsupported(Exception):
+    """A source the raw merge does not handle (object streams, updates): pypdf does it instead."""
+
+
+_LEX = re.compile(rb"(?<![\w.+#-])(\d+)\s+(\d+)\s+R(?![\w])|\(|%|endobj|stream(?=\r?\n)")
+_LENGTH = re.compile(rb"/Length\s+(\d+)(?:\s+(\d+)\s+R)?")
+
+
+def _renumber(data: bytes, start: int, base: int) -> tuple[bytes, int, bool]:
+    """Object body from ``start`` with every reference shifted by ``base``: (bytes up to the
+    ``endobj``/``stream`` keyword, where the keyword starts, whether it is a stream)."""
+    out, pos = [], start
+    while True:
+        match = _LEX.search(data, pos)
+        if match is None:
+            raise _Unsupported("no endobj")
+        token = match.group(0)
+        if match.group(1) is not None:
+            out += [data[pos:match.start()], b"%d %s R" % (int(match.group(1)) + base, match.group(2))]
+            pos = match.end()
+        elif token == b"(":  # a literal string: balanced parentheses, backslash escapes
+            depth, i = 1, match.end()
+            while depth:
+                c = data[i]
+                i += 2 if c == 0x5C else 1
+                depth += (c == 0x28) - (c == 0x29)
+            out.append(data[pos:i])
+            pos = i
+        elif token == b"%":
+            end = min(x for x in (data.find(b"\n", pos), data.find(b"\r", pos), len(data)) if x >= 0)
+            out.append(data[pos:end])
+            pos = end
+        else:
+            out.append(data[pos:match.start()])
+            return b"".join(out), match.start(), token == b"stream"
+
+
+def _raw_objects(reader: PdfReader, data: bytes, base: int, skip: set[int], root_pages: int,
+                 parent: int) -> list[tuple[int, bytes]]:
+    """Every object of a classic-xref file, renumbered by ``base``, copied without parsing."""
+    if reader.xref_objStm or set(reader.xref) - {0, 65535} or reader.xref.get(0) is None:
+        raise _Unsupported("object streams or generations")
+    out = []
+    for number, offset in reader.xref[0].items():
+        if number in skip:
+            continue
+        header = re.compile(rb"\s*%d\s+0\s+obj" % number).match(data, offset)
+        if header is None:
+            raise _Unsupported("xref offset")
+        body, at, is_stream = _renumber(data, header.end(), base)
+        if number == root_pages:
+            body = body.replace(b"<<", b"<< /Parent %d 0 R " % parent, 1)
+        if is_stream:
+            length = _LENGTH.search(body)
+            if length is None:
+                raise _Unsupported("stream length")
+            size = int(length.group(1)) if length.group(2) is None else int(reader.get_object(int(length.group(1)) - 0))
+            if length.group(2) is not None:
+                raise _Unsupported("indirect length")
+            begin = at + 6 + (2 if data[at + 6:at + 8] == b"\r\n" else 1)
+            body += b"stream\n" + data[begin:begin + size] + b"\nendstream"
+        out.append((number + base, body))
+    return out
+
+
+def _raw_merge(sources: list[tuple[PdfReader, bytes]], outline: list[tuple[str, int, list[tuple[str, int]]]]) -> bytes:
+    """Sources merged by copying their objects' bytes (references renumbered); each source's page
+    tree becomes a kid of the new root, so inherited attributes stay. ``outline``: (title, 0-based
+    page, children)."""
+    objects: list[tuple[int, bytes]] = []
+    kids, first_pages, base, total = [], [], 2, 0
+    for reader, data in sources:
+        root = reader.trailer["/Root"]
+        pages_ref = root.get_object().raw_get("/Pages")
+        info = reader.trailer.raw_get("/Info") if "/Info" in reader.trailer else None
+        skip = {root.idnum} | ({info.idnum} if isinstance(info, IndirectObject) else set())
+        objects += _raw_objects(reader, data, base, skip, pages_ref.idnum, 2)
+        kids.append(pages_ref.idnum + base)
+        node, starts = pages_ref.get_object(), total
+        while node.get("/Type") == "/Pages":  # first leaf: the first page, for the outline
+            node = node["/Kids"][0].get_object()
+        first_pages.append((starts, node.indirect_reference.idnum + base))
+        total += int(pages_ref.get_object()["/Count"])
+        base += max(reader.xref[0]) + 1
+    page_ref = dict(first_pages)
+    next_number = base
+    flat: list[tuple[int, str, int, int | None]] = []  # (number, title, target, parent number)
+    for title, page, children in outline:
+        number = next_number
+        flat.append((number, title, page, None))
+        next_number += 1
+        for child_title, child_page in children:
+            flat.append((next_number, child_title, child_page, number))
+            next_number += 1
+    outline_root = next_number
+    for index, (number, title, page, parent) in enumerate(flat):
+        siblings = [f[0] for f in flat if f[3] == parent]
+        position = siblings.index(number)
+        children = [f[0] for f in flat if f[3] == number]
+        entry = b"<< /Title " + _pdf_text(title) + b" /Parent %d 0 R /Dest [%d 0 R /Fit]" % (
+            parent if parent is not None else outline_root, page_ref[page])
+        if position:
+            entry += b" /Prev %d 0 R" % siblings[position - 1]
+        if position + 1 < len(siblings):
+            entry += b" /Next %d 0 R" % siblings[position + 1]
+        if children:
+            entry += b" /First %d 0 R /Last %d 0 R /Count -%d" % (children[0], children[-1], len(children))
+        objects.append((number, entry + b" >>"))
+    tops = [f[0] for f in flat if f[3] is None]
+    objects.append((outline_root, b"<< /Type /Outlines /First %d 0 R /Last %d 0 R /Count %d >>" % (
+        tops[0], tops[-1], len(tops)) if tops else b"<< /Type /Outlines /Count 0 >>"))
+    objects.append((1, b"<< /Type /Catalog /Pages 2 0 R /Outlines %d 0 R /PageMode /UseOutlines >>" % outline_root))
+    objects.append((2, b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), total)))
+    buffer = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = {}
+    for number, body in objects:
+        offsets[number] = len(buffer)
+        buffer += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    size = outline_root + 1
+    xref = len(buffer)
+    rows = [b"0000000000 65535 f \n"] + [b"%010d 00000 n \n" % offsets[n] if n in offsets else b"0000000000 65535 f \n"
+                                          for n in range(1, size)]
+    buffer += b"xref\n0 %d\n" % size + b"".join(rows)
+    buffer += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, xref)
+    return bytes(buffer)
+
+
+def _pdf_text(text: str) -> bytes:
+    """A PDF text string (UTF-16BE with BOM), as a hex string."""
+    return b"<FEFF" + unicodedata.normalize("NFC", text).encode("utf-16-be").hex().upper().encode() + b">"
 
 
 def build_pack(title: str, items: list[PackItem], subtitle: str = "") -> Pack:

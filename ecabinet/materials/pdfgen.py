@@ -122,9 +122,8 @@ def _stream(data: bytes, extra: bytes = b"") -> bytes:
 
 
 @lru_cache(maxsize=4)
-def bomb_pdf(inflated_bytes: int = 1 << 30) -> bytes:
-    """A one-page PDF whose content stream is FlateDecode of ``inflated_bytes`` zeros (default
-    1 GiB; about 1 MB on disk). Compressed chunk by chunk: nothing that size is ever held."""
+def _zeros_deflated(inflated_bytes: int) -> bytes:
+    """zlib of ``inflated_bytes`` zeros, compressed a MiB at a time (never held inflated)."""
     compressor = zlib.compressobj(9)
     chunk = bytes(1 << 20)
     parts = []
@@ -133,12 +132,29 @@ def bomb_pdf(inflated_bytes: int = 1 << 30) -> bytes:
         parts.append(compressor.compress(chunk[: min(remaining, len(chunk))]))
         remaining -= len(chunk)
     parts.append(compressor.flush())
-    deflated = b"".join(parts)
+    return b"".join(parts)
+
+
+def bomb_pdf(inflated_bytes: int = 1 << 30) -> bytes:
+    """A one-page PDF whose content stream is FlateDecode of ``inflated_bytes`` zeros (default
+    1 GiB: about 1 MB on disk)."""
     return _assemble([
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> /Contents 4 0 R >>",
-        _stream(deflated, b"/Filter /FlateDecode "),
+        _stream(_zeros_deflated(inflated_bytes), b"/Filter /FlateDecode "),
+    ])
+
+
+def form_bomb_pdf(inflated_bytes: int = 1 << 30) -> bytes:
+    """The same zeros in a form XObject drawn by an innocent page content stream."""
+    return _assemble([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /F 5 0 R >> >>"
+        b" /Contents 4 0 R >>",
+        _stream(b"/F Do"),
+        _stream(_zeros_deflated(inflated_bytes), b"/Type /XObject /Subtype /Form /BBox [0 0 9 9] /Filter /FlateDecode "),
     ])
 
 

@@ -12,6 +12,7 @@ from ecabinet.core.i18n import local_zone
 from ecabinet.documents import render_pdf
 from ecabinet.documents.model import AdminDocument, Paragraph, Signature
 from ecabinet.meetings.models import Meeting
+from ecabinet.meetings.operations import announced_late
 
 
 def _time_phrase(meeting: Meeting) -> str:
@@ -72,6 +73,7 @@ def invitation_document(meeting: Meeting) -> AdminDocument:
                             signer=office_leader.full_name if office_leader else "",
                             signed_placeholder=False),
         confidentiality="MẬT" if meeting.confidentiality.value == "confidential" else None,
+        urgency="KHẨN" if announced_late(meeting) else None,
     )
 
 

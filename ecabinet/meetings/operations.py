@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 
 from ecabinet.accounts.models import User
@@ -238,7 +239,12 @@ def change_status(meeting: Meeting, version: int, kind: ChangeKind, actor: User,
     reason = (reason or "").strip() or None
     if kind in NEEDS_REASON and not reason:
         raise DomainError("reason_required", _("Give the reason."), "reason")
-    details = {"status": [meeting.status.value, target.value]}
+    details: dict[str, Any] = {"status": [meeting.status.value, target.value]}
+    if kind == ChangeKind.PUBLISHED and announced_late(meeting, utcnow()):
+        if not reason:
+            raise DomainError("late_notice", _("The meeting is announced less than %(hours)d hours ahead: give the "
+                                               "reason for the late notice.", hours=notice_hours_required()), "reason")
+        details["late_notice"] = True
     meeting.status = target
     meeting.status_reason = reason if kind in NEEDS_REASON else None
     if kind == ChangeKind.PUBLISHED:
@@ -246,6 +252,20 @@ def change_status(meeting: Meeting, version: int, kind: ChangeKind, actor: User,
     change = _record(meeting, kind, actor, reason, details)
     db.session.flush()
     return change
+
+
+def notice_hours_required() -> int:
+    return current_app.config["MEETING_NOTICE_HOURS"]
+
+
+def announced_late(meeting: Meeting, published_at: datetime | None = None) -> bool:
+    """Announced (or, with ``published_at``, to be announced) less than the required notice ahead.
+
+    Late invitations are what the provinces' reports complain of first; each one carries the
+    reason it was late, in the meeting's history, so that they can be counted and explained.
+    """
+    moment = published_at or meeting.published_at
+    return moment is not None and meeting.starts_at - moment < timedelta(hours=notice_hours_required())
 
 
 # --- invitations ---------------------------------------------------------------------------

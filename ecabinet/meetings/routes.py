@@ -139,7 +139,9 @@ def _detail(meeting: Meeting, status: int = 200, answer_errors: dict | None = No
         editable=meeting.status in EDITABLE, answer_errors=answer_errors or {},
         answer_form=answer_form or MultiDict(), status_errors=status_errors or {},
         status_form=status_form or MultiDict(),
-        live=current_user.id in {meeting.secretary_id, meeting.created_by_id}), status
+        live=current_user.id in {meeting.secretary_id, meeting.created_by_id},
+        late_if_published_now=meeting.status == MeetingStatus.DRAFT and ops.announced_late(meeting, utcnow()),
+        announced_late=ops.announced_late(meeting)), status
 
 
 @bp.get("/meetings/<int:meeting_id>")

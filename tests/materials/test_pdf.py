@@ -18,7 +18,6 @@ from ecabinet.materials.pdf import (
     PdfRejected,
     build_pack,
     extract_text,
-    extract_text_pypdf,
     validate_pdf,
     watermark_pdf,
 )
@@ -72,6 +71,12 @@ def test_every_refusal_has_a_code_and_vietnamese_message(maker, code):
     assert any(ch in caught.value.message_vi for ch in "ệảạ")
 
 
+def test_a_bomb_inside_a_form_xobject_is_refused():
+    with pytest.raises(PdfRejected) as caught:
+        validate_pdf(pdfgen.form_bomb_pdf(128 << 20))
+    assert caught.value.code == "bomb"
+
+
 def test_the_default_bomb_is_small_on_disk_and_refused():
     bomb = pdfgen.bomb_pdf()  # 1 GiB of zeros once inflated
     assert len(bomb) < 2 << 20
@@ -93,9 +98,8 @@ def test_size_limit_is_configurable(five_pages, tmp_path):
         validate_pdf(pdfgen.many_pages_pdf(51), max_pages=50)
 
 
-@pytest.mark.parametrize("extract", [extract_text, extract_text_pypdf])
-def test_extraction_returns_the_corpus_text(extract, five_pages):
-    texts = extract(five_pages)
+def test_extraction_returns_the_corpus_text(five_pages):
+    texts = extract_text(five_pages)
     expected = pdfgen.page_texts(5, seed=3)
     assert len(texts) == 5 and texts.failed == []
     for got, want in zip(texts, expected):
@@ -124,6 +128,24 @@ def test_watermark_is_one_shared_xobject_on_every_page_and_small(five_pages):
         assert "Nguyễn Thị Hồng Nhung – Sở Tài chính – 22/11/2026 14:05" in words(page_text)
         assert words(original) in words(page_text)  # the original text is untouched
     assert validate_pdf(marked).pages == 20
+
+
+def test_watermark_keeps_resources_inherited_from_the_page_tree():
+    source = pdfgen._assemble([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 /MediaBox [0 0 300 400]"
+        b" /Resources << /Font << /F1 6 0 R >> >> >>",
+        b"<< /Type /Page /Parent 2 0 R /Contents 5 0 R >>",
+        b"<< /Type /Page /Parent 2 0 R /Contents 5 0 R /MediaBox [0 0 800 600] >>",
+        pdfgen._stream(b"BT /F1 12 Tf 20 200 Td (Inherited font) Tj ET"),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ])
+    marked = watermark_pdf(source, "Lê Văn Tám", "Sở Y tế", "02/12/2026 09:00")
+    reader = PdfReader(io.BytesIO(marked))
+    for page in reader.pages:
+        assert "/F1" in page["/Resources"]["/Font"] and "/EcWm" in page["/Resources"]["/XObject"]
+    texts = extract_text(marked)
+    assert all("Inherited font" in t and "MẬT" in t for t in texts)
 
 
 def test_watermark_size_ratio_on_a_larger_file():

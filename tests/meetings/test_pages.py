@@ -302,3 +302,21 @@ def test_rooms_and_kinds_are_kept_by_office_leaders(app, browser, venue):
                  {"code": "hopchuyende", "name": "Họp chuyên đề (sửa)", "default_minutes": "3"}).status_code == 422
     with app.app_context():
         assert db.session.get(Room, room_id).active is False
+
+
+def test_publishing_late_through_the_page_asks_for_the_reason(client, schedule_meeting, people):
+    from datetime import datetime, timedelta, timezone
+
+    from tests.conftest import csrf_from, web_login
+
+    soon = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(hours=30)
+    [meeting] = schedule_meeting(starts_at=soon.isoformat(), ends_at=(soon + timedelta(hours=1)).isoformat())
+    web_login(client, "chuyenvien")
+    page = client.get(f"/meetings/{meeting['id']}").get_data(as_text=True)
+    assert 'id="late-notice-warning"' in page
+    form = {"csrf_token": csrf_from(page), "action": "publish", "version": "1"}
+    refused = client.post(f"/meetings/{meeting['id']}/status", data=form)
+    assert refused.status_code == 422 and "lý do thông báo muộn" in refused.get_data(as_text=True)
+    done = client.post(f"/meetings/{meeting['id']}/status", data={**form, "reason": "Họp đột xuất theo chỉ đạo"})
+    assert done.status_code == 302
+    assert 'id="late-badge"' in client.get(f"/meetings/{meeting['id']}").get_data(as_text=True)

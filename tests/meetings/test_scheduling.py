@@ -148,3 +148,23 @@ def test_list_filters_by_leader_agency_and_period(client, schedule_meeting, secr
     assert titles(f"unit_id={people.district}") == ["Làm việc với huyện Bình Sơn"]
     assert titles("start=01/12/2026&end=31/12/2026") == []
     assert len(titles("start=30/11/2026&end=30/11/2026")) == 2
+
+
+def test_a_late_announcement_needs_its_reason_and_is_marked_urgent(app, client, schedule_meeting, secretary):
+    from datetime import datetime, timezone
+
+    soon = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(hours=20)
+    [meeting] = schedule_meeting(starts_at=soon.isoformat(), ends_at=(soon + timedelta(hours=1)).isoformat())
+    url = f"/api/v1/meetings/{meeting['id']}/status"
+    refused = client.post(url, headers=secretary, json={"version": 1, "action": "publish"})
+    assert refused.status_code == 422 and refused.get_json()["error"]["code"] == "late_notice"
+    published = client.post(url, headers=secretary, json={"version": 1, "action": "publish",
+                                                          "reason": "Chỉ đạo đột xuất của Chủ tịch UBND tỉnh"})
+    change = published.get_json()["changes"][-1]
+    assert change["details"]["late_notice"] is True and change["reason"].startswith("Chỉ đạo đột xuất")
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    letter = client.get(f"/api/v1/meetings/{meeting['id']}/letter.pdf", headers=secretary)
+    assert "KHẨN" in PdfReader(BytesIO(letter.data)).pages[0].extract_text()
