@@ -80,6 +80,8 @@ class Config:
     """Folder of the TTF fonts embedded in generated PDFs (default: static/vendor/fonts)."""
     WEEKLY_SCHEDULE_PUBLISH_HOUR = _env_int("WEEKLY_SCHEDULE_PUBLISH_HOUR", 15)
     MEETING_NOTICE_HOURS = _env_int("MEETING_NOTICE_HOURS", 72)
+    MATERIAL_MAX_BYTES = _env_int("MATERIAL_MAX_BYTES", 100 * 1024 * 1024)
+    MATERIAL_MAX_PAGES = _env_int("MATERIAL_MAX_PAGES", 5000)
     """Invitations sent later than this before the meeting are "late": a reason is required and recorded."""
     SCHEDULER_IN_PROCESS = _env_bool("SCHEDULER_IN_PROCESS", True)
     """Run the scheduled jobs inside the web server (one process); production runs ``flask scheduler``."""

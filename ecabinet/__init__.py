@@ -85,7 +85,7 @@ def _init_extensions(app: Flask) -> None:
 
 PAGE_MODULES = ("accounts.routes", "org.routes", "audit.routes", "schedules.routes", "notify.routes",
                 "meetings.routes")
-API_MODULES = ("accounts.api", "org.api", "audit.api", "meetings.api", "schedules.api", "notify.api")
+API_MODULES = ("accounts.api", "org.api", "audit.api", "meetings.api", "schedules.api", "materials.api", "notify.api")
 
 
 def _register_blueprints(app: Flask) -> None:

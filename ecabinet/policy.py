@@ -35,6 +35,12 @@ class Action(enum.StrEnum):
     """Rooms and meeting kinds."""
     VIEW_MEETING = "view_meeting"
     """See a meeting (target: the Meeting); confidential ones only by the people named in them."""
+    VIEW_MATERIAL = "view_material"
+    """Read a material (target: the Material); a confidential one only by its named readers."""
+    EDIT_AGENDA = "edit_agenda"
+    """Add, change and order agenda items (target: the Meeting)."""
+    UPLOAD_MATERIAL = "upload_material"
+    """Add a material or a new version (target: the agenda item, or the meeting for a general one)."""
     VIEW_WEEKLY_SCHEDULE = "view_weekly_schedule"
     APPROVE_WEEKLY_SCHEDULE = "approve_weekly_schedule"
     ANSWER_INVITATION = "answer_invitation"
@@ -55,7 +61,8 @@ class PermissionDenied(Exception):
 WRITE_ACTIONS = frozenset({
     Action.MANAGE_USERS, Action.MANAGE_ORG, Action.MANAGE_PORTFOLIOS,
     Action.SECRETARIAT_WORK, Action.ACT_FOR_UNIT, Action.MANAGE_MEETINGS, Action.OVERRIDE_ROOM_CONFLICT,
-    Action.MANAGE_ROOMS, Action.ANSWER_INVITATION, Action.APPROVE_WEEKLY_SCHEDULE,
+    Action.MANAGE_ROOMS, Action.ANSWER_INVITATION, Action.APPROVE_WEEKLY_SCHEDULE, Action.EDIT_AGENDA,
+    Action.UPLOAD_MATERIAL,
 })
 """Actions that change data: a viewer is refused every one of them, whatever else it holds."""
 
@@ -117,6 +124,22 @@ def _answer_invitation(user: User, invitation: Any) -> bool:
             and invitation.unit_id == user.unit_id)
 
 
+def _view_material(user: User, material: Any) -> bool:
+    if material is None or not _view_meeting(user, material.meeting):
+        return False
+    if material.confidentiality.value == "confidential":
+        return any(reader.id == user.id for reader in material.readers)
+    return True
+
+
+def _upload_material(user: User, target: Any) -> bool:
+    """The secretariat for any meeting; an agency's liaison for the items its agency presents."""
+    if user.has_role(Role.SECRETARIAT, Role.OFFICE_LEADER):
+        return True
+    unit_id = getattr(target, "presenting_unit_id", None)
+    return unit_id is not None and user.has_role(Role.AGENCY_LIAISON) and unit_id == user.unit_id
+
+
 RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.VIEW_HOME: _anyone,
     Action.VIEW_UNITS: _anyone,
@@ -132,6 +155,9 @@ RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.OVERRIDE_ROOM_CONFLICT: _roles(Role.OFFICE_LEADER),
     Action.MANAGE_ROOMS: _roles(Role.ADMIN, Role.OFFICE_LEADER),
     Action.VIEW_MEETING: _view_meeting,
+    Action.VIEW_MATERIAL: _view_material,
+    Action.EDIT_AGENDA: _roles(Role.SECRETARIAT, Role.OFFICE_LEADER),
+    Action.UPLOAD_MATERIAL: _upload_material,
     Action.VIEW_WEEKLY_SCHEDULE: _anyone,
     Action.APPROVE_WEEKLY_SCHEDULE: _roles(Role.OFFICE_LEADER),
     Action.ANSWER_INVITATION: _answer_invitation,
@@ -157,5 +183,5 @@ def require(user: Any, action: Action, target: Any = None) -> None:
 def allowed_actions(user: Any) -> frozenset[Action]:
     """The target-free actions ``user`` may do: templates use it to show only usable links."""
     targeted = {Action.ACT_FOR_UNIT, Action.VIEW_USER, Action.VIEW_MEETING, Action.ANSWER_INVITATION,
-                Action.OPEN_NOTIFICATION}
+                Action.OPEN_NOTIFICATION, Action.VIEW_MATERIAL, Action.UPLOAD_MATERIAL}
     return frozenset(a for a in Action if a not in targeted and allowed(user, a))

@@ -63,6 +63,8 @@ class Endpoint:
     status: int
     authenticated: bool
     description: str = ""
+    form: type[BaseModel] | None = None
+    files: tuple[str, ...] = ()
 
 
 @dataclass
@@ -94,6 +96,22 @@ def _parse_query(model: type[BaseModel]) -> BaseModel:
                        validation_details(exc)) from None
 
 
+def _parse_form(model: type[BaseModel], files: tuple[str, ...]) -> tuple[BaseModel, dict]:
+    """A multipart/form-data upload: the fields validated by ``model``, the named files required."""
+    if request.mimetype != "multipart/form-data":
+        raise ApiError(415, "unsupported_media_type", _("Send the upload as multipart/form-data."))
+    try:
+        fields = model.model_validate({k: v for k, v in request.form.items() if k in model.model_fields})
+    except ValidationError as exc:
+        raise ApiError(422, "validation_error", _("Some fields are missing or invalid."),
+                       validation_details(exc)) from None
+    missing = [name for name in files if name not in request.files or not request.files[name].filename]
+    if missing:
+        raise ApiError(422, "validation_error", _("Some fields are missing or invalid."),
+                       [{"field": name, "type": "missing", "message": "a file is required"} for name in missing])
+    return fields, {name: request.files[name] for name in files}
+
+
 def _check_authenticated() -> None:
     if not current_user.is_authenticated:
         raise ApiError(401, "unauthenticated", _("Sign in first: send a bearer token or a session cookie."),
@@ -119,7 +137,7 @@ def _serialize(response: Any, result: Any) -> Any:
 
 def route(bp: Blueprint, rule: str, *, method: str = "GET", summary: str, body: type[BaseModel] | None = None,
           query: type[BaseModel] | None = None, response: Any = None, status: int = 200,
-          authenticated: bool = True) -> Callable:
+          authenticated: bool = True, form: type[BaseModel] | None = None, files: tuple[str, ...] = ()) -> Callable:
     """Register a JSON endpoint on ``bp``; the view gets ``body=``/``query=`` as validated models.
 
     The view returns the object to serialise with ``response`` (a pydantic model or type), or
@@ -130,7 +148,7 @@ def route(bp: Blueprint, rule: str, *, method: str = "GET", summary: str, body: 
         registry.endpoints.append(Endpoint(
             rule=API_PREFIX + (bp.url_prefix or "") + rule, method=method, summary=summary, tag=bp.name,
             body=body, query=query, response=response, status=status, authenticated=authenticated,
-            description=(view.__doc__ or "").strip(),
+            description=(view.__doc__ or "").strip(), form=form, files=files,
         ))
 
         @functools.wraps(view)
@@ -141,6 +159,8 @@ def route(bp: Blueprint, rule: str, *, method: str = "GET", summary: str, body: 
                 kwargs["body"] = _parse_body(body)
             if query is not None:
                 kwargs["query"] = _parse_query(query)
+            if form is not None:
+                kwargs["form"], kwargs["files"] = _parse_form(form, files)
             result = view(**kwargs)
             if isinstance(result, current_app.response_class):
                 return result
@@ -190,6 +210,15 @@ def _parameters(endpoint: Endpoint, components: dict[str, Any]) -> list[dict[str
     return params
 
 
+def _multipart_schema(endpoint: Endpoint, components: dict[str, Any]) -> dict[str, Any]:
+    schema = endpoint.form.model_json_schema(ref_template="#/components/schemas/{model}")
+    for name, definition in schema.pop("$defs", {}).items():
+        components[_component_name(name)] = definition
+    schema["properties"].update({name: {"type": "string", "format": "binary"} for name in endpoint.files})
+    schema["required"] = sorted(set(schema.get("required", [])) | set(endpoint.files))
+    return schema
+
+
 ERROR_SCHEMA = {
     "type": "object",
     "required": ["error"],
@@ -218,6 +247,10 @@ def openapi_document(title: str, version: str) -> dict[str, Any]:
         if ep.body is not None:
             operation["requestBody"] = {"required": True, "content": {
                 "application/json": {"schema": _schema(ep.body, components)}}}
+            operation["responses"]["422"] = {"description": "Validation error", **error_ref}
+        if ep.form is not None:
+            operation["requestBody"] = {"required": True, "content": {
+                "multipart/form-data": {"schema": _multipart_schema(ep, components)}}}
             operation["responses"]["422"] = {"description": "Validation error", **error_ref}
         success: dict[str, Any] = {"description": "OK"}
         if ep.response is not None:

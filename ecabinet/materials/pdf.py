@@ -227,7 +227,6 @@ def extract_text(data: bytes) -> PageTexts:
 
 # --- watermark -------------------------------------------------------------------------------
 
-WM_NAME = NameObject("/EcWm")
 FAMILY = "DocSerif"
 A4 = (595.28, 841.89)
 
@@ -301,7 +300,7 @@ def _stream_ref(writer: PdfWriter, content: bytes) -> IndirectObject:
 
 
 def _with_watermark(writer: PdfWriter, resources, form: IndirectObject,
-                    shared: dict[bytes, IndirectObject]) -> IndirectObject:
+                    shared: dict[bytes, IndirectObject], wm_name: NameObject) -> IndirectObject:
     """A resources dictionary equal to ``resources`` plus ``/XObject /EcWm``, one per distinct
     content: pages whose resources are alike (fpdf2 gives each page its own copy) share it, so
     the update rewrites a short page dictionary per page and nothing more."""
@@ -313,7 +312,7 @@ def _with_watermark(writer: PdfWriter, resources, form: IndirectObject,
         merged = DictionaryObject(original)
         xobjects = merged.get("/XObject")
         xobjects = DictionaryObject(xobjects.get_object()) if xobjects is not None else DictionaryObject()
-        xobjects[WM_NAME] = form
+        xobjects[wm_name] = form
         merged[NameObject("/XObject")] = xobjects
         shared[key] = writer._add_object(merged)
     return shared[key]
@@ -322,8 +321,14 @@ def _with_watermark(writer: PdfWriter, resources, form: IndirectObject,
 def watermark_pdf(data: bytes, name: str, unit: str, when: str) -> bytes:
     """``data`` with the reader's watermark on every page. The watermark is one form XObject
     referenced by every page (its resources and two tiny content streams shared too), written
-    as an incremental update: the original bytes are kept and only the pages are rewritten."""
+    as an incremental update: the original bytes are kept and only the page dictionaries are
+    rewritten. Classic cross-reference files get a hand-written update (``_raw_watermark``);
+    others (cross-reference streams) go through pypdf's incremental writer."""
     reader = PdfReader(io.BytesIO(data), strict=False)
+    try:
+        return _raw_watermark(reader, data, name, unit, when)
+    except (_Unsupported, PyPdfError, KeyError, IndexError, ValueError, TypeError, AttributeError) as exc:
+        log.info("watermark_pdf: raw update not possible (%s), using pypdf's incremental writer", exc)
     writer = PdfWriter(reader, incremental=True)
     first = writer.pages[0].mediabox
     form, fw, fh = _form_xobject(writer, watermark_page(name, unit, when, (float(first.width), float(first.height))))
@@ -336,14 +341,143 @@ def watermark_pdf(data: bytes, name: str, unit: str, when: str) -> bytes:
         scale = min(w / fw, h / fh)
         key = (round(scale, 4), round(x0 + (w - scale * fw) / 2, 2), round(y0 + (h - scale * fh) / 2, 2))
         if key not in draws:
-            draws[key] = _stream_ref(writer, b"Q\nq %g 0 0 %g %g %g cm /EcWm Do Q\n" % (key[0], key[0], key[1], key[2]))
+            draws[key] = _stream_ref(writer, b"Q\nq %g 0 0 %g %g %g cm %s Do Q\n" % (
+                key[0], key[0], key[1], key[2], _wm_name(name, unit, when).encode()))
         contents = page.get(NameObject("/Contents"))
         old = [] if contents is None else (list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents])
         page[NameObject("/Contents")] = ArrayObject([push, *old, draws[key]])
-        page[NameObject("/Resources")] = _with_watermark(writer, _inherited(page, "/Resources"), form, shared)
+        page[NameObject("/Resources")] = _with_watermark(writer, _inherited(page, "/Resources"), form, shared,
+                                                         _wm_name(name, unit, when))
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _serialize(obj) -> bytes:
+    """PDF bytes of a pypdf object; dictionaries on one line (page dictionaries are most of the
+    update: every byte counts 1,200 times)."""
+    if isinstance(obj, DictionaryObject) and not isinstance(obj, StreamObject):
+        return b"<<" + b"".join(b"%s %s" % (key.encode(), _serialize(value)) for key, value in obj.items()) + b">>"
+    buffer = io.BytesIO()
+    obj.write_to_stream(buffer)
+    return buffer.getvalue()
+
+
+def _leaves(reader: PdfReader) -> list[tuple[IndirectObject, DictionaryObject]]:
+    """The pages as (reference, dictionary), walked without pypdf's flattening (which copies
+    inherited attributes into every page dictionary)."""
+    out, stack, seen = [], [reader.trailer["/Root"].raw_get("/Pages")], set()
+    while stack:
+        ref = stack.pop()
+        if not isinstance(ref, IndirectObject) or ref.idnum in seen:
+            raise _Unsupported("page tree")
+        seen.add(ref.idnum)
+        node = ref.get_object()
+        if "/Kids" in node:
+            stack.extend(reversed(list(node["/Kids"].get_object())))
+        else:
+            out.append((ref, node))
+    return out
+
+
+def _box(page: DictionaryObject):
+    from pypdf.generic import RectangleObject
+
+    box = _inherited(page, "/MediaBox")
+    return RectangleObject(box.get_object() if box is not None else [0, 0, *A4])
+
+
+def _wm_name(name: str, unit: str, when: str) -> NameObject:
+    """A resource name per reader, so that a file watermarked twice keeps both marks."""
+    return NameObject("/EcWm" + hashlib.sha1(f"{name}|{unit}|{when}".encode()).hexdigest()[:8])
+
+
+def _raw_watermark(reader: PdfReader, data: bytes, name: str, unit: str, when: str) -> bytes:
+    """``watermark_pdf`` as a hand-written incremental update (classic cross-reference files):
+    the original is not re-parsed beyond its page dictionaries, so it costs about qpdf's time."""
+    startxref = int(data[data.rindex(b"startxref") + 9:].split()[0])
+    if not data[startxref:startxref + 4] == b"xref" or reader.is_encrypted:
+        raise _Unsupported("cross-reference stream")
+    pages = _leaves(reader)
+    size = int(reader.trailer["/Size"])
+    first = _box(pages[0][1])
+    wm = watermark_page(name, unit, when, (float(first.width), float(first.height)))
+    wm_name = _wm_name(name, unit, when)
+    wm_reader = PdfReader(io.BytesIO(wm))
+    wm_page = wm_reader.pages[0]
+    wm_root = wm_reader.trailer.raw_get("/Root")
+    skip = {wm_root.idnum, wm_page.indirect_reference.idnum, wm_root.get_object().raw_get("/Pages").idnum}
+    if "/Info" in wm_reader.trailer:
+        skip.add(wm_reader.trailer.raw_get("/Info").idnum)
+    objects = dict(_raw_objects(wm_reader, wm, size, skip, -1, 0))
+    number = size + max(wm_reader.xref[0]) + 1
+
+    def add(body: bytes) -> int:
+        nonlocal number
+        objects[number] = body
+        number += 1
+        return number - 1
+
+    content = wm_page.get_contents()
+    raw = content._data if isinstance(content, StreamObject) else content.get_data()
+    filters = b"/Filter /FlateDecode " if isinstance(content, StreamObject) and content.get("/Filter") else b""
+    box = wm_page.mediabox
+    fw, fh = float(box.width), float(box.height)
+    resources = _renumber(_serialize(wm_page["/Resources"].get_object()) + b" endobj", 0, size)[0]
+    form = add(b"<< /Type /XObject /Subtype /Form /BBox [0 0 %g %g] /Resources %s %s/Length %d >>\nstream\n"
+               % (fw, fh, resources, filters, len(raw)) + raw + b"\nendstream")
+    push = add(b"<< /Length 2 >>\nstream\nq\n\nendstream")
+    draws: dict[tuple[float, ...], int] = {}
+    shared: dict[bytes, int] = {}
+    updated: dict[int, tuple[int, bytes]] = {}
+    for ref, page in pages:
+        box = _box(page)
+        x0, y0, w, h = float(box.left), float(box.bottom), float(box.width), float(box.height)
+        scale = min(w / fw, h / fh)
+        key = (round(scale, 4), round(x0 + (w - scale * fw) / 2, 2), round(y0 + (h - scale * fh) / 2, 2))
+        if key not in draws:
+            draw = b"Q\nq %g 0 0 %g %g %g cm %s Do Q\n" % (key[0], key[0], key[1], key[2], wm_name.encode())
+            draws[key] = add(b"<< /Length %d >>\nstream\n" % len(draw) + draw + b"\nendstream")
+        original = _inherited(page, "/Resources")
+        original = original.get_object() if original is not None else DictionaryObject()
+        res_key = _serialize(original)
+        if res_key not in shared:
+            merged = DictionaryObject(original)
+            xobjects = merged.get("/XObject")
+            xobjects = DictionaryObject(xobjects.get_object()) if xobjects is not None else DictionaryObject()
+            xobjects[wm_name] = IndirectObject(form, 0, reader)
+            merged[NameObject("/XObject")] = xobjects
+            shared[res_key] = add(_serialize(merged))
+        contents = page.get("/Contents")
+        resolved = contents.get_object() if contents is not None else None
+        old = list(resolved) if isinstance(resolved, ArrayObject) else ([] if contents is None else [contents])
+        if any(not isinstance(ref, IndirectObject) for ref in old):
+            raise _Unsupported("direct content stream")
+        new = DictionaryObject(page)
+        new[NameObject("/Contents")] = ArrayObject(
+            [IndirectObject(push, 0, reader), *old, IndirectObject(draws[key], 0, reader)])
+        new[NameObject("/Resources")] = IndirectObject(shared[res_key], 0, reader)
+        updated[ref.idnum] = (ref.generation, _serialize(new))
+    out = bytearray(data if data.endswith(b"\n") else data + b"\n")
+    entries: dict[int, bytes] = {}
+    for num, (gen, body) in sorted(updated.items()) + [(n, (0, b)) for n, b in sorted(objects.items())]:
+        entries[num] = b"%010d %05d n \n" % (len(out), gen)
+        out += b"%d %d obj\n" % (num, gen) + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n"
+    numbers = sorted(entries)
+    start = 0
+    while start < len(numbers):
+        end = start
+        while end + 1 < len(numbers) and numbers[end + 1] == numbers[end] + 1:
+            end += 1
+        out += b"%d %d\n" % (numbers[start], end - start + 1) + b"".join(entries[n] for n in numbers[start:end + 1])
+        start = end + 1
+    trailer = DictionaryObject({NameObject(k): reader.trailer.raw_get(k) for k in ("/Root", "/Info", "/ID")
+                                if k in reader.trailer})
+    out += b"trailer\n" + _serialize(trailer)[:-2] + b" /Size %d /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (
+        number, startxref, xref)
+    return bytes(out)
 
 
 # --- the meeting pack ------------------------------------------------------------------------
@@ -466,16 +600,18 @@ def _raw_objects(reader: PdfReader, data: bytes, base: int, skip: set[int], root
         if header is None:
             raise _Unsupported("xref offset")
         body, at, is_stream = _renumber(data, header.end(), base)
+        if re.search(rb"/Type\s*/XRef\b", body):  # a cross-reference stream: not content
+            continue
         if number == root_pages:
             body = body.replace(b"<<", b"<< /Parent %d 0 R " % parent, 1)
         if is_stream:
             length = _LENGTH.search(body)
             if length is None:
                 raise _Unsupported("stream length")
-            size = int(length.group(1)) if length.group(2) is None else int(reader.get_object(int(length.group(1)) - 0))
-            if length.group(2) is not None:
-                raise _Unsupported("indirect length")
+            size = int(length.group(1) if length.group(2) is None else reader.get_object(int(length.group(1)) - base))
             begin = at + 6 + (2 if data[at + 6:at + 8] == b"\r\n" else 1)
+            if not re.match(rb"\s*endstream", data[begin + size:begin + size + 16]):
+                raise _Unsupported("stream length")
             body += b"stream\n" + data[begin:begin + size] + b"\nendstream"
         out.append((number + base, body))
     return out
@@ -488,7 +624,7 @@ def _raw_merge(sources: list[tuple[PdfReader, bytes]], outline: list[tuple[str, 
     objects: list[tuple[int, bytes]] = []
     kids, first_pages, base, total = [], [], 2, 0
     for reader, data in sources:
-        root = reader.trailer["/Root"]
+        root = reader.trailer.raw_get("/Root")
         pages_ref = root.get_object().raw_get("/Pages")
         info = reader.trailer.raw_get("/Info") if "/Info" in reader.trailer else None
         skip = {root.idnum} | ({info.idnum} if isinstance(info, IndirectObject) else set())
@@ -550,10 +686,12 @@ def _pdf_text(text: str) -> bytes:
 
 def build_pack(title: str, items: list[PackItem], subtitle: str = "") -> Pack:
     """One PDF: cover, table of contents with the starting page of every item and material, the
-    materials in order, and an outline (item → material). Materials are parsed once; pages are
-    appended by pypdf without re-reading."""
+    materials in order, and an outline (item → material). Materials must have passed
+    ``validate_pdf`` (their page tree's /Count is trusted). Objects are copied as bytes with
+    their references renumbered (``_raw_merge``); files it cannot copy (object streams,
+    incremental updates) make the whole pack go through pypdf's append instead."""
     readers = [[PdfReader(io.BytesIO(m.data), strict=False) for m in item.materials] for item in items]
-    counts = [[len(r.pages) for r in item] for item in readers]
+    counts = [[int(r.trailer["/Root"]["/Pages"]["/Count"]) for r in item] for item in readers]
 
     def layout(front: int) -> tuple[list[int], list[list[int]]]:
         page = front + 1
@@ -576,18 +714,32 @@ def build_pack(title: str, items: list[PackItem], subtitle: str = "") -> Pack:
             break
         front_count = len(front_reader.pages)
 
+    last = front_count + sum(map(sum, counts))
+    item_pages = [min(page, last) for page in item_pages]
+    outline = [(f"{i + 1}. {item.title}", item_pages[i] - 1,
+                [(m.title, material_pages[i][j] - 1) for j, m in enumerate(item.materials)])
+               for i, item in enumerate(items)]
+    sources = [(front_reader, front)] + [(r, m.data) for item, rs in zip(items, readers)
+                                         for r, m in zip(rs, item.materials)]
+    try:
+        data = _raw_merge(sources, outline)
+    except (_Unsupported, PyPdfError, KeyError, IndexError, ValueError, TypeError, AttributeError) as exc:
+        log.info("build_pack: raw merge not possible (%s), merging with pypdf", exc)
+        data = _pypdf_merge(sources, outline)
+    return Pack(data=data, pages=last, item_pages=item_pages, material_pages=material_pages)
+
+
+def _pypdf_merge(sources: list[tuple[PdfReader, bytes]], outline: list[tuple[str, int, list[tuple[str, int]]]]) -> bytes:
+    """The same as ``_raw_merge`` with pypdf (any PDF pypdf reads; about 3× slower)."""
     writer = PdfWriter()
-    writer.append(front_reader, import_outline=False)
-    for item_readers in readers:
-        for reader in item_readers:
-            writer.append(reader, import_outline=False)
-    for i, item in enumerate(items):
-        parent = writer.add_outline_item(title=unicodedata.normalize("NFC", f"{i + 1}. {item.title}"),
-                                         page_number=item_pages[i] - 1)
-        for j, material in enumerate(item.materials):
-            writer.add_outline_item(title=unicodedata.normalize("NFC", material.title),
-                                    page_number=material_pages[i][j] - 1, parent=parent)
+    for reader, _ in sources:
+        writer.append(reader, import_outline=False)
+    for title, page, children in outline:
+        parent = writer.add_outline_item(title=unicodedata.normalize("NFC", title), page_number=page)
+        for child_title, child_page in children:
+            writer.add_outline_item(title=unicodedata.normalize("NFC", child_title), page_number=child_page,
+                                    parent=parent)
     writer.page_mode = "/UseOutlines"
     out = io.BytesIO()
     writer.write(out)
-    return Pack(data=out.getvalue(), pages=len(writer.pages), item_pages=item_pages, material_pages=material_pages)
+    return out.getvalue()

@@ -10,6 +10,7 @@ import unicodedata
 import pytest
 from pypdf import PdfReader
 
+from ecabinet.materials import pdf as pdf_module
 from ecabinet.materials import pdfgen
 from ecabinet.materials.pdf import (
     PackItem,
@@ -115,12 +116,23 @@ def test_extraction_never_raises_on_a_bad_page():
     assert extract_text(b"not a pdf at all") == [] and extract_text(b"junk").failed == [-1]
 
 
-def test_watermark_is_one_shared_xobject_on_every_page_and_small(five_pages):
+@pytest.fixture(params=["raw", "pypdf"])
+def watermark_path(request, monkeypatch):
+    """The watermark as a hand-written incremental update, and through pypdf (the fallback)."""
+    if request.param == "pypdf":
+        def refuse(*args):
+            raise pdf_module._Unsupported("forced by the test")
+        monkeypatch.setattr(pdf_module, "_raw_watermark", refuse)
+    return request.param
+
+
+def test_watermark_is_one_shared_xobject_on_every_page_and_small(watermark_path):
     source = pdfgen.text_pdf(20, seed=5)
     marked = watermark_pdf(source, "Nguyễn Thị Hồng Nhung", "Sở Tài chính", "22/11/2026 14:05")
     assert len(marked) <= 1.15 * len(source) + 40_000  # + the font subset, fixed per file
     reader = PdfReader(io.BytesIO(marked))
-    refs = {page["/Resources"]["/XObject"].raw_get("/EcWm").idnum for page in reader.pages}
+    refs = {xobject.idnum for page in reader.pages
+            for key, xobject in page["/Resources"]["/XObject"].items() if key.startswith("/EcWm")}
     assert len(refs) == 1 and len(reader.pages) == 20
     texts = extract_text(marked)
     for page_text, original in zip(texts, pdfgen.page_texts(20, seed=5)):
@@ -130,7 +142,7 @@ def test_watermark_is_one_shared_xobject_on_every_page_and_small(five_pages):
     assert validate_pdf(marked).pages == 20
 
 
-def test_watermark_keeps_resources_inherited_from_the_page_tree():
+def test_watermark_keeps_resources_inherited_from_the_page_tree(watermark_path):
     source = pdfgen._assemble([
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 /MediaBox [0 0 300 400]"
@@ -143,18 +155,45 @@ def test_watermark_keeps_resources_inherited_from_the_page_tree():
     marked = watermark_pdf(source, "Lê Văn Tám", "Sở Y tế", "02/12/2026 09:00")
     reader = PdfReader(io.BytesIO(marked))
     for page in reader.pages:
-        assert "/F1" in page["/Resources"]["/Font"] and "/EcWm" in page["/Resources"]["/XObject"]
+        assert "/F1" in page["/Resources"]["/Font"] and any(k.startswith("/EcWm") for k in page["/Resources"]["/XObject"])
     texts = extract_text(marked)
     assert all("Inherited font" in t and "MẬT" in t for t in texts)
 
 
-def test_watermark_size_ratio_on_a_larger_file():
-    source = pdfgen.text_pdf(120, seed=9)
+def test_a_file_with_a_cross_reference_stream_is_watermarked_too(monkeypatch):
+    original = pdf_module._raw_watermark
+    monkeypatch.setattr(pdf_module, "_raw_watermark", lambda *a: (_ for _ in ()).throw(pdf_module._Unsupported()))
+    once = watermark_pdf(pdfgen.text_pdf(3, seed=6), "Một", "Hai", "Ba")  # pypdf: an xref stream
+    monkeypatch.setattr(pdf_module, "_raw_watermark", original)
+    twice = watermark_pdf(once, "Bốn", "Năm", "Sáu")  # the raw update refuses it and pypdf does it
+    texts = extract_text(twice)
+    assert len(texts) == 3 and all("Một – Hai – Ba" in words(t) and "Bốn – Năm – Sáu" in words(t) for t in texts)
+
+
+@pytest.fixture(scope="module")
+def larger_file() -> bytes:
+    return pdfgen.text_pdf(120, seed=9)
+
+
+def test_watermark_size_ratio_on_a_larger_file(watermark_path, larger_file):
+    source = larger_file
     marked = watermark_pdf(source, "Trần Văn Đức", "UBND huyện Bình Sơn", "01/12/2026 08:00")
     assert len(marked) <= 1.15 * len(source)
 
 
-def test_pack_outline_and_contents_page_match_where_materials_start():
+@pytest.fixture(params=["raw", "pypdf"])
+def merge_path(request, monkeypatch):
+    """The pack through the raw byte-copying merge, and through pypdf's append (the fallback)."""
+    if request.param == "pypdf":
+        def refuse(*args):
+            raise pdf_module._Unsupported("forced by the test")
+        monkeypatch.setattr(pdf_module, "_raw_merge", refuse)
+    else:
+        monkeypatch.setattr(pdf_module, "_pypdf_merge", lambda *args: pytest.fail("raw merge fell back"))
+    return request.param
+
+
+def test_pack_outline_and_contents_page_match_where_materials_start(merge_path):
     items = [
         PackItem("Báo cáo tình hình kinh tế - xã hội tháng 11", [
             PackMaterial("Tờ trình số 12/TTr-SKHĐT", pdfgen.text_pdf(3, seed=1)),
@@ -163,12 +202,14 @@ def test_pack_outline_and_contents_page_match_where_materials_start():
         PackItem("Đề án chuyển đổi số của tỉnh", [PackMaterial("Đề án", pdfgen.text_pdf(4, seed=3))]),
         PackItem("Công tác cải cách hành chính", [
             PackMaterial("Báo cáo của Sở Nội vụ", pdfgen.text_pdf(1, seed=4)),
-            PackMaterial("Phụ lục số liệu", pdfgen.text_pdf(2, seed=5)),
+            # a watermarked file: an incremental update with a cross-reference stream
+            PackMaterial("Phụ lục số liệu", watermark_pdf(pdfgen.text_pdf(2, seed=5), "A", "B", "C")),
         ]),
     ]
     pack = build_pack("Phiên họp UBND tỉnh thường kỳ tháng 11 năm 2026", items, "Ngày 25 tháng 11 năm 2026")
-    reader = PdfReader(io.BytesIO(pack.data))
+    reader = PdfReader(io.BytesIO(pack.data), strict=True)
     assert len(reader.pages) == pack.pages == 2 + 3 + 2 + 4 + 1 + 2
+    assert validate_pdf(pack.data).pages == pack.pages
     assert pack.item_pages == [3, 8, 12] and pack.material_pages == [[3, 6], [8], [12, 13]]
 
     # every material really starts there: its first page's text is the material's first page
@@ -176,7 +217,8 @@ def test_pack_outline_and_contents_page_match_where_materials_start():
     texts = extract_text(pack.data)
     for starts in pack.material_pages:
         for start in starts:
-            assert words(texts[start - 1]) == words(pdfgen.page_texts(1, seed=next(seeds))[0])
+            assert words(pdfgen.page_texts(1, seed=next(seeds))[0]) in words(texts[start - 1])
+    assert "MẬT" in texts[-1] and "MẬT" not in texts[-3]
 
     # outline: items with their materials nested, titles and target pages
     outline = reader.outline
@@ -203,7 +245,7 @@ def test_pack_outline_and_contents_page_match_where_materials_start():
             assert f"{letter}) {child} {child_page}" in toc
 
 
-def test_a_long_agenda_gets_a_longer_table_of_contents():
+def test_a_long_agenda_gets_a_longer_table_of_contents(merge_path):
     one_page = pdfgen.text_pdf(1, seed=8)
     items = [PackItem(f"Nội dung thứ {i}", [PackMaterial(f"Tài liệu {i}", one_page)]) for i in range(1, 41)]
     pack = build_pack("Phiên họp chuyên đề", items)

@@ -1,0 +1,153 @@
+"""JSON API of the agenda and its materials (uploads are multipart/form-data)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Blueprint, current_app
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ecabinet.audit import operations as audit
+from ecabinet.core.api import ApiError, route
+from ecabinet.core.db import db
+from ecabinet.materials import operations as ops
+from ecabinet.materials.models import AgendaItem, Confidentiality, Material
+from ecabinet.materials.schemas import (ItemCreate, ItemOrder, ItemOut, ItemUpdate, MaterialForm, MaterialOut,
+                                        PaperMaterial, VersionForm)
+from ecabinet.meetings.api import load_meeting
+from ecabinet.policy import Action, allowed, require
+
+bp = Blueprint("materials_api", __name__)
+
+
+def _load_item(item_id: int) -> AgendaItem:
+    item = db.session.get(AgendaItem, item_id)
+    if item is None or not allowed(current_user, Action.VIEW_MEETING, item.meeting):
+        raise ApiError(404, "not_found", _("Not found."))
+    return item
+
+
+def _load_material(material_id: int) -> Material:
+    """A material the user may read; any other is answered exactly like a missing one."""
+    material = db.session.get(Material, material_id)
+    if material is None or not allowed(current_user, Action.VIEW_MATERIAL, material):
+        raise ApiError(404, "not_found", _("Not found."))
+    return material
+
+
+@route(bp, "/meetings/<int:meeting_id>/agenda", summary="The agenda of a meeting", response=list[ItemOut])
+def get_agenda(meeting_id: int):
+    return ops.agenda(load_meeting(meeting_id))
+
+
+@route(bp, "/meetings/<int:meeting_id>/agenda", method="POST", summary="Add an agenda item", body=ItemCreate,
+       response=ItemOut, status=201)
+def add_item(meeting_id: int, body: ItemCreate):
+    meeting = load_meeting(meeting_id)
+    require(current_user, Action.EDIT_AGENDA, meeting)
+    item = ops.add_item(meeting, **body.model_dump())
+    db.session.commit()
+    return item
+
+
+@route(bp, "/meetings/<int:meeting_id>/agenda/order", method="PUT", summary="Reorder the agenda", body=ItemOrder,
+       response=list[ItemOut])
+def reorder(meeting_id: int, body: ItemOrder):
+    """``item_ids`` names every item of the agenda once, in the new order."""
+    meeting = load_meeting(meeting_id)
+    require(current_user, Action.EDIT_AGENDA, meeting)
+    items = ops.reorder(meeting, body.item_ids)
+    db.session.commit()
+    return items
+
+
+@route(bp, "/agenda-items/<int:item_id>", method="PATCH", summary="Change an agenda item", body=ItemUpdate,
+       response=ItemOut)
+def update_item(item_id: int, body: ItemUpdate):
+    item = _load_item(item_id)
+    require(current_user, Action.EDIT_AGENDA, item.meeting)
+    ops.update_item(item, body.model_dump(exclude_unset=True))
+    db.session.commit()
+    return item
+
+
+@route(bp, "/meetings/<int:meeting_id>/materials", summary="The materials of a meeting the user may read",
+       response=list[MaterialOut])
+def list_materials(meeting_id: int):
+    """Confidential materials appear only to their named readers: others see neither title nor count."""
+    meeting = load_meeting(meeting_id)
+    return [m for m in ops.materials_of(meeting) if allowed(current_user, Action.VIEW_MATERIAL, m)]
+
+
+def _upload_target(meeting, agenda_item_id):
+    return db.session.get(AgendaItem, agenda_item_id) if agenda_item_id else meeting
+
+
+@route(bp, "/meetings/<int:meeting_id>/materials", method="POST", summary="Upload a PDF material",
+       form=MaterialForm, files=("file",), response=MaterialOut, status=201)
+def upload_material(meeting_id: int, form: MaterialForm, files: dict):
+    """The PDF is validated before anything is stored (not a PDF, encrypted, truncated, corrupt, empty, too
+    large, too many pages or a decompression bomb → 422 ``pdf_<reason>``)."""
+    meeting = load_meeting(meeting_id)
+    require(current_user, Action.UPLOAD_MATERIAL, _upload_target(meeting, form.agenda_item_id))
+    if form.confidentiality == Confidentiality.PAPER_ONLY:
+        raise ApiError(422, "paper_only", _("A paper-only material has no file."))
+    readers = [int(i) for i in form.reader_ids.replace(" ", "").split(",") if i] if form.reader_ids else None
+    upload = ops.Upload(files["file"].read(current_app.config["MATERIAL_MAX_BYTES"] + 1), files["file"].filename)
+    material = ops.create_material(meeting, current_user, title=form.title, doc_type=form.doc_type,
+                                   confidentiality=form.confidentiality, agenda_item_id=form.agenda_item_id,
+                                   reader_ids=readers, upload=upload)
+    _commit_upload(material.current.sha256)
+    return material
+
+
+def _commit_upload(sha256: str) -> None:
+    try:
+        db.session.commit()
+    except Exception:
+        ops.discard_unreferenced(sha256)
+        raise
+
+
+@route(bp, "/meetings/<int:meeting_id>/paper-materials", method="POST", summary="List a paper-only material",
+       body=PaperMaterial, response=MaterialOut, status=201)
+def add_paper_material(meeting_id: int, body: PaperMaterial):
+    meeting = load_meeting(meeting_id)
+    require(current_user, Action.UPLOAD_MATERIAL, _upload_target(meeting, body.agenda_item_id))
+    material = ops.create_material(meeting, current_user, confidentiality=Confidentiality.PAPER_ONLY,
+                                   **body.model_dump())
+    db.session.commit()
+    return material
+
+
+@route(bp, "/materials/<int:material_id>", summary="A material and its versions", response=MaterialOut)
+def get_material(material_id: int):
+    return _load_material(material_id)
+
+
+@route(bp, "/materials/<int:material_id>/versions", method="POST", summary="Replace a material's file",
+       form=VersionForm, files=("file",), response=MaterialOut, status=201)
+def add_version(material_id: int, form: VersionForm, files: dict):
+    """The history is kept; readers see the material marked as updated."""
+    material = _load_material(material_id)
+    require(current_user, Action.UPLOAD_MATERIAL, material.agenda_item or material.meeting)
+    upload = ops.Upload(files["file"].read(current_app.config["MATERIAL_MAX_BYTES"] + 1), files["file"].filename)
+    version = ops.add_version(material, upload, current_user)
+    _commit_upload(version.sha256)
+    return material
+
+
+@route(bp, "/materials/<int:material_id>/file", summary="Download the material's current PDF")
+def download(material_id: int):
+    """A confidential material is watermarked for the reader on every page, and the download is audited."""
+    material = _load_material(material_id)
+    data, filename = ops.file_for(material, current_user)
+    if material.confidentiality == Confidentiality.CONFIDENTIAL:
+        audit.record("read", entity_type="materials", entity_id=material.id, summary=material.title[:200],
+                     changes={"version": material.current.number})
+        db.session.commit()
+    response = current_app.response_class(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename, safe='')}"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

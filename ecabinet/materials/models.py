@@ -1,0 +1,138 @@
+"""The agenda of a meeting and its electronic materials, with versions and named readers."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ecabinet.accounts.models import User
+from ecabinet.core.db import TimestampMixin, db, enum_type
+from ecabinet.meetings.models import Meeting
+from ecabinet.org.models import Unit
+
+
+class Purpose(enum.StrEnum):
+    DECISION = "decision"
+    OPINION = "opinion"
+    INFORMATION = "information"
+    TO_PARTY_COMMITTEE = "to_party_committee"
+    """To be submitted on to the Tỉnh ủy."""
+    TO_PEOPLES_COUNCIL = "to_peoples_council"
+    """To be submitted on to the HĐND tỉnh."""
+
+
+class ItemStatus(enum.StrEnum):
+    DRAFT = "draft"
+    MATERIALS_COMPLETE = "materials_complete"
+    READY = "ready"
+    DISCUSSED = "discussed"
+    DEFERRED = "deferred"
+
+
+class DocType(enum.StrEnum):
+    SUBMISSION = "submission"  # tờ trình
+    DRAFT = "draft"  # dự thảo
+    REPORT = "report"  # báo cáo
+    APPENDIX = "appendix"  # phụ lục
+    OTHER = "other"
+
+
+class Confidentiality(enum.StrEnum):
+    NORMAL = "normal"
+    CONFIDENTIAL = "confidential"
+    PAPER_ONLY = "paper_only"
+    """Listed on the agenda; the document exists on paper only and no file is stored."""
+
+
+class AgendaItem(TimestampMixin, db.Model):
+    __tablename__ = "agenda_items"
+    __auditable__ = True
+    __table_args__ = (
+        sa.CheckConstraint("planned_minutes > 0", name="planned_minutes_positive"),
+        sa.CheckConstraint("position > 0", name="position_positive"),
+        sa.Index("ix_agenda_items_meeting_position", "meeting_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(sa.String(500))
+    presenting_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"))
+    """The agency that presents the item (cơ quan trình)."""
+    presenter: Mapped[str] = mapped_column(sa.String(255), default="")
+    planned_minutes: Mapped[int] = mapped_column(default=30)
+    purpose: Mapped[Purpose] = mapped_column(enum_type(Purpose, "purpose"), default=Purpose.OPINION)
+    review_opinion: Mapped[str] = mapped_column(sa.Text, default="")
+    """The Office's own review of the item (ý kiến thẩm tra), for the chair."""
+    status: Mapped[ItemStatus] = mapped_column(enum_type(ItemStatus, "status"), default=ItemStatus.DRAFT)
+
+    meeting: Mapped[Meeting] = relationship()
+    presenting_unit: Mapped[Unit | None] = relationship(lazy="joined")
+    materials: Mapped[list[Material]] = relationship(back_populates="agenda_item", order_by="Material.id")
+
+
+material_readers = sa.Table(
+    "material_readers",
+    db.metadata,
+    sa.Column("material_id", sa.ForeignKey("materials.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+"""Who may read a confidential material: nobody else learns it exists."""
+
+
+class Material(TimestampMixin, db.Model):
+    __tablename__ = "materials"
+    __auditable__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    agenda_item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agenda_items.id", ondelete="SET NULL"),
+                                                       index=True)
+    """Empty for a material of the whole meeting."""
+    title: Mapped[str] = mapped_column(sa.String(500))
+    doc_type: Mapped[DocType] = mapped_column(enum_type(DocType, "doc_type"), default=DocType.OTHER)
+    confidentiality: Mapped[Confidentiality] = mapped_column(enum_type(Confidentiality, "confidentiality"),
+                                                             default=Confidentiality.NORMAL)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+
+    meeting: Mapped[Meeting] = relationship()
+    agenda_item: Mapped[AgendaItem | None] = relationship(back_populates="materials")
+    versions: Mapped[list[MaterialVersion]] = relationship(back_populates="material", cascade="all, delete-orphan",
+                                                           order_by="MaterialVersion.number")
+    readers: Mapped[list[User]] = relationship(secondary=material_readers, order_by=User.id)
+
+    @property
+    def current(self) -> MaterialVersion | None:
+        return self.versions[-1] if self.versions else None
+
+    @property
+    def updated(self) -> bool:
+        """Replaced since it was first uploaded: readers see it marked as updated."""
+        return len(self.versions) > 1
+
+
+class MaterialVersion(db.Model):
+    """One uploaded file of a material; replacing a material adds a version and keeps the old."""
+
+    __tablename__ = "material_versions"
+    __table_args__ = (
+        sa.UniqueConstraint("material_id", "number", name="uq_material_versions_material_number"),
+        sa.CheckConstraint("number > 0 AND page_count > 0 AND size > 0", name="positive_numbers"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    material_id: Mapped[int] = mapped_column(sa.ForeignKey("materials.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    """The stored file (core.storage); the user's file name is kept only for display."""
+    size: Mapped[int] = mapped_column(sa.BigInteger)
+    page_count: Mapped[int]
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime]
+
+    material: Mapped[Material] = relationship(back_populates="versions")
+    uploaded_by: Mapped[User] = relationship()

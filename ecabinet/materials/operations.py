@@ -1,0 +1,167 @@
+"""The agenda and its materials: items in order, uploads validated and stored, named readers.
+
+An upload is validated (``pdf.validate_pdf``) before anything is stored, then written to the
+content-addressed storage, then recorded; ``discard_unreferenced`` removes the file again
+when the transaction that was to record it fails, so a failure leaves neither row nor file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from ecabinet.accounts.models import Role, User
+from ecabinet.core import storage
+from ecabinet.core.db import db, utcnow
+from ecabinet.core.exceptions import DomainError
+from ecabinet.core.i18n import format_datetime
+from ecabinet.materials import pdf
+from ecabinet.materials.models import (AgendaItem, Confidentiality, DocType, ItemStatus, Material, MaterialVersion,
+                                       Purpose)
+from ecabinet.meetings.models import Meeting, Response
+from ecabinet.org.models import Unit
+
+ITEM_FIELDS = ("title", "presenting_unit_id", "presenter", "planned_minutes", "purpose", "review_opinion", "status")
+
+
+# --- agenda --------------------------------------------------------------------------------
+
+def agenda(meeting: Meeting) -> list[AgendaItem]:
+    return list(db.session.scalars(sa.select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
+                                   .order_by(AgendaItem.position, AgendaItem.id)))
+
+
+def _check_unit(unit_id: int | None) -> None:
+    if unit_id is not None:
+        unit = db.session.get(Unit, unit_id)
+        if unit is None or not unit.active:
+            raise DomainError("unknown_unit", _("No such unit."), "presenting_unit_id")
+
+
+def add_item(meeting: Meeting, *, title: str, presenting_unit_id: int | None = None, presenter: str = "",
+             planned_minutes: int = 30, purpose: Purpose = Purpose.OPINION, review_opinion: str = "") -> AgendaItem:
+    _check_unit(presenting_unit_id)
+    last = db.session.scalar(sa.select(sa.func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id))
+    item = AgendaItem(meeting_id=meeting.id, position=(last or 0) + 1, title=title,
+                      presenting_unit_id=presenting_unit_id, presenter=presenter, planned_minutes=planned_minutes,
+                      purpose=purpose, review_opinion=review_opinion, status=ItemStatus.DRAFT)
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def update_item(item: AgendaItem, changes: dict) -> AgendaItem:
+    if "presenting_unit_id" in changes:
+        _check_unit(changes["presenting_unit_id"])
+    for key, value in changes.items():
+        if key in ITEM_FIELDS and (value is not None or key == "presenting_unit_id"):
+            setattr(item, key, value)
+    db.session.flush()
+    return item
+
+
+def reorder(meeting: Meeting, item_ids: list[int]) -> list[AgendaItem]:
+    """Put the items in the given order; the list must name every item of the meeting once."""
+    items = {item.id: item for item in agenda(meeting)}
+    if sorted(item_ids) != sorted(items) or len(set(item_ids)) != len(item_ids):
+        raise DomainError("incomplete_order", _("Give every item of the agenda exactly once."), "item_ids")
+    for position, item_id in enumerate(item_ids, start=1):
+        items[item_id].position = position
+    db.session.flush()
+    return [items[i] for i in item_ids]
+
+
+# --- materials -----------------------------------------------------------------------------
+
+def default_readers(meeting: Meeting) -> list[User]:
+    """Who reads a confidential material unless the secretariat names others: the chair, the
+    secretary and the invited leaders."""
+    ids = {meeting.chair_id, meeting.secretary_id}
+    ids |= {inv.user_id for inv in meeting.invitations
+            if inv.user_id and inv.user and inv.user.has_role(Role.LEADER) and inv.response != Response.ABSENT}
+    ids.discard(None)
+    return list(db.session.scalars(sa.select(User).where(User.id.in_(ids)).order_by(User.id)))
+
+
+@dataclass(frozen=True)
+class Upload:
+    data: bytes
+    filename: str
+
+
+def create_material(meeting: Meeting, actor: User, *, title: str, doc_type: DocType = DocType.OTHER,
+                    confidentiality: Confidentiality = Confidentiality.NORMAL, agenda_item_id: int | None = None,
+                    reader_ids: list[int] | None = None, upload: Upload | None = None) -> Material:
+    if agenda_item_id is not None:
+        item = db.session.get(AgendaItem, agenda_item_id)
+        if item is None or item.meeting_id != meeting.id:
+            raise DomainError("unknown_item", _("No such item on this meeting's agenda."), "agenda_item_id")
+    if (confidentiality == Confidentiality.PAPER_ONLY) == (upload is not None):
+        raise DomainError("file_mismatch", _("A paper-only material has no file; every other material needs its "
+                                             "PDF file."), "file")
+    material = Material(meeting_id=meeting.id, agenda_item_id=agenda_item_id, title=title, doc_type=doc_type,
+                        confidentiality=confidentiality, created_by_id=actor.id)
+    if confidentiality == Confidentiality.CONFIDENTIAL:
+        material.readers = _readers(reader_ids) if reader_ids is not None else default_readers(meeting)
+    db.session.add(material)
+    if upload is not None:
+        add_version(material, upload, actor)
+    db.session.flush()
+    return material
+
+
+def _readers(user_ids: list[int]) -> list[User]:
+    users = list(db.session.scalars(sa.select(User).where(User.id.in_(set(user_ids)), User.active.is_(True))))
+    if len(users) != len(set(user_ids)):
+        raise DomainError("inactive_reader", _("Some readers are unknown or deactivated."), "reader_ids")
+    return users
+
+
+def add_version(material: Material, upload: Upload, actor: User) -> MaterialVersion:
+    """Validate the PDF, store it atomically, record it as the material's next version."""
+    if material.confidentiality == Confidentiality.PAPER_ONLY:
+        raise DomainError("paper_only", _("A paper-only material has no file."), "file")
+    try:
+        info = pdf.validate_pdf(upload.data, max_bytes=current_app.config["MATERIAL_MAX_BYTES"],
+                                max_pages=current_app.config["MATERIAL_MAX_PAGES"])
+    except pdf.PdfRejected as exc:
+        raise DomainError(f"pdf_{exc.code}", exc.message_vi, "file") from None
+    sha256 = storage.store_bytes(upload.data)
+    version = MaterialVersion(number=len(material.versions) + 1, sha256=sha256, size=info.size,
+                              page_count=info.pages, filename=_display_name(upload.filename),
+                              uploaded_by_id=actor.id, uploaded_at=utcnow())
+    material.versions.append(version)
+    db.session.flush()
+    return version
+
+
+def _display_name(filename: str) -> str:
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return "".join(ch for ch in name if ch.isprintable())[:255] or "tai-lieu.pdf"
+
+
+def discard_unreferenced(sha256: str) -> None:
+    """After a failed transaction: remove a stored file that no version refers to."""
+    db.session.rollback()
+    if db.session.scalar(sa.select(MaterialVersion.id).where(MaterialVersion.sha256 == sha256).limit(1)) is None:
+        storage.path_for(sha256).unlink(missing_ok=True)
+
+
+def materials_of(meeting: Meeting) -> list[Material]:
+    return list(db.session.scalars(sa.select(Material).where(Material.meeting_id == meeting.id)
+                                   .order_by(Material.agenda_item_id.is_(None), Material.agenda_item_id,
+                                             Material.id)))
+
+
+def file_for(material: Material, reader: User) -> tuple[bytes, str]:
+    """The current file as this reader gets it: confidential ones carry the reader's watermark."""
+    version = material.current
+    if version is None:
+        raise DomainError("no_file", _("This material has no file."), "file", 404)
+    data = storage.read_bytes(version.sha256)
+    if material.confidentiality == Confidentiality.CONFIDENTIAL:
+        data = pdf.watermark_pdf(data, reader.full_name, reader.unit.name, format_datetime(utcnow()))
+    return data, version.filename

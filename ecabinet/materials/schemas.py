@@ -1,0 +1,96 @@
+"""Shapes of agenda items and materials on the API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from ecabinet.accounts.schemas import PersonRef
+from ecabinet.core.schemas import CodedRef, Id, Input, Strict, Text255
+from ecabinet.materials.models import Confidentiality, DocType, ItemStatus, Purpose
+
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Opinion = Annotated[str, StringConstraints(max_length=20_000)]
+
+
+class ItemOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    position: int
+    title: str
+    presenting_unit: CodedRef | None
+    presenter: str
+    planned_minutes: int
+    purpose: Purpose
+    review_opinion: str
+    status: ItemStatus
+
+
+class ItemCreate(Strict):
+    title: Title
+    presenting_unit_id: Id | None = None
+    presenter: Text255 = ""
+    planned_minutes: int = Field(default=30, ge=1, le=600)
+    purpose: Purpose = Purpose.OPINION
+    review_opinion: Opinion = ""
+
+
+class ItemUpdate(Strict):
+    title: Title | None = None
+    presenting_unit_id: Id | None = None
+    presenter: Text255 | None = None
+    planned_minutes: int | None = Field(default=None, ge=1, le=600)
+    purpose: Purpose | None = None
+    review_opinion: Opinion | None = None
+    status: ItemStatus | None = None
+
+
+class ItemOrder(Strict):
+    item_ids: list[Id] = Field(min_length=1, max_length=500)
+
+
+class VersionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    number: int
+    size: int
+    page_count: int
+    filename: str
+    sha256: str
+    uploaded_at: datetime
+    uploaded_by: PersonRef
+
+
+class MaterialOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    agenda_item_id: int | None
+    title: str
+    doc_type: DocType
+    confidentiality: Confidentiality
+    versions: list[VersionOut]
+    updated: bool = Field(description="Replaced since its first version")
+
+
+class MaterialForm(Input):
+    """The fields sent with the file (multipart/form-data)."""
+
+    title: Title
+    doc_type: DocType = DocType.OTHER
+    confidentiality: Confidentiality = Confidentiality.NORMAL
+    agenda_item_id: Id | None = None
+    reader_ids: Annotated[str, StringConstraints(max_length=2000, pattern=r"^[0-9, ]*$")] | None = None
+    """Confidential only: comma-separated user ids; by default the chair, secretary and invited leaders."""
+
+
+class PaperMaterial(Strict):
+    """A paper-only material: listed on the agenda, no file stored."""
+
+    title: Title
+    doc_type: DocType = DocType.OTHER
+    agenda_item_id: Id | None = None
+
+
+class VersionForm(Input):
+    """Nothing but the file: a new version of the material."""

@@ -1,0 +1,143 @@
+"""The agenda and its materials through the API: uploads, refusals, versions, confidentiality, watermark."""
+
+from io import BytesIO
+
+import pytest
+import sqlalchemy as sa
+from pypdf import PdfReader
+
+from ecabinet.audit.models import AuditEvent
+from ecabinet.core.db import db
+from ecabinet.materials import pdfgen
+from ecabinet.materials.models import Material, MaterialVersion
+from tests.conftest import api_token
+from tests.meetings.conftest import schedule_meeting, secretary, venue  # noqa: F401  (shared fixtures)
+
+
+@pytest.fixture
+def meeting(schedule_meeting):  # noqa: F811
+    [created] = schedule_meeting()
+    return created
+
+
+def _upload(client, headers, meeting_id, data, **fields):
+    form = {"title": "Tờ trình về kế hoạch đầu tư công năm 2027", "doc_type": "submission", **fields,
+            "file": (BytesIO(data), "to-trinh.pdf")}
+    return client.post(f"/api/v1/meetings/{meeting_id}/materials", headers=headers, data=form,
+                       content_type="multipart/form-data")
+
+
+def _storage_files(app):
+    from pathlib import Path
+
+    return sorted(p.name for p in Path(app.config["STORAGE_DIR"]).rglob("*") if p.is_file())
+
+
+def test_agenda_items_are_added_and_reordered(client, meeting, secretary, people):  # noqa: F811
+    url = f"/api/v1/meetings/{meeting['id']}/agenda"
+    first = client.post(url, headers=secretary, json={"title": "Kế hoạch đầu tư công", "purpose": "decision",
+                                                      "presenting_unit_id": people.department}).get_json()
+    second = client.post(url, headers=secretary, json={"title": "Báo cáo thu ngân sách"}).get_json()
+    assert (first["position"], second["position"]) == (1, 2)
+    order = client.put(url + "/order", headers=secretary, json={"item_ids": [second["id"], first["id"]]})
+    assert [i["title"] for i in order.get_json()] == ["Báo cáo thu ngân sách", "Kế hoạch đầu tư công"]
+    incomplete = client.put(url + "/order", headers=secretary, json={"item_ids": [second["id"]]})
+    assert incomplete.status_code == 422
+    liaison = api_token(client, "sotc")
+    assert client.post(url, headers=liaison, json={"title": "X"}).status_code in (403, 404)
+
+
+def test_an_upload_is_validated_stored_and_versioned(app, client, meeting, secretary):  # noqa: F811
+    created = _upload(client, secretary, meeting["id"], pdfgen.text_pdf(3, seed=1))
+    assert created.status_code == 201, created.get_json()
+    body = created.get_json()
+    assert body["versions"][0]["page_count"] == 3 and body["updated"] is False
+    replaced = client.post(f"/api/v1/materials/{body['id']}/versions", headers=secretary,
+                           data={"file": (BytesIO(pdfgen.text_pdf(4, seed=2)), "to-trinh-v2.pdf")},
+                           content_type="multipart/form-data").get_json()
+    assert [v["number"] for v in replaced["versions"]] == [1, 2] and replaced["updated"] is True
+    assert len(_storage_files(app)) == 2
+
+
+@pytest.mark.parametrize("maker, code", [
+    (pdfgen.not_a_pdf, "pdf_not_pdf"), (lambda: pdfgen.truncated_pdf(pdfgen.text_pdf(2)), "pdf_truncated"),
+    (lambda: pdfgen.encrypted_pdf(pdfgen.text_pdf(2)), "pdf_encrypted"), (pdfgen.bomb_pdf, "pdf_bomb"),
+    (pdfgen.claimed_pages_pdf, "pdf_too_many_pages"), (pdfgen.no_pages_pdf, "pdf_no_pages"),
+])
+def test_bad_files_are_refused_and_nothing_is_kept(app, client, meeting, secretary, maker, code):  # noqa: F811
+    response = _upload(client, secretary, meeting["id"], maker())
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == code and error["details"][0]["field"] == "file" and error["message"]
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Material)) == 0
+    assert _storage_files(app) == []
+
+
+def test_a_failure_after_storing_leaves_neither_row_nor_file(app, client, meeting, secretary):  # noqa: F811
+    """A version whose row cannot be written (here: a page count the database refuses) is rolled back and
+    its freshly stored file removed."""
+    from ecabinet.materials import operations as ops
+
+    data = pdfgen.text_pdf(2, seed=5)
+    with app.test_request_context(), app.app_context():
+        from ecabinet.accounts.models import User
+        from ecabinet.meetings.models import Meeting
+
+        m = db.session.get(Meeting, meeting["id"])
+        actor = db.session.get(User, m.created_by_id)
+        material = ops.create_material(m, actor, title="Báo cáo", upload=ops.Upload(data, "bao-cao.pdf"))
+        sha256 = material.current.sha256
+        material.current.page_count = 0  # violates the CHECK constraint at commit
+        with pytest.raises(sa.exc.IntegrityError):
+            try:
+                db.session.commit()
+            except sa.exc.IntegrityError:
+                ops.discard_unreferenced(sha256)
+                raise
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(MaterialVersion)) == 0
+    assert _storage_files(app) == []
+
+
+def test_confidential_materials_reach_only_their_readers(app, client, meeting, secretary, people):  # noqa: F811
+    created = _upload(client, secretary, meeting["id"], pdfgen.text_pdf(3, seed=3), title="Phương án nhân sự",
+                      confidentiality="confidential").get_json()
+    _upload(client, secretary, meeting["id"], pdfgen.text_pdf(1, seed=4), title="Báo cáo công khai")
+    chair = api_token(client, "pct")  # the chair reads it by default
+    office_leader = api_token(client, "chanhvp")  # invited, but not a leader: not a reader
+    liaison = api_token(client, "sotc")  # another agency's liaison
+    for headers in (office_leader, liaison):
+        titles = [m["title"] for m in client.get(f"/api/v1/meetings/{meeting['id']}/materials",
+                                                 headers=headers).get_json()]
+        assert titles == ["Báo cáo công khai"]
+        assert client.get(f"/api/v1/materials/{created['id']}", headers=headers).status_code == 404
+        assert client.get(f"/api/v1/materials/{created['id']}/file", headers=headers).status_code == 404
+    download = client.get(f"/api/v1/materials/{created['id']}/file", headers=chair)
+    assert download.status_code == 200 and download.headers["Cache-Control"] == "private, no-store"
+    pages = PdfReader(BytesIO(download.data)).pages
+    assert len(pages) == 3
+    for page in pages:
+        text = page.extract_text()
+        assert "MẬT" in text and "Nguyễn Văn Pct" in text
+    with app.app_context():
+        reads = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "read")).all()
+        assert [(e.actor_name, e.entity_id) for e in reads] == [("pct", str(created["id"]))]
+
+
+def test_a_liaison_uploads_only_for_its_agencys_items(client, meeting, secretary, people):  # noqa: F811
+    url = f"/api/v1/meetings/{meeting['id']}/agenda"
+    own = client.post(url, headers=secretary, json={"title": "Dự toán ngân sách",
+                                                    "presenting_unit_id": people.department}).get_json()
+    other = client.post(url, headers=secretary, json={"title": "Kế hoạch y tế",
+                                                      "presenting_unit_id": people.other_department}).get_json()
+    liaison = api_token(client, "sotc")
+    assert _upload(client, liaison, meeting["id"], pdfgen.text_pdf(1), agenda_item_id=str(own["id"])).status_code == 201
+    assert _upload(client, liaison, meeting["id"], pdfgen.text_pdf(1),
+                   agenda_item_id=str(other["id"])).status_code == 403
+
+
+def test_an_upload_must_be_multipart_with_a_file(client, meeting, secretary):  # noqa: F811
+    url = f"/api/v1/meetings/{meeting['id']}/materials"
+    assert client.post(url, headers=secretary, json={"title": "X"}).status_code == 415
+    missing = client.post(url, headers=secretary, data={"title": "X"}, content_type="multipart/form-data")
+    assert missing.status_code == 422 and missing.get_json()["error"]["details"][0]["field"] == "file"
