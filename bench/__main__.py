@@ -1,4 +1,6 @@
-"""Foundation figures: the cost of an authenticated API call and of a sign-in.
+"""``make bench``: the API figures here, then the PDF figures of ``bench/materials.py``.
+
+API figures: the cost of an authenticated API call and of a sign-in.
 
 Each figure is compared with a reference measured in the same run on the same machine,
 because absolute times on shared machines are noise; the ratio is what to watch.
@@ -86,9 +88,13 @@ def main() -> None:
     for name, fig in results.items():
         print(f"{name:<22} {fig['value']:>9.3f} {fig['unit']}  reference {fig['reference']:>8.3f}  "
               f"ratio {fig['ratio']:>6}  — {fig['note']}")
-    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    previous = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    RESULTS.write_text(json.dumps({**previous, **results}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"written to {RESULTS}")
 
 
 if __name__ == "__main__":
     main()
+    from bench import materials
+
+    materials.main()

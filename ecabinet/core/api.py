@@ -36,6 +36,24 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
+def not_found() -> ApiError:
+    return ApiError(404, "not_found", _("Not found."))
+
+
+def load_or_404(model: type, object_id: Any, visible: Callable[[Any], bool] | None = None) -> Any:
+    """The record with this id, if it exists and ``visible`` says the user may know of it.
+
+    A record the user may not see is answered exactly like a missing one, so that ids do not
+    reveal what exists (confidential meetings and materials).
+    """
+    from ecabinet.core.db import db
+
+    obj = db.session.get(model, object_id)
+    if obj is None or (visible is not None and not visible(obj)):
+        raise not_found()
+    return obj
+
+
 def error_response(status: int, code: str, message: str, details: Any = None,
                    headers: dict[str, str] | None = None):
     response = jsonify({"error": {"code": code, "message": message, "details": details}})

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from flask import Blueprint
-from flask_babel import gettext as _
 from flask_login import current_user
 
-from ecabinet.core.api import ApiError, route
+from ecabinet.core.api import load_or_404, route
 from ecabinet.core.db import db
 from ecabinet.core.i18n import local_zone
 from ecabinet.meetings import notices, realtime
@@ -25,19 +24,8 @@ ACTIONS = {"publish": ChangeKind.PUBLISHED, "postpone": ChangeKind.POSTPONED, "c
            "start": ChangeKind.STARTED, "end": ChangeKind.ENDED, "close": ChangeKind.CLOSED}
 
 
-def load(model: type, object_id: int):
-    obj = db.session.get(model, object_id)
-    if obj is None:
-        raise ApiError(404, "not_found", _("Not found."))
-    return obj
-
-
 def load_meeting(meeting_id: int) -> Meeting:
-    """A meeting the user may see; one they may not is answered exactly like a missing one."""
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or not allowed(current_user, Action.VIEW_MEETING, meeting):
-        raise ApiError(404, "not_found", _("Not found."))
-    return meeting
+    return load_or_404(Meeting, meeting_id, lambda m: allowed(current_user, Action.VIEW_MEETING, m))
 
 
 def clash_policy(body) -> ops.ClashPolicy:
@@ -122,9 +110,8 @@ def invitation_letter(meeting_id: int):
        body=InvitationAnswer, response=InvitationOut)
 def answer_invitation(invitation_id: int, body: InvitationAnswer):
     """Attending; absent with a ``reason``; or delegated to ``delegate_id``. An agency names its ``attendee_id``."""
-    invitation = load(Invitation, invitation_id)
-    if not allowed(current_user, Action.VIEW_MEETING, invitation.meeting):
-        raise ApiError(404, "not_found", _("Not found."))
+    invitation = load_or_404(Invitation, invitation_id,
+                             lambda i: allowed(current_user, Action.VIEW_MEETING, i.meeting))
     require(current_user, Action.ANSWER_INVITATION, invitation)
     ops.answer_invitation(invitation, current_user, body.response, reason=body.reason,
                           delegate_id=body.delegate_id, attendee_id=body.attendee_id)
@@ -150,7 +137,7 @@ def create_room(body: RoomIn):
 
 @route(bp, "/rooms/<int:room_id>", method="PUT", summary="Change a room", body=RoomIn, response=RoomOut)
 def update_room(room_id: int, body: RoomIn):
-    room = load(Room, room_id)
+    room = load_or_404(Room, room_id)
     require(current_user, Action.MANAGE_ROOMS)
     ops.save_room(room, body.model_dump())
     db.session.commit()
@@ -174,7 +161,7 @@ def create_kind(body: KindIn):
 @route(bp, "/meeting-kinds/<int:kind_id>", method="PUT", summary="Change a kind of meeting", body=KindIn,
        response=KindOut)
 def update_kind(kind_id: int, body: KindIn):
-    kind = load(MeetingKind, kind_id)
+    kind = load_or_404(MeetingKind, kind_id)
     require(current_user, Action.MANAGE_ROOMS)
     ops.save_kind(kind, body.model_dump())
     db.session.commit()

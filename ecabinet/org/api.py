@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint
-from flask_babel import gettext as _
 from flask_login import current_user
 
-from ecabinet.core.api import ApiError, route
+from ecabinet.core.api import load_or_404, route
 from ecabinet.core.db import db
 from ecabinet.org import operations as ops
 from ecabinet.org.models import Sector, Unit
@@ -15,13 +14,6 @@ from ecabinet.org.schemas import (SectorCreate, SectorOut, SectorUpdate, UnitCre
 from ecabinet.policy import Action, require
 
 bp = Blueprint("org_api", __name__)
-
-
-def _load(model: type, object_id: int):
-    obj = db.session.get(model, object_id)
-    if obj is None:
-        raise ApiError(404, "not_found", _("Not found."))
-    return obj
 
 
 @route(bp, "/units", summary="List units", query=UnitQuery, response=list[UnitOut])
@@ -33,7 +25,7 @@ def list_units(query: UnitQuery):
 @route(bp, "/units/<int:unit_id>", summary="One unit", response=UnitOut)
 def get_unit(unit_id: int):
     require(current_user, Action.VIEW_UNITS)
-    return _load(Unit, unit_id)
+    return load_or_404(Unit, unit_id)
 
 
 @route(bp, "/units", method="POST", summary="Create a unit", body=UnitCreate, response=UnitOut, status=201)
@@ -48,7 +40,7 @@ def create_unit(body: UnitCreate):
        body=UnitUpdate, response=UnitOut)
 def update_unit(unit_id: int, body: UnitUpdate):
     """Units are never deleted: set ``active`` to false. ``parent_id: null`` makes a root unit."""
-    unit = _load(Unit, unit_id)
+    unit = load_or_404(Unit, unit_id)
     require(current_user, Action.MANAGE_ORG)
     ops.update_unit(unit, body.model_dump(exclude_unset=True))
     db.session.commit()
@@ -73,7 +65,7 @@ def create_sector(body: SectorCreate):
 @route(bp, "/sectors/<int:sector_id>", method="PATCH", summary="Change a sector", body=SectorUpdate,
        response=SectorOut)
 def update_sector(sector_id: int, body: SectorUpdate):
-    sector = _load(Sector, sector_id)
+    sector = load_or_404(Sector, sector_id)
     require(current_user, Action.MANAGE_ORG)
     ops.update_sector(sector, body.model_dump(exclude_unset=True))
     db.session.commit()
