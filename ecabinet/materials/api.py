@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ecabinet.audit import operations as audit
-from ecabinet.core.api import ApiError, route
+from ecabinet.core.api import ApiError, load_or_404, route
 from ecabinet.core.db import db
 from ecabinet.materials import operations as ops
 from ecabinet.materials.models import AgendaItem, Confidentiality, Material
@@ -22,18 +22,11 @@ bp = Blueprint("materials_api", __name__)
 
 
 def _load_item(item_id: int) -> AgendaItem:
-    item = db.session.get(AgendaItem, item_id)
-    if item is None or not allowed(current_user, Action.VIEW_MEETING, item.meeting):
-        raise ApiError(404, "not_found", _("Not found."))
-    return item
+    return load_or_404(AgendaItem, item_id, lambda i: allowed(current_user, Action.VIEW_MEETING, i.meeting))
 
 
 def _load_material(material_id: int) -> Material:
-    """A material the user may read; any other is answered exactly like a missing one."""
-    material = db.session.get(Material, material_id)
-    if material is None or not allowed(current_user, Action.VIEW_MATERIAL, material):
-        raise ApiError(404, "not_found", _("Not found."))
-    return material
+    return load_or_404(Material, material_id, lambda m: allowed(current_user, Action.VIEW_MATERIAL, m))
 
 
 @route(bp, "/meetings/<int:meeting_id>/agenda", summary="The agenda of a meeting", response=list[ItemOut])

@@ -10,7 +10,6 @@ import unicodedata
 import pytest
 from pypdf import PdfReader
 
-from ecabinet.materials import pdf as pdf_module
 from ecabinet.materials import pdfgen
 from ecabinet.materials.pdf import (
     PackItem,
@@ -22,6 +21,9 @@ from ecabinet.materials.pdf import (
     validate_pdf,
     watermark_pdf,
 )
+from ecabinet.materials.pdf import pack as pack_module
+from ecabinet.materials.pdf import watermark as watermark_module
+from ecabinet.materials.pdf.rawpdf import _Unsupported
 
 
 def words(text: str) -> str:
@@ -121,8 +123,8 @@ def watermark_path(request, monkeypatch):
     """The watermark as a hand-written incremental update, and through pypdf (the fallback)."""
     if request.param == "pypdf":
         def refuse(*args):
-            raise pdf_module._Unsupported("forced by the test")
-        monkeypatch.setattr(pdf_module, "_raw_watermark", refuse)
+            raise _Unsupported("forced by the test")
+        monkeypatch.setattr(watermark_module, "_raw_watermark", refuse)
     return request.param
 
 
@@ -161,10 +163,10 @@ def test_watermark_keeps_resources_inherited_from_the_page_tree(watermark_path):
 
 
 def test_a_file_with_a_cross_reference_stream_is_watermarked_too(monkeypatch):
-    original = pdf_module._raw_watermark
-    monkeypatch.setattr(pdf_module, "_raw_watermark", lambda *a: (_ for _ in ()).throw(pdf_module._Unsupported()))
+    original = watermark_module._raw_watermark
+    monkeypatch.setattr(watermark_module, "_raw_watermark", lambda *a: (_ for _ in ()).throw(_Unsupported()))
     once = watermark_pdf(pdfgen.text_pdf(3, seed=6), "Một", "Hai", "Ba")  # pypdf: an xref stream
-    monkeypatch.setattr(pdf_module, "_raw_watermark", original)
+    monkeypatch.setattr(watermark_module, "_raw_watermark", original)
     twice = watermark_pdf(once, "Bốn", "Năm", "Sáu")  # the raw update refuses it and pypdf does it
     texts = extract_text(twice)
     assert len(texts) == 3 and all("Một – Hai – Ba" in words(t) and "Bốn – Năm – Sáu" in words(t) for t in texts)
@@ -186,10 +188,10 @@ def merge_path(request, monkeypatch):
     """The pack through the raw byte-copying merge, and through pypdf's append (the fallback)."""
     if request.param == "pypdf":
         def refuse(*args):
-            raise pdf_module._Unsupported("forced by the test")
-        monkeypatch.setattr(pdf_module, "_raw_merge", refuse)
+            raise _Unsupported("forced by the test")
+        monkeypatch.setattr(pack_module, "_raw_merge", refuse)
     else:
-        monkeypatch.setattr(pdf_module, "_pypdf_merge", lambda *args: pytest.fail("raw merge fell back"))
+        monkeypatch.setattr(pack_module, "_pypdf_merge", lambda *args: pytest.fail("raw merge fell back"))
     return request.param
 
 
