@@ -35,6 +35,7 @@ class Job:
 
 
 def _jobs() -> list[Job]:
+    from ecabinet.materials import operations as materials
     from ecabinet.notify import delivery
     from ecabinet.schedules import operations as schedules
 
@@ -42,6 +43,7 @@ def _jobs() -> list[Job]:
         Job("deliver-email", delivery.deliver_pending, 30),
         Job("draft-next-weekly-schedule", schedules.draft_next_week, 600),
         Job("publish-weekly-schedule", schedules.publish_due, 60),
+        Job("extract-material-text", materials.extract_pending, 20),
     ]
 
 

@@ -21,6 +21,6 @@ def test_the_in_process_scheduler_holds_every_job(app):
     scheduler = start_in_process(app)
     try:
         assert sorted(job.id for job in scheduler.get_jobs()) == [
-            "deliver-email", "draft-next-weekly-schedule", "publish-weekly-schedule"]
+            "deliver-email", "draft-next-weekly-schedule", "extract-material-text", "publish-weekly-schedule"]
     finally:
         scheduler.shutdown(wait=False)

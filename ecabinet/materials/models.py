@@ -47,6 +47,12 @@ class Confidentiality(enum.StrEnum):
     """Listed on the agenda; the document exists on paper only and no file is stored."""
 
 
+class TextStatus(enum.StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+
+
 class AgendaItem(TimestampMixin, db.Model):
     __tablename__ = "agenda_items"
     __auditable__ = True
@@ -133,6 +139,13 @@ class MaterialVersion(db.Model):
     filename: Mapped[str] = mapped_column(sa.String(255))
     uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     uploaded_at: Mapped[datetime]
+    text_status: Mapped[TextStatus] = mapped_column(enum_type(TextStatus, "text_status"), default=TextStatus.PENDING,
+                                                    index=True)
+    """Text extraction runs in the background (never in the upload request); it feeds search."""
+    text: Mapped[str | None] = mapped_column(sa.Text)
+    """The extracted text, pages separated by form feeds."""
+    text_error: Mapped[str | None] = mapped_column(sa.String(500))
+    extracted_at: Mapped[datetime | None]
 
     material: Mapped[Material] = relationship(back_populates="versions")
     uploaded_by: Mapped[User] = relationship()

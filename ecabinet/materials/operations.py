@@ -20,7 +20,7 @@ from ecabinet.core.exceptions import DomainError
 from ecabinet.core.i18n import format_datetime
 from ecabinet.materials import pdf
 from ecabinet.materials.models import (AgendaItem, Confidentiality, DocType, ItemStatus, Material, MaterialVersion,
-                                       Purpose)
+                                       Purpose, TextStatus)
 from ecabinet.meetings.models import Meeting, Response
 from ecabinet.org.models import Unit
 
@@ -165,3 +165,37 @@ def file_for(material: Material, reader: User) -> tuple[bytes, str]:
     if material.confidentiality == Confidentiality.CONFIDENTIAL:
         data = pdf.watermark_pdf(data, reader.full_name, reader.unit.name, format_datetime(utcnow()))
     return data, version.filename
+
+
+# --- background text extraction --------------------------------------------------------------
+
+def extract_pending(limit: int = 5) -> int:
+    """Job: extract the text of versions still pending; the result is recorded in the same transaction.
+
+    A failure is recorded on the version (the file and the material stay as they are), so a bad
+    file is not retried forever; a run interrupted before its commit leaves the rows pending.
+    """
+    query = (sa.select(MaterialVersion).where(MaterialVersion.text_status == TextStatus.PENDING)
+             .order_by(MaterialVersion.id).limit(limit))
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    versions = list(db.session.scalars(query))
+    for version in versions:
+        _extract(version)
+    db.session.flush()
+    return len(versions)
+
+
+def _extract(version: MaterialVersion) -> None:
+    version.extracted_at = utcnow()
+    try:
+        pages = pdf.extract_text(storage.read_bytes(version.sha256))
+    except Exception as exc:  # a bad file must not stop the job: the failure is recorded instead
+        version.text_status, version.text_error = TextStatus.FAILED, f"{type(exc).__name__}: {exc}"[:500]
+        return
+    if pages.failed == [-1]:
+        version.text_status, version.text_error = TextStatus.FAILED, "the file could not be opened"
+        return
+    version.text = "\f".join(pages)
+    version.text_status = TextStatus.DONE
+    version.text_error = f"{len(pages.failed)} page(s) without text" if pages.failed else None

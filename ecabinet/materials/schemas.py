@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from ecabinet.accounts.schemas import PersonRef
 from ecabinet.core.schemas import CodedRef, Id, Input, Strict, Text255
-from ecabinet.materials.models import Confidentiality, DocType, ItemStatus, Purpose
+from ecabinet.materials.models import Confidentiality, DocType, ItemStatus, Purpose, TextStatus
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 Opinion = Annotated[str, StringConstraints(max_length=20_000)]
@@ -60,6 +60,8 @@ class VersionOut(BaseModel):
     sha256: str
     uploaded_at: datetime
     uploaded_by: PersonRef
+    text_status: TextStatus
+    """pending until the background job has read the text; failed keeps the file as it is."""
 
 
 class MaterialOut(BaseModel):

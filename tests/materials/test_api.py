@@ -141,3 +141,28 @@ def test_an_upload_must_be_multipart_with_a_file(client, meeting, secretary):  #
     assert client.post(url, headers=secretary, json={"title": "X"}).status_code == 415
     missing = client.post(url, headers=secretary, data={"title": "X"}, content_type="multipart/form-data")
     assert missing.status_code == 422 and missing.get_json()["error"]["details"][0]["field"] == "file"
+
+
+def test_text_is_extracted_in_the_background_and_a_bad_file_loses_nothing(app, client, meeting, secretary):  # noqa: F811
+    from ecabinet.core import storage
+    from ecabinet.materials import operations as ops
+    from ecabinet.materials.models import TextStatus
+
+    good = _upload(client, secretary, meeting["id"], pdfgen.text_pdf(2, seed=7)).get_json()
+    assert good["versions"][0]["text_status"] == "pending"  # never read inside the upload request
+    bad = _upload(client, secretary, meeting["id"], pdfgen.text_pdf(1, seed=8), title="Phụ lục").get_json()
+    with app.app_context():
+        broken = db.session.scalar(sa.select(MaterialVersion).where(MaterialVersion.material_id == bad["id"]))
+        storage.path_for(broken.sha256).write_bytes(b"not a pdf any more")  # the disk lost it since
+        assert ops.extract_pending() == 2
+        db.session.commit()
+        assert ops.extract_pending() == 0  # the job runs again: nothing more to do
+        versions = {v.material_id: v for v in db.session.scalars(sa.select(MaterialVersion))}
+        done, failed = versions[good["id"]], versions[bad["id"]]
+        assert done.text_status == TextStatus.DONE
+        expected = pdfgen.page_texts(2, seed=7)[0].split()[:5]
+        assert " ".join(expected) in " ".join(done.text.split())
+        assert failed.text_status == TextStatus.FAILED and failed.text_error
+        assert db.session.get(Material, bad["id"]) is not None
+    status = client.get(f"/api/v1/materials/{bad['id']}", headers=secretary).get_json()
+    assert status["versions"][0]["text_status"] == "failed"
