@@ -32,12 +32,7 @@ def path_for(sha256: str) -> Path:
     return _root() / sha256[:2] / sha256[2:4] / sha256
 
 
-def store_bytes(data: bytes) -> str:
-    """Store ``data`` and return its SHA-256; storing the same content again is a no-op."""
-    sha256 = hashlib.sha256(data).hexdigest()
-    target = path_for(sha256)
-    if target.exists():
-        return sha256
+def _write_atomically(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
     try:
@@ -50,6 +45,14 @@ def store_bytes(data: bytes) -> str:
         Path(tmp_name).unlink(missing_ok=True)
         raise
     _fsync_dir(target.parent)
+
+
+def store_bytes(data: bytes) -> str:
+    """Store ``data`` and return its SHA-256; storing the same content again is a no-op."""
+    sha256 = hashlib.sha256(data).hexdigest()
+    target = path_for(sha256)
+    if not target.exists():
+        _write_atomically(target, data)
     return sha256
 
 
@@ -66,3 +69,14 @@ def read_bytes(sha256: str) -> bytes:
         return path_for(sha256).read_bytes()
     except FileNotFoundError:
         raise StorageError(f"no stored file {sha256}") from None
+
+
+def cache_path(kind: str, key: str) -> Path:
+    """Where a derived file (a meeting pack) made from content hashed as ``key`` is kept."""
+    if not SHA256_RE.match(key) or not kind.isidentifier():
+        raise StorageError(f"bad cache name {kind!r}/{key!r}")
+    return _root() / "cache" / kind / key[:2] / key
+
+
+def write_cache(kind: str, key: str, data: bytes) -> None:
+    _write_atomically(cache_path(kind, key), data)

@@ -12,6 +12,7 @@ from ecabinet.audit import operations as audit
 from ecabinet.core.api import ApiError, load_or_404, route
 from ecabinet.core.db import db
 from ecabinet.materials import operations as ops
+from ecabinet.materials import packs
 from ecabinet.materials.models import AgendaItem, Confidentiality, Material
 from ecabinet.materials.schemas import (ItemCreate, ItemOrder, ItemOut, ItemUpdate, MaterialForm, MaterialOut,
                                         PaperMaterial, VersionForm)
@@ -114,6 +115,25 @@ def add_paper_material(meeting_id: int, body: PaperMaterial):
     return material
 
 
+@route(bp, "/meetings/<int:meeting_id>/pack.pdf", summary="The meeting pack (bộ tài liệu) for the reader")
+def meeting_pack(meeting_id: int):
+    """Cover, agenda as contents with page numbers, every material the reader may read in order, bookmarks per
+    item and material. Confidential materials are included only for their readers, in a pack watermarked for
+    that reader; other packs are cached and rebuilt when a material changes."""
+    meeting = load_meeting(meeting_id)
+    data = packs.pack_for(meeting, current_user)
+    if data is None:
+        raise ApiError(404, "empty_pack", _("This meeting has no materials for you yet."))
+    return _pdf_response(data, f"bo-tai-lieu-{meeting.id}.pdf")
+
+
+def _pdf_response(data: bytes, filename: str):
+    response = current_app.response_class(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename, safe='')}"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 @route(bp, "/materials/<int:material_id>", summary="A material and its versions", response=MaterialOut)
 def get_material(material_id: int):
     return _load_material(material_id)
@@ -140,7 +160,4 @@ def download(material_id: int):
         audit.record("read", entity_type="materials", entity_id=material.id, summary=material.title[:200],
                      changes={"version": material.current.number})
         db.session.commit()
-    response = current_app.response_class(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename, safe='')}"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return _pdf_response(data, filename)

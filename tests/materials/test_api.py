@@ -166,3 +166,29 @@ def test_text_is_extracted_in_the_background_and_a_bad_file_loses_nothing(app, c
         assert db.session.get(Material, bad["id"]) is not None
     status = client.get(f"/api/v1/materials/{bad['id']}", headers=secretary).get_json()
     assert status["versions"][0]["text_status"] == "failed"
+
+
+def test_the_meeting_pack_holds_what_the_reader_may_read(app, client, meeting, secretary, people):  # noqa: F811
+    url = f"/api/v1/meetings/{meeting['id']}"
+    item = client.post(url + "/agenda", headers=secretary, json={"title": "Kế hoạch đầu tư công"}).get_json()
+    _upload(client, secretary, meeting["id"], pdfgen.text_pdf(2, seed=11), agenda_item_id=str(item["id"]))
+    _upload(client, secretary, meeting["id"], pdfgen.text_pdf(3, seed=12), title="Phương án nhân sự",
+            agenda_item_id=str(item["id"]), confidentiality="confidential")
+    office_leader = api_token(client, "chanhvp")
+    first = client.get(url + "/pack.pdf", headers=office_leader)
+    assert first.status_code == 200
+    reader = PdfReader(BytesIO(first.data))
+    titles = [entry.title for entry in reader.outline if not isinstance(entry, list)]
+    assert titles == ["1. Kế hoạch đầu tư công"]
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "Phương án nhân sự" not in text and "Tờ trình về kế hoạch đầu tư công năm 2027" in text
+    assert client.get(url + "/pack.pdf", headers=office_leader).data == first.data  # cached, same bytes
+    chair = client.get(url + "/pack.pdf", headers=api_token(client, "pct"))
+    chair_text = " ".join(page.extract_text() for page in PdfReader(BytesIO(chair.data)).pages)
+    assert "Phương án nhân sự" in chair_text and "MẬT" in chair_text
+    assert len(PdfReader(BytesIO(chair.data)).pages) == len(reader.pages) + 3
+
+
+def test_an_empty_pack_is_a_404(client, meeting, secretary):  # noqa: F811
+    response = client.get(f"/api/v1/meetings/{meeting['id']}/pack.pdf", headers=secretary)
+    assert response.status_code == 404 and response.get_json()["error"]["code"] == "empty_pack"
