@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
 
 from flask import Blueprint, flash, render_template, request
 from flask_babel import gettext as _
@@ -10,18 +9,13 @@ from flask_login import current_user, login_required
 
 from ecabinet.audit import operations as ops
 from ecabinet.audit.schemas import AuditPageQuery
+from ecabinet.core.clock import day_bounds
 from ecabinet.core.forms import parse_form
-from ecabinet.core.i18n import local_zone
 from ecabinet.policy import Action, require
 
 bp = Blueprint("audit", __name__, url_prefix="/admin")
 
 PER_PAGE = 50
-
-
-def _start_of(day: date | None) -> datetime | None:
-    """The instant a day begins in the province's zone (compared with UTC timestamps)."""
-    return None if day is None else datetime.combine(day, time(), local_zone())
 
 
 @bp.get("/audit")
@@ -32,9 +26,10 @@ def audit_log():
     if query is None:
         flash(_("Some filters were not valid and have been ignored."), "warning")
         query = AuditPageQuery()
+    since, until = day_bounds(query.since, query.until)
     filters = ops.AuditFilter(
         actor=query.actor, action=query.action, entity_type=query.entity_type, entity_id=query.entity_id,
-        since=_start_of(query.since), until=_start_of(query.until + timedelta(days=1) if query.until else None),
+        since=since, until=until,
     )
     events, total = ops.search(filters, page=query.page, per_page=PER_PAGE)
     return render_template("audit/list.html", events=events, total=total, page=query.page, per_page=PER_PAGE,

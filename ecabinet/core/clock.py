@@ -18,6 +18,11 @@ def start_of_day(day: date) -> datetime:
     return datetime.combine(day, time(), local_zone())
 
 
+def day_bounds(first: date | None, last: date | None) -> tuple[datetime | None, datetime | None]:
+    """The instants from the start of local day ``first`` to the end of ``last`` (both included)."""
+    return (start_of_day(first) if first else None, start_of_day(last + timedelta(days=1)) if last else None)
+
+
 def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
 
 from flask import Blueprint
 from flask_login import current_user
 
 from ecabinet.core.api import load_or_404, route
+from ecabinet.core.clock import day_bounds
 from ecabinet.core.db import db
-from ecabinet.core.i18n import local_zone
 from ecabinet.meetings import notices, realtime
 from ecabinet.meetings import operations as ops
 from ecabinet.meetings.models import ChangeKind, Invitation, Meeting, MeetingKind, Room
@@ -38,17 +37,10 @@ def commit_and_push(created: list) -> None:
     notify.push(created)
 
 
-def day_range(start, end) -> tuple[datetime | None, datetime | None]:
-    """UTC bounds of whole local days: ``start`` inclusive, ``end`` inclusive."""
-    zone = local_zone()
-    return (datetime.combine(start, time(), zone) if start else None,
-            datetime.combine(end + timedelta(days=1), time(), zone) if end else None)
-
-
 @route(bp, "/meetings", summary="List meetings", query=MeetingQuery, response=list[MeetingSummary])
 def list_meetings(query: MeetingQuery):
     """Meetings the user may see, in a period of local days, by leader, agency or kind; ``mine`` for one's own."""
-    starts_from, starts_before = day_range(query.start, query.end)
+    starts_from, starts_before = day_bounds(query.start, query.end)
     meetings = ops.list_meetings(ops.MeetingFilter(
         starts_from=starts_from, starts_before=starts_before, leader_id=query.leader_id, unit_id=query.unit_id,
         kind_id=query.kind_id, involving_user_id=current_user.id if query.mine else None))
