@@ -84,7 +84,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 PAGE_MODULES = ("accounts.routes", "org.routes", "audit.routes", "schedules.routes", "notify.routes",
-                "meetings.routes")
+                "meetings.routes", "materials.routes")
 API_MODULES = ("accounts.api", "org.api", "audit.api", "meetings.api", "schedules.api", "materials.api", "notify.api")
 
 
