@@ -120,17 +120,7 @@ def new_item(meeting_id: int):
     require(current_user, Action.EDIT_AGENDA, meeting)
     if request.method == "GET":
         return _item_editor(meeting, None, _item_values(None), {})
-    values, errors = _read_item_form(request.form, with_status=False)
-    if values is None:
-        return _item_editor(meeting, None, request.form, errors, 422)
-    try:
-        item = ops.add_item(meeting, **values)
-    except DomainError as exc:
-        db.session.rollback()
-        return _item_editor(meeting, None, request.form, {exc.field or "__all__": exc.message}, 422)
-    db.session.commit()
-    flash(_("The agenda item is added."), "success")
-    return redirect(url_for("materials.agenda", meeting_id=meeting.id, _anchor=f"item-{item.id}"))
+    return _save_item(meeting, None, lambda values: ops.add_item(meeting, **values), _("The agenda item is added."))
 
 
 @bp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>/edit", methods=["GET", "POST"])
@@ -141,17 +131,22 @@ def edit_item(meeting_id: int, item_id: int):
     require(current_user, Action.EDIT_AGENDA, meeting)
     if request.method == "GET":
         return _item_editor(meeting, item, _item_values(item), {})
-    values, errors = _read_item_form(request.form, with_status=True)
+    return _save_item(meeting, item, lambda values: ops.update_item(item, values), _("The agenda item is saved."))
+
+
+def _save_item(meeting, item, apply, done_message: str):
+    """Read the item form, ``apply`` it (add or update), commit; the form again with its errors if refused."""
+    values, errors = _read_item_form(request.form, with_status=item is not None)
     if values is None:
         return _item_editor(meeting, item, request.form, errors, 422)
     try:
-        ops.update_item(item, values)
+        saved = apply(values)
     except DomainError as exc:
         db.session.rollback()
         return _item_editor(meeting, item, request.form, {exc.field or "__all__": exc.message}, 422)
     db.session.commit()
-    flash(_("The agenda item is saved."), "success")
-    return redirect(url_for("materials.agenda", meeting_id=meeting.id, _anchor=f"item-{item.id}"))
+    flash(done_message, "success")
+    return redirect(url_for("materials.agenda", meeting_id=meeting.id, _anchor=f"item-{saved.id}"))
 
 
 @bp.post("/meetings/<int:meeting_id>/agenda/<int:item_id>/move")
