@@ -13,7 +13,7 @@ from ecabinet.accounts.schemas import TokenRequest, UserCreate, UserQuery, UserU
 from ecabinet.core.context import client_address, set_actor
 from ecabinet.core.db import db
 from ecabinet.core.errors import wants_json
-from ecabinet.core.forms import parse_form
+from ecabinet.core.forms import page_filters, parse_form
 from ecabinet.org import operations as org_ops
 from ecabinet.policy import Action, require
 
@@ -121,10 +121,7 @@ def change_password():
 @login_required
 def users():
     require(current_user, Action.VIEW_USERS)
-    query, errors = parse_form(UserQuery, request.args)
-    if query is None:
-        flash(_("Some filters were not valid and have been ignored."), "warning")
-        query = UserQuery()
+    query = page_filters(UserQuery, request.args)
     users, total = ops.list_users(search=query.search, unit_id=query.unit_id, role=query.role,
                                   active=query.active, page=query.page, per_page=query.per_page)
     return render_template("accounts/users.html", users=users, total=total, page=query.page,

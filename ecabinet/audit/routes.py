@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 
-from flask import Blueprint, flash, render_template, request
-from flask_babel import gettext as _
+from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
 from ecabinet.audit import operations as ops
 from ecabinet.audit.schemas import AuditPageQuery
 from ecabinet.core.clock import day_bounds
-from ecabinet.core.forms import parse_form
+from ecabinet.core.forms import page_filters
 from ecabinet.policy import Action, require
 
 bp = Blueprint("audit", __name__, url_prefix="/admin")
@@ -22,10 +21,7 @@ PER_PAGE = 50
 @login_required
 def audit_log():
     require(current_user, Action.VIEW_AUDIT)
-    query, _errors = parse_form(AuditPageQuery, request.args)
-    if query is None:
-        flash(_("Some filters were not valid and have been ignored."), "warning")
-        query = AuditPageQuery()
+    query = page_filters(AuditPageQuery, request.args)
     since, until = day_bounds(query.since, query.until)
     filters = ops.AuditFilter(
         actor=query.actor, action=query.action, entity_type=query.entity_type, entity_id=query.entity_id,

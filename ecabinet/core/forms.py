@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from flask import flash
 from flask_babel import gettext as _
 from pydantic import BaseModel, ValidationError
 from werkzeug.datastructures import MultiDict
@@ -51,3 +52,13 @@ def parse_form(model: type[M], form: MultiDict, list_fields: tuple[str, ...] = (
             field = str(err["loc"][0]) if err["loc"] else "__all__"
             errors.setdefault(field, _message(err))
         return None, errors
+
+
+def page_filters(model: type[M], args: MultiDict) -> M:
+    """A list page's filters from the query string; invalid ones are dropped with a warning, not a 422,
+    so that a stale or hand-edited link still shows the list."""
+    query, _errors = parse_form(model, args)
+    if query is None:
+        flash(_("Some filters were not valid and have been ignored."), "warning")
+        return model()
+    return query

@@ -14,7 +14,7 @@ from ecabinet.accounts.models import Role, User
 from ecabinet.core.clock import local_date, monday_of, start_of_day
 from ecabinet.core.db import db, utcnow
 from ecabinet.core.exceptions import DomainError
-from ecabinet.core.forms import parse_form
+from ecabinet.core.forms import page_filters, parse_form
 from ecabinet.core.i18n import local_zone
 from ecabinet.meetings import forms, letters, notices, realtime
 from ecabinet.meetings import operations as ops
@@ -62,10 +62,7 @@ def _period(view: str, day: date) -> tuple[date, date, date, date]:
 
 
 def _calendar(mine: bool):
-    query, _errors = parse_form(forms.CalendarQuery, request.args)
-    if query is None:
-        flash(_("Some filters were not valid and have been ignored."), "warning")
-        query = forms.CalendarQuery()
+    query = page_filters(forms.CalendarQuery, request.args)
     today = local_date(utcnow())
     first, after, previous, following = _period(query.view, query.date or today)
     period = {"starts_from": start_of_day(first), "starts_before": start_of_day(after), "kind_id": query.kind_id}

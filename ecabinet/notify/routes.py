@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from pydantic import ValidationError
 
 from ecabinet.core.db import db
-from ecabinet.core.forms import parse_form
+from ecabinet.core.forms import page_filters
 from ecabinet.notify import operations as ops
 from ecabinet.notify.models import Notification
 from ecabinet.notify.schemas import NotificationQuery, PreferenceIn
@@ -58,10 +58,7 @@ def _load_own(notification_id: int) -> Notification:
 @login_required
 def notifications():
     require(current_user, Action.USE_NOTIFICATIONS)
-    query, _errors = parse_form(NotificationQuery, request.args)
-    if query is None:
-        flash(_("Some filters were not valid and have been ignored."), "warning")
-        query = NotificationQuery()
+    query = page_filters(NotificationQuery, request.args)
     items, total = ops.notifications_of(current_user.id, unread_only=query.unread_only, page=query.page,
                                         per_page=PER_PAGE)
     return render_template("notify/list.html", items=items, total=total, page=query.page, per_page=PER_PAGE,
