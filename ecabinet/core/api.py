@@ -19,6 +19,8 @@ from flask_wtf.csrf import validate_csrf
 from wtforms.validators import ValidationError as CSRFValidationError
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from ecabinet.core.db import db
+
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 API_PREFIX = "/api/v1"
 
@@ -46,8 +48,6 @@ def load_or_404(model: type, object_id: Any, visible: Callable[[Any], bool] | No
     A record the user may not see is answered exactly like a missing one, so that ids do not
     reveal what exists (confidential meetings and materials).
     """
-    from ecabinet.core.db import db
-
     obj = db.session.get(model, object_id)
     if obj is None or (visible is not None and not visible(obj)):
         raise not_found()
