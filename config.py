@@ -80,9 +80,13 @@ class Config:
     """Folder of the TTF fonts embedded in generated PDFs (default: static/vendor/fonts)."""
     WEEKLY_SCHEDULE_PUBLISH_HOUR = _env_int("WEEKLY_SCHEDULE_PUBLISH_HOUR", 15)
     MEETING_NOTICE_HOURS = _env_int("MEETING_NOTICE_HOURS", 72)
+    """Invitations sent later than this before the meeting are "late": a reason is required and recorded."""
     MATERIAL_MAX_BYTES = _env_int("MATERIAL_MAX_BYTES", 100 * 1024 * 1024)
     MATERIAL_MAX_PAGES = _env_int("MATERIAL_MAX_PAGES", 5000)
-    """Invitations sent later than this before the meeting are "late": a reason is required and recorded."""
+    MATERIAL_DEADLINE_WORKING_DAYS = _env_int("MATERIAL_DEADLINE_WORKING_DAYS", 5)
+    """Default deadline of a material request: this many working days before the meeting's day."""
+    MATERIAL_REMINDER_WORKING_DAYS = _env_int("MATERIAL_REMINDER_WORKING_DAYS", 1)
+    """The first reminder of an open material request goes out this many working days before its deadline."""
     SCHEDULER_IN_PROCESS = _env_bool("SCHEDULER_IN_PROCESS", True)
     """Run the scheduled jobs inside the web server (one process); production runs ``flask scheduler``."""
     PRODUCTION = False

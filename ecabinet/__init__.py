@@ -84,8 +84,10 @@ def _init_extensions(app: Flask) -> None:
 
 
 PAGE_MODULES = ("accounts.routes", "org.routes", "audit.routes", "schedules.routes", "notify.routes",
-                "meetings.routes", "materials.routes")
-API_MODULES = ("accounts.api", "org.api", "audit.api", "meetings.api", "schedules.api", "materials.api", "notify.api")
+                "meetings.routes", "materials.routes", "materials.request_pages", "materials.reader",
+                "workdays.routes")
+API_MODULES = ("accounts.api", "org.api", "audit.api", "meetings.api", "schedules.api", "materials.api",
+               "materials.request_api", "notify.api", "workdays.api")
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -24,6 +24,8 @@ class Action(enum.StrEnum):
     MANAGE_ORG = "manage_org"
     MANAGE_PORTFOLIOS = "manage_portfolios"
     VIEW_AUDIT = "view_audit"
+    MANAGE_CALENDAR = "manage_calendar"
+    """Record days off and make-up working days that the public-holiday calendar does not know."""
     SECRETARIAT_WORK = "secretariat_work"
     """Prepare agendas, collect materials, run the console, write minutes, urge agencies."""
     ACT_FOR_UNIT = "act_for_unit"
@@ -39,6 +41,8 @@ class Action(enum.StrEnum):
     """Read a material (target: the Material); a confidential one only by its named readers."""
     EDIT_AGENDA = "edit_agenda"
     """Add, change and order agenda items (target: the Meeting)."""
+    PUBLISH_MATERIALS = "publish_materials"
+    """Publish a meeting's materials to its participants and see who has read them (target: the Meeting)."""
     UPLOAD_MATERIAL = "upload_material"
     """Add a material or a new version (target: the agenda item, or the meeting for a general one)."""
     VIEW_WEEKLY_SCHEDULE = "view_weekly_schedule"
@@ -59,10 +63,10 @@ class PermissionDenied(Exception):
 
 
 WRITE_ACTIONS = frozenset({
-    Action.MANAGE_USERS, Action.MANAGE_ORG, Action.MANAGE_PORTFOLIOS,
+    Action.MANAGE_USERS, Action.MANAGE_ORG, Action.MANAGE_PORTFOLIOS, Action.MANAGE_CALENDAR,
     Action.SECRETARIAT_WORK, Action.ACT_FOR_UNIT, Action.MANAGE_MEETINGS, Action.OVERRIDE_ROOM_CONFLICT,
     Action.MANAGE_ROOMS, Action.ANSWER_INVITATION, Action.APPROVE_WEEKLY_SCHEDULE, Action.EDIT_AGENDA,
-    Action.UPLOAD_MATERIAL,
+    Action.UPLOAD_MATERIAL, Action.PUBLISH_MATERIALS,
 })
 """Actions that change data: a viewer is refused every one of them, whatever else it holds."""
 
@@ -124,12 +128,23 @@ def _answer_invitation(user: User, invitation: Any) -> bool:
             and invitation.unit_id == user.unit_id)
 
 
+def _submitted_material(user: User, material: Any) -> bool:
+    """The secretariat, the uploader and the presenting agency's liaison: who sees a material before it is
+    published to the participants."""
+    if user.has_role(Role.SECRETARIAT, Role.OFFICE_LEADER) or user.id == material.created_by_id:
+        return True
+    item = material.agenda_item
+    return (item is not None and item.presenting_unit_id == user.unit_id and user.has_role(Role.AGENCY_LIAISON))
+
+
 def _view_material(user: User, material: Any) -> bool:
+    """Confidential materials only for their named readers; unpublished ones only for those who submitted or
+    prepare them."""
     if material is None or not _view_meeting(user, material.meeting):
         return False
-    if material.confidentiality.value == "confidential":
-        return any(reader.id == user.id for reader in material.readers)
-    return True
+    if material.confidentiality.value == "confidential" and not any(r.id == user.id for r in material.readers):
+        return False
+    return material.publication_id is not None or _submitted_material(user, material)
 
 
 def _upload_material(user: User, target: Any) -> bool:
@@ -149,6 +164,7 @@ RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.MANAGE_ORG: _roles(Role.ADMIN),
     Action.MANAGE_PORTFOLIOS: _roles(Role.ADMIN, Role.OFFICE_LEADER),
     Action.VIEW_AUDIT: _roles(Role.ADMIN),
+    Action.MANAGE_CALENDAR: _roles(Role.ADMIN, Role.OFFICE_LEADER),
     Action.SECRETARIAT_WORK: _roles(Role.SECRETARIAT, Role.OFFICE_LEADER),
     Action.ACT_FOR_UNIT: _act_for_unit,
     Action.MANAGE_MEETINGS: _roles(Role.SECRETARIAT, Role.OFFICE_LEADER),
@@ -158,6 +174,7 @@ RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.VIEW_MATERIAL: _view_material,
     Action.EDIT_AGENDA: _roles(Role.SECRETARIAT, Role.OFFICE_LEADER),
     Action.UPLOAD_MATERIAL: _upload_material,
+    Action.PUBLISH_MATERIALS: _roles(Role.SECRETARIAT, Role.OFFICE_LEADER),
     Action.VIEW_WEEKLY_SCHEDULE: _anyone,
     Action.APPROVE_WEEKLY_SCHEDULE: _roles(Role.OFFICE_LEADER),
     Action.ANSWER_INVITATION: _answer_invitation,

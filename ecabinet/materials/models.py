@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecabinet.accounts.models import User
-from ecabinet.core.db import TimestampMixin, db, enum_type
+from ecabinet.core.db import CreatedAtMixin, TimestampMixin, db, enum_type
 from ecabinet.meetings.models import Meeting
 from ecabinet.org.models import Unit
 
@@ -45,6 +45,19 @@ class Confidentiality(enum.StrEnum):
     CONFIDENTIAL = "confidential"
     PAPER_ONLY = "paper_only"
     """Listed on the agenda; the document exists on paper only and no file is stored."""
+
+
+class RequestStatus(enum.StrEnum):
+    OPEN = "open"
+    FULFILLED = "fulfilled"
+    CANCELLED = "cancelled"
+
+
+class PackStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
 
 
 class TextStatus(enum.StrEnum):
@@ -103,9 +116,13 @@ class Material(TimestampMixin, db.Model):
     confidentiality: Mapped[Confidentiality] = mapped_column(enum_type(Confidentiality, "confidentiality"),
                                                              default=Confidentiality.NORMAL)
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    publication_id: Mapped[int | None] = mapped_column(sa.ForeignKey("material_publications.id"), index=True)
+    """Set when the secretariat publishes it to the participants; until then only the secretariat and the
+    submitting agency see it."""
 
     meeting: Mapped[Meeting] = relationship()
     agenda_item: Mapped[AgendaItem | None] = relationship(back_populates="materials")
+    publication: Mapped[MaterialPublication | None] = relationship()
     versions: Mapped[list[MaterialVersion]] = relationship(back_populates="material", cascade="all, delete-orphan",
                                                            order_by="MaterialVersion.number")
     readers: Mapped[list[User]] = relationship(secondary=material_readers, order_by=User.id)
@@ -113,6 +130,10 @@ class Material(TimestampMixin, db.Model):
     @property
     def current(self) -> MaterialVersion | None:
         return self.versions[-1] if self.versions else None
+
+    @property
+    def published(self) -> bool:
+        return self.publication_id is not None
 
     @property
     def updated(self) -> bool:
@@ -149,3 +170,82 @@ class MaterialVersion(db.Model):
 
     material: Mapped[Material] = relationship(back_populates="versions")
     uploaded_by: Mapped[User] = relationship()
+
+
+class MaterialPublication(CreatedAtMixin, db.Model):
+    """One act of the secretariat publishing a meeting's materials to its participants."""
+
+    __tablename__ = "material_publications"
+    __auditable__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    published_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class MaterialRead(db.Model):
+    """A read receipt: who opened which material, first and last, and which version last."""
+
+    __tablename__ = "material_reads"
+
+    material_id: Mapped[int] = mapped_column(sa.ForeignKey("materials.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True,
+                                         index=True)
+    first_read_at: Mapped[datetime]
+    last_read_at: Mapped[datetime]
+    version_number: Mapped[int]
+    """The version opened last: a reader of an older version has not read the current one."""
+
+
+class MaterialRequest(TimestampMixin, db.Model):
+    """The secretariat asks an agency for the materials of an agenda item, by a deadline."""
+
+    __tablename__ = "material_requests"
+    __auditable__ = True
+    __table_args__ = (
+        sa.UniqueConstraint("agenda_item_id", "unit_id", name="uq_material_requests_item_unit"),
+        sa.CheckConstraint("(status = 'fulfilled') = (fulfilled_at IS NOT NULL)", name="fulfilled_when_done"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    agenda_item_id: Mapped[int] = mapped_column(sa.ForeignKey("agenda_items.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    """The agency asked to submit."""
+    due_on: Mapped[date]
+    """The last day (local calendar) for the submission."""
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[RequestStatus] = mapped_column(enum_type(RequestStatus, "status"), default=RequestStatus.OPEN,
+                                                  index=True)
+    fulfilled_at: Mapped[datetime | None]
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    reminded_before_at: Mapped[datetime | None]
+    """When the reminder ahead of the deadline went out (the job sends it once)."""
+    reminded_due_at: Mapped[datetime | None]
+    """When the reminder on the deadline day went out (the job sends it once)."""
+
+    meeting: Mapped[Meeting] = relationship()
+    agenda_item: Mapped[AgendaItem] = relationship()
+    unit: Mapped[Unit] = relationship(lazy="joined")
+
+
+class PackBuild(db.Model):
+    """A meeting pack being built, or built, in the background; keyed by what it contains."""
+
+    __tablename__ = "pack_builds"
+    __table_args__ = (sa.CheckConstraint("progress >= 0 AND progress <= total", name="progress_in_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    """The content key (``packs.PackContent.key``): the same materials give the same pack."""
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    status: Mapped[PackStatus] = mapped_column(enum_type(PackStatus, "status"), default=PackStatus.QUEUED,
+                                               index=True)
+    progress: Mapped[int] = mapped_column(default=0)
+    """Materials merged so far, out of ``total``."""
+    total: Mapped[int]
+    page_count: Mapped[int | None]
+    error: Mapped[str | None] = mapped_column(sa.String(500))
+    requested_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]

@@ -1,0 +1,7 @@
+"""Material requests (đề nghị cung cấp tài liệu): placeholder until filled."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("request_api", __name__)

@@ -1,0 +1,7 @@
+"""Pages of the working-day calendar."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("workdays", __name__)
