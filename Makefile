@@ -45,6 +45,12 @@ assets: node_modules/.installed
 	   node_modules/dejavu-fonts-ttf/LICENSE $(VENDOR)/fonts/
 	cp node_modules/socket.io-client/dist/socket.io.min.js node_modules/socket.io-client/dist/socket.io.min.js.map \
 	   $(VENDOR)/socket.io/
+	# pdf.js (legacy build: older tablet browsers), its worker, and the data it fetches on demand
+	rm -rf $(VENDOR)/pdfjs && mkdir -p $(VENDOR)/pdfjs
+	cp node_modules/pdfjs-dist/legacy/build/pdf.min.mjs node_modules/pdfjs-dist/legacy/build/pdf.worker.min.mjs \
+	   node_modules/pdfjs-dist/LICENSE $(VENDOR)/pdfjs/
+	cp -r node_modules/pdfjs-dist/cmaps node_modules/pdfjs-dist/standard_fonts node_modules/pdfjs-dist/wasm \
+	   node_modules/pdfjs-dist/iccs $(VENDOR)/pdfjs/
 
 translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel compile -d ecabinet/translations

@@ -49,6 +49,25 @@ class Action(enum.StrEnum):
     APPROVE_WEEKLY_SCHEDULE = "approve_weekly_schedule"
     ANSWER_INVITATION = "answer_invitation"
     """Answer an invitation (target: the Invitation): the invitee, its agency, or the secretariat."""
+    FOLLOW_LIVE = "follow_live"
+    """Join a meeting's live room and follow it (target: the Meeting)."""
+    RUN_LIVE = "run_live"
+    """Run the console: start, pause, end, move through the agenda, check people in, give the floor, open and
+    close votes (target: the Meeting): its chair and secretary, and the Office."""
+    TAKE_PART_LIVE = "take_part_live"
+    """Check in, ask to speak and vote (target: the Meeting): a member holding a seat, or its delegate."""
+    PRESENT_LIVE = "present_live"
+    """Show a material at a page on every tablet (target: the Meeting): the console, or the presenting agency's
+    person at the meeting."""
+    MANAGE_POLLS = "manage_polls"
+    """Create, close and export written opinion forms (phiếu lấy ý kiến)."""
+    VIEW_POLL = "view_poll"
+    """See a written opinion form and its answers (target: the OpinionPoll)."""
+    ANSWER_POLL = "answer_poll"
+    """Answer a written opinion form (target: the OpinionPoll): a member asked, or the Office entering a paper
+    answer."""
+    OWN_NOTE = "own_note"
+    """Read or change a private note (target: the PrivateNote): its author, nobody else, ever."""
     USE_NOTIFICATIONS = "use_notifications"
     """Read one's own notifications and set one's own notification preferences."""
     OPEN_NOTIFICATION = "open_notification"
@@ -66,7 +85,8 @@ WRITE_ACTIONS = frozenset({
     Action.MANAGE_USERS, Action.MANAGE_ORG, Action.MANAGE_PORTFOLIOS, Action.MANAGE_CALENDAR,
     Action.SECRETARIAT_WORK, Action.ACT_FOR_UNIT, Action.MANAGE_MEETINGS, Action.OVERRIDE_ROOM_CONFLICT,
     Action.MANAGE_ROOMS, Action.ANSWER_INVITATION, Action.APPROVE_WEEKLY_SCHEDULE, Action.EDIT_AGENDA,
-    Action.UPLOAD_MATERIAL, Action.PUBLISH_MATERIALS,
+    Action.UPLOAD_MATERIAL, Action.PUBLISH_MATERIALS, Action.RUN_LIVE, Action.TAKE_PART_LIVE, Action.PRESENT_LIVE,
+    Action.MANAGE_POLLS, Action.ANSWER_POLL,
 })
 """Actions that change data: a viewer is refused every one of them, whatever else it holds."""
 
@@ -102,7 +122,8 @@ def involved_in_meeting(user: User, meeting: Any) -> bool:
             return True
         if inv.unit_id == user.unit_id and user.has_role(Role.AGENCY_LIAISON):
             return True
-    return False
+    return user.has_role(Role.AGENCY_LIAISON) and any(
+        request.unit_id == user.unit_id for request in getattr(meeting, "material_requests", ()))
 
 
 def _view_meeting(user: User, meeting: Any) -> bool:
@@ -148,11 +169,73 @@ def _view_material(user: User, material: Any) -> bool:
 
 
 def _upload_material(user: User, target: Any) -> bool:
-    """The secretariat for any meeting; an agency's liaison for the items its agency presents."""
+    """The secretariat for any meeting; an agency's liaison for the items its agency presents or is asked
+    materials for."""
     if user.has_role(Role.SECRETARIAT, Role.OFFICE_LEADER):
         return True
-    unit_id = getattr(target, "presenting_unit_id", None)
-    return unit_id is not None and user.has_role(Role.AGENCY_LIAISON) and unit_id == user.unit_id
+    if not user.has_role(Role.AGENCY_LIAISON) or user.unit_id is None:
+        return False
+    if getattr(target, "presenting_unit_id", None) == user.unit_id:
+        return True
+    return any(request.unit_id == user.unit_id and request.status.value != "cancelled"
+               for request in getattr(target, "material_requests", ()))
+
+
+VOTING_ROLES = (Role.LEADER, Role.MEMBER)
+
+
+def voting_seats(user: User, meeting: Any) -> set[int]:
+    """The members whose seat ``user`` holds in ``meeting``: its own when it is the chair or an invited leader or
+    member who has not delegated, and those of the members who delegated to it (ủy quyền)."""
+    seats = set()
+    if user.id == meeting.chair_id:
+        seats.add(user.id)
+    for inv in meeting.invitations:
+        member = inv.user
+        if member is None or not member.has_role(*VOTING_ROLES) or inv.response.value == "absent":
+            continue
+        delegated = inv.response.value == "delegated" and inv.delegate_id is not None
+        if (inv.delegate_id if delegated else inv.user_id) == user.id:
+            seats.add(inv.user_id)
+    return seats
+
+
+def _follow_live(user: User, meeting: Any) -> bool:
+    return meeting is not None and _view_meeting(user, meeting) and (
+        involved_in_meeting(user, meeting) or user.has_role(Role.SECRETARIAT, Role.OFFICE_LEADER))
+
+
+def _run_live(user: User, meeting: Any) -> bool:
+    return meeting is not None and (user.id in {meeting.chair_id, meeting.secretary_id}
+                                    or user.has_role(Role.SECRETARIAT, Role.OFFICE_LEADER))
+
+
+def _take_part_live(user: User, meeting: Any) -> bool:
+    return meeting is not None and bool(voting_seats(user, meeting))
+
+
+def _present_live(user: User, meeting: Any) -> bool:
+    if _run_live(user, meeting):
+        return True
+    return meeting is not None and any(inv.unit_id is not None and user.id == inv.attendee_id
+                                       for inv in meeting.invitations)
+
+
+def _view_poll(user: User, poll: Any) -> bool:
+    if poll is None:
+        return False
+    if user.has_role(Role.SECRETARIAT, Role.OFFICE_LEADER) or user.id == poll.created_by_id:
+        return True
+    return any(member.id == user.id for member in poll.recipients)
+
+
+def _answer_poll(user: User, poll: Any) -> bool:
+    return poll is not None and (user.has_role(Role.SECRETARIAT, Role.OFFICE_LEADER)
+                                 or any(member.id == user.id for member in poll.recipients))
+
+
+def _own_note(user: User, note: Any) -> bool:
+    return note is not None and getattr(note, "user_id", None) == user.id
 
 
 RULES: dict[Action, Callable[[User, Any], bool]] = {
@@ -178,6 +261,14 @@ RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.VIEW_WEEKLY_SCHEDULE: _anyone,
     Action.APPROVE_WEEKLY_SCHEDULE: _roles(Role.OFFICE_LEADER),
     Action.ANSWER_INVITATION: _answer_invitation,
+    Action.FOLLOW_LIVE: _follow_live,
+    Action.RUN_LIVE: _run_live,
+    Action.TAKE_PART_LIVE: _take_part_live,
+    Action.PRESENT_LIVE: _present_live,
+    Action.MANAGE_POLLS: _roles(Role.SECRETARIAT, Role.OFFICE_LEADER),
+    Action.VIEW_POLL: _view_poll,
+    Action.ANSWER_POLL: _answer_poll,
+    Action.OWN_NOTE: _own_note,
     Action.USE_NOTIFICATIONS: _anyone,
     Action.OPEN_NOTIFICATION: _own_notification,
 }
@@ -200,5 +291,7 @@ def require(user: Any, action: Action, target: Any = None) -> None:
 def allowed_actions(user: Any) -> frozenset[Action]:
     """The target-free actions ``user`` may do: templates use it to show only usable links."""
     targeted = {Action.ACT_FOR_UNIT, Action.VIEW_USER, Action.VIEW_MEETING, Action.ANSWER_INVITATION,
-                Action.OPEN_NOTIFICATION, Action.VIEW_MATERIAL, Action.UPLOAD_MATERIAL}
+                Action.OPEN_NOTIFICATION, Action.VIEW_MATERIAL, Action.UPLOAD_MATERIAL, Action.FOLLOW_LIVE,
+                Action.RUN_LIVE, Action.TAKE_PART_LIVE, Action.PRESENT_LIVE, Action.VIEW_POLL, Action.ANSWER_POLL,
+                Action.OWN_NOTE, Action.PUBLISH_MATERIALS}
     return frozenset(a for a in Action if a not in targeted and allowed(user, a))

@@ -36,6 +36,8 @@ class Job:
 
 def _jobs() -> list[Job]:
     from ecabinet.materials import operations as materials
+    from ecabinet.materials import packs
+    from ecabinet.materials import requests as material_requests
     from ecabinet.notify import delivery
     from ecabinet.schedules import operations as schedules
 
@@ -44,6 +46,8 @@ def _jobs() -> list[Job]:
         Job("draft-next-weekly-schedule", schedules.draft_next_week, 600),
         Job("publish-weekly-schedule", schedules.publish_due, 60),
         Job("extract-material-text", materials.extract_pending, 20),
+        Job("build-meeting-packs", packs.build_queued, 5),
+        Job("remind-material-requests", material_requests.remind_due, 300),
     ]
 
 

@@ -21,6 +21,7 @@ def test_the_in_process_scheduler_holds_every_job(app):
     scheduler = start_in_process(app)
     try:
         assert sorted(job.id for job in scheduler.get_jobs()) == [
-            "deliver-email", "draft-next-weekly-schedule", "extract-material-text", "publish-weekly-schedule"]
+            "build-meeting-packs", "deliver-email", "draft-next-weekly-schedule", "extract-material-text",
+            "publish-weekly-schedule", "remind-material-requests"]
     finally:
         scheduler.shutdown(wait=False)

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 
 NAMING_CONVENTION = {
@@ -58,6 +59,15 @@ def enum_type(enum_cls: type[enum.Enum], name: str) -> sa.Enum:
         validate_strings=True,
         values_callable=lambda members: [m.value for m in members],
     )
+
+
+def upsert_insert(table: sa.Table):
+    """An INSERT with ``ON CONFLICT`` for the session's database (PostgreSQL or SQLite, the two supported)."""
+    dialect = db.session.get_bind().dialect.name
+    dialects = {"postgresql": postgresql, "sqlite": sqlite}
+    if dialect not in dialects:  # pragma: no cover - only the two supported databases
+        raise NotImplementedError(f"INSERT … ON CONFLICT is not available for {dialect}")
+    return dialects[dialect].insert(table)
 
 
 @sa.event.listens_for(sa.Engine, "connect")

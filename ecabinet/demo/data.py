@@ -303,3 +303,43 @@ MEETINGS: tuple[MeetingSpec, ...] = (
     MeetingSpec("Tiếp công dân định kỳ của Chủ tịch UBND tỉnh", "tiepcongdan", "chutich", "chuyenvien2", 1, 3,
                 "07:30", 240, "phongkhach", agencies=("thanhtra", "sotnmt")),
 )
+
+
+@dataclass(frozen=True)
+class MaterialSpec:
+    title: str
+    doc_type: str
+    pages: int
+    confidentiality: str = "normal"
+
+
+@dataclass(frozen=True)
+class AgendaSpec:
+    """An item of the regular session's agenda, with the materials its agency submitted."""
+
+    title: str
+    agency: str
+    presenter: str
+    minutes: int
+    purpose: str
+    review_opinion: str
+    materials: tuple[MaterialSpec, ...]
+
+
+REGULAR_SESSION_AGENDA: tuple[AgendaSpec, ...] = (
+    AgendaSpec("Báo cáo tình hình kinh tế - xã hội tháng 11 và nhiệm vụ trọng tâm tháng 12 năm 2026", "sokhdt",
+               "Giám đốc Sở Kế hoạch và Đầu tư", 45, "opinion",
+               "Văn phòng thống nhất với dự thảo; đề nghị bổ sung số liệu giải ngân vốn đầu tư công đến ngày 20/11.",
+               (MaterialSpec("Báo cáo tình hình kinh tế - xã hội tháng 11/2026", "report", 12),
+                MaterialSpec("Phụ lục số liệu các chỉ tiêu chủ yếu", "appendix", 6))),
+    AgendaSpec("Tờ trình về phương án phân bổ dự toán ngân sách địa phương năm 2027", "sotc",
+               "Giám đốc Sở Tài chính", 60, "to_peoples_council",
+               "Hồ sơ đủ điều kiện trình; đề nghị làm rõ nguồn tăng thu dành cho cải cách tiền lương.",
+               (MaterialSpec("Tờ trình phân bổ dự toán ngân sách năm 2027", "submission", 8),
+                MaterialSpec("Dự thảo Nghị quyết của HĐND tỉnh về dự toán ngân sách năm 2027", "draft", 10),
+                MaterialSpec("Phương án bố trí nhân sự ban quản lý dự án", "report", 3, "confidential"))),
+    AgendaSpec("Đề án cải cách hành chính và chuyển đổi số giai đoạn 2026 - 2030", "sonv",
+               "Giám đốc Sở Nội vụ", 40, "decision", "",
+               (MaterialSpec("Đề án cải cách hành chính giai đoạn 2026 - 2030", "draft", 15),
+                MaterialSpec("Bản in ý kiến góp ý của các sở, ngành", "other", 0, "paper_only"))),
+)

@@ -13,6 +13,9 @@ from ecabinet.core.clock import local_date, monday_of
 from ecabinet.core.db import db, utcnow
 from ecabinet.core.i18n import local_zone
 from ecabinet.demo import data
+from ecabinet.materials import operations as materials
+from ecabinet.materials import pdfgen, publishing
+from ecabinet.materials.models import Confidentiality, DocType, Purpose
 from ecabinet.meetings import operations as meetings
 from ecabinet.meetings.models import ChangeKind
 from ecabinet.org import operations as org
@@ -98,3 +101,23 @@ def _seed_meetings(today: date) -> None:
         for meeting in created:
             meetings.change_status(meeting, meeting.version, ChangeKind.PUBLISHED, users[spec.secretary],
                                    "Lịch đã được lãnh đạo thống nhất tại giao ban tuần")
+        if spec is data.MEETINGS[0]:
+            _seed_agenda(created[0], users[spec.secretary])
+
+
+def _seed_agenda(meeting, secretary: User) -> None:
+    """The regular session's agenda with generated Vietnamese PDFs, published to the participants."""
+    units = {u.code: u.id for u in org.units_by_code([a.agency for a in data.REGULAR_SESSION_AGENDA])}
+    for number, spec in enumerate(data.REGULAR_SESSION_AGENDA):
+        item = materials.add_item(meeting, title=spec.title, presenting_unit_id=units[spec.agency],
+                                  presenter=spec.presenter, planned_minutes=spec.minutes, purpose=Purpose(spec.purpose),
+                                  review_opinion=spec.review_opinion)
+        for index, doc in enumerate(spec.materials):
+            upload = None
+            if doc.pages:
+                upload = materials.Upload(pdfgen.text_pdf(doc.pages, seed=10 * number + index, title=doc.title),
+                                          f"tai-lieu-{number + 1}-{index + 1}.pdf")
+            materials.create_material(meeting, secretary, title=doc.title, doc_type=DocType(doc.doc_type),
+                                      confidentiality=Confidentiality(doc.confidentiality),
+                                      agenda_item_id=item.id, upload=upload)
+    publishing.publish(meeting, secretary, "Tài liệu phiên họp thường kỳ tháng 11")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Blueprint, current_app
+from flask import Blueprint, current_app, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,10 +12,11 @@ from ecabinet.audit import operations as audit
 from ecabinet.core.api import ApiError, load_or_404, route
 from ecabinet.core.db import db
 from ecabinet.materials import operations as ops
-from ecabinet.materials import packs
+from ecabinet.materials import packs, publishing, realtime
 from ecabinet.materials.models import AgendaItem, Confidentiality, Material
 from ecabinet.materials.schemas import (ItemCreate, ItemOrder, ItemOut, ItemUpdate, MaterialForm, MaterialOut,
-                                        PaperMaterial, VersionForm)
+                                        PackOut, PaperMaterial, PublicationOut, PublishBody, ReaderRow,
+                                        ReadersBody, ReadReportOut, VersionForm)
 from ecabinet.meetings.api import load_meeting
 from ecabinet.policy import Action, allowed, require
 
@@ -82,16 +83,15 @@ def _upload_target(meeting, agenda_item_id):
        form=MaterialForm, files=("file",), response=MaterialOut, status=201)
 def upload_material(meeting_id: int, form: MaterialForm, files: dict):
     """The PDF is validated before anything is stored (not a PDF, encrypted, truncated, corrupt, empty, too
-    large, too many pages or a decompression bomb → 422 ``pdf_<reason>``)."""
+    large, too many pages, a decompression bomb or an image too large to render → 422 ``pdf_<reason>``)."""
     meeting = load_meeting(meeting_id)
     require(current_user, Action.UPLOAD_MATERIAL, _upload_target(meeting, form.agenda_item_id))
     if form.confidentiality == Confidentiality.PAPER_ONLY:
         raise ApiError(422, "paper_only", _("A paper-only material has no file."))
-    readers = [int(i) for i in form.reader_ids.replace(" ", "").split(",") if i] if form.reader_ids else None
     upload = ops.Upload(files["file"].read(current_app.config["MATERIAL_MAX_BYTES"] + 1), files["file"].filename)
     material = ops.create_material(meeting, current_user, title=form.title, doc_type=form.doc_type,
                                    confidentiality=form.confidentiality, agenda_item_id=form.agenda_item_id,
-                                   reader_ids=readers, upload=upload)
+                                   reader_ids=form.reader_id_list(), upload=upload)
     _commit_upload(material.current.sha256)
     return material
 
@@ -115,16 +115,51 @@ def add_paper_material(meeting_id: int, body: PaperMaterial):
     return material
 
 
+def _pack_state(meeting_id: int, build) -> dict:
+    return {"status": build.status, "progress": build.progress, "total": build.total,
+            "page_count": build.page_count, "error": build.error, "ready": build.status == "done",
+            "download_url": f"/api/v1/meetings/{meeting_id}/pack.pdf"}
+
+
+@route(bp, "/meetings/<int:meeting_id>/pack", summary="The state of the reader's meeting pack", response=PackOut)
+def pack_state(meeting_id: int):
+    """Queues the pack when it has not been built yet; ``progress`` of ``total`` steps while it is built in the
+    background."""
+    pack = _load_pack(meeting_id)
+    db.session.commit()
+    return _pack_state(meeting_id, pack.build)
+
+
 @route(bp, "/meetings/<int:meeting_id>/pack.pdf", summary="The meeting pack (bộ tài liệu) for the reader")
 def meeting_pack(meeting_id: int):
     """Cover, agenda as contents with page numbers, every material the reader may read in order, bookmarks per
     item and material. Confidential materials are included only for their readers, in a pack watermarked for
-    that reader; other packs are cached and rebuilt when a material changes."""
-    meeting = load_meeting(meeting_id)
-    data = packs.pack_for(meeting, current_user)
-    if data is None:
+    that reader; other packs are shared and rebuilt when a material changes. While the pack is being built in
+    the background the answer is 202 with its progress (as ``GET …/pack``) and ``Retry-After``."""
+    pack = _load_pack(meeting_id)
+    if pack.data is None:
+        db.session.commit()
+        response = current_app.json.response(_pack_state(meeting_id, pack.build))
+        response.status_code, response.headers["Retry-After"] = 202, "2"
+        return response
+    publishing.record_reads(pack.materials, current_user)
+    _audit_confidential_reads(m for m in pack.materials)
+    db.session.commit()
+    return _pdf_response(pack.data, f"bo-tai-lieu-{meeting_id}.pdf")
+
+
+def _load_pack(meeting_id: int) -> packs.PackFile:
+    pack = packs.pack_file(load_meeting(meeting_id), current_user)
+    if pack is None:
         raise ApiError(404, "empty_pack", _("This meeting has no materials for you yet."))
-    return _pdf_response(data, f"bo-tai-lieu-{meeting.id}.pdf")
+    return pack
+
+
+def _audit_confidential_reads(materials) -> None:
+    for material in materials:
+        if material.confidentiality == Confidentiality.CONFIDENTIAL:
+            audit.record("read", entity_type="materials", entity_id=material.id, summary=material.title[:200],
+                         changes={"version": material.current.number})
 
 
 def _pdf_response(data: bytes, filename: str):
@@ -147,17 +182,67 @@ def add_version(material_id: int, form: VersionForm, files: dict):
     require(current_user, Action.UPLOAD_MATERIAL, material.agenda_item or material.meeting)
     upload = ops.Upload(files["file"].read(current_app.config["MATERIAL_MAX_BYTES"] + 1), files["file"].filename)
     version = ops.add_version(material, upload, current_user)
+    announcement = publishing.announce_version(material, version, current_user)
     _commit_upload(version.sha256)
+    realtime.material_updated(material, announcement)
     return material
 
 
 @route(bp, "/materials/<int:material_id>/file", summary="Download the material's current PDF")
 def download(material_id: int):
-    """A confidential material is watermarked for the reader on every page, and the download is audited."""
+    """A confidential material is watermarked for the reader on every page, and the download is audited.
+    HTTP ranges are answered (206), so that the reader in the browser shows the first page before the rest
+    has arrived; a request without ``Range`` counts as one reading (read receipts, audit)."""
     material = _load_material(material_id)
-    data, filename = ops.file_for(material, current_user)
-    if material.confidentiality == Confidentiality.CONFIDENTIAL:
-        audit.record("read", entity_type="materials", entity_id=material.id, summary=material.title[:200],
-                     changes={"version": material.current.number})
+    stored = ops.file_for(material, current_user)
+    if request.range is None:  # one opening; a reader fetching pieces of the file (HTTP ranges) is not counted
+        publishing.record_reads([material], current_user)
+        _audit_confidential_reads([material])
         db.session.commit()
-    return _pdf_response(data, filename)
+    response = send_file(stored.path, mimetype="application/pdf", download_name=stored.filename,
+                         conditional=True, etag=stored.etag)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@route(bp, "/materials/<int:material_id>/readers", method="PUT", summary="Name the readers of a confidential "
+       "material", body=ReadersBody, response=MaterialOut)
+def set_readers(material_id: int, body: ReadersBody):
+    material = _load_material(material_id)
+    require(current_user, Action.EDIT_AGENDA, material.meeting)
+    ops.set_readers(material, body.reader_ids)
+    db.session.commit()
+    return material
+
+
+@route(bp, "/meetings/<int:meeting_id>/publications", method="POST", summary="Publish the materials to the "
+       "participants", body=PublishBody, response=PublicationOut, status=201)
+def publish(meeting_id: int, body: PublishBody):
+    """Every material not yet published becomes readable by the participants allowed to read it, who are told
+    (in the app, by e-mail and live). 409 ``nothing_to_publish`` when there is nothing new."""
+    meeting = load_meeting(meeting_id)
+    require(current_user, Action.PUBLISH_MATERIALS, meeting)
+    publication, announcement = publishing.publish(meeting, current_user, body.note)
+    material_ids = [m.id for m in ops.materials_of(meeting) if m.publication_id == publication.id]
+    db.session.commit()
+    realtime.materials_published(meeting.id, announcement)
+    return {"id": publication.id, "meeting_id": meeting.id, "created_at": publication.created_at,
+            "note": publication.note, "material_ids": material_ids}
+
+
+@route(bp, "/meetings/<int:meeting_id>/reads", summary="Who has read which published material",
+       response=ReadReportOut)
+def read_report(meeting_id: int):
+    """For the secretariat: per participant, each published material it may read with ``read``,
+    ``old_version`` (opened before the last update) or ``unread`` — the "chưa đọc" list."""
+    meeting = load_meeting(meeting_id)
+    require(current_user, Action.PUBLISH_MATERIALS, meeting)
+    report = publishing.read_report(meeting)
+    return {"materials": [m.id for m in report.materials], "people": [_reader_row(report, u) for u in report.people]}
+
+
+def _reader_row(report: publishing.ReadReport, user) -> ReaderRow:
+    cells = [report.cells[(user.id, m.id)] for m in report.materials if (user.id, m.id) in report.cells]
+    return ReaderRow(user=user, not_read=len(report.not_read_by(user)), materials=[
+        {"material_id": c.material.id, "state": c.state, "first_read_at": c.read and c.read.first_read_at,
+         "last_read_at": c.read and c.read.last_read_at} for c in cells])

@@ -91,6 +91,8 @@ class AgendaItem(TimestampMixin, db.Model):
     meeting: Mapped[Meeting] = relationship()
     presenting_unit: Mapped[Unit | None] = relationship(lazy="joined")
     materials: Mapped[list[Material]] = relationship(back_populates="agenda_item", order_by="Material.id")
+    material_requests: Mapped[list[MaterialRequest]] = relationship(back_populates="agenda_item",
+                                                                     order_by="MaterialRequest.id")
 
 
 material_readers = sa.Table(
@@ -225,8 +227,8 @@ class MaterialRequest(TimestampMixin, db.Model):
     reminded_due_at: Mapped[datetime | None]
     """When the reminder on the deadline day went out (the job sends it once)."""
 
-    meeting: Mapped[Meeting] = relationship()
-    agenda_item: Mapped[AgendaItem] = relationship()
+    meeting: Mapped[Meeting] = relationship(backref="material_requests")
+    agenda_item: Mapped[AgendaItem] = relationship(back_populates="material_requests")
     unit: Mapped[Unit] = relationship(lazy="joined")
 
 
@@ -242,10 +244,15 @@ class PackBuild(db.Model):
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
     status: Mapped[PackStatus] = mapped_column(enum_type(PackStatus, "status"), default=PackStatus.QUEUED,
                                                index=True)
+    outline: Mapped[list] = mapped_column(sa.JSON)
+    """What goes in, in order: ``[[section title, [[material title, sha256], …]], …]``; the build reads only
+    this and the stored files."""
     progress: Mapped[int] = mapped_column(default=0)
-    """Materials merged so far, out of ``total``."""
+    """Steps done out of ``total``: one per material read, one for the merge."""
     total: Mapped[int]
     page_count: Mapped[int | None]
     error: Mapped[str | None] = mapped_column(sa.String(500))
     requested_at: Mapped[datetime]
+    heartbeat_at: Mapped[datetime | None]
+    """Last sign of life of the build; a running build silent for long is taken up again."""
     finished_at: Mapped[datetime | None]

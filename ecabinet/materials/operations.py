@@ -7,7 +7,9 @@ when the transaction that was to record it fails, so a failure leaves neither ro
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
@@ -15,15 +17,18 @@ from flask_babel import gettext as _
 
 from ecabinet.accounts.models import Role, User
 from ecabinet.core import storage
+from ecabinet.core.clock import local_date
 from ecabinet.core.db import db, utcnow
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.i18n import format_datetime
 from ecabinet.materials import pdf
+from ecabinet.materials import requests as material_requests
 from ecabinet.materials.models import (AgendaItem, Confidentiality, DocType, ItemStatus, Material, MaterialVersion,
                                        Purpose, TextStatus)
 from ecabinet.meetings.models import Meeting, Response
 from ecabinet.org.models import Unit
 
+WATERMARKED = "watermarked"
 ITEM_FIELDS = ("title", "presenting_unit_id", "presenter", "planned_minutes", "purpose", "review_opinion", "status")
 
 
@@ -105,19 +110,33 @@ def create_material(meeting: Meeting, actor: User, *, title: str, doc_type: DocT
     material = Material(meeting_id=meeting.id, agenda_item_id=agenda_item_id, title=title, doc_type=doc_type,
                         confidentiality=confidentiality, created_by_id=actor.id)
     if confidentiality == Confidentiality.CONFIDENTIAL:
-        material.readers = _readers(reader_ids) if reader_ids is not None else default_readers(meeting)
+        material.readers = _readers(meeting, reader_ids) if reader_ids is not None else default_readers(meeting)
     db.session.add(material)
     if upload is not None:
         add_version(material, upload, actor)
     db.session.flush()
+    material_requests.fulfil_on_upload(material, actor)
     return material
 
 
-def _readers(user_ids: list[int]) -> list[User]:
-    users = list(db.session.scalars(sa.select(User).where(User.id.in_(set(user_ids)), User.active.is_(True))))
-    if len(users) != len(set(user_ids)):
+def set_readers(material: Material, reader_ids: list[int]) -> Material:
+    """Name who may read a confidential material, replacing the list."""
+    if material.confidentiality != Confidentiality.CONFIDENTIAL:
+        raise DomainError("not_confidential", _("Only a confidential material has named readers."), "reader_ids")
+    material.readers = _readers(material.meeting, reader_ids)
+    db.session.flush()
+    return material
+
+
+def _readers(meeting: Meeting, user_ids: list[int]) -> list[User]:
+    """The named readers, and the meeting's secretary, who handles the material and always stays one."""
+    ids = set(user_ids)
+    users = list(db.session.scalars(sa.select(User).where(User.id.in_(ids), User.active.is_(True))))
+    if len(users) != len(ids):
         raise DomainError("inactive_reader", _("Some readers are unknown or deactivated."), "reader_ids")
-    return users
+    if meeting.secretary_id is not None and meeting.secretary_id not in ids:
+        users.append(db.session.get(User, meeting.secretary_id))
+    return sorted(users, key=lambda user: user.id)
 
 
 def add_version(material: Material, upload: Upload, actor: User) -> MaterialVersion:
@@ -135,6 +154,8 @@ def add_version(material: Material, upload: Upload, actor: User) -> MaterialVers
                               uploaded_by_id=actor.id, uploaded_at=utcnow())
     material.versions.append(version)
     db.session.flush()
+    if len(material.versions) > 1:
+        material_requests.fulfil_on_upload(material, actor)
     return version
 
 
@@ -156,15 +177,30 @@ def materials_of(meeting: Meeting) -> list[Material]:
                                              Material.id)))
 
 
-def file_for(material: Material, reader: User) -> tuple[bytes, str]:
-    """The current file as this reader gets it: confidential ones carry the reader's watermark."""
+@dataclass(frozen=True)
+class StoredFile:
+    path: Path
+    filename: str
+    etag: str
+
+
+def file_for(material: Material, reader: User) -> StoredFile:
+    """The current file as this reader gets it. A confidential one carries the reader's watermark; it is made
+    once per reader, version and day and kept, so that the bytes stay the same while a reader fetches the file
+    piece by piece (HTTP ranges)."""
     version = material.current
     if version is None:
         raise DomainError("no_file", _("This material has no file."), "file", 404)
-    data = storage.read_bytes(version.sha256)
-    if material.confidentiality == Confidentiality.CONFIDENTIAL:
-        data = pdf.watermark_pdf(data, reader.full_name, reader.unit.name, format_datetime(utcnow()))
-    return data, version.filename
+    if material.confidentiality != Confidentiality.CONFIDENTIAL:
+        return StoredFile(storage.path_for(version.sha256), version.filename, version.sha256)
+    now = utcnow()
+    key = hashlib.sha256(f"{version.sha256}:{reader.id}:{local_date(now).isoformat()}".encode()).hexdigest()
+    path = storage.cache_path(WATERMARKED, key)
+    if not path.exists():
+        data = pdf.watermark_pdf(storage.read_bytes(version.sha256), reader.full_name, reader.unit.name,
+                                 format_datetime(now))
+        storage.write_cache(WATERMARKED, key, data)
+    return StoredFile(path, version.filename, key)
 
 
 # --- background text extraction --------------------------------------------------------------

@@ -154,8 +154,84 @@ def form_bomb_pdf(inflated_bytes: int = 1 << 30) -> bytes:
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /F 5 0 R >> >>"
         b" /Contents 4 0 R >>",
         _stream(b"/F Do"),
-        _stream(_zeros_deflated(inflated_bytes), b"/Type /XObject /Subtype /Form /BBox [0 0 9 9] /Filter /FlateDecode "),
+        _stream(_zeros_deflated(inflated_bytes),
+                b"/Type /XObject /Subtype /Form /BBox [0 0 9 9] /Filter /FlateDecode "),
     ])
+
+
+def image_bomb_pdf(width: int = 100_000, height: int = 100_000, where: str = "page", padding: int = 0) -> bytes:
+    """A one-page PDF of a few KB declaring a ``width`` × ``height`` grey image (default 10^10
+    pixels: 10 GB to decode): renderers size their buffers from the declared dimensions, so the
+    data is only a MiB of zeros, deflated. ``where`` the image is: ``"page"`` (an image XObject
+    of the page), ``"form"`` (inside a form XObject drawn by the page), ``"inline"`` (``BI … ID
+    … EI`` in the deflated content stream, after ``padding`` spaces) or ``"smask"`` (the soft
+    mask of a small, honest image)."""
+    pixels = _zeros_deflated(1 << 20)
+    image = _stream(pixels, b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+                            b"/BitsPerComponent 8 /Filter /FlateDecode " % (width, height))
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources %s /Contents 4 0 R >>"
+    head = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"]
+    draw = b"q 500 0 0 700 40 60 cm /Im Do Q"
+    if where == "page":
+        return _assemble(head + [page % b"<< /XObject << /Im 5 0 R >> >>", _stream(draw), image])
+    if where == "form":
+        form = _stream(draw, b"/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /XObject << /Im 6 0 R "
+                             b">> >> ")
+        return _assemble(head + [page % b"<< /XObject << /Fm 5 0 R >> >>", _stream(b"/Fm Do"), form, image])
+    if where == "inline":
+        inline = (b" " * padding + b"q 500 0 0 700 40 60 cm BI /W %d /H %d /BPC 8 /CS /G /F [/AHx /Fl] ID\n"
+                  % (width, height) + pixels.hex().encode() + b">\nEI Q")
+        return _assemble(head + [page % b"<< >>", _stream(zlib.compress(inline, 9), b"/Filter /FlateDecode ")])
+    if where == "smask":
+        small = _stream(bytes(16), b"/Type /XObject /Subtype /Image /Width 4 /Height 4 /ColorSpace /DeviceGray "
+                                   b"/BitsPerComponent 8 /SMask 6 0 R ")
+        return _assemble(head + [page % b"<< /XObject << /Im 5 0 R >> >>", _stream(draw), small, image])
+    raise ValueError(f"unknown place for the image: {where!r}")
+
+
+# (Rotate, MediaBox, CropBox or None, Rotate and MediaBox inherited from a page tree node of the
+# page's own): every page below shows a reader the same 595 × 842 portrait page.
+RotatedPage = tuple[int, tuple[float, float, float, float], "tuple[float, float, float, float] | None", bool]
+ROTATED_PAGES: tuple[RotatedPage, ...] = (
+    (0, (0, 0, 595, 842), None, False),
+    (90, (0, 0, 842, 595), None, False),
+    (180, (0, 0, 595, 842), None, False),
+    (270, (0, 0, 842, 595), None, False),
+    (0, (100, 200, 695, 1042), None, False),  # a MediaBox away from the origin
+    (90, (-300, -100, 542, 495), None, False),  # offset and turned
+    (0, (0, 0, 1000, 1200), (200, 100, 795, 942), False),  # a CropBox inside a larger MediaBox
+    (180, (0, 0, 1000, 1200), (150, 250, 745, 1092), False),  # the same, turned
+    (-90, (0, 0, 842, 595), None, True),  # inherited; -90 is 270
+    (450, (0, 0, 842, 595), None, True),  # inherited; 450 is 90
+)
+
+
+def _box(box: tuple[float, ...]) -> bytes:
+    return b"[" + b" ".join(b"%g" % v for v in box) + b"]"
+
+
+def rotated_pdf(pages: tuple[RotatedPage, ...] = ROTATED_PAGES) -> bytes:
+    """Pages turned by /Rotate and with boxes away from the origin (``ROTATED_PAGES`` by
+    default), each with "Trang N" (Helvetica) near its box's lower left corner."""
+    kids, objects = [], [b"<< /Type /Catalog /Pages 2 0 R >>", b""]
+    font = b"<< /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>"
+    for number, (rotate, media, crop, inherited) in enumerate(pages, start=1):
+        kids.append(len(objects) + 1)
+        parent = 2
+        attributes = b"/Rotate %d /MediaBox %s" % (rotate, _box(media))
+        if inherited:
+            parent = len(objects) + 1
+            objects.append(b"<< /Type /Pages /Parent 2 0 R /Kids [%d 0 R] /Count 1 " % (parent + 1) + attributes
+                           + b" >>")
+            attributes = b""
+        crop_box = b" /CropBox %s" % _box(crop) if crop is not None else b""
+        objects.append(b"<< /Type /Page /Parent %d 0 R %s%s /Contents %d 0 R >>" % (
+            parent, attributes, crop_box, len(objects) + 2))
+        left, bottom = (crop or media)[:2]
+        objects.append(_stream(b"BT /F1 24 Tf %g %g Td (Trang %d) Tj ET" % (left + 40, bottom + 40, number)))
+    objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d /Resources %s >>" % (
+        b" ".join(b"%d 0 R" % k for k in kids), len(pages), font)
+    return _assemble(objects)
 
 
 def claimed_pages_pdf(count: int = 10**9) -> bytes:

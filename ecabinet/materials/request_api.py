@@ -1,7 +1,99 @@
-"""Material requests (đề nghị cung cấp tài liệu): placeholder until filled."""
+"""JSON API of material requests (đề nghị cung cấp tài liệu): the checklist, asking agencies, changes.
+
+The secretariat sees and changes every request; an agency's liaison sees only its own agency's
+requests, and a request of another agency is answered 404 like a missing one.
+"""
 
 from __future__ import annotations
 
 from flask import Blueprint
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from ecabinet.core.api import ApiError, load_or_404, route
+from ecabinet.core.db import db
+from ecabinet.materials import requests as ops
+from ecabinet.materials.models import AgendaItem, MaterialRequest
+from ecabinet.materials.request_schemas import ChecklistOut, RequestCreate, RequestOut, RequestUpdate
+from ecabinet.meetings.models import Meeting
+from ecabinet.notify import operations as notify
+from ecabinet.policy import Action, allowed, require
 
 bp = Blueprint("request_api", __name__)
+
+
+def visible_units(user) -> list[int] | None:
+    """The agencies whose requests ``user`` sees: ``None`` for all (the secretariat), else its own agency if it
+    may act for it, else none."""
+    if allowed(user, Action.SECRETARIAT_WORK):
+        return None
+    return [user.unit_id] if allowed(user, Action.ACT_FOR_UNIT, user.unit) else []
+
+
+def may_see_meeting(user, meeting: Meeting | None) -> bool:
+    """The meeting itself, or an agency asked for its materials (possibly not invited to it)."""
+    if meeting is None:
+        return False
+    if allowed(user, Action.VIEW_MEETING, meeting):
+        return True
+    units = visible_units(user)
+    return bool(units) and ops.requested_from(meeting, units[0])
+
+
+def may_see_request(user, request: MaterialRequest) -> bool:
+    units = visible_units(user)
+    return (units is None or request.unit_id in units) and may_see_meeting(user, request.meeting)
+
+
+def _commit(created: list) -> None:
+    """One commit, then the pushes; two secretaries asking the same agency at once meet the unique key."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise ApiError(409, "duplicate_request", _("This agency has already been asked for these materials.")) \
+            from None
+    notify.push(created)
+
+
+@route(bp, "/meetings/<int:meeting_id>/material-requests", summary="The checklist of requested materials",
+       response=ChecklistOut)
+def get_checklist(meeting_id: int):
+    """Per agenda item and agency asked: status, deadline, lateness, materials uploaded, and the counts. An
+    agency's liaison gets only its own agency's requests (and only the items concerned)."""
+    meeting = load_or_404(Meeting, meeting_id, lambda m: may_see_meeting(current_user, m))
+    checklist = ops.checklist(meeting, visible_units(current_user))
+    return {"today": checklist.today, "counts": checklist.counts, "items": checklist.items,
+            "default_due_on": ops.default_due_on(meeting, checklist.today)}
+
+
+@route(bp, "/agenda-items/<int:item_id>/material-requests", method="POST", summary="Ask agencies for materials",
+       body=RequestCreate, response=list[RequestOut], status=201)
+def create_requests(item_id: int, body: RequestCreate):
+    """One request per agency (by default the item's presenting agency), due by default the configured number of
+    working days before the meeting's day; the agencies' liaisons are notified. A deadline after the meeting's
+    day or in the past, or an unknown agency → 422; an agency already asked for this item → 409."""
+    item = load_or_404(AgendaItem, item_id, lambda i: allowed(current_user, Action.VIEW_MEETING, i.meeting))
+    require(current_user, Action.SECRETARIAT_WORK)
+    created, notifications = ops.request_materials(item, body.unit_ids, current_user, due_on=body.due_on,
+                                                   note=body.note)
+    _commit(notifications)
+    return ops.rows_of(created)
+
+
+@route(bp, "/material-requests/<int:request_id>", method="PATCH", summary="Change a material request",
+       body=RequestUpdate, response=RequestOut)
+def update_request(request_id: int, body: RequestUpdate):
+    """A new deadline sends the reminders again for it; ``status`` marks the materials received (``fulfilled``,
+    e.g. a paper copy), opens the request again (``open``) or cancels it (``cancelled``)."""
+    request = load_or_404(MaterialRequest, request_id, lambda r: may_see_request(current_user, r))
+    require(current_user, Action.SECRETARIAT_WORK)
+    if "due_on" in body.model_fields_set and body.due_on is None:
+        raise ApiError(422, "validation_error", _("Some fields are missing or invalid."),
+                       [{"field": "due_on", "type": "missing", "message": "a request needs a deadline"}])
+    notifications = ops.change_request(request, due_on=body.due_on, note=body.note)
+    if body.status is not None and body.status != request.status:
+        ops.set_status(request, body.status)
+    _commit(notifications)
+    return ops.rows_of([request])[0]

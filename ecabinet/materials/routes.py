@@ -8,6 +8,7 @@ commit fails after the file was stored).
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -16,7 +17,9 @@ from werkzeug.datastructures import MultiDict
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.forms import parse_form
+from ecabinet.accounts.models import Role, User
 from ecabinet.materials import operations as ops
+from ecabinet.materials import publishing, realtime
 from ecabinet.materials.models import AgendaItem, ItemStatus, Material
 from ecabinet.materials.schemas import ItemCreate, MaterialForm
 from ecabinet.meetings.models import Meeting
@@ -59,12 +62,24 @@ def _agenda_page(meeting: Meeting, status: int = 200, form_key: str | None = Non
         else:
             general.append(material)
     may_edit = allowed(current_user, Action.EDIT_AGENDA, meeting)
+    may_publish = allowed(current_user, Action.PUBLISH_MATERIALS, meeting)
     return render_template(
         "materials/agenda.html", meeting=meeting, items=items, by_item=by_item, general=general,
-        may_edit=may_edit, sees_review=may_edit or current_user.id == meeting.chair_id,
+        may_edit=may_edit, sees_review=may_edit or current_user.id == meeting.chair_id, may_publish=may_publish,
+        unpublished=publishing.unpublished(meeting) if may_publish else [],
+        reader_choices=_reader_choices(meeting) if may_edit else [],
+        default_reader_ids={u.id for u in ops.default_readers(meeting)} if may_edit else set(),
         may_upload={item.id for item in items if allowed(current_user, Action.UPLOAD_MATERIAL, item)},
         may_upload_general=allowed(current_user, Action.UPLOAD_MATERIAL, meeting),
         form_key=form_key, errors=errors or {}, form=form or MultiDict()), status
+
+
+def _reader_choices(meeting: Meeting) -> list[User]:
+    """Who may be named a reader of a confidential material: the meeting's people and every leader."""
+    people = {u.id: u for u in publishing.participants(meeting)}
+    leaders = db.session.scalars(sa.select(User).where(User.active.is_(True)))
+    people.update({u.id: u for u in leaders if u.has_role(Role.LEADER)})
+    return sorted(people.values(), key=lambda u: (u.unit.name if u.unit else "", u.full_name))
 
 
 @bp.get("/meetings/<int:meeting_id>/agenda")
@@ -168,6 +183,14 @@ def move_item(meeting_id: int, item_id: int):
 
 # --- uploads ---------------------------------------------------------------------------------
 
+def _load_material(material_id: int) -> Material:
+    material = db.session.get(Material, material_id)
+    if material is None or not allowed(current_user, Action.VIEW_MATERIAL, material):
+        abort(404)
+    return material
+
+
+
 def _upload_of(name: str = "file") -> ops.Upload | None:
     """The file sent with the form, or None when the file input was left empty."""
     sent = request.files.get(name)
@@ -191,7 +214,9 @@ def _commit_upload(sha256: str | None) -> None:
 def upload(meeting_id: int):
     """A material of an item (``agenda_item_id``) or of the whole meeting; paper-only ones have no file."""
     meeting = load_meeting(meeting_id)
-    body, errors = parse_form(MaterialForm, request.form)
+    form = request.form.copy()
+    form["reader_ids"] = ",".join(request.form.getlist("reader_ids"))
+    body, errors = parse_form(MaterialForm, form)
     item_id = body.agenda_item_id if body is not None else None
     if body is None and "agenda_item_id" not in errors and request.form.get("agenda_item_id", "").strip().isdigit():
         item_id = int(request.form["agenda_item_id"])  # the other fields are wrong: show that item's form again
@@ -203,7 +228,8 @@ def upload(meeting_id: int):
     try:
         material = ops.create_material(meeting, current_user, title=body.title, doc_type=body.doc_type,
                                        confidentiality=body.confidentiality,
-                                       agenda_item_id=item.id if item else None, upload=_upload_of())
+                                       agenda_item_id=item.id if item else None, upload=_upload_of(),
+                                       reader_ids=body.reader_id_list())
     except DomainError as exc:
         db.session.rollback()
         return _agenda_page(meeting, 422, form_key, {exc.field or "__all__": exc.message}, request.form)
@@ -215,9 +241,7 @@ def upload(meeting_id: int):
 @bp.post("/materials/<int:material_id>/versions")
 @login_required
 def new_version(material_id: int):
-    material = db.session.get(Material, material_id)
-    if material is None or not allowed(current_user, Action.VIEW_MATERIAL, material):
-        abort(404)
+    material = _load_material(material_id)
     meeting = material.meeting
     require(current_user, Action.UPLOAD_MATERIAL, material.agenda_item or meeting)
     form_key = f"version-{material.id}"
@@ -229,7 +253,58 @@ def new_version(material_id: int):
     except DomainError as exc:
         db.session.rollback()
         return _agenda_page(meeting, 422, form_key, {exc.field or "__all__": exc.message}, request.form)
+    announcement = publishing.announce_version(material, version, current_user)
     _commit_upload(version.sha256)
+    realtime.material_updated(material, announcement)
     flash(_("Version %(n)d of “%(title)s” is uploaded.", n=version.number, title=material.title), "success")
     return redirect(url_for("materials.agenda", meeting_id=meeting.id, _anchor=f"material-{material.id}"))
 
+
+
+@bp.post("/materials/<int:material_id>/readers")
+@login_required
+def set_readers(material_id: int):
+    material = _load_material(material_id)
+    meeting = material.meeting
+    require(current_user, Action.EDIT_AGENDA, meeting)
+    ids = [int(i) for i in request.form.getlist("reader_ids") if i.isdigit() and len(i) < 10]
+    try:
+        if not ids:
+            raise DomainError("no_readers", _("Choose at least one reader."), "reader_ids")
+        ops.set_readers(material, ids)
+    except DomainError as exc:
+        db.session.rollback()
+        return _agenda_page(meeting, 422, f"readers-{material.id}", {exc.field or "__all__": exc.message},
+                            request.form)
+    db.session.commit()
+    flash(_("The readers of “%(title)s” are saved.", title=material.title), "success")
+    return redirect(url_for("materials.agenda", meeting_id=meeting.id, _anchor=f"material-{material.id}"))
+
+
+# --- publishing and reading ------------------------------------------------------------------
+
+@bp.post("/meetings/<int:meeting_id>/publications")
+@login_required
+def publish(meeting_id: int):
+    meeting = load_meeting(meeting_id)
+    require(current_user, Action.PUBLISH_MATERIALS, meeting)
+    note = request.form.get("note", "").strip()[:20_000]
+    try:
+        publication, announcement = publishing.publish(meeting, current_user, note.replace("\x00", ""))
+    except DomainError as exc:
+        db.session.rollback()
+        return _agenda_page(meeting, exc.status, "publish", {"__all__": exc.message}, request.form)
+    count = sum(1 for m in ops.materials_of(meeting) if m.publication_id == publication.id)
+    db.session.commit()
+    realtime.materials_published(meeting.id, announcement)
+    flash(_("%(n)d material(s) published to the participants.", n=count), "success")
+    return redirect(url_for("materials.agenda", meeting_id=meeting.id))
+
+
+@bp.get("/meetings/<int:meeting_id>/reads")
+@login_required
+def reads(meeting_id: int):
+    """Who has read which published material: the "chưa đọc" list of the secretariat."""
+    meeting = load_meeting(meeting_id)
+    require(current_user, Action.PUBLISH_MATERIALS, meeting)
+    return render_template("materials/reads.html", meeting=meeting, report=publishing.read_report(meeting))

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from ecabinet.accounts.schemas import PersonRef
 from ecabinet.core.schemas import CodedRef, Id, Input, Strict, Text255
-from ecabinet.materials.models import Confidentiality, DocType, ItemStatus, Purpose, TextStatus
+from ecabinet.materials.models import Confidentiality, DocType, ItemStatus, PackStatus, Purpose, TextStatus
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 Opinion = Annotated[str, StringConstraints(max_length=20_000)]
@@ -72,7 +72,10 @@ class MaterialOut(BaseModel):
     doc_type: DocType
     confidentiality: Confidentiality
     versions: list[VersionOut]
+    readers: list[PersonRef] = Field(description="Confidential only: who may read it")
     updated: bool = Field(description="Replaced since its first version")
+    published: bool = Field(description="Published to the participants; before that only the secretariat and "
+                                        "the submitting agency see it")
 
 
 class MaterialForm(Input):
@@ -85,6 +88,12 @@ class MaterialForm(Input):
     reader_ids: Annotated[str, StringConstraints(max_length=2000, pattern=r"^[0-9, ]*$")] | None = None
     """Confidential only: comma-separated user ids; by default the chair, secretary and invited leaders."""
 
+    def reader_id_list(self) -> list[int] | None:
+        if self.confidentiality != Confidentiality.CONFIDENTIAL or not self.reader_ids:
+            return None
+        ids = [int(i) for i in self.reader_ids.replace(" ", "").split(",") if i]
+        return ids or None
+
 
 class PaperMaterial(Strict):
     """A paper-only material: listed on the agenda, no file stored."""
@@ -96,3 +105,51 @@ class PaperMaterial(Strict):
 
 class VersionForm(Input):
     """Nothing but the file: a new version of the material."""
+
+
+class ReadersBody(Strict):
+    """Who may read a confidential material (nobody else learns it exists)."""
+
+    reader_ids: list[Id] = Field(min_length=1, max_length=500)
+
+
+class PublishBody(Strict):
+    note: Opinion = ""
+
+
+class PublicationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    meeting_id: int
+    created_at: datetime
+    note: str
+    material_ids: list[int]
+
+
+class PackOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    status: PackStatus
+    progress: int
+    total: int
+    page_count: int | None
+    error: str | None
+    ready: bool
+    download_url: str
+
+
+class ReadCell(BaseModel):
+    material_id: int
+    state: str = Field(description="read, old_version (opened before the last update) or unread")
+    first_read_at: datetime | None
+    last_read_at: datetime | None
+
+
+class ReaderRow(BaseModel):
+    user: PersonRef
+    not_read: int
+    materials: list[ReadCell]
+
+
+class ReadReportOut(BaseModel):
+    materials: list[int]
+    people: list[ReaderRow]

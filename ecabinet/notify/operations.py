@@ -20,10 +20,9 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ecabinet.accounts.models import User
-from ecabinet.core.db import db, utcnow
+from ecabinet.core.db import db, upsert_insert, utcnow
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.extensions import socketio
 from ecabinet.core.storage import store_bytes
@@ -208,14 +207,10 @@ def _insert_missing(rows: list[dict]) -> list[int]:
     first win: PostgreSQL waits for it and skips the row; SQLite serialises writers. Rows
     go in user-id order, so two such transactions lock in the same order and cannot deadlock.
     """
-    dialect = db.session.get_bind().dialect.name
-    dialects = {"postgresql": postgresql, "sqlite": sqlite}
-    if dialect not in dialects:  # pragma: no cover - only the two supported databases
-        raise NotImplementedError(f"notify needs INSERT … ON CONFLICT, not available for {dialect}")
     table = Notification.__table__
     inserted: list[int] = []
     for start in range(0, len(rows), INSERT_BATCH):
-        statement = (dialects[dialect].insert(table).values(rows[start:start + INSERT_BATCH])
+        statement = (upsert_insert(table).values(rows[start:start + INSERT_BATCH])
                      .on_conflict_do_nothing(index_elements=["event_key", "user_id"])
                      .returning(table.c.id))
         inserted += db.session.execute(statement).scalars()

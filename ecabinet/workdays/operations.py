@@ -8,14 +8,20 @@ with the days the Government substitutes), unless an admin has recorded a correc
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Any
 
 import holidays
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from ecabinet.core.db import db
+from ecabinet.core.exceptions import DomainError
+from ecabinet.core.i18n import format_date
 from ecabinet.workdays.models import CalendarDay, DayKind
 
 MAX_SPAN_DAYS = 3660
@@ -41,7 +47,7 @@ class Calendar:
         override = self._overrides.get(day)
         if override is not None:
             return override == DayKind.WORKING_DAY
-        return day.weekday() < 5 and day not in public_holidays(day.year)
+        return is_public_working_day(day)
 
     def add(self, start: date, count: int) -> date:
         """The ``count``-th working day after ``start`` (before it when negative); ``start`` is not counted,
@@ -69,7 +75,7 @@ class Calendar:
 
 def _days(start: date, step: int) -> Iterator[date]:
     day = start
-    for _ in range(MAX_SPAN_DAYS):
+    for _step in range(MAX_SPAN_DAYS):
         yield day
         day += timedelta(days=step)
     raise ValueError("no working day within ten years")
@@ -79,6 +85,11 @@ def _days(start: date, step: int) -> Iterator[date]:
 def public_holidays(year: int) -> holidays.HolidayBase:
     """Vietnam's public holidays of ``year`` with their Vietnamese names."""
     return holidays.country_holidays("VN", years=year, language="vi")
+
+
+def is_public_working_day(day: date) -> bool:
+    """What the weekends and the public holidays alone say, without the admins' corrections."""
+    return day.weekday() < 5 and day not in public_holidays(day.year)
 
 
 def _calendar_around(*days: date) -> Calendar:
@@ -96,3 +107,100 @@ def add_working_days(start: date, count: int) -> date:
 
 def working_days_between(first: date, last: date) -> int:
     return _calendar_around(first, last).between(first, last)
+
+
+# --- the admins' corrections and the year's calendar -------------------------------------------
+
+FIRST_YEAR = 2000
+LAST_YEAR = 2100
+"""Years the calendar can be looked at and corrected: anything else is a typing error."""
+
+
+class Source(enum.StrEnum):
+    PUBLIC = "public"
+    """The public-holiday calendar (the ``holidays`` package)."""
+    ADMIN = "admin"
+    """A correction an admin recorded (``CalendarDay``)."""
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """A day that is not what its weekday suggests: a weekday off, or a working day on a weekend or holiday."""
+
+    day: date
+    kind: DayKind
+    name: str
+    """The holiday's Vietnamese name, or the admin's reason."""
+    source: Source
+    public_name: str | None = None
+    """For a correction on a public holiday: the holiday it overrides."""
+
+
+def check_year(year: int, field: str = "year") -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise DomainError("year_out_of_range", _("Choose a year from %(first)d to %(last)d.", first=FIRST_YEAR,
+                                                 last=LAST_YEAR), field)
+
+
+def _unchanged_message(day: date, kind: DayKind) -> str:
+    if kind == DayKind.WORKING_DAY:
+        return _("%(date)s is already a working day: a make-up working day must fall on a weekend or a public "
+                 "holiday.", date=format_date(day))
+    name = public_holidays(day.year).get(day)
+    if name:
+        return _("%(date)s is already a day off (%(name)s).", date=format_date(day), name=name)
+    return _("%(date)s is already a day off (a weekend).", date=format_date(day))
+
+
+def set_day(day: date, kind: DayKind | str, reason: str, actor: Any) -> CalendarDay:
+    """Record or change the correction of ``day``; one that would leave the public calendar as it is is refused."""
+    kind = DayKind(kind)
+    reason = reason.strip()
+    check_year(day.year, "day")
+    if not reason:
+        raise DomainError("reason_required", _("Give the reason, e.g. the decision that grants the day."), "reason")
+    if (kind == DayKind.WORKING_DAY) == is_public_working_day(day):
+        raise DomainError("no_change", _unchanged_message(day, kind), "day")
+    entry = db.session.get(CalendarDay, day)
+    if entry is None:
+        entry = CalendarDay(day=day, kind=kind, reason=reason, created_by_id=getattr(actor, "id", None))
+        db.session.add(entry)
+    else:
+        entry.kind, entry.reason = kind, reason
+    db.session.flush()
+    return entry
+
+
+def remove_day(day: date) -> None:
+    """Remove the correction of ``day``: the public calendar applies again."""
+    entry = db.session.get(CalendarDay, day)
+    if entry is None:
+        raise DomainError("not_found", _("No correction is recorded for %(date)s.", date=format_date(day)), "day", 404)
+    db.session.delete(entry)
+    db.session.flush()
+
+
+def corrections(year: int) -> list[CalendarDay]:
+    query = sa.select(CalendarDay).where(CalendarDay.day.between(date(year, 1, 1), date(year, 12, 31)))
+    return list(db.session.scalars(query.order_by(CalendarDay.day)))
+
+
+def year_calendar(year: int) -> list[CalendarEntry]:
+    """Every weekday off and every make-up working day of ``year``, in date order.
+
+    Public holidays on a weekend change nothing and are left out; every correction is listed, so that an
+    admin can always see and remove it.
+    """
+    public = public_holidays(year)
+    recorded = corrections(year)
+    corrected = {c.day for c in recorded}
+    entries = [CalendarEntry(day, DayKind.DAY_OFF, name, Source.PUBLIC)
+               for day, name in public.items()
+               if day.year == year and day.weekday() < 5 and day not in corrected]
+    entries += [CalendarEntry(c.day, c.kind, c.reason, Source.ADMIN, public.get(c.day)) for c in recorded]
+    return sorted(entries, key=lambda e: e.day)
+
+
+def working_days_in_year(year: int) -> int:
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    return Calendar.load(first, last).between(first - timedelta(days=1), last)

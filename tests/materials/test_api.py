@@ -11,20 +11,8 @@ from ecabinet.core.db import db
 from ecabinet.materials import pdfgen
 from ecabinet.materials.models import Material, MaterialVersion
 from tests.conftest import api_token
-from tests.meetings.conftest import schedule_meeting, secretary, venue  # noqa: F401  (shared fixtures)
-
-
-@pytest.fixture
-def meeting(schedule_meeting):  # noqa: F811
-    [created] = schedule_meeting()
-    return created
-
-
-def _upload(client, headers, meeting_id, data, **fields):
-    form = {"title": "Tờ trình về kế hoạch đầu tư công năm 2027", "doc_type": "submission", **fields,
-            "file": (BytesIO(data), "to-trinh.pdf")}
-    return client.post(f"/api/v1/meetings/{meeting_id}/materials", headers=headers, data=form,
-                       content_type="multipart/form-data")
+from tests.materials.conftest import build_packs, publish
+from tests.materials.conftest import upload as _upload
 
 
 def _storage_files(app):
@@ -103,6 +91,7 @@ def test_confidential_materials_reach_only_their_readers(app, client, meeting, s
     created = _upload(client, secretary, meeting["id"], pdfgen.text_pdf(3, seed=3), title="Phương án nhân sự",
                       confidentiality="confidential").get_json()
     _upload(client, secretary, meeting["id"], pdfgen.text_pdf(1, seed=4), title="Báo cáo công khai")
+    publish(client, secretary, meeting["id"])
     chair = api_token(client, "pct")  # the chair reads it by default
     office_leader = api_token(client, "chanhvp")  # invited, but not a leader: not a reader
     liaison = api_token(client, "sotc")  # another agency's liaison
@@ -174,6 +163,8 @@ def test_the_meeting_pack_holds_what_the_reader_may_read(app, client, meeting, s
     _upload(client, secretary, meeting["id"], pdfgen.text_pdf(2, seed=11), agenda_item_id=str(item["id"]))
     _upload(client, secretary, meeting["id"], pdfgen.text_pdf(3, seed=12), title="Phương án nhân sự",
             agenda_item_id=str(item["id"]), confidentiality="confidential")
+    publish(client, secretary, meeting["id"])
+    build_packs(app)  # publishing queued the participants' packs
     office_leader = api_token(client, "chanhvp")
     first = client.get(url + "/pack.pdf", headers=office_leader)
     assert first.status_code == 200

@@ -13,13 +13,7 @@ from ecabinet.core.db import db
 from ecabinet.materials import pdfgen
 from ecabinet.materials.models import AgendaItem, Material
 from tests.conftest import csrf_from, web_login
-from tests.meetings.conftest import schedule_meeting, secretary, venue  # noqa: F401  (shared fixtures)
-
-
-@pytest.fixture
-def meeting(schedule_meeting):  # noqa: F811
-    [created] = schedule_meeting()
-    return created
+from tests.materials.conftest import publish
 
 
 @pytest.fixture
@@ -105,6 +99,7 @@ def test_a_confidential_material_is_shown_only_to_its_readers(browser, client, m
     secret = _api_upload(client, secretary, meeting["id"], "Phương án nhân sự tuyệt mật",
                          confidentiality="confidential", agenda_item_id=str(item["id"]))
     _api_upload(client, secretary, meeting["id"], "Báo cáo công khai", agenda_item_id=str(item["id"]))
+    publish(client, secretary, meeting["id"])
     office_leader = _signed_in(browser, "chanhvp").get(f"/meetings/{meeting['id']}/agenda").get_data(as_text=True)
     assert "Báo cáo công khai" in office_leader
     assert "Phương án nhân sự tuyệt mật" not in office_leader and f"material-{secret['id']}" not in office_leader
@@ -125,7 +120,7 @@ def test_uploading_through_the_page_and_a_new_version(app, browser, client, meet
     assert _materials(app) == [("Tờ trình dự toán ngân sách 2027", 1)] and len(_stored(app)) == 1
     html = page.get(response.headers["Location"]).get_data(as_text=True)
     assert "Đã thêm tài liệu" in html and "2 trang" in html and "Phiên bản 1" in html and "Tờ trình" in html
-    assert "Đã cập nhật" not in html
+    assert "updated-badge" not in html
     with app.app_context():
         material_id = db.session.scalar(sa.select(Material.id))
     token = csrf_from(html)
@@ -133,7 +128,7 @@ def test_uploading_through_the_page_and_a_new_version(app, browser, client, meet
                          data={"csrf_token": token, "file": (BytesIO(pdfgen.text_pdf(3, seed=9)), "v2.pdf")})
     assert replaced.status_code == 302
     html = page.get(replaced.headers["Location"]).get_data(as_text=True)
-    assert "Đã cập nhật" in html and "Phiên bản 2" in html and "3 trang" in html
+    assert re.search(r'updated-badge">.*Đã cập nhật</span>', html) and "Phiên bản 2" in html and "3 trang" in html
     assert _materials(app) == [("Tờ trình dự toán ngân sách 2027", 2)]
 
 
@@ -248,3 +243,45 @@ def test_a_viewer_not_involved_sees_the_agenda_but_no_forms(browser, client, mee
     _add_item(client, secretary, meeting["id"], title="Dự toán ngân sách")
     html = _signed_in(browser, "quansat").get(f"/meetings/{meeting['id']}/agenda").get_data(as_text=True)
     assert "Dự toán ngân sách" in html and "upload-" not in html and 'id="add-item"' not in html
+
+
+def test_publishing_from_the_page_and_the_not_read_list(app, browser, client, meeting, secretary, people):
+    _api_upload(client, secretary, meeting["id"], "Tờ trình giao kế hoạch vốn")
+    page = _signed_in(browser, "chuyenvien")
+    html = page.get(f"/meetings/{meeting['id']}/agenda").get_data(as_text=True)
+    assert "1 tài liệu chưa phát hành" in html and "Chưa phát hành" in html
+    token = csrf_from(html)
+    done = page.post(f"/meetings/{meeting['id']}/publications", data={"csrf_token": token, "note": "Kính gửi"})
+    assert done.status_code == 302
+    html = page.get(done.headers["Location"]).get_data(as_text=True)
+    assert "Đã phát hành 1 tài liệu" in html and "Mọi tài liệu đã được phát hành" in html
+    again = page.post(f"/meetings/{meeting['id']}/publications", data={"csrf_token": token})
+    assert again.status_code == 409 and "đã được phát hành" in again.get_data(as_text=True)
+    reads = page.get(f"/meetings/{meeting['id']}/reads").get_data(as_text=True)
+    assert "Chưa đọc" in reads and "Nguyễn Văn Pct" in reads and 'data-state="unread"' in reads
+    chair = _signed_in(app.test_client(), "pct")
+    assert chair.get(f"/meetings/{meeting['id']}/reads").status_code == 403
+    assert "publish-form" not in chair.get(f"/meetings/{meeting['id']}/agenda").get_data(as_text=True)
+
+
+def test_choosing_the_readers_of_a_confidential_material_on_the_page(app, browser, meeting, people):
+    page = _signed_in(browser, "chuyenvien")
+    html = page.get(f"/meetings/{meeting['id']}/agenda").get_data(as_text=True)
+    assert re.search(rf'value="{people.leader}"\s+id="upload-general-reader-{people.leader}" checked', html)
+    token = csrf_from(html)
+    response = page.post(f"/meetings/{meeting['id']}/materials", content_type="multipart/form-data", data={
+        "csrf_token": token, "title": "Phương án nhân sự", "confidentiality": "confidential",
+        "reader_ids": [str(people.office_leader)], "file": (BytesIO(pdfgen.text_pdf(1, seed=3)), "mat.pdf")})
+    assert response.status_code == 302
+    with app.app_context():
+        material = db.session.scalar(sa.select(Material))
+        assert [r.username for r in material.readers] == ["chuyenvien", "chanhvp"]  # the secretary stays
+        material_id = material.id
+    refused = page.post(f"/materials/{material_id}/readers", data={"csrf_token": token})
+    assert refused.status_code == 422 and "Chọn ít nhất một người đọc" in refused.get_data(as_text=True)
+    saved = page.post(f"/materials/{material_id}/readers",
+                      data={"csrf_token": token, "reader_ids": [str(people.leader)]})
+    assert saved.status_code == 302
+    with app.app_context():
+        readers = db.session.get(Material, material_id).readers
+        assert sorted(r.username for r in readers) == ["chuyenvien", "pct"]  # the secretary stays

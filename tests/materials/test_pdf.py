@@ -24,6 +24,7 @@ from ecabinet.materials.pdf import (
 from ecabinet.materials.pdf import pack as pack_module
 from ecabinet.materials.pdf import watermark as watermark_module
 from ecabinet.materials.pdf.rawpdf import _Unsupported
+from tests.meetings.conftest import schedule_meeting, secretary, venue  # noqa: F401  (for the upload test)
 
 
 def words(text: str) -> str:
@@ -62,9 +63,10 @@ def test_validation_records_pages_size_and_hash(five_pages, tmp_path):
         (lambda: pdfgen.many_pages_pdf(5001), "too_many_pages"),
         (lambda: pdfgen.many_pages_pdf(5001, lie_count=2), "too_many_pages"),
         (lambda: pdfgen.bomb_pdf(128 << 20), "bomb"),
+        (lambda: pdfgen.image_bomb_pdf(), "image_too_large"),
     ],
     ids=["not_pdf", "truncated", "encrypted", "corrupt", "no_pages", "claimed_count", "many_pages",
-         "lying_count", "bomb"],
+         "lying_count", "bomb", "image_bomb"],
 )
 def test_every_refusal_has_a_code_and_vietnamese_message(maker, code):
     with pytest.raises(PdfRejected) as caught:
@@ -157,7 +159,8 @@ def test_watermark_keeps_resources_inherited_from_the_page_tree(watermark_path):
     marked = watermark_pdf(source, "Lê Văn Tám", "Sở Y tế", "02/12/2026 09:00")
     reader = PdfReader(io.BytesIO(marked))
     for page in reader.pages:
-        assert "/F1" in page["/Resources"]["/Font"] and any(k.startswith("/EcWm") for k in page["/Resources"]["/XObject"])
+        assert "/F1" in page["/Resources"]["/Font"]
+        assert any(k.startswith("/EcWm") for k in page["/Resources"]["/XObject"])
     texts = extract_text(marked)
     assert all("Inherited font" in t and "MẬT" in t for t in texts)
 
@@ -257,3 +260,165 @@ def test_a_long_agenda_gets_a_longer_table_of_contents(merge_path):
     texts = extract_text(pack.data)
     toc = " ".join(words(t) for t in texts[1:front])
     assert f"40. Nội dung thứ 40 {front + 40}" in toc
+
+
+# --- image bombs: a huge declared image in a few KB ---------------------------------------------------------
+
+@pytest.mark.parametrize("where", ["page", "form", "inline", "smask"])
+def test_an_image_declaring_too_many_pixels_is_refused_wherever_it_is(where):
+    bomb = pdfgen.image_bomb_pdf(100_000, 100_000, where=where)
+    assert len(bomb) < 8_000  # ten thousand million pixels declared in a few KB
+    with pytest.raises(PdfRejected) as caught:
+        validate_pdf(bomb)
+    assert caught.value.code == "image_too_large"
+    assert caught.value.message_vi.startswith("Tệp PDF") and "100 triệu điểm ảnh" in caught.value.message_vi
+    assert validate_pdf(pdfgen.image_bomb_pdf(2_000, 1_500, where=where)).pages == 1  # the same, honest
+
+
+def test_the_image_limit_is_a_parameter_and_inclusive():
+    at_limit = pdfgen.image_bomb_pdf(10_000, 10_000)  # exactly 100 megapixels
+    assert validate_pdf(at_limit).pages == 1
+    with pytest.raises(PdfRejected) as caught:
+        validate_pdf(pdfgen.image_bomb_pdf(10_000, 10_001))
+    assert caught.value.code == "image_too_large"
+    with pytest.raises(PdfRejected) as caught:
+        validate_pdf(at_limit, max_image_pixels=2_500_000)
+    assert "2,5 triệu điểm ảnh" in caught.value.message_vi
+    assert validate_pdf(pdfgen.image_bomb_pdf(200_000, 200_000), max_image_pixels=10**11).pages == 1
+
+
+@pytest.mark.parametrize("shift", [-200, -30, -8, -1, 0, 5])
+def test_an_inline_image_across_an_inflation_chunk_is_seen(shift):
+    """The validator inflates content a MiB at a time: an inline image dictionary cut in two by a
+    chunk's end is still read whole."""
+    padding = (1 << 20) + shift - len(b"q 500 0 0 700 40 60 cm ")
+    with pytest.raises(PdfRejected) as caught:
+        validate_pdf(pdfgen.image_bomb_pdf(where="inline", padding=padding))
+    assert caught.value.code == "image_too_large"
+    assert validate_pdf(pdfgen.image_bomb_pdf(640, 480, where="inline", padding=padding)).pages == 1
+
+
+def test_normal_files_with_images_fonts_and_rotation_still_pass():
+    assert validate_pdf(pdfgen.rotated_pdf()).pages == len(pdfgen.ROTATED_PAGES)
+    assert validate_pdf(pdfgen.text_pdf(30, seed=11)).pages == 30
+    # "BI" in page text is not an inline image
+    text = pdfgen._assemble([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >>"
+        b" /Contents 4 0 R >>",
+        pdfgen._stream(b"BT /F1 12 Tf 20 200 Td (BI /W 900000 /H 900000 ID) Tj ET"),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ])
+    assert validate_pdf(text.replace(b"(BI", b"(xBI")).pages == 1
+
+
+# --- the watermark on rotated pages and boxes away from the origin ---------------------------------------
+
+def _stamps(source: bytes, marked: bytes, scale: float = 0.5) -> list:
+    """Per page, the pixels the watermark changed (mode "1" images of the page as a reader sees it):
+    both files rendered by pdfium, which applies /Rotate and the CropBox as a viewer does."""
+    import pypdfium2 as pdfium
+    from PIL import ImageChops
+
+    before, after = pdfium.PdfDocument(source), pdfium.PdfDocument(marked)
+    out = []
+    for index in range(len(before)):
+        plain = before[index].render(scale=scale).to_pil().convert("L")
+        stamped = after[index].render(scale=scale).to_pil().convert("L")
+        out.append(ImageChops.difference(plain, stamped).point(lambda v: 255 if v > 24 else 0).convert("1"))
+    return out
+
+
+def _overlap(one, other) -> float:
+    """Intersection over union of two stamps' pixels."""
+    from PIL import ImageChops
+
+    both = ImageChops.logical_and(one, other).histogram()[255]
+    either = ImageChops.logical_or(one, other).histogram()[255]
+    return both / either if either else 0.0
+
+
+WHO = ("Nguyễn Thị Hồng Nhung", "Sở Tài chính", "22/11/2026 14:05")
+
+
+def test_the_rotated_pages_look_the_same_to_a_reader():
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdfgen.rotated_pdf())
+    rotations = [document[i].get_rotation() for i in range(len(document))]
+    assert rotations == [r % 360 for r, *_ in pdfgen.ROTATED_PAGES] and {90, 180, 270} <= set(rotations)
+    assert all(document[i].get_size() == (595, 842) for i in range(len(document)))
+    assert [t.strip() for t in extract_text(pdfgen.rotated_pdf())] == [
+        f"Trang {n}" for n in range(1, len(pdfgen.ROTATED_PAGES) + 1)]
+
+
+@pytest.mark.parametrize("first", ["upright", "turned"])
+def test_watermark_is_upright_and_centred_on_rotated_and_offset_pages(watermark_path, first):
+    """Every page shows a reader the same 595 × 842 page, whatever its /Rotate (also inherited, -90
+    and 450), MediaBox origin or CropBox: the watermark must look the same on all of them, as on
+    the plain page (then the last one, when the first page is a turned one)."""
+    pages = pdfgen.ROTATED_PAGES if first == "upright" else pdfgen.ROTATED_PAGES[1:] + pdfgen.ROTATED_PAGES[:1]
+    source = pdfgen.rotated_pdf(pages)
+    marked = watermark_pdf(source, *WHO)
+    stamps = _stamps(source, marked)
+    plain = stamps[0] if first == "upright" else stamps[-1]
+    width, height = plain.size
+    left, top, right, bottom = plain.getbbox()
+    assert bottom > 0.95 * height and top > 0.2 * height  # the footer line at the bottom, upright
+    assert abs((left + right) / 2 - width / 2) < 0.1 * width
+    for number, stamp in enumerate(stamps, start=1):
+        assert stamp.size == plain.size
+        assert _overlap(stamp, plain) > 0.9, f"page {number} {pages[number - 1]}"
+
+    texts = extract_text(marked)
+    for page_text, (rotate, *_) in zip(texts, pages):
+        assert "MẬT" in page_text and " – ".join(WHO) in words(page_text), rotate
+    assert all(f"Trang {number}" in text for number, text in enumerate(texts, start=1))  # the page's own text
+
+    reader = PdfReader(io.BytesIO(marked))
+    refs = {xobject.idnum for page in reader.pages
+            for key, xobject in page["/Resources"]["/XObject"].items() if key.startswith("/EcWm")}
+    assert len(refs) == 1
+    assert validate_pdf(marked).pages == len(pages)
+
+
+def test_watermark_fits_a_landscape_page_upright(watermark_path):
+    """A portrait document with landscape pages (one drawn landscape, one portrait page turned): the
+    portrait stamp is scaled to the page's height and centred, the same on both."""
+    portrait, landscape, turned = (0, (0, 0, 595, 842), None, False), (0, (0, 0, 842, 595), None, False), \
+        (270, (50, -40, 645, 802), None, False)
+    source = pdfgen.rotated_pdf((portrait, landscape, turned))
+    plain, wide, wide_turned = _stamps(source, watermark_pdf(source, *WHO))
+    assert wide.size == wide_turned.size == (plain.size[1], plain.size[0])
+    assert _overlap(wide, wide_turned) > 0.9
+    scale = wide.size[1] / plain.size[1]
+    left, top, right, bottom = plain.getbbox()
+    expected = (wide.size[0] / 2 + (left - plain.size[0] / 2) * scale, top * scale,
+                wide.size[0] / 2 + (right - plain.size[0] / 2) * scale, bottom * scale)
+    assert all(abs(got - want) <= 3 for got, want in zip(wide.getbbox(), expected)), (wide.getbbox(), expected)
+
+
+def test_watermark_placement_normalises_odd_rotate_values():
+    from pypdf.generic import DictionaryObject, NameObject, NumberObject
+
+    def rotation(value) -> int:
+        return watermark_module._rotation(DictionaryObject({NameObject("/Rotate"): value}))
+
+    values = (0, 90, -90, -180, 450, 720, -630, 45)
+    assert [rotation(NumberObject(v)) for v in values] == [0, 90, 270, 180, 90, 0, 90, 0]
+    assert watermark_module._rotation(DictionaryObject()) == 0
+
+
+# --- the upload API turns the refusal into pdf_image_too_large --------------------------------------------
+
+def test_an_image_bomb_upload_is_refused_by_the_api(client, schedule_meeting, secretary):  # noqa: F811
+    [meeting] = schedule_meeting()
+    response = client.post(f"/api/v1/meetings/{meeting['id']}/materials", headers=secretary,
+                           data={"title": "Bản đồ quy hoạch", "doc_type": "submission",
+                                 "file": (io.BytesIO(pdfgen.image_bomb_pdf()), "ban-do.pdf")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "pdf_image_too_large" and error["details"][0]["field"] == "file"
+    assert "điểm ảnh" in error["message"]

@@ -12,6 +12,7 @@ from ecabinet.materials.pdf.extract import PageTexts, extract_text
 from ecabinet.materials.pdf.pack import Pack, PackItem, PackMaterial, build_pack
 from ecabinet.materials.pdf.validate import (
     MAX_BYTES,
+    MAX_IMAGE_PIXELS,
     MAX_PAGES,
     MAX_STREAM_INFLATED,
     MAX_TOTAL_INFLATED,
@@ -24,7 +25,7 @@ from ecabinet.materials.pdf.validate import (
 from ecabinet.materials.pdf.watermark import watermark_page, watermark_pdf
 
 __all__ = [
-    "MAX_BYTES", "MAX_PAGES", "MAX_STREAM_INFLATED", "MAX_TOTAL_INFLATED", "MB", "MESSAGES",
+    "MAX_BYTES", "MAX_IMAGE_PIXELS", "MAX_PAGES", "MAX_STREAM_INFLATED", "MAX_TOTAL_INFLATED", "MB", "MESSAGES",
     "Pack", "PackItem", "PackMaterial", "PageTexts", "PdfInfo", "PdfRejected",
     "build_pack", "extract_text", "validate_pdf", "watermark_page", "watermark_pdf",
 ]

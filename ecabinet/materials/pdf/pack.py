@@ -197,7 +197,8 @@ def build_pack(title: str, items: list[PackItem], subtitle: str = "") -> Pack:
     return Pack(data=data, pages=last, item_pages=item_pages, material_pages=material_pages)
 
 
-def _pypdf_merge(sources: list[tuple[PdfReader, bytes]], outline: list[tuple[str, int, list[tuple[str, int]]]]) -> bytes:
+def _pypdf_merge(sources: list[tuple[PdfReader, bytes]],
+                 outline: list[tuple[str, int, list[tuple[str, int]]]]) -> bytes:
     """The same as ``_raw_merge`` with pypdf (any PDF pypdf reads; about 3× slower)."""
     writer = PdfWriter()
     for reader, _ in sources:

@@ -121,8 +121,10 @@ def _with_watermark(writer: PdfWriter, resources, form: IndirectObject,
 
 
 def watermark_pdf(data: bytes, name: str, unit: str, when: str) -> bytes:
-    """``data`` with the reader's watermark on every page. The watermark is one form XObject
-    referenced by every page (its resources and two tiny content streams shared too), written
+    """``data`` with the reader's watermark on every page, upright and centred on the page as a
+    reader sees it (CropBox, MediaBox origin and /Rotate: ``_placement``). The watermark is one
+    form XObject referenced by every page (its resources shared too; a tiny content stream per
+    distinct placement), written
     as an incremental update: the original bytes are kept and only the page dictionaries are
     rewritten. Classic cross-reference files get a hand-written update (``_raw_watermark``);
     others (cross-reference streams) go through pypdf's incremental writer."""
@@ -132,21 +134,18 @@ def watermark_pdf(data: bytes, name: str, unit: str, when: str) -> bytes:
     except (_Unsupported, PyPdfError, KeyError, IndexError, ValueError, TypeError, AttributeError) as exc:
         log.info("watermark_pdf: raw update not possible (%s), using pypdf's incremental writer", exc)
     writer = PdfWriter(reader, incremental=True)
-    first = writer.pages[0].mediabox
-    form, fw, fh = _form_xobject(writer, watermark_page(name, unit, when, (float(first.width), float(first.height))))
+    form, fw, fh = _form_xobject(writer, watermark_page(name, unit, when, _reader_size(writer.pages[0])))
     push = _stream_ref(writer, b"q\n")
-    draws: dict[tuple[float, ...], IndirectObject] = {}
+    draws: dict[bytes, IndirectObject] = {}
     shared: dict[bytes, IndirectObject] = {}
+    placed: dict[int, bytes] = {}
     for page in writer.pages:
-        box = page.mediabox
-        x0, y0, w, h = float(box.left), float(box.bottom), float(box.width), float(box.height)
-        scale = min(w / fw, h / fh)
-        key = (round(scale, 4), round(x0 + (w - scale * fw) / 2, 2), round(y0 + (h - scale * fh) / 2, 2))
+        key = _page_draw(page, fw, fh, _wm_name(name, unit, when), placed)
         if key not in draws:
-            draws[key] = _stream_ref(writer, b"Q\nq %g 0 0 %g %g %g cm %s Do Q\n" % (
-                key[0], key[0], key[1], key[2], _wm_name(name, unit, when).encode()))
+            draws[key] = _stream_ref(writer, key)
         contents = page.get(NameObject("/Contents"))
-        old = [] if contents is None else (list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents])
+        resolved = contents.get_object() if contents is not None else None
+        old = list(resolved) if isinstance(resolved, ArrayObject) else ([] if contents is None else [contents])
         page[NameObject("/Contents")] = ArrayObject([push, *old, draws[key]])
         page[NameObject("/Resources")] = _with_watermark(writer, _inherited(page, "/Resources"), form, shared,
                                                          _wm_name(name, unit, when))
@@ -172,11 +171,102 @@ def _leaves(reader: PdfReader) -> list[tuple[IndirectObject, DictionaryObject]]:
     return out
 
 
-def _box(page: DictionaryObject):
-    from pypdf.generic import RectangleObject
+Box = tuple[float, float, float, float]  # left, bottom, right, top
+Matrix = tuple[float, float, float, float, float, float]  # a b c d e f, as for ``cm``
 
-    box = _inherited(page, "/MediaBox")
-    return RectangleObject(box.get_object() if box is not None else [0, 0, *A4])
+# The reader's frame (p, q) has its origin at the bottom left of the page as displayed, which is
+# the visible box turned clockwise by /Rotate. Per rotation, the map back to user space
+# (x, y) = (a p + c q + e, b p + d q + f): (a, b, c, d), and which box corner gives (e, f) as
+# indexes into (left, bottom, right, top): the corner the reader sees at the bottom left.
+_TURNS: dict[int, tuple[tuple[int, int, int, int], tuple[int, int]]] = {
+    0: ((1, 0, 0, 1), (0, 1)),  # left, bottom
+    90: ((0, 1, -1, 0), (2, 1)),  # right, bottom
+    180: ((-1, 0, 0, -1), (2, 3)),  # right, top
+    270: ((0, -1, 1, 0), (0, 3)),  # left, top
+}
+
+
+def _rect(value) -> Box | None:
+    """A box array as (left, bottom, right, top), its corners given in any order; None when it
+    is not four numbers."""
+    try:
+        x1, y1, x2, y2 = (float(v.get_object()) for v in value.get_object())
+    except (TypeError, ValueError, AttributeError):
+        return None
+    return min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)
+
+
+def _visible_box(page: DictionaryObject) -> Box:
+    """What a reader sees of the page: the CropBox (default: the MediaBox, default A4) clipped to
+    the MediaBox, both possibly inherited; a CropBox outside the MediaBox is ignored (as pdf.js)."""
+    media = _rect(_inherited(page, "/MediaBox")) or (0.0, 0.0, *A4)
+    crop = _rect(_inherited(page, "/CropBox"))
+    if crop is None:
+        return media
+    box = (max(media[0], crop[0]), max(media[1], crop[1]), min(media[2], crop[2]), min(media[3], crop[3]))
+    return box if box[0] < box[2] and box[1] < box[3] else media
+
+
+def _rotation(page: DictionaryObject) -> int:
+    """/Rotate (possibly inherited) as 0, 90, 180 or 270: -90 is 270, 450 is 90; a value that is
+    not a multiple of 90 is invalid and means 0, as in pdf.js."""
+    try:
+        degrees = float(_inherited(page, "/Rotate"))
+    except (TypeError, ValueError):
+        return 0
+    return int(degrees) % 360 if degrees % 90 == 0 else 0
+
+
+def _turned_size(box: Box, rotate: int) -> tuple[float, float]:
+    """(width, height) of ``box`` as displayed when turned by ``rotate`` degrees."""
+    x0, y0, x1, y1 = box
+    return (y1 - y0, x1 - x0) if rotate in (90, 270) else (x1 - x0, y1 - y0)
+
+
+def _reader_size(page: DictionaryObject) -> tuple[float, float]:
+    """(width, height) of the page as a reader sees it: the visible box, turned by /Rotate."""
+    return _turned_size(_visible_box(page), _rotation(page))
+
+
+def _placement(page: DictionaryObject, fw: float, fh: float) -> Matrix:
+    """The ``cm`` matrix drawing an ``fw`` × ``fh`` form upright for the reader, as large as fits and
+    centred on the page as displayed (visible box, /Rotate): the fit in the reader's frame, then
+    the frame mapped back into user space."""
+    box, rotate = _visible_box(page), _rotation(page)
+    vw, vh = _turned_size(box, rotate)
+    scale = min(vw / fw, vh / fh)
+    ox, oy = (vw - scale * fw) / 2, (vh - scale * fh) / 2
+    (a, b, c, d), (corner_x, corner_y) = _TURNS[rotate]
+    e, f = box[corner_x], box[corner_y]
+    return scale * a, scale * b, scale * c, scale * d, a * ox + c * oy + e, b * ox + d * oy + f
+
+
+def _num(value: float) -> bytes:
+    """A PDF real: plain decimals (``%g`` may write exponents, which PDF has not), no ``-0``."""
+    text = (b"%.4f" % value).rstrip(b"0").rstrip(b".")
+    return b"0" if text in (b"-0", b"") else text
+
+
+def _draw(matrix: Matrix, wm_name: NameObject) -> bytes:
+    """The content stream closing the page's own graphics state and drawing the watermark: a few
+    bytes, one stream per distinct placement (most documents have one or two)."""
+    return b"Q\nq " + b" ".join(_num(v) for v in matrix) + b" cm %s Do Q\n" % wm_name.encode()
+
+
+_OWN_PLACEMENT_KEYS = ("/MediaBox", "/CropBox", "/Rotate")
+
+
+def _page_draw(page: DictionaryObject, fw: float, fh: float, wm_name: NameObject, cache: dict[int, bytes]) -> bytes:
+    """``_draw(_placement(…))``, computed once per parent node for the pages that inherit their boxes
+    and rotation (every page of a meeting pack): a tenth of the watermark's time otherwise."""
+    parent = page.raw_get("/Parent") if "/Parent" in page else None
+    inherits = isinstance(parent, IndirectObject) and not any(key in page for key in _OWN_PLACEMENT_KEYS)
+    if inherits and parent.idnum in cache:
+        return cache[parent.idnum]
+    draw = _draw(_placement(page, fw, fh), wm_name)
+    if inherits:
+        cache[parent.idnum] = draw
+    return draw
 
 
 def _wm_name(name: str, unit: str, when: str) -> NameObject:
@@ -192,8 +282,7 @@ def _raw_watermark(reader: PdfReader, data: bytes, name: str, unit: str, when: s
         raise _Unsupported("cross-reference stream")
     pages = _leaves(reader)
     size = int(reader.trailer["/Size"])
-    first = _box(pages[0][1])
-    wm = watermark_page(name, unit, when, (float(first.width), float(first.height)))
+    wm = watermark_page(name, unit, when, _reader_size(pages[0][1]))
     wm_name = _wm_name(name, unit, when)
     wm_reader = PdfReader(io.BytesIO(wm))
     wm_page = wm_reader.pages[0]
@@ -219,17 +308,14 @@ def _raw_watermark(reader: PdfReader, data: bytes, name: str, unit: str, when: s
     form = add(b"<< /Type /XObject /Subtype /Form /BBox [0 0 %g %g] /Resources %s %s/Length %d >>\nstream\n"
                % (fw, fh, resources, filters, len(raw)) + raw + b"\nendstream")
     push = add(b"<< /Length 2 >>\nstream\nq\n\nendstream")
-    draws: dict[tuple[float, ...], int] = {}
+    draws: dict[bytes, int] = {}
     shared: dict[bytes, int] = {}
+    placed: dict[int, bytes] = {}
     updated: dict[int, tuple[int, bytes]] = {}
     for ref, page in pages:
-        box = _box(page)
-        x0, y0, w, h = float(box.left), float(box.bottom), float(box.width), float(box.height)
-        scale = min(w / fw, h / fh)
-        key = (round(scale, 4), round(x0 + (w - scale * fw) / 2, 2), round(y0 + (h - scale * fh) / 2, 2))
+        key = _page_draw(page, fw, fh, wm_name, placed)
         if key not in draws:
-            draw = b"Q\nq %g 0 0 %g %g %g cm %s Do Q\n" % (key[0], key[0], key[1], key[2], wm_name.encode())
-            draws[key] = add(b"<< /Length %d >>\nstream\n" % len(draw) + draw + b"\nendstream")
+            draws[key] = add(b"<< /Length %d >>\nstream\n" % len(key) + key + b"\nendstream")
         original = _inherited(page, "/Resources")
         original = original.get_object() if original is not None else DictionaryObject()
         res_key = _serialize(original)
