@@ -87,6 +87,10 @@ class Config:
     """Default deadline of a material request: this many working days before the meeting's day."""
     MATERIAL_REMINDER_WORKING_DAYS = _env_int("MATERIAL_REMINDER_WORKING_DAYS", 1)
     """The first reminder of an open material request goes out this many working days before its deadline."""
+    LIVE_QUORUM_RATIO = _env("LIVE_QUORUM_RATIO", "2/3")
+    """Share of the expected members who must be present for the meeting to have its quorum (a fraction)."""
+    OPINION_REMINDER_HOURS = _env_int("OPINION_REMINDER_HOURS", 24)
+    """Members who have not answered a written opinion form are reminded this long before its deadline."""
     SCHEDULER_IN_PROCESS = _env_bool("SCHEDULER_IN_PROCESS", True)
     """Run the scheduled jobs inside the web server (one process); production runs ``flask scheduler``."""
     PRODUCTION = False
