@@ -87,6 +87,8 @@ class Config:
     """Default deadline of a material request: this many working days before the meeting's day."""
     MATERIAL_REMINDER_WORKING_DAYS = _env_int("MATERIAL_REMINDER_WORKING_DAYS", 1)
     """The first reminder of an open material request goes out this many working days before its deadline."""
+    PROXY_HOPS = _env_int("PROXY_HOPS", 0)
+    """Reverse proxies in front of the server whose X-Forwarded-For/-Proto/-Host are trusted (1 behind nginx)."""
     LIVE_QUORUM_RATIO = _env("LIVE_QUORUM_RATIO", "2/3")
     """Share of the expected members who must be present for the meeting to have its quorum (a fraction)."""
     OPINION_REMINDER_HOURS = _env_int("OPINION_REMINDER_HOURS", 24)

@@ -1,4 +1,5 @@
-"""``make bench``: the API figures here, then the PDF figures of ``bench/materials.py``.
+"""``make bench``: the API figures here, then the PDF figures of ``bench/materials.py``, then the live-room
+figures of ``bench/live.py``.
 
 API figures: the cost of an authenticated API call and of a sign-in.
 
@@ -95,6 +96,7 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-    from bench import materials
+    from bench import live, materials
 
     materials.main()
+    live.main()

@@ -47,9 +47,20 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
+    _trust_proxies(app)
     if app.config["PRODUCTION"]:
         _refuse_demo_accounts(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind nginx, take the client's address and scheme from the ``PROXY_HOPS`` proxies in front (the audit
+    log and the sign-in throttle need the real address); with none, the headers are not trusted at all."""
+    hops = app.config["PROXY_HOPS"]
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def _prepare_dirs(app: Flask) -> None:

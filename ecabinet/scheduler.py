@@ -35,6 +35,7 @@ class Job:
 
 
 def _jobs() -> list[Job]:
+    from ecabinet.live import polls
     from ecabinet.materials import operations as materials
     from ecabinet.materials import packs
     from ecabinet.materials import requests as material_requests
@@ -48,6 +49,7 @@ def _jobs() -> list[Job]:
         Job("extract-material-text", materials.extract_pending, 20),
         Job("build-meeting-packs", packs.build_queued, 5),
         Job("remind-material-requests", material_requests.remind_due, 300),
+        Job("remind-opinion-polls", polls.remind_due, 300),
     ]
 
 

@@ -7,7 +7,8 @@ from gevent import monkey
 
 monkey.patch_all()
 
-import os  # noqa: E402  (after monkey-patching, as gevent requires)
+import gc  # noqa: E402  (after monkey-patching, as gevent requires)
+import os  # noqa: E402
 
 from ecabinet import create_app  # noqa: E402
 from ecabinet.core.extensions import socketio  # noqa: E402
@@ -15,6 +16,8 @@ from ecabinet.core.extensions import socketio  # noqa: E402
 
 def main() -> None:
     app = create_app(None, SOCKETIO_ASYNC_MODE="gevent")
+    gc.collect()
+    gc.freeze()  # the app's long-lived objects leave the collector: no full collection stalls a broadcast
     if app.config["SCHEDULER_IN_PROCESS"]:
         from ecabinet.scheduler import start_in_process
 

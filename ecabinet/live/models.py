@@ -7,7 +7,6 @@ every change and is sent with each broadcast, so a client that sees a gap asks f
 from __future__ import annotations
 
 import enum
-import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -125,6 +124,8 @@ class Vote(db.Model):
         sa.CheckConstraint("(status = 'closed') = (closed_at IS NOT NULL)", name="closed_when_closed_at"),
         sa.CheckConstraint("status = 'open' OR (agree IS NOT NULL AND disagree IS NOT NULL AND abstain IS NOT NULL)",
                            name="result_when_closed"),
+        sa.CheckConstraint("secret OR status = 'closed' OR (agree IS NULL AND disagree IS NULL AND abstain IS NULL)",
+                           name="named_counts_at_close"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -132,7 +133,8 @@ class Vote(db.Model):
     agenda_item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agenda_items.id", ondelete="SET NULL"))
     question: Mapped[str] = mapped_column(sa.String(1000))
     secret: Mapped[bool] = mapped_column(default=False)
-    """A secret vote stores who voted (``Ballot``) apart from what was chosen (``SecretChoice``)."""
+    """A secret vote records who voted (``Ballot`` without a choice) and only adds each choice to the counts
+    below, so no row, order or time links a voter to a choice."""
     status: Mapped[VoteStatus] = mapped_column(enum_type(VoteStatus, "status"), default=VoteStatus.OPEN)
     opened_at: Mapped[datetime]
     opened_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
@@ -140,6 +142,7 @@ class Vote(db.Model):
     entitled_count: Mapped[int]
     """Members entitled to vote when it opened."""
     agree: Mapped[int | None]
+    """The result once closed; a secret vote counts here from the start (shown to nobody before the close)."""
     disagree: Mapped[int | None]
     abstain: Mapped[int | None]
 
@@ -157,16 +160,6 @@ class Ballot(db.Model):
     cast_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     choice: Mapped[Choice | None] = mapped_column(enum_type(Choice, "choice"))
     cast_at: Mapped[datetime]
-
-
-class SecretChoice(db.Model):
-    """A secret vote's choice: no voter, no time, a random key — nothing orders or links it to a ballot."""
-
-    __tablename__ = "secret_choices"
-
-    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True, default=lambda: uuid.uuid4().hex)
-    vote_id: Mapped[int] = mapped_column(sa.ForeignKey("votes.id", ondelete="CASCADE"), index=True)
-    choice: Mapped[Choice] = mapped_column(enum_type(Choice, "choice"))
 
 
 class PollStatus(enum.StrEnum):

@@ -1,3 +1,149 @@
-"""Socket.IO handlers of the live room (imported before socketio.init_app)."""
+"""Socket.IO handlers of the live room (imported before socketio.init_app).
+
+Every event answers through its ack: ``{"ok": true, …}`` or ``{"ok": false, "error": {code, message}}``; a bad
+payload or a refused right is an error ack, never an exception. The user is the one whose ``user:<id>`` room
+the connection joined when it was accepted; its rights are checked again at every event.
+"""
 
 from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_socketio import emit, join_room, leave_room, rooms
+
+from ecabinet.accounts.models import User
+from ecabinet.core.context import set_actor
+from ecabinet.core.db import db
+from ecabinet.core.exceptions import DomainError
+from ecabinet.core.extensions import socketio
+from ecabinet.live import operations as ops
+from ecabinet.live import realtime
+from ecabinet.live.snapshot import snapshot
+from ecabinet.meetings.models import Meeting
+from ecabinet.policy import Action, PermissionDenied, allowed
+
+log = logging.getLogger(__name__)
+
+
+class Refused(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _user() -> User:
+    ids = [room.removeprefix("user:") for room in rooms() if room.startswith("user:")]
+    user = db.session.get(User, int(ids[0])) if len(ids) == 1 and ids[0].isdigit() else None
+    if user is None or not user.active:
+        raise Refused("unauthenticated", _("Sign in first."))
+    set_actor(user)
+    return user
+
+
+def _meeting(payload: Any, user: User) -> Meeting:
+    meeting_id = payload.get("meeting_id") if isinstance(payload, dict) else None
+    if not isinstance(meeting_id, int) or isinstance(meeting_id, bool):
+        raise Refused("validation_error", _("Send the meeting_id as a number."))
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or not allowed(user, Action.VIEW_MEETING, meeting):
+        raise Refused("not_found", _("Not found."))
+    if not allowed(user, Action.FOLLOW_LIVE, meeting):
+        raise Refused("forbidden", _("You may not follow this meeting."))
+    return meeting
+
+
+def _failure(code: str, message: str) -> dict[str, Any]:
+    return {"ok": False, "error": {"code": code, "message": message}}
+
+
+def _answer(work) -> dict[str, Any]:
+    """Run ``work`` and turn every refusal into an error ack; the transaction is rolled back on any error."""
+    try:
+        return work()
+    except Refused as exc:
+        db.session.rollback()
+        return _failure(exc.code, exc.message)
+    except DomainError as exc:
+        db.session.rollback()
+        return _failure(exc.code, exc.message)
+    except PermissionDenied:
+        db.session.rollback()
+        return _failure("forbidden", _("You are not allowed to do this."))
+    except Exception:
+        db.session.rollback()
+        log.exception("live event failed")
+        return _failure("internal_error", _("Something went wrong on the server."))
+
+
+@socketio.on("live:join")
+def live_join(payload: Any = None) -> dict[str, Any]:
+    def work() -> dict[str, Any]:
+        user = _user()
+        meeting = _meeting(payload, user)
+        result = snapshot(meeting)
+        db.session.commit()
+        join_room(realtime.meeting_room(meeting.id))
+        if not allowed(user, Action.RUN_LIVE, meeting):
+            return {"ok": True, "snapshot": result}
+        join_room(realtime.console_room(meeting.id))
+        vote = ops.open_vote_of(meeting.id)  # a console joining mid-vote gets the running tally at once
+        return {"ok": True, "snapshot": result, "tally": ops.tally(vote) if vote is not None else None}
+
+    answer = _answer(work)
+    if not answer["ok"]:
+        meeting_id = payload.get("meeting_id") if isinstance(payload, dict) else None
+        emit("live:error", {"meeting_id": meeting_id, **answer["error"]})
+    return answer
+
+
+def _leave(meeting_id: Any) -> None:
+    if isinstance(meeting_id, int):
+        leave_room(realtime.meeting_room(meeting_id))
+        leave_room(realtime.console_room(meeting_id))
+
+
+@socketio.on("live:leave")
+def live_leave(payload: Any = None) -> dict[str, Any]:
+    meeting_id = payload.get("meeting_id") if isinstance(payload, dict) else None
+    if not isinstance(meeting_id, int):
+        return _failure("validation_error", _("Send the meeting_id as a number."))
+    _leave(meeting_id)
+    return {"ok": True}
+
+
+def _joined(meeting: Meeting) -> None:
+    if realtime.meeting_room(meeting.id) not in rooms():
+        raise Refused("not_joined", _("Join the meeting's live room first."))
+
+
+@socketio.on("live:snapshot")
+def live_snapshot(payload: Any = None) -> dict[str, Any]:
+    def work() -> dict[str, Any]:
+        user = _user()
+        try:
+            meeting = _meeting(payload, user)
+        except Refused:
+            _leave(payload.get("meeting_id") if isinstance(payload, dict) else None)
+            raise
+        _joined(meeting)
+        result = snapshot(meeting)
+        db.session.commit()
+        return {"ok": True, "snapshot": result}
+
+    return _answer(work)
+
+
+@socketio.on("live:action")
+def live_action(payload: Any = None) -> dict[str, Any]:
+    def work() -> dict[str, Any]:
+        user = _user()
+        meeting = _meeting(payload, user)
+        change = ops.perform(meeting, user, payload.get("action"), payload.get("args"))
+        db.session.commit()
+        realtime.broadcast(change)
+        return {"ok": True, "version": change.version}
+
+    return _answer(work)

@@ -53,3 +53,14 @@ def test_production_starts_with_a_real_secret_and_no_demo_accounts(app, database
                       STORAGE_DIR=str(tmp_path))
     assert prod.config["SESSION_COOKIE_SECURE"] is True
     assert prod.test_client().get("/healthz").status_code == 200
+
+
+def test_forwarded_addresses_are_trusted_only_behind_the_configured_proxies():
+    from flask import request
+
+    seen = []
+    for hops in (0, 1):
+        app = create_app("testing", PROXY_HOPS=hops)
+        app.add_url_rule("/whoami", "whoami", lambda: seen.append((request.remote_addr, request.scheme)) or "")
+        app.test_client().get("/whoami", headers={"X-Forwarded-For": "10.1.2.3", "X-Forwarded-Proto": "https"})
+    assert seen == [("127.0.0.1", "http"), ("10.1.2.3", "https")]

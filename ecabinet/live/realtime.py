@@ -1,0 +1,23 @@
+"""Broadcasts of the live room, sent only after the commit of the change they announce."""
+
+from __future__ import annotations
+
+from ecabinet.core.extensions import socketio
+from ecabinet.live.operations import Change
+
+
+def meeting_room(meeting_id: int) -> str:
+    """Every follower of the meeting."""
+    return f"meeting:{meeting_id}"
+
+
+def console_room(meeting_id: int) -> str:
+    """Those allowed to run the meeting: they alone see the running tally."""
+    return f"meeting:{meeting_id}:console"
+
+
+def broadcast(change: Change) -> None:
+    socketio.emit("live:change", {"meeting_id": change.meeting_id, "version": change.version, "kind": change.kind,
+                                  "data": change.data}, to=meeting_room(change.meeting_id))
+    if change.tally is not None:
+        socketio.emit("live:tally", change.tally, to=console_room(change.meeting_id))

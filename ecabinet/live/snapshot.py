@@ -1,0 +1,92 @@
+"""The snapshot of a live room: the same for every follower, nothing personal, no running tally."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+import sqlalchemy as sa
+
+from ecabinet.accounts.models import User
+from ecabinet.core.db import db
+from ecabinet.live import operations as ops
+from ecabinet.live.models import LiveState, VoteStatus
+from ecabinet.materials import operations as materials
+from ecabinet.materials.models import Confidentiality, Material
+from ecabinet.meetings.models import Meeting
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+def _names(user_ids: set[int]) -> dict[int, str]:
+    if not user_ids:
+        return {}
+    rows = db.session.execute(sa.select(User.id, User.full_name).where(User.id.in_(user_ids)))
+    return {user_id: name for user_id, name in rows}
+
+
+def _agenda(meeting: Meeting) -> list[dict[str, Any]]:
+    return [{"id": item.id, "position": item.position, "title": item.title, "planned_minutes": item.planned_minutes,
+             "presenting_unit": item.presenting_unit.name if item.presenting_unit else None}
+            for item in materials.agenda(meeting)]
+
+
+def _item(state: LiveState) -> dict[str, Any] | None:
+    if state.current_item_id is None:
+        return None
+    return {"id": state.current_item_id, "started_at": iso(state.item_started_at),
+            "elapsed_seconds": ops.item_elapsed(state), "running": state.item_started_at is not None}
+
+
+def _attendance(meeting: Meeting) -> dict[str, Any]:
+    expected = ops.expected_members(meeting)
+    present = ops.present_members(meeting)
+    names = _names(set(expected) | {row.attendee_id for row in present.values()})
+    quorum = ops.quorum(len(expected))
+    members = [{"user_id": member, "name": names.get(member, ""), "present": member in present,
+                "attendee": (names.get(present[member].attendee_id)
+                             if member in present and present[member].attendee_id != member else None)}
+               for member in expected]
+    return {"expected": len(expected), "present": len(present), "quorum": quorum,
+            "has_quorum": len(expected) > 0 and len(present) >= quorum, "members": members}
+
+
+def _speakers(state: LiveState) -> dict[str, Any]:
+    speech = ops.current_speech(state.meeting_id)
+    queue = ops.waiting_requests(state)
+    names = _names({r.user_id for r in queue} | ({speech.user_id} if speech else set()))
+    current = None if speech is None else {"request_id": speech.id, "user_id": speech.user_id,
+                                           "name": names.get(speech.user_id, ""), "started_at": iso(speech.started_at)}
+    return {"current": current,
+            "queue": [{"request_id": r.id, "user_id": r.user_id, "name": names.get(r.user_id, ""), "position": n}
+                      for n, r in enumerate(queue, start=1)]}
+
+
+def _vote(meeting: Meeting) -> dict[str, Any] | None:
+    vote = ops.latest_vote(meeting.id)
+    if vote is None:
+        return None
+    closed = vote.status == VoteStatus.CLOSED
+    return {"id": vote.id, "question": vote.question, "secret": vote.secret, "status": vote.status.value,
+            "item_id": vote.agenda_item_id, "entitled": vote.entitled_count, "cast": ops.ballots_cast(vote),
+            "result": {"agree": vote.agree, "disagree": vote.disagree, "abstain": vote.abstain} if closed else None}
+
+
+def _presentation(state: LiveState) -> dict[str, Any] | None:
+    material = db.session.get(Material, state.presented_material_id) if state.presented_material_id else None
+    if (material is None or material.current is None or state.presented_page is None
+            or material.confidentiality == Confidentiality.CONFIDENTIAL):  # made confidential since
+        return None
+    presenter = db.session.get(User, state.presenter_id) if state.presenter_id else None
+    return {"material_id": material.id, "page": state.presented_page, "title": material.title,
+            "page_count": material.current.page_count, "presenter": presenter.full_name if presenter else None}
+
+
+def snapshot(meeting: Meeting, state: LiveState | None = None) -> dict[str, Any]:
+    state = state if state is not None else ops.current_state(meeting)
+    return {"meeting_id": meeting.id, "version": state.version, "title": meeting.title, "status": state.status.value,
+            "started_at": iso(state.started_at), "ended_at": iso(state.ended_at), "agenda": _agenda(meeting),
+            "item": _item(state), "attendance": _attendance(meeting), "speakers": _speakers(state),
+            "vote": _vote(meeting), "presentation": _presentation(state)}

@@ -1,0 +1,215 @@
+"""Scale-out: two real server processes joined by a real Redis keep every tablet of a meeting in step.
+
+A redis-server (``ECABINET_TEST_REDIS_URL``, as ``.ci/start-redis`` prints, or one started here on a free
+port), two ``python -m ecabinet.serve`` processes on the test database, a python-socketio client on each.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import shutil
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+import socketio
+
+from tests.conftest import IN_CI, ROOT, api_token, free_port
+
+EVENT_TIMEOUT_S = 10
+
+
+def _redis_answers(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
+def _missing(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"{reason} — CI must run the Redis scale-out test (.ci/run installs and starts redis-server)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory) -> Iterator[str]:
+    """``ECABINET_TEST_REDIS_URL`` when given, else a throwaway redis-server without persistence."""
+    given = os.environ.get("ECABINET_TEST_REDIS_URL")
+    if given:
+        if not _redis_answers(given):
+            _missing(f"Redis not reachable at {given}; run .ci/start-redis")
+        yield given
+        return
+    binary = shutil.which("redis-server")
+    if binary is None:
+        _missing("redis-server is not installed (apt-get install redis-server)")
+    port = free_port()
+    server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                               "--dir", str(tmp_path_factory.mktemp("redis"))],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        deadline = time.monotonic() + 10
+        while not _redis_answers(url):
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _wait_healthy(url: str, server: subprocess.Popen, log: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert server.poll() is None, f"server exited: {log.read_text(errors='replace')}"
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError(f"server did not become healthy: {log.read_text(errors='replace')}")
+
+
+def _server_env(app, database_url: str, redis_url: str) -> dict[str, str]:
+    return {**os.environ, "ECABINET_DATABASE_URL": database_url, "ECABINET_STORAGE_DIR": app.config["STORAGE_DIR"],
+            "ECABINET_ENV": "development", "ECABINET_REDIS_URL": redis_url, "ECABINET_SCHEDULER_IN_PROCESS": "false",
+            "FLASK_APP": "ecabinet"}
+
+
+@pytest.fixture
+def two_servers(app, database_url, redis_url, tmp_path) -> Iterator[list[str]]:
+    """Two ``python -m ecabinet.serve`` processes (gevent) on the test database and the same Redis."""
+    started: list[tuple[subprocess.Popen, Path, object]] = []
+    urls = []
+    try:
+        for name in ("a", "b"):
+            port = free_port()
+            log = tmp_path / f"server-{name}.log"
+            out = log.open("wb")
+            server = subprocess.Popen([sys.executable, "-m", "ecabinet.serve"], cwd=ROOT, stdout=out,
+                                      stderr=subprocess.STDOUT,
+                                      env={**_server_env(app, database_url, redis_url), "HOST": "127.0.0.1",
+                                           "PORT": str(port)})
+            started.append((server, log, out))
+            urls.append(f"http://127.0.0.1:{port}")
+        for url, (server, log, _) in zip(urls, started):
+            _wait_healthy(url, server, log)
+        yield urls
+    finally:
+        for server, _, out in started:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+            out.close()
+
+
+class Tablet:
+    """A python-socketio client that keeps what it receives, per event name."""
+
+    def __init__(self, url: str, token: str) -> None:
+        self.events: dict[str, queue.Queue] = {"live:change": queue.Queue(), "notification": queue.Queue()}
+        self.sio = socketio.Client(reconnection=False)
+        for name, received in self.events.items():
+            self.sio.on(name, received.put)
+        self.sio.connect(url, transports=["websocket"], wait_timeout=10, auth={"token": token})
+
+    def join(self, meeting_id: int) -> dict:
+        ack = self.sio.call("live:join", {"meeting_id": meeting_id}, timeout=EVENT_TIMEOUT_S)
+        assert ack["ok"] is True, ack
+        return ack["snapshot"]
+
+    def next(self, event: str) -> dict:
+        return self.events[event].get(timeout=EVENT_TIMEOUT_S)
+
+    def change(self, version: int) -> dict:
+        """The ``live:change`` of ``version`` (earlier ones, if any, are skipped)."""
+        while True:
+            change = self.next("live:change")
+            if change["version"] >= version:
+                assert change["version"] == version, change
+                return change
+
+
+def _bearer(headers: dict[str, str]) -> str:
+    return headers["Authorization"].split()[1]
+
+
+def _act(url: str, meeting_id: int, headers: dict[str, str], action: str) -> dict:
+    response = requests.post(f"{url}/api/v1/meetings/{meeting_id}/live/actions", json={"action": action, "args": {}},
+                             headers=headers, timeout=EVENT_TIMEOUT_S)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+PUSH_FROM_ANOTHER_PROCESS = textwrap.dedent("""
+    import sys
+    from ecabinet import create_app
+    from ecabinet.core.db import db
+    from ecabinet.notify import operations as notify
+
+    app = create_app(None)
+    with app.app_context():
+        created = notify.notify("redis-scale-out-test", [int(sys.argv[1])], notify.Message(
+            kind="meeting.reminder", subject="Nhắc lịch họp qua Redis", body="Phiên họp sắp bắt đầu",
+            link="/meetings"))
+        db.session.commit()
+        notify.push(created)
+        print(created[0].id)
+""")
+
+
+def test_two_processes_joined_by_redis_keep_every_tablet_in_step(app, client, people, schedule_meeting, secretary,
+                                                                 two_servers, database_url, redis_url):
+    [meeting] = schedule_meeting()
+    for title in ("Kế hoạch đầu tư công năm 2027", "Dự toán ngân sách năm 2027"):
+        response = client.post(f"/api/v1/meetings/{meeting['id']}/agenda", headers=secretary, json={"title": title})
+        assert response.status_code == 201, response.get_json()
+    server_a, server_b = two_servers
+    chair = Tablet(server_a, _bearer(api_token(client, "pct")))
+    member = Tablet(server_b, _bearer(api_token(client, "chanhvp")))
+    try:
+        assert chair.join(meeting["id"])["version"] == member.join(meeting["id"])["version"]
+
+        started = _act(server_a, meeting["id"], secretary, "start")
+        for tablet in (chair, member):
+            assert tablet.change(started["version"])["data"]["status"] == "running"
+
+        moved = _act(server_a, meeting["id"], secretary, "next_item")
+        assert moved["version"] == started["version"] + 1
+        on_a, on_b = chair.change(moved["version"]), member.change(moved["version"])
+        assert on_a == on_b
+        assert on_b["meeting_id"] == meeting["id"] and on_b["kind"] == "item"
+        assert on_b["data"]["item"]["id"] == moved["snapshot"]["item"]["id"]
+
+        pushed = subprocess.run([sys.executable, "-c", PUSH_FROM_ANOTHER_PROCESS, str(people.office_leader)],
+                                cwd=ROOT, env=_server_env(app, database_url, redis_url), capture_output=True,
+                                text=True, timeout=60)
+        assert pushed.returncode == 0, pushed.stderr
+        notification_id = int(pushed.stdout.split()[-1])
+        notification = member.next("notification")
+        while notification["id"] != notification_id:
+            notification = member.next("notification")
+        assert notification["subject"] == "Nhắc lịch họp qua Redis" and notification["unread_count"] >= 1
+        assert notification_id not in [event["id"] for event in chair.events["notification"].queue]
+    finally:
+        closing = [threading.Thread(target=tablet.sio.disconnect) for tablet in (chair, member)]
+        for thread in closing:
+            thread.start()
+        for thread in closing:
+            thread.join(timeout=EVENT_TIMEOUT_S)
