@@ -22,6 +22,7 @@ from flask_migrate import upgrade
 
 from ecabinet import create_app
 from ecabinet.core.db import db
+from tests import servers
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:55432/postgres"
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -170,12 +171,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # --- a real SMTP server (notifications) ----------------------------------------------------
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+free_port = servers.free_port
 
 
 class SmtpServer:

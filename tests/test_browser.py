@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 
 from tests.conftest import ROOT
+from tests.servers import free_port, wait_healthy
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -22,31 +20,11 @@ ARTIFACTS = ROOT / "test-artifacts"
 pytestmark = pytest.mark.browser
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_healthy(url: str, server: subprocess.Popen, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"server exited: {server.stdout.read()}")
-        try:
-            with urllib.request.urlopen(url + "/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError("server did not become healthy")
-
-
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
     """`flask db upgrade`, `flask seed-demo`, then `python -m ecabinet.serve`, as `make run` does."""
     workdir = tmp_path_factory.mktemp("live")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "ECABINET_DATABASE_URL": f"sqlite:///{workdir / 'live.sqlite3'}",
            "ECABINET_STORAGE_DIR": str(workdir / "storage"), "ECABINET_ENV": "development",
            "FLASK_APP": "ecabinet", "HOST": "127.0.0.1", "PORT": str(port)}
@@ -57,7 +35,7 @@ def live_server(tmp_path_factory):
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(url, server)
+        wait_healthy(url, server, lambda: server.stdout.read())
         yield url
     finally:
         server.terminate()

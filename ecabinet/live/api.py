@@ -50,5 +50,5 @@ def act(meeting_id: int, body: ActionIn):
     meeting = load_meeting(meeting_id)
     change = ops.perform(meeting, current_user, body.action, body.args)
     db.session.commit()
-    realtime.broadcast(change)
-    return {"version": change.version, "snapshot": change.snapshot}
+    realtime.broadcast(change)  # the tablets first; the full snapshot for the caller after
+    return {"version": change.version, "snapshot": snapshot(meeting)}

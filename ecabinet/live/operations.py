@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -45,7 +45,6 @@ class Change:
     kind: str
     data: dict[str, Any]
     tally: dict[str, Any] | None = None
-    snapshot: dict[str, Any] = field(default_factory=dict)
 
 
 def conflict(code: str, message: str, field_name: str | None = None) -> DomainError:
@@ -527,7 +526,7 @@ def parse_args(spec: Spec, args: Any) -> BaseModel:
 
 def perform(meeting: Meeting, actor: User, action: Any, args: Any) -> Change:
     """Check ``actor`` may do ``action``, apply it and describe the change; the caller commits, then broadcasts."""
-    from ecabinet.live.snapshot import snapshot
+    from ecabinet.live.snapshot import parts
 
     spec = ACTIONS.get(action) if isinstance(action, str) else None
     if spec is None:
@@ -537,7 +536,6 @@ def perform(meeting: Meeting, actor: User, action: Any, args: Any) -> Change:
     state = lock_state(meeting)
     spec.apply(meeting, state, actor, parsed)
     db.session.flush()
-    current = snapshot(meeting, state)
-    data = {"version": state.version, **{key: current[key] for key in spec.keys}}
+    data = {"version": state.version, **parts(meeting, state, spec.keys)}
     vote = open_vote_of(meeting.id) if action == "cast_vote" else None
-    return Change(meeting.id, state.version, spec.kind, data, tally(vote) if vote else None, current)
+    return Change(meeting.id, state.version, spec.kind, data, tally(vote) if vote else None)

@@ -21,3 +21,4 @@ def broadcast(change: Change) -> None:
                                   "data": change.data}, to=meeting_room(change.meeting_id))
     if change.tally is not None:
         socketio.emit("live:tally", change.tally, to=console_room(change.meeting_id))
+    socketio.sleep(0)  # under gevent the emits only queue: let the sending run before the caller goes on

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
@@ -84,9 +85,21 @@ def _presentation(state: LiveState) -> dict[str, Any] | None:
             "page_count": material.current.page_count, "presenter": presenter.full_name if presenter else None}
 
 
+SNAPSHOT_KEYS = ("meeting_id", "version", "title", "status", "started_at", "ended_at", "agenda", "item",
+                 "attendance", "speakers", "vote", "presentation")
+
+
+def parts(meeting: Meeting, state: LiveState, keys: tuple[str, ...]) -> dict[str, Any]:
+    """Only the snapshot's ``keys``: an action computes just what it changed before it commits."""
+    builders: dict[str, Callable[[], Any]] = {
+        "meeting_id": lambda: meeting.id, "version": lambda: state.version, "title": lambda: meeting.title,
+        "status": lambda: state.status.value, "started_at": lambda: iso(state.started_at),
+        "ended_at": lambda: iso(state.ended_at), "agenda": lambda: _agenda(meeting), "item": lambda: _item(state),
+        "attendance": lambda: _attendance(meeting), "speakers": lambda: _speakers(state),
+        "vote": lambda: _vote(meeting), "presentation": lambda: _presentation(state),
+    }
+    return {key: builders[key]() for key in keys}
+
+
 def snapshot(meeting: Meeting, state: LiveState | None = None) -> dict[str, Any]:
-    state = state if state is not None else ops.current_state(meeting)
-    return {"meeting_id": meeting.id, "version": state.version, "title": meeting.title, "status": state.status.value,
-            "started_at": iso(state.started_at), "ended_at": iso(state.ended_at), "agenda": _agenda(meeting),
-            "item": _item(state), "attendance": _attendance(meeting), "speakers": _speakers(state),
-            "vote": _vote(meeting), "presentation": _presentation(state)}
+    return parts(meeting, state if state is not None else ops.current_state(meeting), SNAPSHOT_KEYS)

@@ -14,7 +14,6 @@ import sys
 import textwrap
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +22,7 @@ import requests
 import socketio
 
 from tests.conftest import IN_CI, ROOT, api_token, free_port
+from tests.servers import wait_healthy
 
 EVENT_TIMEOUT_S = 10
 
@@ -70,19 +70,6 @@ def redis_url(tmp_path_factory) -> Iterator[str]:
         server.wait(timeout=10)
 
 
-def _wait_healthy(url: str, server: subprocess.Popen, log: Path, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert server.poll() is None, f"server exited: {log.read_text(errors='replace')}"
-        try:
-            with urllib.request.urlopen(url + "/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError(f"server did not become healthy: {log.read_text(errors='replace')}")
-
-
 def _server_env(app, database_url: str, redis_url: str) -> dict[str, str]:
     return {**os.environ, "ECABINET_DATABASE_URL": database_url, "ECABINET_STORAGE_DIR": app.config["STORAGE_DIR"],
             "ECABINET_ENV": "development", "ECABINET_REDIS_URL": redis_url, "ECABINET_SCHEDULER_IN_PROCESS": "false",
@@ -106,7 +93,7 @@ def two_servers(app, database_url, redis_url, tmp_path) -> Iterator[list[str]]:
             started.append((server, log, out))
             urls.append(f"http://127.0.0.1:{port}")
         for url, (server, log, _) in zip(urls, started):
-            _wait_healthy(url, server, log)
+            wait_healthy(url, server, lambda: log.read_text(errors='replace'))
         yield urls
     finally:
         for server, _, out in started:
