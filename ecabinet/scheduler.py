@@ -48,6 +48,7 @@ def _jobs() -> list[Job]:
         Job("publish-weekly-schedule", schedules.publish_due, 60),
         Job("extract-material-text", materials.extract_pending, 20),
         Job("build-meeting-packs", packs.build_queued, 5),
+        Job("prune-caches", packs.prune, 3600),
         Job("remind-material-requests", material_requests.remind_due, 300),
         Job("remind-opinion-polls", polls.remind_due, 300),
     ]

@@ -22,6 +22,6 @@ def test_the_in_process_scheduler_holds_every_job(app):
     try:
         assert sorted(job.id for job in scheduler.get_jobs()) == [
             "build-meeting-packs", "deliver-email", "draft-next-weekly-schedule", "extract-material-text",
-            "publish-weekly-schedule", "remind-material-requests", "remind-opinion-polls"]
+            "prune-caches", "publish-weekly-schedule", "remind-material-requests", "remind-opinion-polls"]
     finally:
         scheduler.shutdown(wait=False)

@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 import tempfile
+import time
 from pathlib import Path
 
 from flask import current_app
@@ -80,3 +81,20 @@ def cache_path(kind: str, key: str) -> Path:
 
 def write_cache(kind: str, key: str, data: bytes) -> None:
     _write_atomically(cache_path(kind, key), data)
+
+
+def touch_cache(kind: str, key: str) -> None:
+    """Mark a derived file as used now: ``prune_cache`` keeps what is used."""
+    os.utime(cache_path(kind, key))
+
+
+def prune_cache(kind: str, unused_for: float, now: float | None = None) -> list[str]:
+    """Remove the derived files of ``kind`` not written or used for ``unused_for`` seconds; their keys."""
+    folder = _root() / "cache" / kind
+    cutoff = (now if now is not None else time.time()) - unused_for
+    removed = []
+    for path in folder.glob("*/*") if folder.is_dir() else ():
+        if SHA256_RE.match(path.name) and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed.append(path.name)
+    return removed

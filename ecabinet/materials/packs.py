@@ -36,6 +36,10 @@ GENERAL_TITLE = "Tài liệu chung của cuộc họp"
 STALE_AFTER = timedelta(minutes=5)
 """A running build that has not reported progress for this long (its process died) is taken up again."""
 CACHE_KIND = "packs"
+KEEP_UNUSED = timedelta(days=30)
+"""A pack nobody has opened for this long is removed (it is built again when asked for)."""
+KEEP_WATERMARKED = timedelta(days=2)
+"""Watermarked copies are made per reader and day: older ones are never served again."""
 
 
 @dataclass(frozen=True)
@@ -179,7 +183,19 @@ def pack_file(meeting: Meeting, reader: User) -> PackFile | None:
     materials = [m for _, section in content.sections for m in section]
     if build.status != PackStatus.DONE:
         return PackFile(build, None, materials)
+    storage.touch_cache(CACHE_KIND, build.key)
     data = storage.cache_path(CACHE_KIND, build.key).read_bytes()
     if content.confidential:
         data = pdf.watermark_pdf(data, reader.full_name, reader.unit.name, format_datetime(utcnow()))
     return PackFile(build, data, materials)
+
+
+def prune() -> int:
+    """Job: remove packs unused for ``KEEP_UNUSED`` (their builds too) and watermarked copies of earlier days,
+    so the storage holds the originals and what is in use. How many files it removed."""
+    from ecabinet.materials.operations import WATERMARKED
+
+    keys = storage.prune_cache(CACHE_KIND, KEEP_UNUSED.total_seconds())
+    if keys:
+        db.session.execute(sa.delete(PackBuild).where(PackBuild.key.in_(keys), PackBuild.status == PackStatus.DONE))
+    return len(keys) + len(storage.prune_cache(WATERMARKED, KEEP_WATERMARKED.total_seconds()))

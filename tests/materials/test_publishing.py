@@ -206,3 +206,33 @@ def test_a_file_is_served_in_ranges_with_the_same_bytes_and_one_reading(app, cli
         assert len(reads) == 1  # the pieces are not readings
     other = client.get(url, headers=secretary)  # another reader gets its own watermark
     assert other.status_code == 200 and other.data != whole.data
+
+
+def test_unused_packs_and_old_watermarked_copies_are_pruned(app, client, meeting, secretary, people):
+    import os
+    import time
+
+    from ecabinet.core import storage
+    from ecabinet.materials import packs
+
+    upload(client, secretary, meeting["id"], pdfgen.text_pdf(1, seed=17))
+    secret = upload(client, secretary, meeting["id"], pdfgen.text_pdf(1, seed=18), title="Phương án nhân sự",
+                    confidentiality="confidential").get_json()
+    client.get(f"/api/v1/meetings/{meeting['id']}/pack", headers=secretary)
+    build_packs(app)
+    assert client.get(f"/api/v1/meetings/{meeting['id']}/pack.pdf", headers=secretary).status_code == 200
+    assert client.get(f"/api/v1/materials/{secret['id']}/file", headers=secretary).status_code == 200
+    with app.app_context():
+        key = db.session.scalar(sa.select(PackBuild.key))
+        pack = storage.cache_path("packs", key)
+        [copy] = list((pack.parents[2] / "watermarked").glob("*/*"))
+        assert packs.prune() == 0  # everything is in use
+        month_ago = time.time() - 31 * 86400
+        os.utime(pack, (month_ago, month_ago))
+        os.utime(copy, (month_ago, month_ago))
+        assert packs.prune() == 2
+        db.session.commit()
+        assert not pack.exists() and not copy.exists()
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(PackBuild)) == 0
+    state = client.get(f"/api/v1/meetings/{meeting['id']}/pack", headers=secretary).get_json()
+    assert state["status"] == "queued"  # asked for again: built again
