@@ -93,6 +93,20 @@ class Config:
     """Share of the expected members who must be present for the meeting to have its quorum (a fraction)."""
     OPINION_REMINDER_HOURS = _env_int("OPINION_REMINDER_HOURS", 24)
     """Members who have not answered a written opinion form are reminded this long before its deadline."""
+    MINUTES_COALESCE_SECONDS = _env_int("MINUTES_COALESCE_SECONDS", 120)
+    """Saves of a minutes section by the same person within this many seconds amend one revision."""
+    NOTICE_SYMBOL = _env("NOTICE_SYMBOL", "TB-UBND")
+    """The register a conclusion notice takes its number from: "TB-UBND", or the Office's own "TB-VP"."""
+    NOTICE_REMINDER_WORKING_DAYS = _env_int("NOTICE_REMINDER_WORKING_DAYS", 2)
+    """The secretary is reminded when a meeting's notice is not issued this many working days after it."""
+    NOTICE_ESCALATION_WORKING_DAYS = _env_int("NOTICE_ESCALATION_WORKING_DAYS", 3)
+    """The office leaders are told when the notice is still not issued this many working days after the meeting."""
+    SIGNING_PKCS12_PATH = _env("SIGNING_PKCS12_PATH")
+    """A PKCS#12 file (.p12/.pfx) with the Office's certificate and key: issued notices are signed with it."""
+    SIGNING_PKCS12_PASSWORD = _env("SIGNING_PKCS12_PASSWORD")
+    SIGNING_TRUST_ROOTS = _env("SIGNING_TRUST_ROOTS")
+    """A PEM file of the certificate authorities whose signatures on uploaded PDFs are shown as trusted
+    (for example the Government's CA, Ban Cơ yếu Chính phủ)."""
     SCHEDULER_IN_PROCESS = _env_bool("SCHEDULER_IN_PROCESS", True)
     """Run the scheduled jobs inside the web server (one process); production runs ``flask scheduler``."""
     PRODUCTION = False

@@ -73,6 +73,7 @@ def _prepare_dirs(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from ecabinet.accounts import sockets  # noqa: F401  (Socket.IO handlers: imported before socketio.init_app)
     from ecabinet.live import sockets as live_sockets  # noqa: F401
+    from ecabinet import models  # noqa: F401  (every table in the metadata, whatever the blueprints import)
     from ecabinet.accounts.routes import install_login
     from ecabinet.audit.operations import connect_signals
     from ecabinet.core import i18n
@@ -97,9 +98,11 @@ def _init_extensions(app: Flask) -> None:
 
 PAGE_MODULES = ("accounts.routes", "org.routes", "audit.routes", "schedules.routes", "notify.routes",
                 "meetings.routes", "materials.routes", "materials.request_pages", "materials.reader",
-                "workdays.routes", "live.routes", "live.poll_pages")
+                "workdays.routes", "live.routes", "live.poll_pages", "minutes.routes", "conclusions.routes",
+                "conclusions.notice_pages", "registers.routes", "signing.routes")
 API_MODULES = ("accounts.api", "org.api", "audit.api", "meetings.api", "schedules.api", "materials.api",
-               "materials.request_api", "notify.api", "workdays.api", "live.api", "live.poll_api", "live.note_api")
+               "materials.request_api", "notify.api", "workdays.api", "live.api", "live.poll_api", "live.note_api",
+               "minutes.api", "conclusions.api", "conclusions.notice_api", "registers.api")
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -68,6 +68,33 @@ class Action(enum.StrEnum):
     answer."""
     OWN_NOTE = "own_note"
     """Read or change a private note (target: the PrivateNote): its author, nobody else, ever."""
+    VIEW_MINUTES = "view_minutes"
+    """Read a meeting's minutes (target: the Meeting): who may follow its live room."""
+    EDIT_MINUTES = "edit_minutes"
+    """Write the minutes' sections (target: the Meeting): its chair and secretary, and the Office."""
+    SIGN_MINUTES_AS_SECRETARY = "sign_minutes_as_secretary"
+    """Sign the minutes as their secretary (target: the Meeting): the meeting's secretary, or the Office's
+    chuyên viên when none is named."""
+    SIGN_MINUTES_AS_CHAIR = "sign_minutes_as_chair"
+    """Sign, or return, the minutes as the chair (target: the Meeting): the chair only."""
+    WRITE_CONCLUSIONS = "write_conclusions"
+    """Write conclusions and their directives (target: the Meeting): its chair and secretary, and the Office."""
+    VIEW_NOTICE = "view_notice"
+    """See a conclusion notice (target: the Notice): while unissued, those who draft, review, approve and issue
+    it; issued, also its recipients and whoever may see the meeting."""
+    EDIT_NOTICE = "edit_notice"
+    """Change a draft notice and submit it for review (target: the Notice): the Office and the meeting's
+    secretary."""
+    REVIEW_NOTICE = "review_notice"
+    """Pass or reject a notice in review (target: the Notice): an office leader (Chánh / Phó Chánh VP)."""
+    APPROVE_NOTICE = "approve_notice"
+    """Approve or reject a reviewed notice (target: the Notice): the leader who chaired the meeting."""
+    ISSUE_NOTICE = "issue_notice"
+    """Give an approved notice its number and send it (target: the Notice): the văn thư and office leaders."""
+    VIEW_REGISTER = "view_register"
+    """See the outgoing-document register and its numbers."""
+    CANCEL_REGISTER_NUMBER = "cancel_register_number"
+    """Record a given number as cancelled, with the reason."""
     USE_NOTIFICATIONS = "use_notifications"
     """Read one's own notifications and set one's own notification preferences."""
     OPEN_NOTIFICATION = "open_notification"
@@ -86,7 +113,9 @@ WRITE_ACTIONS = frozenset({
     Action.SECRETARIAT_WORK, Action.ACT_FOR_UNIT, Action.MANAGE_MEETINGS, Action.OVERRIDE_ROOM_CONFLICT,
     Action.MANAGE_ROOMS, Action.ANSWER_INVITATION, Action.APPROVE_WEEKLY_SCHEDULE, Action.EDIT_AGENDA,
     Action.UPLOAD_MATERIAL, Action.PUBLISH_MATERIALS, Action.RUN_LIVE, Action.TAKE_PART_LIVE, Action.PRESENT_LIVE,
-    Action.MANAGE_POLLS, Action.ANSWER_POLL,
+    Action.MANAGE_POLLS, Action.ANSWER_POLL, Action.EDIT_MINUTES, Action.SIGN_MINUTES_AS_SECRETARY,
+    Action.SIGN_MINUTES_AS_CHAIR, Action.WRITE_CONCLUSIONS, Action.EDIT_NOTICE, Action.REVIEW_NOTICE,
+    Action.APPROVE_NOTICE, Action.ISSUE_NOTICE, Action.CANCEL_REGISTER_NUMBER,
 })
 """Actions that change data: a viewer is refused every one of them, whatever else it holds."""
 
@@ -238,6 +267,53 @@ def _own_note(user: User, note: Any) -> bool:
     return note is not None and getattr(note, "user_id", None) == user.id
 
 
+def _sign_minutes_as_secretary(user: User, meeting: Any) -> bool:
+    if meeting is None:
+        return False
+    if meeting.secretary_id is not None:
+        return user.id == meeting.secretary_id
+    return user.has_role(Role.SECRETARIAT, Role.OFFICE_LEADER)
+
+
+def _sign_minutes_as_chair(user: User, meeting: Any) -> bool:
+    return meeting is not None and user.id == meeting.chair_id
+
+
+NOTICE_DESK_ROLES = (Role.SECRETARIAT, Role.OFFICE_LEADER, Role.CLERK)
+"""The Office's people who draft, review and issue notices: they see every notice at every step."""
+
+
+def notice_recipient(user: User, notice: Any) -> bool:
+    """Named among the notice's recipients, in person or as the liaison of a recipient agency."""
+    for recipient in notice.recipients:
+        if recipient.user_id == user.id:
+            return True
+        if (recipient.unit_id is not None and recipient.unit_id == user.unit_id
+                and user.has_role(Role.AGENCY_LIAISON)):
+            return True
+    return False
+
+
+def _view_notice(user: User, notice: Any) -> bool:
+    if notice is None:
+        return False
+    meeting = notice.meeting
+    if user.has_role(*NOTICE_DESK_ROLES) or user.id in {meeting.chair_id, meeting.secretary_id}:
+        return _view_meeting(user, meeting) or user.has_role(*NOTICE_DESK_ROLES)
+    if notice.status.value != "issued":
+        return False
+    return notice_recipient(user, notice) or _view_meeting(user, meeting)
+
+
+def _edit_notice(user: User, notice: Any) -> bool:
+    return notice is not None and (user.has_role(Role.SECRETARIAT, Role.OFFICE_LEADER)
+                                   or user.id == notice.meeting.secretary_id)
+
+
+def _approve_notice(user: User, notice: Any) -> bool:
+    return notice is not None and user.id == notice.meeting.chair_id
+
+
 RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.VIEW_HOME: _anyone,
     Action.VIEW_UNITS: _anyone,
@@ -269,6 +345,18 @@ RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.VIEW_POLL: _view_poll,
     Action.ANSWER_POLL: _answer_poll,
     Action.OWN_NOTE: _own_note,
+    Action.VIEW_MINUTES: _follow_live,
+    Action.EDIT_MINUTES: _run_live,
+    Action.SIGN_MINUTES_AS_SECRETARY: _sign_minutes_as_secretary,
+    Action.SIGN_MINUTES_AS_CHAIR: _sign_minutes_as_chair,
+    Action.WRITE_CONCLUSIONS: _run_live,
+    Action.VIEW_NOTICE: _view_notice,
+    Action.EDIT_NOTICE: _edit_notice,
+    Action.REVIEW_NOTICE: lambda user, notice: notice is not None and user.has_role(Role.OFFICE_LEADER),
+    Action.APPROVE_NOTICE: _approve_notice,
+    Action.ISSUE_NOTICE: lambda user, notice: notice is not None and user.has_role(Role.CLERK, Role.OFFICE_LEADER),
+    Action.VIEW_REGISTER: _roles(*NOTICE_DESK_ROLES),
+    Action.CANCEL_REGISTER_NUMBER: _roles(Role.CLERK, Role.OFFICE_LEADER),
     Action.USE_NOTIFICATIONS: _anyone,
     Action.OPEN_NOTIFICATION: _own_notification,
 }
@@ -293,5 +381,8 @@ def allowed_actions(user: Any) -> frozenset[Action]:
     targeted = {Action.ACT_FOR_UNIT, Action.VIEW_USER, Action.VIEW_MEETING, Action.ANSWER_INVITATION,
                 Action.OPEN_NOTIFICATION, Action.VIEW_MATERIAL, Action.UPLOAD_MATERIAL, Action.FOLLOW_LIVE,
                 Action.RUN_LIVE, Action.TAKE_PART_LIVE, Action.PRESENT_LIVE, Action.VIEW_POLL, Action.ANSWER_POLL,
-                Action.OWN_NOTE, Action.PUBLISH_MATERIALS}
+                Action.OWN_NOTE, Action.PUBLISH_MATERIALS, Action.VIEW_MINUTES, Action.EDIT_MINUTES,
+                Action.SIGN_MINUTES_AS_SECRETARY, Action.SIGN_MINUTES_AS_CHAIR, Action.WRITE_CONCLUSIONS,
+                Action.VIEW_NOTICE, Action.EDIT_NOTICE, Action.REVIEW_NOTICE, Action.APPROVE_NOTICE,
+                Action.ISSUE_NOTICE}
     return frozenset(a for a in Action if a not in targeted and allowed(user, a))

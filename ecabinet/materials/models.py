@@ -169,6 +169,9 @@ class MaterialVersion(db.Model):
     """The extracted text, pages separated by form feeds."""
     text_error: Mapped[str | None] = mapped_column(sa.String(500))
     extracted_at: Mapped[datetime | None]
+    signatures: Mapped[list[dict] | None] = mapped_column(sa.JSON)
+    """The PDF's digital signatures as checked in the background with the text (signer, time, intact,
+    trusted); None until checked, [] for an unsigned file."""
 
     material: Mapped[Material] = relationship(back_populates="versions")
     uploaded_by: Mapped[User] = relationship()

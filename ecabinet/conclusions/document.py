@@ -1,0 +1,135 @@
+"""The conclusion notice (thông báo kết luận) as an administrative document of Decree 30/2020/NĐ-CP.
+
+``notice_document`` builds the ``AdminDocument`` from the notice, its meeting and the meeting's conclusions;
+``render_notice`` prints it as PDF (embedded Unicode font) and as the plain text that is its editable source.
+A draft shows a blank number ("Số:      /TB-UBND") and directive deadlines in working days as a count; the
+issued notice shows its number and every deadline as a date, counted from the issue day on the Vietnamese
+calendar (``workdays``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask import current_app
+
+from ecabinet.conclusions.models import Conclusion, DeadlineKind, Directive, Notice
+from ecabinet.core.clock import local_date
+from ecabinet.core.db import db
+from ecabinet.documents import AdminDocument, Heading, Paragraph, Signature, render_pdf, render_text
+from ecabinet.documents.formatting import format_number_symbol
+from ecabinet.materials.models import AgendaItem
+from ecabinet.workdays.operations import add_working_days
+
+DEFAULT_CLOSING = "Văn phòng Ủy ban nhân dân tỉnh thông báo để các cơ quan, đơn vị liên quan biết, thực hiện./."
+
+
+@dataclass(frozen=True)
+class RenderedNotice:
+    pdf: bytes
+    text: str
+
+
+def _province() -> str:
+    return current_app.config["PROVINCE_NAME"]
+
+
+def issuing_lines(symbol: str) -> tuple[str, str]:
+    """(parent, body) of the header: the UBND itself for "…-UBND", its Office for the Office's own symbol."""
+    province = _province().upper()
+    if symbol.upper().endswith("-UBND"):
+        return "", f"ỦY BAN NHÂN DÂN TỈNH {province}"
+    return f"UBND TỈNH {province}", "VĂN PHÒNG"
+
+
+def deadline_phrase(directive: Directive, issued_on: date | None) -> str:
+    """"hoàn thành trước ngày 15/01/2027", or "trong 10 ngày làm việc kể từ ngày ban hành" before issue."""
+    if directive.deadline_kind == DeadlineKind.DATE and directive.deadline_on is not None:
+        return f"hoàn thành trước ngày {directive.deadline_on:%d/%m/%Y}"
+    if directive.deadline_kind == DeadlineKind.WORKING_DAYS and directive.deadline_working_days is not None:
+        if issued_on is None:
+            return f"hoàn thành trong {directive.deadline_working_days} ngày làm việc kể từ ngày ban hành Thông báo"
+        return f"hoàn thành trước ngày {directive_deadline(directive, issued_on):%d/%m/%Y}"
+    return ""
+
+
+def directive_deadline(directive: Directive, issued_on: date) -> date | None:
+    """The last day of the directive, when it has one: a date, or N working days after the issue day."""
+    if directive.deadline_kind == DeadlineKind.DATE:
+        return directive.deadline_on
+    if directive.deadline_kind == DeadlineKind.WORKING_DAYS and directive.deadline_working_days is not None:
+        return add_working_days(issued_on, directive.deadline_working_days)
+    return None
+
+
+def directive_sentence(directive: Directive, issued_on: date | None) -> str:
+    """"- Giao Sở Tài chính chủ trì, phối hợp với Sở Y tế <content>; hoàn thành trước ngày …; báo cáo kết quả
+    về Ủy ban nhân dân tỉnh."""
+    sentence = f"- Giao {directive.lead_unit.name} chủ trì"
+    if directive.coordinating_units:
+        sentence += ", phối hợp với " + ", ".join(unit.name for unit in directive.coordinating_units)
+    sentence += " " + directive.content.strip().rstrip(".;")
+    tail = [deadline_phrase(directive, issued_on)]
+    if directive.report_required:
+        tail.append("báo cáo kết quả về Ủy ban nhân dân tỉnh")
+    return "; ".join([sentence, *[part for part in tail if part]]) + "."
+
+
+def meeting_conclusions(meeting_id: int) -> list[Conclusion]:
+    return list(db.session.scalars(sa.select(Conclusion).where(Conclusion.meeting_id == meeting_id)
+                                   .order_by(Conclusion.position, Conclusion.id)))
+
+
+def _item_titles(meeting_id: int) -> dict[int, str]:
+    rows = db.session.execute(sa.select(AgendaItem.id, AgendaItem.title).where(AgendaItem.meeting_id == meeting_id))
+    return {item_id: title for item_id, title in rows}
+
+
+def body_blocks(notice: Notice, issued_on: date | None) -> list:
+    """The opening, one numbered part per conclusion with its directives, and the closing."""
+    blocks: list = [Paragraph(part) for part in notice.opening.split("\n\n") if part.strip()]
+    titles = _item_titles(notice.meeting_id)
+    conclusions = [c for c in meeting_conclusions(notice.meeting_id) if c.text.strip() or c.directives]
+    for number, conclusion in enumerate(conclusions, start=1):
+        title = titles.get(conclusion.agenda_item_id or 0)
+        if len(conclusions) > 1 or title:
+            blocks.append(Heading(f"{number}. {title or 'Kết luận chung'}"))
+        blocks += [Paragraph(part) for part in conclusion.text.split("\n\n") if part.strip()]
+        blocks += [Paragraph(directive_sentence(d, issued_on)) for d in conclusion.directives]
+    closing = notice.closing.strip() or DEFAULT_CLOSING
+    blocks.append(Paragraph(closing))
+    return blocks
+
+
+def recipient_lines(notice: Notice) -> tuple[str, ...]:
+    """"- Sở Tài chính;" a line each, ending with "- Lưu: VT, <archive mark>."."""
+    lines = [f"- {recipient.label.strip().rstrip(';.')};" for recipient in notice.recipients]
+    archive = f"- Lưu: VT, {notice.archive_mark.strip()}." if notice.archive_mark.strip() else "- Lưu: VT."
+    return (*lines, archive)
+
+
+def notice_document(notice: Notice, *, number: int | None = None, issued_on: date | None = None) -> AdminDocument:
+    """The notice as a document; ``number`` and ``issued_on`` are those of the issue (None for a draft)."""
+    parent, body = issuing_lines(notice.symbol)
+    signer = notice.signer.full_name if notice.signer else ""
+    return AdminDocument(
+        issuing_parent=parent,
+        issuing_body=body,
+        number_symbol=format_number_symbol(number, notice.symbol),
+        place=_province(),
+        issued_on=issued_on or local_date(notice.updated_at or notice.created_at),
+        doc_type="THÔNG BÁO",
+        summary=notice.summary,
+        body=tuple(body_blocks(notice, issued_on)),
+        recipients=recipient_lines(notice),
+        signature=Signature(authority=tuple(notice.signature_authority or ()), signer=signer),
+        confidentiality="MẬT" if notice.meeting.confidentiality.value == "confidential" else None,
+    )
+
+
+def render_notice(notice: Notice, *, number: int | None = None, issued_on: date | None = None) -> RenderedNotice:
+    document = notice_document(notice, number=number, issued_on=issued_on)
+    return RenderedNotice(pdf=render_pdf(document, font_dir=current_app.config.get("PDF_FONT_DIR")),
+                          text=render_text(document))
