@@ -95,6 +95,8 @@ class NoticeStatus(enum.StrEnum):
     APPROVED = "approved"
     """Approved; the clerk (văn thư) issues it."""
     ISSUED = "issued"
+    NOT_NEEDED = "not_needed"
+    """The meeting needs no notice (a working session, a briefing): no reminders; ``not_needed_reason`` says why."""
 
 
 class Notice(TimestampMixin, db.Model):
@@ -109,6 +111,7 @@ class Notice(TimestampMixin, db.Model):
                            "AND source_text IS NOT NULL)", name="issued_is_complete"),
         sa.CheckConstraint("(number IS NULL) = (register_number_id IS NULL)", name="number_from_register"),
         sa.CheckConstraint("corrects_id IS NULL OR corrects_id <> id", name="not_own_correction"),
+        sa.CheckConstraint("status <> 'not_needed' OR not_needed_reason IS NOT NULL", name="not_needed_has_reason"),
         sa.Index("uq_notices_one_original_per_meeting", "meeting_id", unique=True,
                  sqlite_where=sa.text("corrects_id IS NULL"), postgresql_where=sa.text("corrects_id IS NULL")),
         sa.Index("ix_notices_status", "status"),
@@ -149,6 +152,7 @@ class Notice(TimestampMixin, db.Model):
     rejection_reason: Mapped[str | None] = mapped_column(sa.String(1000))
     """Why the notice went back to draft, the last time it did."""
     superseded_at: Mapped[datetime | None]
+    not_needed_reason: Mapped[str | None] = mapped_column(sa.String(1000))
     reminded_at: Mapped[datetime | None]
     """When the secretary was reminded that the notice is still not issued (once)."""
     escalated_at: Mapped[datetime | None]
@@ -198,6 +202,8 @@ class NoticeEventKind(enum.StrEnum):
     REJECTED = "rejected"
     ISSUED = "issued"
     SUPERSEDED = "superseded"
+    NOT_NEEDED = "not_needed"
+    REOPENED = "reopened"
     REMINDED = "reminded"
     ESCALATED = "escalated"
 

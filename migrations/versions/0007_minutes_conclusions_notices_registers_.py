@@ -2,7 +2,7 @@
 
 Revision ID: 0007
 Revises: 0006
-Create Date: 2026-11-29 13:31:38.579182
+Create Date: 2026-11-29 13:33:50.348213
 
 """
 from alembic import op
@@ -75,7 +75,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('meeting_id', sa.Integer(), nullable=False),
     sa.Column('corrects_id', sa.Integer(), nullable=True),
-    sa.Column('status', sa.Enum('draft', 'in_review', 'awaiting_approval', 'approved', 'issued', name='status', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('status', sa.Enum('draft', 'in_review', 'awaiting_approval', 'approved', 'issued', 'not_needed', name='status', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('symbol', sa.String(length=32), nullable=False),
     sa.Column('summary', sa.String(length=500), nullable=False),
     sa.Column('opening', sa.Text(), nullable=False),
@@ -99,12 +99,14 @@ def upgrade():
     sa.Column('approved_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('rejection_reason', sa.String(length=1000), nullable=True),
     sa.Column('superseded_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('not_needed_reason', sa.String(length=1000), nullable=True),
     sa.Column('reminded_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('escalated_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("status <> 'issued' OR (number IS NOT NULL AND number_symbol IS NOT NULL AND issued_at IS NOT NULL AND issued_on IS NOT NULL AND pdf_sha256 IS NOT NULL AND source_text IS NOT NULL)", name=op.f('ck_notices_issued_is_complete')),
+    sa.CheckConstraint("status <> 'not_needed' OR not_needed_reason IS NOT NULL", name=op.f('ck_notices_not_needed_has_reason')),
     sa.CheckConstraint('(number IS NULL) = (register_number_id IS NULL)', name=op.f('ck_notices_number_from_register')),
     sa.CheckConstraint('corrects_id IS NULL OR corrects_id <> id', name=op.f('ck_notices_not_own_correction')),
     sa.ForeignKeyConstraint(['approved_by_id'], ['users.id'], name=op.f('fk_notices_approved_by_id_users')),
@@ -165,7 +167,7 @@ def upgrade():
     op.create_table('notice_events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('notice_id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.Enum('created', 'edited', 'submitted', 'reviewed', 'approved', 'rejected', 'issued', 'superseded', 'reminded', 'escalated', name='kind', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('kind', sa.Enum('created', 'edited', 'submitted', 'reviewed', 'approved', 'rejected', 'issued', 'superseded', 'not_needed', 'reopened', 'reminded', 'escalated', name='kind', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('from_status', sa.String(length=32), nullable=True),
     sa.Column('reason', sa.String(length=1000), nullable=True),
