@@ -31,6 +31,7 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
     """
     from config import DEFAULT_SECRET_KEY, config_for
 
+    from ecabinet.core.db import CLOCK_OFFSET
     from ecabinet.core.urls import install_converters
 
     config_cls = config if isinstance(config, type) else config_for(config)
@@ -42,6 +43,8 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
         raise StartupRefused("ECABINET_SECRET_KEY must be set to a long random value in production")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    if CLOCK_OFFSET:
+        logging.getLogger("ecabinet").warning("the clock is shifted by %s (ECABINET_CLOCK_OFFSET_SECONDS)", CLOCK_OFFSET)
     _prepare_dirs(app)
     install_converters(app)
     _init_extensions(app)

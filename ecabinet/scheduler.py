@@ -35,6 +35,7 @@ class Job:
 
 
 def _jobs() -> list[Job]:
+    from ecabinet.conclusions import notices
     from ecabinet.live import polls
     from ecabinet.materials import operations as materials
     from ecabinet.materials import packs
@@ -51,6 +52,8 @@ def _jobs() -> list[Job]:
         Job("prune-caches", packs.prune, 3600),
         Job("remind-material-requests", material_requests.remind_due, 300),
         Job("remind-opinion-polls", polls.remind_due, 300),
+        Job("draft-conclusion-notices", notices.draft_for_ended_meetings, 30),
+        Job("remind-conclusion-notices", notices.remind_unissued, 300),
     ]
 
 

@@ -21,7 +21,8 @@ def test_the_in_process_scheduler_holds_every_job(app):
     scheduler = start_in_process(app)
     try:
         assert sorted(job.id for job in scheduler.get_jobs()) == [
-            "build-meeting-packs", "deliver-email", "draft-next-weekly-schedule", "extract-material-text",
-            "prune-caches", "publish-weekly-schedule", "remind-material-requests", "remind-opinion-polls"]
+            "build-meeting-packs", "deliver-email", "draft-conclusion-notices", "draft-next-weekly-schedule",
+            "extract-material-text", "prune-caches", "publish-weekly-schedule", "remind-conclusion-notices",
+            "remind-material-requests", "remind-opinion-polls"]
     finally:
         scheduler.shutdown(wait=False)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timezone
+import os
+from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
@@ -19,9 +20,14 @@ NAMING_CONVENTION = {
 }
 
 
+CLOCK_OFFSET = timedelta(seconds=float(os.environ.get("ECABINET_CLOCK_OFFSET_SECONDS") or 0))
+"""Shifts the server's clock: the test suite runs every process on one fixed calendar day, whatever the real
+date, so that its fixed meeting dates stay in the future. The app logs a warning at start when it is set."""
+
+
 def utcnow() -> datetime:
-    """The current time, timezone-aware, in UTC. Every stored timestamp comes from here."""
-    return datetime.now(timezone.utc)
+    """The current time, timezone-aware, in UTC. Every stored timestamp and every "now" comes from here."""
+    return datetime.now(timezone.utc) + CLOCK_OFFSET
 
 
 class UTCDateTime(sa.TypeDecorator):

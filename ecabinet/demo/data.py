@@ -343,3 +343,51 @@ REGULAR_SESSION_AGENDA: tuple[AgendaSpec, ...] = (
                (MaterialSpec("Đề án cải cách hành chính giai đoạn 2026 - 2030", "draft", 15),
                 MaterialSpec("Bản in ý kiến góp ý của các sở, ngành", "other", 0, "paper_only"))),
 )
+
+
+@dataclass(frozen=True)
+class DirectiveSpec:
+    lead: str
+    coordinating: tuple[str, ...]
+    content: str
+    deadline_kind: str = "none"
+    amount: int | None = None
+    """Days after the meeting for a "date" deadline; working days from issue for "working_days"."""
+    report_required: bool = False
+
+
+@dataclass(frozen=True)
+class ConclusionSpec:
+    item: str
+    agency: str
+    text: str
+    directives: tuple[DirectiveSpec, ...]
+
+
+CONCLUDED_MEETING = MeetingSpec(
+    "Họp nghe báo cáo tình hình giải ngân vốn đầu tư công năm 2026", "chuyende", "pct1", "chuyenvien1", -1, 3,
+    "08:00", 180, "phonghop2", agencies=("sokhdt", "sotc", "soxd", "sogtvt", "hbinhson"),
+    description="Đánh giá tiến độ giải ngân, tháo gỡ vướng mắc về bồi thường, giải phóng mặt bằng.")
+"""Last week's meeting: held, concluded, its notice issued and its directives made tasks."""
+
+CONCLUSIONS: tuple[ConclusionSpec, ...] = (
+    ConclusionSpec(
+        "Tình hình giải ngân vốn đầu tư công năm 2026", "sokhdt",
+        "Đến ngày 20/11/2026, toàn tỉnh giải ngân được 63,2% kế hoạch vốn được giao. Các sở, ban, ngành, Ủy ban "
+        "nhân dân các huyện, thị xã, thành phố và các chủ đầu tư phải xác định giải ngân vốn đầu tư công là nhiệm "
+        "vụ chính trị trọng tâm trong những tháng cuối năm; người đứng đầu chịu trách nhiệm trước Chủ tịch Ủy ban "
+        "nhân dân tỉnh nếu để chậm giải ngân.",
+        (DirectiveSpec("sokhdt", ("sotc",), "rà soát, tham mưu Ủy ban nhân dân tỉnh điều chuyển kế hoạch vốn từ "
+                       "các dự án chậm giải ngân sang các dự án có khả năng giải ngân tốt hơn", "working_days", 10,
+                       True),
+         DirectiveSpec("sotc", (), "kịp thời thanh toán khối lượng hoàn thành, không để hồ sơ tồn đọng quá 03 ngày "
+                       "làm việc", "date", 14))),
+    ConclusionSpec(
+        "Vướng mắc về bồi thường, giải phóng mặt bằng các dự án giao thông", "sogtvt",
+        "Thống nhất với đề xuất của Sở Giao thông vận tải về tiến độ hoàn thành tuyến đường ven biển Dung Quất - "
+        "Sa Huỳnh giai đoạn II.",
+        (DirectiveSpec("hbinhson", ("sotnmt",), "khẩn trương hoàn thành bồi thường, giải phóng mặt bằng, bàn giao "
+                       "mặt bằng sạch cho đơn vị thi công", "date", 30, True),
+         DirectiveSpec("soxd", ("sogtvt",), "hướng dẫn các chủ đầu tư điều chỉnh giá vật liệu xây dựng theo công bố "
+                       "giá mới", "working_days", 15))),
+)

@@ -11,6 +11,8 @@ from ecabinet.accounts import operations as accounts
 from ecabinet.accounts.models import Role, User
 from ecabinet.core.clock import local_date, monday_of
 from ecabinet.core.db import db, utcnow
+from ecabinet.conclusions import notices
+from ecabinet.conclusions import operations as conclusions
 from ecabinet.core.i18n import local_zone
 from ecabinet.demo import data
 from ecabinet.materials import operations as materials
@@ -85,9 +87,11 @@ def _seed_meetings(today: date) -> None:
     users = {u.username: u for u in db.session.scalars(sa.select(User))}
     kinds = {k.code: k.id for k in meetings.kinds()}
     rooms = {r.code: r.id for r in meetings.rooms()}
-    units = {u.code: u.id for u in org.units_by_code([c for m in data.MEETINGS for c in m.agencies])}
     monday = monday_of(today + timedelta(days=2))  # seeded at a weekend, "this week" is the coming one
-    for spec in data.MEETINGS:
+    units = {u.code: u.id for u in org.units_by_code(
+        [c for m in (*data.MEETINGS, data.CONCLUDED_MEETING) for c in m.agencies])}
+
+    def create(spec: data.MeetingSpec) -> list:
         hour, minute = map(int, spec.start.split(":"))
         starts = datetime.combine(monday + timedelta(days=7 * spec.week + spec.weekday), time(hour, minute),
                                   local_zone())
@@ -101,8 +105,13 @@ def _seed_meetings(today: date) -> None:
         for meeting in created:
             meetings.change_status(meeting, meeting.version, ChangeKind.PUBLISHED, users[spec.secretary],
                                    "Lịch đã được lãnh đạo thống nhất tại giao ban tuần")
+        return created
+
+    for spec in data.MEETINGS:
+        created = create(spec)
         if spec is data.MEETINGS[0]:
             _seed_agenda(created[0], users[spec.secretary])
+    _seed_concluded_meeting(create(data.CONCLUDED_MEETING)[0], users)
 
 
 def _seed_agenda(meeting, secretary: User) -> None:
@@ -121,3 +130,35 @@ def _seed_agenda(meeting, secretary: User) -> None:
                                       confidentiality=Confidentiality(doc.confidentiality),
                                       agenda_item_id=item.id, upload=upload)
     publishing.publish(meeting, secretary, "Tài liệu phiên họp thường kỳ tháng 11")
+
+
+def _seed_concluded_meeting(meeting, users: dict[str, User]) -> None:
+    """Last week's meeting, held and concluded; its notice goes through review, approval and issue, so the
+    register has its first number and the agencies have their tasks."""
+    secretary, chair = users[data.CONCLUDED_MEETING.secretary], users[data.CONCLUDED_MEETING.chair]
+    for kind in (ChangeKind.STARTED, ChangeKind.ENDED):
+        meetings.change_status(meeting, meeting.version, kind, secretary)
+    units = {u.code: u.id for u in org.units_by_code(
+        [code for spec in data.CONCLUSIONS for code in (spec.agency, *_directive_units(spec))])}
+    meeting_day = local_date(meeting.starts_at)
+    for spec in data.CONCLUSIONS:
+        item = materials.add_item(meeting, title=spec.item, presenting_unit_id=units[spec.agency], presenter="",
+                                  planned_minutes=45, purpose=Purpose.OPINION, review_opinion="")
+        conclusion = conclusions.add_conclusion(meeting, secretary, item.id, spec.text)
+        for directive in spec.directives:
+            conclusions.add_directive(conclusion, conclusions.DirectiveData(
+                content=directive.content, lead_unit_id=units[directive.lead],
+                coordinating_unit_ids=[units[code] for code in directive.coordinating],
+                deadline_kind=directive.deadline_kind, report_required=directive.report_required,
+                deadline_on=meeting_day + timedelta(days=directive.amount or 0)
+                if directive.deadline_kind == "date" else None,
+                deadline_count=directive.amount if directive.deadline_kind == "working_days" else None))
+    notice = notices.draft_for_meeting(meeting, secretary)
+    notices.submit(notice, secretary)
+    notices.review(notice, users["chanhvp"])
+    notices.approve(notice, chair)
+    notices.issue(notice, users["vanthu"])
+
+
+def _directive_units(spec: data.ConclusionSpec) -> list[str]:
+    return [code for directive in spec.directives for code in (directive.lead, *directive.coordinating)]

@@ -27,6 +27,7 @@ from ecabinet.materials.models import (AgendaItem, Confidentiality, DocType, Ite
                                        Purpose, TextStatus)
 from ecabinet.meetings.models import Meeting, Response
 from ecabinet.org.models import Unit
+from ecabinet.signing import operations as signing
 
 WATERMARKED = "watermarked"
 ITEM_FIELDS = ("title", "presenting_unit_id", "presenter", "planned_minutes", "purpose", "review_opinion", "status")
@@ -206,7 +207,8 @@ def file_for(material: Material, reader: User) -> StoredFile:
 # --- background text extraction --------------------------------------------------------------
 
 def extract_pending(limit: int = 5) -> int:
-    """Job: extract the text of versions still pending; the result is recorded in the same transaction.
+    """Job: extract the text of versions still pending and check their digital signatures; the result is
+    recorded in the same transaction.
 
     A failure is recorded on the version (the file and the material stay as they are), so a bad
     file is not retried forever; a run interrupted before its commit leaves the rows pending.
@@ -223,9 +225,12 @@ def extract_pending(limit: int = 5) -> int:
 
 
 def _extract(version: MaterialVersion) -> None:
+    """The text of the version and its digital signatures ([] for an unsigned file)."""
     version.extracted_at = utcnow()
     try:
-        pages = pdf.extract_text(storage.read_bytes(version.sha256))
+        data = storage.read_bytes(version.sha256)
+        version.signatures = signing.inspect_signatures(data)  # never raises
+        pages = pdf.extract_text(data)
     except Exception as exc:  # a bad file must not stop the job: the failure is recorded instead
         version.text_status, version.text_error = TextStatus.FAILED, f"{type(exc).__name__}: {exc}"[:500]
         return

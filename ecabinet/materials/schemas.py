@@ -51,6 +51,22 @@ class ItemOrder(Strict):
     item_ids: list[Id] = Field(min_length=1, max_length=500)
 
 
+class SignatureOut(BaseModel):
+    """A digital signature found in the file (revocation is not checked)."""
+
+    field: str | None
+    signer: str | None = Field(description="Common name of the signer's certificate")
+    organisation: str | None
+    issuer: str | None
+    signing_time: datetime | None = Field(description="As the signer states it")
+    intact: bool = Field(description="The signed bytes are unchanged")
+    valid: bool = Field(description="The signature is cryptographically valid")
+    trusted: bool = Field(description="The certificate chains to a configured trusted authority")
+    covers_whole_document: bool
+    code: str = Field(description="valid_trusted, valid_untrusted, invalid or error")
+    label: str = Field(description="The result in Vietnamese")
+
+
 class VersionOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     number: int
@@ -62,6 +78,8 @@ class VersionOut(BaseModel):
     uploaded_by: PersonRef
     text_status: TextStatus
     """pending until the background job has read the text; failed keeps the file as it is."""
+    signatures: list[SignatureOut] | None = Field(description="Checked in the background with the text: null "
+                                                              "until then, [] for an unsigned file")
 
 
 class MaterialOut(BaseModel):

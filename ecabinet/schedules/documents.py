@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 
 from ecabinet.core.clock import weekday_vi
+from ecabinet.core.db import utcnow
 from ecabinet.core.i18n import local_zone
 from ecabinet.documents import render_pdf
 from ecabinet.documents.model import AdminDocument, Column, Note, Signature, Table
@@ -42,7 +43,7 @@ def schedule_document(schedule: WeeklySchedule, marked_entries: list) -> AdminDo
     body.append(Note("Lịch có thể thay đổi; các thay đổi được đánh dấu và thông báo trên hệ thống."))
     return AdminDocument(
         issuing_parent=f"UBND TỈNH {province.upper()}", issuing_body="VĂN PHÒNG", number_symbol="",
-        place=province, issued_on=(schedule.published_at or datetime.now(local_zone())).astimezone(local_zone()).date(),
+        place=province, issued_on=(schedule.published_at or utcnow()).astimezone(local_zone()).date(),
         doc_type="LỊCH CÔNG TÁC TUẦN",
         summary=(f"của Chủ tịch, các Phó Chủ tịch UBND tỉnh (từ ngày {schedule.week_start:%d/%m/%Y} "
                  f"đến ngày {end:%d/%m/%Y})"),

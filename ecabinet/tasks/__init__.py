@@ -1,1 +1,1 @@
-
+"""Tasks (nhiệm vụ) that agencies carry out and report on."""

@@ -19,6 +19,7 @@
   var me = {seats: [], voted_for: [], floor_request_id: null, can_run: false, can_present: false};
   var itemClock = {base: 0, since: 0, running: false};
   var socket = window.io();
+  window.ecabinetLiveSocket = socket;  // other panels of the page (conclusions.js) listen on the same connection
 
   function $(id) {
     return document.getElementById(id);

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from ecabinet.accounts.models import Role, User
-from ecabinet.core.db import db
+from ecabinet.core.db import db, utcnow
 from ecabinet.materials import pdfgen
 from ecabinet.materials import requests
 from ecabinet.materials.models import AgendaItem, Material, MaterialRequest, RequestStatus
@@ -36,7 +36,7 @@ def _at_eight(day: date) -> datetime:
 def meeting_day(app):
     """A working day about two months ahead: the tests do not depend on the day they run."""
     with app.app_context():
-        today = datetime.now(HANOI).date()
+        today = utcnow().astimezone(HANOI).date()
         return add_working_days(today + timedelta(days=60), 0)
 
 
@@ -277,7 +277,7 @@ def test_the_checklist_counts_equal_its_rows(
                                                    due_on=past + timedelta(days=2))
         (late,), _ = requests.request_materials(first_item, [people.district], actor, today=past,
                                                 due_on=past + timedelta(days=2))
-        requests.fulfil(late, now=datetime.now(timezone.utc))
+        requests.fulfil(late, now=utcnow())
         (on_time, missing, cancelled), _ = requests.request_materials(
             second_item, [people.other_department, people.office, people.province], actor)
         requests.fulfil(on_time)

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from ecabinet.core.db import db
+from ecabinet.core.db import db, utcnow
 from ecabinet.meetings.models import Meeting
 from tests.conftest import api_token
 from tests.meetings.conftest import MONDAY_8H
@@ -151,9 +151,7 @@ def test_list_filters_by_leader_agency_and_period(client, schedule_meeting, secr
 
 
 def test_a_late_announcement_needs_its_reason_and_is_marked_urgent(app, client, schedule_meeting, secretary):
-    from datetime import datetime, timezone
-
-    soon = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(hours=20)
+    soon = utcnow().replace(microsecond=0) + timedelta(hours=20)
     [meeting] = schedule_meeting(starts_at=soon.isoformat(), ends_at=(soon + timedelta(hours=1)).isoformat())
     url = f"/api/v1/meetings/{meeting['id']}/status"
     refused = client.post(url, headers=secretary, json={"version": 1, "action": "publish"})

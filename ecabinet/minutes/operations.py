@@ -1,0 +1,398 @@
+"""The minutes (biên bản) of a meeting: sections kept in step with the agenda, autosaved text with its
+revisions and edit conflicts, what the live room recorded, and the sign-off by the secretary and the chair.
+
+A save is a compare-and-set on the section's ``revision``: ``UPDATE … WHERE revision = :base``. Two people
+saving from the same revision cannot both win; the loser gets ``edit_conflict`` with the text that won.
+Operations flush, never commit; the caller commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from ecabinet.accounts.models import User
+from ecabinet.audit import operations as audit
+from ecabinet.core import storage
+from ecabinet.core.db import db, utcnow
+from ecabinet.core.exceptions import DomainError
+from ecabinet.live import operations as live
+from ecabinet.live.models import Attendance, Ballot, Choice, LiveState, SpeakerRequest, SpeakerStatus, Vote, VoteStatus
+from ecabinet.materials import operations as materials
+from ecabinet.meetings.models import Meeting, MeetingStatus, Response
+from ecabinet.minutes.models import Minutes, MinutesRevision, MinutesSection, MinutesStatus
+
+OPENING_TITLE = "Phần mở đầu"
+CLOSING_TITLE = "Kết thúc cuộc họp"
+OPENING_POSITION = 0
+CLOSING_POSITION = 1_000_000
+"""The closing section's fixed place: item sections are numbered 1…n before it, whatever the agenda grows to."""
+MAX_TEXT = 100_000
+
+
+def conflict(code: str, message: str, field_name: str | None = None) -> DomainError:
+    return DomainError(code, message, field_name, 409)
+
+
+# --- the minutes and their sections ------------------------------------------------------------
+
+def find_minutes(meeting: Meeting) -> Minutes | None:
+    return db.session.scalars(sa.select(Minutes).where(Minutes.meeting_id == meeting.id)).first()
+
+
+def minutes_of(meeting: Meeting, actor: User | None = None) -> Minutes:
+    """The meeting's minutes, created on first use with an opening section, one per agenda item and a closing
+    one; an item added to the agenda since gets its section now (and a renamed one its new title). Two first
+    loads at once meet the unique meeting id: the loser takes the winner's minutes. ``actor`` is who opens
+    them; the audit log learns it from the request's context."""
+    minutes = find_minutes(meeting)
+    if minutes is None:
+        minutes = _create(meeting)
+    _sync_sections(minutes, meeting)
+    return minutes
+
+
+def _create(meeting: Meeting) -> Minutes:
+    try:
+        with db.session.begin_nested():
+            minutes = Minutes(meeting_id=meeting.id, status=MinutesStatus.DRAFT)
+            db.session.add(minutes)
+            db.session.flush()
+    except IntegrityError:
+        minutes = find_minutes(meeting)
+        if minutes is None:  # pragma: no cover - the unique key refused it, so it exists
+            raise
+        return minutes
+    db.session.add_all([
+        MinutesSection(minutes_id=minutes.id, position=OPENING_POSITION, title=OPENING_TITLE, text="", revision=0),
+        MinutesSection(minutes_id=minutes.id, position=CLOSING_POSITION, title=CLOSING_TITLE, text="", revision=0),
+    ])
+    db.session.flush()
+    return minutes
+
+
+def _lock(minutes: Minutes) -> None:
+    """Serialise the section bookkeeping of one minutes: a no-op UPDATE takes its row (PostgreSQL) or the
+    database (SQLite) for this transaction."""
+    table = Minutes.__table__
+    db.session.execute(sa.update(table).where(table.c.id == minutes.id).values(id=table.c.id))
+
+
+def _sync_sections(minutes: Minutes, meeting: Meeting) -> None:
+    items = materials.agenda(meeting)
+    have = {s.agenda_item_id for s in minutes.sections if s.agenda_item_id is not None}
+    if any(item.id not in have for item in items):
+        _lock(minutes)
+        db.session.expire(minutes, ["sections"])
+        have = {s.agenda_item_id for s in minutes.sections if s.agenda_item_id is not None}
+        for item in items:
+            if item.id not in have:
+                minutes.sections.append(MinutesSection(agenda_item_id=item.id, position=CLOSING_POSITION - 1,
+                                                       title=item.title, text="", revision=0))
+    titles = {item.id: item.title for item in items}
+    for section in minutes.sections:
+        if section.agenda_item_id in titles and section.title != titles[section.agenda_item_id]:
+            section.title = titles[section.agenda_item_id]  # the item was renamed on the agenda
+    _order_sections(minutes, items)
+    db.session.flush()
+
+
+def _order_sections(minutes: Minutes, items: list) -> None:
+    """Item sections in agenda order, then those whose item was taken off the agenda, between opening and
+    closing. Positions are only written when they change."""
+    rank = {item.id: n for n, item in enumerate(items)}
+    middle = [s for s in minutes.sections if s.position not in (OPENING_POSITION, CLOSING_POSITION)
+              or s.agenda_item_id is not None]
+    middle.sort(key=lambda s: (s.agenda_item_id not in rank, rank.get(s.agenda_item_id, 0), s.position, s.id or 0))
+    changed = False
+    for position, section in enumerate(middle, start=1):
+        if section.position != position:
+            section.position, changed = position, True
+    if changed:  # the relationship's order is the database's: read it again
+        db.session.flush()
+        db.session.expire(minutes, ["sections"])
+
+
+def is_opening(section: MinutesSection) -> bool:
+    return section.agenda_item_id is None and section.position == OPENING_POSITION
+
+
+def is_closing(section: MinutesSection) -> bool:
+    return section.agenda_item_id is None and section.position == CLOSING_POSITION
+
+
+# --- saving text -------------------------------------------------------------------------------
+
+def _check_draft(minutes_id: int) -> None:
+    """Refuse unless the minutes are a draft; on PostgreSQL the row is share-locked until the commit, so a
+    signature cannot slip in between this check and the save."""
+    query = sa.select(Minutes.status).where(Minutes.id == minutes_id)
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(read=True)
+    if db.session.scalar(query) != MinutesStatus.DRAFT:
+        raise conflict("minutes_signed", "Biên bản đã được ký, không thể sửa nội dung. Nếu cần sửa, Chủ trì trả "
+                                         "lại biên bản cho Thư ký.", "text")
+
+
+def _edit_conflict(section: MinutesSection) -> DomainError:
+    db.session.refresh(section)
+    editor = section.updated_by.full_name if section.updated_by else None
+    message = (f"{editor or 'Người khác'} vừa lưu phần này (bản số {section.revision}). Hãy xem bản mới "
+               "rồi chọn giữ bản của mình hoặc dùng bản mới.")
+    return DomainError("edit_conflict", message, "text", 409, [{
+        "field": "text", "type": "edit_conflict", "message": message, "text": section.text,
+        "revision": section.revision, "updated_by": editor,
+        "updated_at": section.updated_at.isoformat() if section.updated_at else None}])
+
+
+def save_section(section: MinutesSection, text: str, base_revision: int, actor: User,
+                 now: datetime | None = None) -> MinutesSection:
+    """Save ``text`` as the new text of ``section`` if it still is at ``base_revision`` (else
+    ``edit_conflict``, 409, carrying the text that is there now). Autosaves by the same person within
+    ``MINUTES_COALESCE_SECONDS`` amend their last revision; otherwise a revision is added."""
+    if len(text) > MAX_TEXT:
+        raise DomainError("too_long", f"Nội dung quá dài (tối đa {MAX_TEXT:,} ký tự).".replace(",", "."), "text")
+    _check_draft(section.minutes_id)
+    now = now or utcnow()
+    table = MinutesSection.__table__
+    result = db.session.execute(
+        sa.update(table).where(table.c.id == section.id, table.c.revision == base_revision)
+        .values(text=text, revision=table.c.revision + 1, updated_at=now, updated_by_id=actor.id))
+    if result.rowcount != 1:
+        raise _edit_conflict(section)
+    db.session.refresh(section)
+    _record_revision(section, text, actor, now)
+    return section
+
+
+def _record_revision(section: MinutesSection, text: str, actor: User, now: datetime) -> None:
+    last = db.session.scalars(sa.select(MinutesRevision).where(MinutesRevision.section_id == section.id)
+                              .order_by(MinutesRevision.number.desc()).limit(1)).first()
+    window = timedelta(seconds=current_app.config.get("MINUTES_COALESCE_SECONDS", 120))
+    if last is not None and last.saved_by_id == actor.id and timedelta(0) <= now - last.saved_at < window:
+        last.text, last.saved_at = text, now
+    else:
+        db.session.add(MinutesRevision(section_id=section.id, number=(last.number if last else 0) + 1, text=text,
+                                       saved_at=now, saved_by_id=actor.id))
+    db.session.flush()
+
+
+def revisions(section: MinutesSection) -> list[MinutesRevision]:
+    """The section's saved texts, newest first."""
+    return list(db.session.scalars(sa.select(MinutesRevision).where(MinutesRevision.section_id == section.id)
+                                   .order_by(MinutesRevision.number.desc())))
+
+
+def restore_revision(section: MinutesSection, revision_number: int, base_revision: int, actor: User,
+                     now: datetime | None = None) -> MinutesSection:
+    """Save the text of an earlier revision again (a new revision; the history keeps everything)."""
+    old = db.session.scalars(sa.select(MinutesRevision).where(MinutesRevision.section_id == section.id,
+                                                              MinutesRevision.number == revision_number)).first()
+    if old is None:
+        raise DomainError("unknown_revision", "Không có bản lưu này.", "number", 404)
+    return save_section(section, old.text, base_revision, actor, now)
+
+
+# --- what the live room recorded ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Present:
+    member: User
+    attendee: User
+    """The member, or the delegate who sat in its seat (ủy quyền)."""
+
+    @property
+    def delegated(self) -> bool:
+        return self.attendee.id != self.member.id
+
+
+@dataclass(frozen=True)
+class Absent:
+    name: str
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class Agency:
+    unit: str
+    attendee: str | None
+    """Who represented the agency, when known."""
+
+
+@dataclass(frozen=True)
+class Speech:
+    name: str
+    started_at: datetime | None
+
+
+@dataclass(frozen=True)
+class VoteResult:
+    question: str
+    secret: bool
+    closed: bool
+    entitled: int
+    agree: int | None
+    disagree: int | None
+    abstain: int | None
+    names: dict[str, list[str]]
+    """For a named vote: the members' names per choice (agree, disagree, abstain); empty for a secret one."""
+
+
+@dataclass
+class ItemFacts:
+    item_id: int | None
+    title: str
+    presenting_unit: str | None
+    speeches: list[Speech] = field(default_factory=list)
+    votes: list[VoteResult] = field(default_factory=list)
+
+
+@dataclass
+class Facts:
+    """What the live room recorded of a meeting, as the minutes report it."""
+
+    started_at: datetime | None
+    ended_at: datetime | None
+    present: list[Present]
+    absent: list[Absent]
+    agencies: list[Agency]
+    items: list[ItemFacts]
+    general: ItemFacts
+    """Speeches and votes not tied to an agenda item."""
+
+
+def facts(meeting: Meeting) -> Facts:
+    """Attendance (with delegates), absences with their reasons, the agenda with the presenting agencies, who
+    spoke on each item and the results of its votes, and when the meeting started and ended."""
+    state = db.session.get(LiveState, meeting.id)
+    items = [ItemFacts(item.id, item.title, item.presenting_unit.name if item.presenting_unit else None)
+             for item in materials.agenda(meeting)]
+    general = ItemFacts(None, "", None)
+    by_item = {entry.item_id: entry for entry in items}
+    for request in _speeches(meeting):
+        by_item.get(request.agenda_item_id, general).speeches.append(
+            Speech(request.user.full_name, request.started_at))
+    for vote in _votes(meeting):
+        by_item.get(vote.agenda_item_id, general).votes.append(_vote_result(vote))
+    present = _present(meeting)
+    return Facts(started_at=state.started_at if state else None, ended_at=state.ended_at if state else None,
+                 present=present, absent=_absent(meeting, state, {p.member.id for p in present}),
+                 agencies=_agencies(meeting), items=items, general=general)
+
+
+def _present(meeting: Meeting) -> list[Present]:
+    rows = list(db.session.scalars(sa.select(Attendance).where(Attendance.meeting_id == meeting.id)))
+    order = {member: n for n, member in enumerate(live.expected_members(meeting))}
+    rows.sort(key=lambda row: (order.get(row.user_id, len(order)), row.id))
+    return [Present(row.user, row.attendee) for row in rows]
+
+
+def _absent(meeting: Meeting, state: LiveState | None, present: set[int]) -> list[Absent]:
+    """Invitees who answered absent (with their reason), then, once the meeting started, the members
+    expected who never checked in."""
+    absent = []
+    for inv in meeting.invitations:
+        if inv.response == Response.ABSENT:
+            name = inv.user.full_name if inv.user else (inv.unit.name if inv.unit else "")
+            absent.append(Absent(name, inv.absence_reason))
+    if state is not None and state.started_at is not None:
+        missing = [member for member in live.expected_members(meeting) if member not in present]
+        absent += [Absent(db.session.get(User, member).full_name, None) for member in missing]
+    return absent
+
+
+def _agencies(meeting: Meeting) -> list[Agency]:
+    return [Agency(inv.unit.name, inv.attendee.full_name if inv.attendee else None)
+            for inv in meeting.invitations if inv.unit is not None and inv.response != Response.ABSENT]
+
+
+def _speeches(meeting: Meeting) -> list[SpeakerRequest]:
+    return list(db.session.scalars(sa.select(SpeakerRequest).where(
+        SpeakerRequest.meeting_id == meeting.id,
+        SpeakerRequest.status.in_([SpeakerStatus.DONE, SpeakerStatus.SPEAKING]),
+    ).order_by(SpeakerRequest.started_at, SpeakerRequest.id)))
+
+
+def _votes(meeting: Meeting) -> list[Vote]:
+    return list(db.session.scalars(sa.select(Vote).where(Vote.meeting_id == meeting.id)
+                                   .order_by(Vote.opened_at, Vote.id)))
+
+
+def _vote_result(vote: Vote) -> VoteResult:
+    closed = vote.status == VoteStatus.CLOSED
+    names: dict[str, list[str]] = {}
+    if not vote.secret:
+        rows = db.session.execute(sa.select(Ballot.choice, User.full_name).join(User, User.id == Ballot.voter_id)
+                                  .where(Ballot.vote_id == vote.id).order_by(Ballot.cast_at, Ballot.id))
+        names = {choice.value: [] for choice in Choice}
+        for choice, name in rows:
+            if choice is not None:
+                names[choice.value].append(name)
+    return VoteResult(question=vote.question, secret=vote.secret, closed=closed, entitled=vote.entitled_count,
+                      agree=vote.agree if closed else None, disagree=vote.disagree if closed else None,
+                      abstain=vote.abstain if closed else None, names=names)
+
+
+# --- the sign-off ------------------------------------------------------------------------------
+
+def _lock_for_signing(minutes: Minutes) -> None:
+    _lock(minutes)
+    db.session.refresh(minutes)
+
+
+def sign_as_secretary(minutes: Minutes, actor: User, now: datetime | None = None) -> Minutes:
+    """DRAFT → SECRETARY_SIGNED, once the meeting has ended; the sections cannot change after it."""
+    _lock_for_signing(minutes)
+    if minutes.status != MinutesStatus.DRAFT:
+        raise conflict("not_draft", "Biên bản không ở trạng thái dự thảo nên Thư ký không thể ký.", "status")
+    if minutes.meeting.status not in (MeetingStatus.ENDED, MeetingStatus.CLOSED):
+        raise conflict("meeting_not_ended", "Cuộc họp chưa kết thúc: chỉ ký biên bản sau khi cuộc họp kết thúc.",
+                       "status")
+    minutes.status = MinutesStatus.SECRETARY_SIGNED
+    minutes.secretary_signed_by_id, minutes.secretary_signed_at = actor.id, now or utcnow()
+    db.session.flush()
+    audit.record("minutes_secretary_signed", entity_type="minutes", entity_id=minutes.id,
+                 summary=f"Thư ký ký biên bản cuộc họp {minutes.meeting.title}"[:500])
+    return minutes
+
+
+def sign_as_chair(minutes: Minutes, actor: User, now: datetime | None = None) -> Minutes:
+    """SECRETARY_SIGNED → SIGNED: the minutes are rendered once more and frozen as that PDF."""
+    from ecabinet.minutes.document import render_minutes_pdf
+
+    _lock_for_signing(minutes)
+    if minutes.status != MinutesStatus.SECRETARY_SIGNED:
+        message = ("Biên bản đã được Chủ trì ký." if minutes.status == MinutesStatus.SIGNED
+                   else "Thư ký chưa ký biên bản: Chủ trì ký sau Thư ký.")
+        raise conflict("not_secretary_signed", message, "status")
+    with db.session.no_autoflush:  # the PDF shows the signature, which the database accepts only with the PDF
+        minutes.status = MinutesStatus.SIGNED
+        minutes.chair_signed_by_id, minutes.chair_signed_at = actor.id, now or utcnow()
+        minutes.chair_signed_by = actor
+        minutes.pdf_sha256 = storage.store_bytes(render_minutes_pdf(minutes))
+    db.session.flush()
+    audit.record("minutes_chair_signed", entity_type="minutes", entity_id=minutes.id,
+                 summary=f"Chủ trì ký biên bản cuộc họp {minutes.meeting.title}"[:500])
+    return minutes
+
+
+def return_to_secretary(minutes: Minutes, actor: User, reason: str) -> Minutes:
+    """SECRETARY_SIGNED → DRAFT with the chair's reason; the secretary's signature is cleared."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("reason_required", "Nhập lý do trả lại biên bản.", "reason")
+    _lock_for_signing(minutes)
+    if minutes.status != MinutesStatus.SECRETARY_SIGNED:
+        raise conflict("not_secretary_signed", "Chỉ trả lại được biên bản Thư ký đã ký và Chủ trì chưa ký.",
+                       "status")
+    minutes.status = MinutesStatus.DRAFT
+    minutes.secretary_signed_by_id = minutes.secretary_signed_at = None
+    minutes.returned_reason = reason[:1000]
+    db.session.flush()
+    audit.record("minutes_returned", entity_type="minutes", entity_id=minutes.id,
+                 summary=f"Chủ trì trả lại biên bản: {reason}"[:500])
+    return minutes

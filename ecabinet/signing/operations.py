@@ -1,0 +1,249 @@
+"""Digital signatures with pyHanko: the Office signs the PDFs it issues; signatures in uploaded PDFs are checked.
+
+The signing certificate is a PKCS#12 file an admin configures (``SIGNING_PKCS12_PATH`` and ``_PASSWORD``). A
+signature found in a PDF is *trusted* when its certificate chains to one of ``SIGNING_TRUST_ROOTS``.
+Revocation is not checked: the servers run on an intranet without access to the CAs' CRL and OCSP servers,
+and nothing is ever fetched from the network.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from datetime import datetime, timezone
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+from flask import current_app
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
+from pyhanko.sign.validation import EmbeddedPdfSignature, validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+
+from ecabinet.core.db import utcnow
+from ecabinet.core.exceptions import DomainError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_REASON = "Ban hành văn bản"
+EXPIRY_WARNING_DAYS = 30
+FIELD_PREFIX = "ChuKySo"
+
+VALID_TRUSTED, VALID_UNTRUSTED, INVALID, ERROR = "valid_trusted", "valid_untrusted", "invalid", "error"
+LABELS_VI = {
+    VALID_TRUSTED: "Hợp lệ",
+    VALID_UNTRUSTED: "Chữ ký toàn vẹn, chưa xác minh được chứng thư",
+    INVALID: "Không hợp lệ",
+    ERROR: "Không kiểm tra được chữ ký",
+}
+UNREADABLE_MESSAGE = "Không đọc được chứng thư số: sai mật khẩu hoặc tệp hỏng."
+EXPIRED_MESSAGE = "Chứng thư số của Văn phòng đã hết hạn: cần gia hạn chứng thư trước khi ký văn bản."
+
+
+# --- the Office's certificate ------------------------------------------------------------------
+
+def signing_configured() -> bool:
+    """Whether an admin has configured a PKCS#12 file to sign the issued documents with."""
+    return bool(current_app.config.get("SIGNING_PKCS12_PATH"))
+
+
+def load_signer() -> signers.SimpleSigner:
+    """The configured signer; read once per version of the file (its path and modification time).
+
+    Raises ``DomainError("signing_certificate_unreadable")`` when the file is missing, damaged or the
+    password is wrong; the cause is logged for the admin.
+    """
+    path = Path(current_app.config["SIGNING_PKCS12_PATH"])
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError as exc:
+        log.error("signing certificate %s cannot be read: %s", path, exc)
+        raise _unreadable() from None
+    return _load_pkcs12(str(path), mtime, current_app.config.get("SIGNING_PKCS12_PASSWORD") or "")
+
+
+def _unreadable() -> DomainError:
+    return DomainError("signing_certificate_unreadable", UNREADABLE_MESSAGE, None, 503)
+
+
+@lru_cache(maxsize=4)
+def _load_pkcs12(path: str, mtime: int, password: str) -> signers.SimpleSigner:
+    """``mtime`` is only part of the cache key: a replaced file is read again. Failures are not cached."""
+    try:
+        data = Path(path).read_bytes()
+        return signers.SimpleSigner.load_pkcs12_data(data, other_certs=(), passphrase=password.encode() or None)
+    except (OSError, ValueError) as exc:
+        log.error("signing certificate %s cannot be loaded (wrong password or damaged file): %s", path, exc)
+        raise _unreadable() from None
+
+
+def certificate_status() -> dict | None:
+    """What the admin page shows of the configured certificate; None when signing is not configured."""
+    if not signing_configured():
+        return None
+    cert = load_signer().signing_cert
+    not_before, not_after, now = cert.not_valid_before, cert.not_valid_after, utcnow()
+    days_left = (not_after - now).days
+    return {"subject": distinguished_name(cert.subject), "common_name": _name_part(cert.subject, "common_name"),
+            "issuer": distinguished_name(cert.issuer), "serial": format(cert.serial_number, "X"),
+            "not_before": not_before, "not_after": not_after, "days_left": days_left,
+            "expired": not_after <= now, "expiring_soon": days_left < EXPIRY_WARNING_DAYS}
+
+
+NAME_KEYS = {"common_name": "CN", "organizational_unit_name": "OU", "organization_name": "O", "locality_name": "L",
+             "state_or_province_name": "ST", "country_name": "C", "email_address": "E", "serial_number": "SERIALNUMBER"}
+
+
+def distinguished_name(name: asn1_x509.Name) -> str:
+    """``CN=…, O=…, C=VN``: the most specific part first, as RFC 4514 writes it."""
+    parts = []
+    for key, value in reversed(list(name.native.items())):
+        for one in value if isinstance(value, list) else [value]:
+            parts.append(f"{NAME_KEYS.get(key, key)}={one}")
+    return ", ".join(parts)
+
+
+def _name_part(name: asn1_x509.Name, part: str) -> str | None:
+    value = name.native.get(part)
+    if isinstance(value, list):  # a name may repeat an attribute; the most specific one comes last
+        value = value[-1]
+    return value
+
+
+# --- signing ---------------------------------------------------------------------------------
+
+def sign_pdf(data: bytes, *, reason: str = DEFAULT_REASON, location: str | None = None) -> bytes | None:
+    """``data`` with an invisible PAdES signature of the Office appended as an incremental update (the
+    original bytes, hence the text, stay as they are); None when signing is not configured.
+
+    Raises ``DomainError`` when the certificate cannot be read or has expired.
+    """
+    if not signing_configured():
+        return None
+    signer = load_signer()
+    if signer.signing_cert.not_valid_after <= utcnow():
+        raise DomainError("signing_certificate_expired", EXPIRED_MESSAGE, None, 503)
+    writer = IncrementalPdfFileWriter(BytesIO(data), strict=False)
+    metadata = signers.PdfSignatureMetadata(
+        field_name=_free_field_name(writer), reason=reason,
+        location=location or current_app.config["PROVINCE_NAME"], md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES)
+    return signers.sign_pdf(writer, metadata, signer=signer).getvalue()
+
+
+def _free_field_name(writer: IncrementalPdfFileWriter) -> str:
+    taken = {name for name, _value, _ref in fields.enumerate_sig_fields(writer)}
+    number = len(taken) + 1
+    while f"{FIELD_PREFIX}{number}" in taken:
+        number += 1
+    return f"{FIELD_PREFIX}{number}"
+
+
+# --- checking signatures ---------------------------------------------------------------------------
+
+def inspect_signatures(data: bytes) -> list[dict]:
+    """Every signature embedded in the PDF ``data``, checked; [] for an unsigned file or one that is not a PDF.
+
+    Each is a dict: ``field``, ``signer`` and ``organisation`` (from the certificate), ``issuer``,
+    ``signing_time`` (UTC ISO, as the signer states it), ``intact`` (the signed bytes are unchanged),
+    ``valid`` (cryptographically valid), ``trusted`` (chains to ``SIGNING_TRUST_ROOTS``; revocation is not
+    checked), ``covers_whole_document``, ``code`` (valid_trusted, valid_untrusted, invalid or error) and
+    ``label`` (Vietnamese). Never raises: a signature that cannot be checked is reported with code "error".
+    """
+    try:
+        reader = PdfFileReader(BytesIO(data), strict=False)
+        filled = list(fields.enumerate_sig_fields(reader, filled_status=True))
+    except Exception as exc:  # garbage, truncated or encrypted: nothing can be said about signatures
+        log.info("signatures not inspected: %s: %s", type(exc).__name__, exc)
+        return []
+    roots = _trust_roots()
+    found: list[tuple[float, dict]] = []
+    for name, _value, field in filled:
+        try:  # one by one, so that a damaged signature does not hide the others
+            signature = EmbeddedPdfSignature(reader, field, name)
+            if signature.sig_object_type != "/Sig":
+                continue  # a document timestamp, not a signature
+            found.append((signature.signed_revision, _inspect(signature, roots)))
+        except Exception as exc:
+            log.info("signature %s cannot be read: %s: %s", name, type(exc).__name__, exc)
+            found.append((math.inf, _failed({**_EMPTY, "field": name})))
+    return [result for _order, result in sorted(found, key=lambda pair: pair[0])]
+
+
+_EMPTY = {"field": None, "signer": None, "organisation": None, "issuer": None, "signing_time": None,
+          "intact": False, "valid": False, "trusted": False, "covers_whole_document": False}
+
+
+def _failed(result: dict) -> dict:
+    return {**result, "code": ERROR, "label": LABELS_VI[ERROR]}
+
+
+def _inspect(signature: EmbeddedPdfSignature, roots: list[asn1_x509.Certificate]) -> dict:
+    result = {**_EMPTY, "field": signature.field_name}
+    try:
+        cert = signature.signer_cert
+        result.update(signer=_name_part(cert.subject, "common_name"),
+                      organisation=_name_part(cert.subject, "organization_name"),
+                      issuer=_name_part(cert.issuer, "common_name"))
+        context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
+        status = validate_pdf_signature(signature, context)
+    except Exception as exc:  # a damaged signature must not stop the check of the others
+        log.info("signature %s cannot be checked: %s: %s", result["field"], type(exc).__name__, exc)
+        return _failed(result)
+    signed_at = status.signer_reported_dt or _safe(lambda: signature.self_reported_timestamp)
+    result.update(signing_time=_iso_utc(signed_at), intact=bool(status.intact), valid=bool(status.valid),
+                  trusted=bool(roots) and bool(status.trusted),
+                  covers_whole_document=status.coverage == SignatureCoverageLevel.ENTIRE_FILE)
+    code = _summary(result)
+    return {**result, "code": code, "label": LABELS_VI[code]}
+
+
+def _summary(result: dict) -> str:
+    if not (result["intact"] and result["valid"]):
+        return INVALID
+    return VALID_TRUSTED if result["trusted"] else VALID_UNTRUSTED
+
+
+def _safe(read):
+    try:
+        return read()
+    except Exception:
+        return None
+
+
+def _iso_utc(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat()
+
+
+def trust_root_names() -> list[str]:
+    """The subjects of the configured trust roots, for the admin page."""
+    return [distinguished_name(root.subject) for root in _trust_roots()]
+
+
+def _trust_roots() -> list[asn1_x509.Certificate]:
+    """The certificates of ``SIGNING_TRUST_ROOTS``; [] when none is configured or the file is unreadable."""
+    setting = current_app.config.get("SIGNING_TRUST_ROOTS")
+    if not setting:
+        return []
+    path = Path(setting)
+    try:
+        return list(_load_roots(str(path), path.stat().st_mtime_ns))
+    except (OSError, ValueError) as exc:
+        log.error("trust roots %s cannot be read: %s", path, exc)
+        return []
+
+
+@lru_cache(maxsize=4)
+def _load_roots(path: str, mtime: int) -> tuple[asn1_x509.Certificate, ...]:
+    certs = x509.load_pem_x509_certificates(Path(path).read_bytes())
+    return tuple(asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER)) for cert in certs)
