@@ -32,7 +32,8 @@ node_modules/.installed: package.json package-lock.json
 
 # Front-end packages come from npm and are served by the app itself: no CDN on an intranet.
 assets: node_modules/.installed
-	mkdir -p $(VENDOR)/bootstrap $(VENDOR)/bootstrap-icons $(VENDOR)/swagger-ui $(VENDOR)/fonts $(VENDOR)/socket.io
+	mkdir -p $(VENDOR)/bootstrap $(VENDOR)/bootstrap-icons $(VENDOR)/swagger-ui $(VENDOR)/fonts $(VENDOR)/socket.io \
+	   $(VENDOR)/chartjs
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map \
 	   node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map \
 	   $(VENDOR)/bootstrap/
@@ -45,6 +46,8 @@ assets: node_modules/.installed
 	   node_modules/dejavu-fonts-ttf/LICENSE $(VENDOR)/fonts/
 	cp node_modules/socket.io-client/dist/socket.io.min.js node_modules/socket.io-client/dist/socket.io.min.js.map \
 	   $(VENDOR)/socket.io/
+	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map \
+	   node_modules/chart.js/LICENSE.md $(VENDOR)/chartjs/
 	# pdf.js (legacy build: older tablet browsers), its worker, and the data it fetches on demand
 	rm -rf $(VENDOR)/pdfjs && mkdir -p $(VENDOR)/pdfjs
 	cp node_modules/pdfjs-dist/legacy/build/pdf.min.mjs node_modules/pdfjs-dist/legacy/build/pdf.worker.min.mjs \

@@ -107,6 +107,14 @@ class Config:
     SIGNING_TRUST_ROOTS = _env("SIGNING_TRUST_ROOTS")
     """A PEM file of the certificate authorities whose signatures on uploaded PDFs are shown as trusted
     (for example the Government's CA, Ban Cơ yếu Chính phủ)."""
+    TASK_DUE_SOON_DAYS = _env_int("TASK_DUE_SOON_DAYS", 7)
+    """A task not done whose deadline falls within this many days from today is "due soon" (sắp đến hạn)."""
+    TASK_REMINDER_WORKING_DAYS = _env_int("TASK_REMINDER_WORKING_DAYS", 3)
+    """The lead agency is reminded this many working days before a task's deadline (and again on the day)."""
+    TASK_OVERDUE_REMINDER_DAYS = _env_int("TASK_OVERDUE_REMINDER_DAYS", 7)
+    """An overdue task is reminded when it falls overdue, then every this many days."""
+    TASK_ESCALATION_WORKING_DAYS = _env_int("TASK_ESCALATION_WORKING_DAYS", 5)
+    """After this many working days overdue the office leaders and the assigning leader are told (once)."""
     SCHEDULER_IN_PROCESS = _env_bool("SCHEDULER_IN_PROCESS", True)
     """Run the scheduled jobs inside the web server (one process); production runs ``flask scheduler``."""
     PRODUCTION = False

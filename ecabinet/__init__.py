@@ -102,10 +102,12 @@ def _init_extensions(app: Flask) -> None:
 PAGE_MODULES = ("accounts.routes", "org.routes", "audit.routes", "schedules.routes", "notify.routes",
                 "meetings.routes", "materials.routes", "materials.request_pages", "materials.reader",
                 "workdays.routes", "live.routes", "live.poll_pages", "minutes.routes", "conclusions.routes",
-                "conclusions.notice_pages", "registers.routes", "signing.routes")
+                "conclusions.notice_pages", "registers.routes", "signing.routes", "tasks.routes",
+                "tasks.stats_pages", "tasks.import_pages")
 API_MODULES = ("accounts.api", "org.api", "audit.api", "meetings.api", "schedules.api", "materials.api",
                "materials.request_api", "notify.api", "workdays.api", "live.api", "live.poll_api", "live.note_api",
-               "minutes.api", "conclusions.api", "conclusions.notice_api", "registers.api")
+               "minutes.api", "conclusions.api", "conclusions.notice_api", "registers.api",
+               "tasks.api", "tasks.stats_api")
 
 
 def _register_blueprints(app: Flask) -> None:

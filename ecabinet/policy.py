@@ -95,6 +95,22 @@ class Action(enum.StrEnum):
     """See the outgoing-document register and its numbers."""
     CANCEL_REGISTER_NUMBER = "cancel_register_number"
     """Record a given number as cancelled, with the reason."""
+    VIEW_TASK = "view_task"
+    """See a task, its reports and history (target: the Task): see ``task_scope``."""
+    MANAGE_TASKS = "manage_tasks"
+    """Enter, change, split, cancel, merge, verify and import tasks; urge agencies: the Office."""
+    REPORT_TASK = "report_task"
+    """Report progress or completion (target: the Task): the lead agency's liaison, or the Office entering a
+    report received on paper."""
+    COMMENT_TASK = "comment_task"
+    """Comment on a task (target: the Task): the coordinating and lead agencies' liaisons, the Office, the
+    assigning leader."""
+    REQUEST_EXTENSION = "request_extension"
+    """Ask for more time (target: the Task): the lead agency's liaison (or the Office on its behalf)."""
+    DECIDE_EXTENSION = "decide_extension"
+    """Grant or refuse an extension (target: the Task): the assigning leader, or an office leader for it."""
+    VIEW_TASK_STATISTICS = "view_task_statistics"
+    """Statistics and exports of tasks: over the tasks the user may see, nothing more."""
     USE_NOTIFICATIONS = "use_notifications"
     """Read one's own notifications and set one's own notification preferences."""
     OPEN_NOTIFICATION = "open_notification"
@@ -115,7 +131,8 @@ WRITE_ACTIONS = frozenset({
     Action.UPLOAD_MATERIAL, Action.PUBLISH_MATERIALS, Action.RUN_LIVE, Action.TAKE_PART_LIVE, Action.PRESENT_LIVE,
     Action.MANAGE_POLLS, Action.ANSWER_POLL, Action.EDIT_MINUTES, Action.SIGN_MINUTES_AS_SECRETARY,
     Action.SIGN_MINUTES_AS_CHAIR, Action.WRITE_CONCLUSIONS, Action.EDIT_NOTICE, Action.REVIEW_NOTICE,
-    Action.APPROVE_NOTICE, Action.ISSUE_NOTICE, Action.CANCEL_REGISTER_NUMBER,
+    Action.APPROVE_NOTICE, Action.ISSUE_NOTICE, Action.CANCEL_REGISTER_NUMBER, Action.MANAGE_TASKS,
+    Action.REPORT_TASK, Action.COMMENT_TASK, Action.REQUEST_EXTENSION, Action.DECIDE_EXTENSION,
 })
 """Actions that change data: a viewer is refused every one of them, whatever else it holds."""
 
@@ -314,6 +331,60 @@ def _approve_notice(user: User, notice: Any) -> bool:
     return notice is not None and user.id == notice.meeting.chair_id
 
 
+class TaskScope(enum.StrEnum):
+    ALL = "all"
+    UNIT = "unit"
+    """Only the tasks the user's unit leads or coordinates (its own part of a split directive included)."""
+    NONE = "none"
+
+
+TASK_WIDE_ROLES = (Role.SECRETARIAT, Role.OFFICE_LEADER, Role.LEADER)
+
+
+def task_scope(user: Any) -> TaskScope:
+    """Which tasks ``user`` sees, for lists, counts, statistics and exports alike (``ecabinet.tasks`` turns it
+    into SQL): the Office and the leaders every task; an agency's liaison or a member (a director) the tasks
+    of its own unit; nobody else any."""
+    if not isinstance(user, User) or not user.active:
+        return TaskScope.NONE
+    if user.has_role(*TASK_WIDE_ROLES):
+        return TaskScope.ALL
+    if user.has_role(Role.AGENCY_LIAISON, Role.MEMBER):
+        return TaskScope.UNIT
+    return TaskScope.NONE
+
+
+def task_units(task: Any) -> set[int]:
+    return {task.lead_unit_id, *(unit.id for unit in task.coordinating_units)}
+
+
+def _view_task(user: User, task: Any) -> bool:
+    if task is None:
+        return False
+    scope = task_scope(user)
+    return scope == TaskScope.ALL or (scope == TaskScope.UNIT and user.unit_id in task_units(task))
+
+
+def _lead_liaison(user: User, task: Any) -> bool:
+    return user.has_role(Role.AGENCY_LIAISON) and task.lead_unit_id == user.unit_id
+
+
+def _report_task(user: User, task: Any) -> bool:
+    return task is not None and (user.has_role(Role.SECRETARIAT, Role.OFFICE_LEADER) or _lead_liaison(user, task))
+
+
+def _comment_task(user: User, task: Any) -> bool:
+    if task is None:
+        return False
+    if user.has_role(Role.SECRETARIAT, Role.OFFICE_LEADER) or user.id == task.assigned_by_id:
+        return True
+    return user.has_role(Role.AGENCY_LIAISON) and user.unit_id in task_units(task)
+
+
+def _decide_extension(user: User, task: Any) -> bool:
+    return task is not None and (user.id == task.assigned_by_id or user.has_role(Role.OFFICE_LEADER))
+
+
 RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.VIEW_HOME: _anyone,
     Action.VIEW_UNITS: _anyone,
@@ -357,6 +428,13 @@ RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.ISSUE_NOTICE: lambda user, notice: notice is not None and user.has_role(Role.CLERK, Role.OFFICE_LEADER),
     Action.VIEW_REGISTER: _roles(*NOTICE_DESK_ROLES),
     Action.CANCEL_REGISTER_NUMBER: _roles(Role.CLERK, Role.OFFICE_LEADER),
+    Action.VIEW_TASK: _view_task,
+    Action.MANAGE_TASKS: _roles(Role.SECRETARIAT, Role.OFFICE_LEADER),
+    Action.REPORT_TASK: _report_task,
+    Action.COMMENT_TASK: _comment_task,
+    Action.REQUEST_EXTENSION: _report_task,
+    Action.DECIDE_EXTENSION: _decide_extension,
+    Action.VIEW_TASK_STATISTICS: lambda user, target: task_scope(user) != TaskScope.NONE,
     Action.USE_NOTIFICATIONS: _anyone,
     Action.OPEN_NOTIFICATION: _own_notification,
 }
@@ -384,5 +462,6 @@ def allowed_actions(user: Any) -> frozenset[Action]:
                 Action.OWN_NOTE, Action.PUBLISH_MATERIALS, Action.VIEW_MINUTES, Action.EDIT_MINUTES,
                 Action.SIGN_MINUTES_AS_SECRETARY, Action.SIGN_MINUTES_AS_CHAIR, Action.WRITE_CONCLUSIONS,
                 Action.VIEW_NOTICE, Action.EDIT_NOTICE, Action.REVIEW_NOTICE, Action.APPROVE_NOTICE,
-                Action.ISSUE_NOTICE}
+                Action.ISSUE_NOTICE, Action.VIEW_TASK, Action.REPORT_TASK, Action.COMMENT_TASK,
+                Action.REQUEST_EXTENSION, Action.DECIDE_EXTENSION}
     return frozenset(a for a in Action if a not in targeted and allowed(user, a))

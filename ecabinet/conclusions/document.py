@@ -126,6 +126,7 @@ def notice_document(notice: Notice, *, number: int | None = None, issued_on: dat
         recipients=recipient_lines(notice),
         signature=Signature(authority=tuple(notice.signature_authority or ()), signer=signer),
         confidentiality="MẬT" if notice.meeting.confidentiality.value == "confidential" else None,
+        draft=number is None,
     )
 
 

@@ -10,6 +10,7 @@ NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 RECIPIENTS_LABEL = "Nơi nhận:"
 SIGNED_PLACEHOLDER = "(Đã ký)"
+DRAFT_MARK = "DỰ THẢO"
 BLANK_NUMBER = "      "  # left for the văn thư to fill in when the document is numbered
 
 _SPACES = re.compile(r"\s+")

@@ -124,6 +124,8 @@ class AdminDocument:
     confidentiality: str | None = None
     secondary_signature: Signature | None = None
     """A second signing block at the left, beside the main one (a biên bản's "THƯ KÝ")."""
+    draft: bool = False
+    """Not issued yet: "DỰ THẢO" is printed, boxed, in the top margin of the first page."""
 
     def __post_init__(self) -> None:
         if self.urgency is not None and self.urgency.upper() not in URGENCY_MARKS:

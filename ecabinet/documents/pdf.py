@@ -16,6 +16,7 @@ from fpdf.enums import MethodReturnValue, XPos, YPos
 
 from ecabinet.documents.fonts import FAMILY, register_fonts
 from ecabinet.documents.formatting import (
+    DRAFT_MARK,
     MOTTO,
     NATIONAL_TITLE,
     RECIPIENTS_LABEL,
@@ -163,6 +164,16 @@ def _header(pdf: FPDF, doc: AdminDocument) -> None:
     end = _centered_lines(pdf, right_x, y, right_w, _balanced_lines(pdf, place_date, right_w - 2), _lh(13))
     pdf.set_y(max(end, number_end, y + _lh(13)) + 2)
     _marks(pdf, doc, x0, left_w)
+
+
+def _draft_mark(pdf: FPDF) -> None:
+    """"DỰ THẢO", boxed, in the top margin at the left: a printed draft cannot pass for the issued document."""
+    pdf.set_font(FAMILY, "B", 11)
+    width = pdf.get_string_width(DRAFT_MARK) + 6
+    pdf.set_xy(pdf.l_margin - HEADER_OUTDENT, MARGIN_TOP / 2 - 3)
+    pdf.set_line_width(0.4)
+    pdf.cell(width, _lh(11) + 1.5, DRAFT_MARK, border=1, align="C")
+    pdf.set_xy(pdf.l_margin, pdf.t_margin)
 
 
 def _marks(pdf: FPDF, doc: AdminDocument, x0: float, left_w: float) -> None:
@@ -330,6 +341,8 @@ def render_pdf(doc: AdminDocument, *, font_dir: Path | str | None = None, landsc
     pdf.set_lang("vi")
     pdf.set_creation_date(datetime.combine(doc.issued_on, time(0, 0), tzinfo=VIETNAM_TIME))
     pdf.add_page()
+    if doc.draft:
+        _draft_mark(pdf)
     _header(pdf, doc)
     _title(pdf, doc)
     _body(pdf, doc)

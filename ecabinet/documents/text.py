@@ -8,6 +8,7 @@ cells separated by " | ", with the header row first.
 from __future__ import annotations
 
 from ecabinet.documents.formatting import (
+    DRAFT_MARK,
     MOTTO,
     NATIONAL_TITLE,
     RECIPIENTS_LABEL,
@@ -39,7 +40,7 @@ def _signature_lines(sig: Signature) -> list[str]:
 
 def render_text(doc: AdminDocument) -> str:
     """Plain text of ``doc``: header, title, body, recipients and signature, one item a line."""
-    out: list[str] = []
+    out: list[str] = [DRAFT_MARK] if doc.draft else []
     if doc.issuing_parent.strip():
         out.append(_one_line(doc.issuing_parent).upper())
     out.append(_one_line(doc.issuing_body).upper())

@@ -168,6 +168,7 @@ def minutes_document(minutes: Minutes) -> AdminDocument:
         secondary_signature=Signature(authority=("THƯ KÝ",), signer=secretary.full_name if secretary else "",
                                       signed_placeholder=minutes.status != MinutesStatus.DRAFT),
         confidentiality="MẬT" if meeting.confidentiality.value == "confidential" else None,
+        draft=minutes.status != MinutesStatus.SIGNED,
     )
 
 

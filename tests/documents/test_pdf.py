@@ -140,6 +140,24 @@ def test_draft_number_left_blank() -> None:
     assert "Số: /GM-UBND" in full_text(pdf)
 
 
+def test_a_draft_is_marked_above_the_header_and_an_issued_document_is_not() -> None:
+    import pypdfium2 as pdfium
+
+    draft = dataclasses.replace(samples.conclusion_notice(), draft=True)
+    pdf = render_pdf(draft)
+    assert render_text(draft).splitlines()[0] == "DỰ THẢO"
+    assert missing_lines(render_text(draft).splitlines(), pdf) == []
+    page = pdfium.PdfDocument(pdf)[0]
+    text = page.get_textpage()
+    found = text.search("DỰ THẢO").get_next()
+    assert found is not None
+    left, bottom, right, top = text.get_charbox(found[0])
+    height = page.get_height()
+    assert height - top < 20 * 72 / 25.4, "the mark sits in the top margin, above the issuing body"
+    assert left < page.get_width() / 3, "at the left"
+    assert "DỰ THẢO" not in full_text(render_pdf(samples.conclusion_notice()))
+
+
 def test_conclusion_notice_with_urgency_mark() -> None:
     doc = samples.conclusion_notice()
     pdf = render_pdf(doc)
