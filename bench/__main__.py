@@ -1,5 +1,5 @@
 """``make bench``: the API figures here, then the PDF figures of ``bench/materials.py``, then the live-room
-figures of ``bench/live.py``.
+figures of ``bench/live.py``, then the task statistics and list figures of ``bench/tasks.py``.
 
 API figures: the cost of an authenticated API call and of a sign-in.
 
@@ -96,7 +96,8 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-    from bench import live, materials
+    from bench import live, materials, tasks
 
     materials.main()
     live.main()
+    tasks.main()

@@ -354,6 +354,13 @@ def task_scope(user: Any) -> TaskScope:
     return TaskScope.NONE
 
 
+def task_portfolio_by_default(user: Any) -> bool:
+    """Whether the task lists open on the user's portfolio (a leader's: tasks it assigned, its sectors and
+    agencies) rather than on every task it may see (the Office's): a view's default, not a permission."""
+    return (isinstance(user, User) and user.has_role(Role.LEADER)
+            and not user.has_role(Role.SECRETARIAT, Role.OFFICE_LEADER))
+
+
 def task_units(task: Any) -> set[int]:
     return {task.lead_unit_id, *(unit.id for unit in task.coordinating_units)}
 

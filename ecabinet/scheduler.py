@@ -42,6 +42,8 @@ def _jobs() -> list[Job]:
     from ecabinet.materials import requests as material_requests
     from ecabinet.notify import delivery
     from ecabinet.schedules import operations as schedules
+    from ecabinet.tasks import digests as task_digests
+    from ecabinet.tasks import reminders as task_reminders
 
     return [
         Job("deliver-email", delivery.deliver_pending, 30),
@@ -54,6 +56,8 @@ def _jobs() -> list[Job]:
         Job("remind-opinion-polls", polls.remind_due, 300),
         Job("draft-conclusion-notices", notices.draft_for_ended_meetings, 30),
         Job("remind-conclusion-notices", notices.remind_unissued, 300),
+        Job("remind-tasks", task_reminders.remind_due, 300),
+        Job("task-digest", task_digests.weekly_digest, 3600),
     ]
 
 

@@ -54,6 +54,7 @@ task_coordinators = sa.Table(
     db.metadata,
     sa.Column("task_id", sa.ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("unit_id", sa.ForeignKey("units.id", ondelete="RESTRICT"), primary_key=True),
+    sa.Index("ix_task_coordinators_unit", "unit_id"),
 )
 
 
@@ -77,6 +78,7 @@ class Task(TimestampMixin, db.Model):
         sa.Index("ix_tasks_sector_deadline", "sector_id", "deadline_on"),
         sa.Index("ix_tasks_source_deadline", "source", "deadline_on"),
         sa.Index("ix_tasks_created_at", "created_at"),
+        sa.Index("ix_tasks_deadline", "deadline_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

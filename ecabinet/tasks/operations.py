@@ -1,20 +1,148 @@
-"""Tasks (nhiệm vụ): for now, made from the directives of an issued conclusion notice.
+"""Tasks (nhiệm vụ): made from the directives of an issued conclusion notice or entered by the Office, then
+carried out and reported on by the lead agency, verified by the Office, extended, split per agency.
 
 A directive becomes one task, once (``Task.directive_id`` is unique): a correcting notice updates the task of
-a directive it repeats instead of adding another. Operations flush and never commit.
+a directive it repeats instead of adding another. Operations flush and never commit; a refusal is a
+``DomainError`` (409 for a wrong state or a stale version, 422 for bad input). Functions that tell people
+return the notifications to push after the commit.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
 
+from ecabinet.accounts import operations as accounts
+from ecabinet.accounts.models import Role, User
 from ecabinet.conclusions.document import directive_deadline, meeting_conclusions
 from ecabinet.conclusions.models import Directive, Notice
-from ecabinet.core.db import db
-from ecabinet.tasks.models import Task, TaskSource
+from ecabinet.core import storage
+from ecabinet.core.clock import local_date
+from ecabinet.core.db import db, utcnow
+from ecabinet.core.exceptions import DomainError
+from ecabinet.notify import operations as notify
+from ecabinet.org.models import Sector, Unit
+from ecabinet.tasks.models import (
+    CLOSED_STATUSES, DONE_STATUSES, DeadlineChange, ExtensionRequest, ExtensionStatus, Priority, ProgressReport,
+    Recurrence, ReportAttachment, Task, TaskComment, TaskSource, TaskStatus,
+)
 
+STATUS_NAMES_VI = {
+    TaskStatus.NEW: "Mới giao", TaskStatus.IN_PROGRESS: "Đang thực hiện",
+    TaskStatus.REPORTED_DONE: "Đã báo cáo hoàn thành", TaskStatus.VERIFIED_DONE: "Đã xác nhận hoàn thành",
+    TaskStatus.CANCELLED: "Đã hủy", TaskStatus.MERGED: "Đã gộp vào nhiệm vụ khác",
+}
+OPEN_STATUSES = (TaskStatus.NEW, TaskStatus.IN_PROGRESS)
+ATTACHMENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".doc": "application/msword",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xls": "application/vnd.ms-excel",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".ppt": "application/vnd.ms-powerpoint",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".tif": "image/tiff",
+    ".tiff": "image/tiff",
+}
+"""The files a report may carry (PDF, Office documents, images), by extension."""
+MAGIC = {
+    "application/pdf": (b"%PDF-",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/gif": (b"GIF87a", b"GIF89a"),
+    "image/tiff": (b"II*\x00", b"MM\x00*"),
+}
+"""Leading bytes checked for the types that have a simple signature, so that a renamed file is refused."""
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+
+def today() -> date:
+    """The province's current calendar day."""
+    return local_date(utcnow())
+
+
+# --- refusals and shared steps -------------------------------------------------------------------
+
+def _conflict(code: str, message: str, field_name: str | None = None) -> DomainError:
+    return DomainError(code, message, field_name, 409)
+
+
+def _edit_conflict() -> DomainError:
+    return _conflict("edit_conflict", "Nhiệm vụ vừa được người khác thay đổi; hãy tải lại trang rồi thao tác lại.",
+                     "version")
+
+
+def check_version(task: Task, version: int | None) -> None:
+    """``version`` is the one the user saw: an older one is refused (409 ``edit_conflict``)."""
+    if version is not None and version != task.version:
+        raise _edit_conflict()
+
+
+def _flush() -> None:
+    """Flush; a concurrent change of the same task (its version moved meanwhile) → 409 ``edit_conflict``."""
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise _edit_conflict() from None
+
+
+def _refuse_unless(task: Task, *statuses: TaskStatus, doing: str) -> None:
+    if task.status not in statuses:
+        raise _conflict("wrong_status", f"Không thể {doing}: nhiệm vụ đang ở trạng thái "
+                                        f"“{STATUS_NAMES_VI[task.status]}”.")
+
+
+def _refuse_parent(task: Task, doing: str) -> None:
+    if task.parts:
+        raise _conflict("task_has_parts", f"Không thể {doing}: nhiệm vụ đã được chia cho các đơn vị; hãy thực hiện "
+                                          "trên từng phần.")
+
+
+def _office_ids() -> set[int]:
+    return {u.id for role in (Role.SECRETARIAT, Role.OFFICE_LEADER) for u in accounts.users_with_role(role)}
+
+
+def _liaison_ids(task: Task) -> set[int]:
+    return {u.id for u in accounts.liaisons_of([task.lead_unit_id])}
+
+
+def link(task: Task) -> str:
+    return f"/tasks/{task.id}"
+
+
+def _tell(event_key: str, recipient_ids: set[int], kind: str, subject: str, body: str, task: Task) -> list:
+    return notify.notify(event_key, recipient_ids, notify.Message(kind=kind, subject=subject, body=body,
+                                                                  link=link(task)))
+
+
+def _short(task: Task) -> str:
+    text = " ".join(task.content.split())
+    return text if len(text) <= 120 else text[:119] + "…"
+
+
+def _tell_assigned(task: Task) -> list:
+    deadline = f"{task.deadline_on:%d/%m/%Y}" if task.deadline_on else _("no deadline")
+    return _tell(f"task:{task.id}:assigned", _liaison_ids(task), "task.assigned",
+                 _("New task: %(content)s", content=_short(task)),
+                 _("Your agency leads a new task (deadline: %(deadline)s): %(content)s",
+                   deadline=deadline, content=task.content), task)
+
+
+# --- from conclusion notices ---------------------------------------------------------------------
 
 def source_reference(notice: Notice, issued_on: date) -> str:
     """"Thông báo số 15/TB-UBND ngày 02/12/2026": the document as people cite it."""
@@ -30,24 +158,37 @@ def _fill(task: Task, notice: Notice, directive: Directive, issued_on: date) -> 
     task.notice_id = notice.id
     task.lead_unit_id = directive.lead_unit_id
     task.coordinating_units = list(directive.coordinating_units)
-    task.deadline_on = directive_deadline(directive, issued_on)
     task.report_required = directive.report_required
     task.assigned_by_id = notice.meeting.chair_id
     task.source_reference = source_reference(notice, issued_on)
 
 
+def _record_deadline_change(task: Task, new_deadline: date | None, reason: str, actor_id: int | None,
+                            extension_request_id: int | None = None) -> None:
+    task.deadline_changes.append(DeadlineChange(
+        old_deadline_on=task.deadline_on, new_deadline_on=new_deadline, reason=reason, changed_by_id=actor_id,
+        extension_request_id=extension_request_id, changed_at=utcnow()))
+    task.deadline_on = new_deadline
+
+
 def from_notice(notice: Notice, issued_on: date) -> list[Task]:
     """One task per directive of the meeting's conclusions, deadlines counted from ``issued_on`` in working
-    days; a directive that already has a task (a correcting notice) gets that task updated."""
+    days; a directive that already has a task (a correcting notice) gets that task updated, a changed
+    deadline recorded in its history ("Thông báo đính chính số …")."""
     directives = _directives(notice)
     existing = {t.directive_id: t for t in db.session.scalars(
         sa.select(Task).where(Task.directive_id.in_([d.id for d in directives])))} if directives else {}
     tasks = []
     for directive in directives:
+        deadline = directive_deadline(directive, issued_on)
         task = existing.get(directive.id)
         if task is None:
-            task = Task(source=TaskSource.NOTICE, directive_id=directive.id, created_by_id=notice.issued_by_id)
+            task = Task(source=TaskSource.NOTICE, directive_id=directive.id, created_by_id=notice.issued_by_id,
+                        deadline_on=deadline, original_deadline_on=deadline)
             db.session.add(task)
+        elif task.deadline_on != deadline:
+            _record_deadline_change(task, deadline, f"Thông báo đính chính số {notice.number_symbol}",
+                                    notice.issued_by_id)
         _fill(task, notice, directive, issued_on)
         tasks.append(task)
     db.session.flush()
@@ -57,3 +198,376 @@ def from_notice(notice: Notice, issued_on: date) -> list[Task]:
 def tasks_of_notice(notice: Notice) -> list[Task]:
     """The tasks the notice created or last updated, in the order of its directives."""
     return list(db.session.scalars(sa.select(Task).where(Task.notice_id == notice.id).order_by(Task.id)))
+
+
+# --- entering and changing -----------------------------------------------------------------------
+
+@dataclass
+class TaskData:
+    """What the Office enters for a task (not from a notice)."""
+
+    content: str
+    lead_unit_id: int
+    source: TaskSource = TaskSource.MANUAL
+    source_reference: str = ""
+    coordinating_unit_ids: list[int] = field(default_factory=list)
+    deadline_on: date | None = None
+    assigned_by_id: int | None = None
+    sector_id: int | None = None
+    priority: Priority = Priority.NORMAL
+    recurrence: Recurrence = Recurrence.NONE
+    report_required: bool = False
+
+
+def _units(unit_ids: Sequence[int], field_name: str) -> list[Unit]:
+    units = list(db.session.scalars(sa.select(Unit).where(Unit.id.in_(list(unit_ids)), Unit.active.is_(True))))
+    if len(units) != len(set(unit_ids)):
+        raise DomainError("unknown_unit", "Có đơn vị không tồn tại hoặc đã ngừng hoạt động.", field_name)
+    return units
+
+
+def _check(data: TaskData, creating: bool = True) -> list[Unit]:
+    """The coordinating units, once every field is checked."""
+    if creating and data.source == TaskSource.NOTICE:
+        raise DomainError("notice_source", "Nhiệm vụ từ thông báo kết luận được tạo khi ban hành thông báo.",
+                          "source")
+    if not data.content.strip():
+        raise DomainError("content_required", "Hãy nhập nội dung nhiệm vụ.", "content")
+    _units([data.lead_unit_id], "lead_unit_id")
+    if data.lead_unit_id in data.coordinating_unit_ids:
+        raise DomainError("lead_coordinates", "Đơn vị chủ trì không đồng thời là đơn vị phối hợp.",
+                          "coordinating_unit_ids")
+    coordinating = _units(data.coordinating_unit_ids, "coordinating_unit_ids")
+    if data.assigned_by_id is not None:
+        leader = db.session.get(User, data.assigned_by_id)
+        if leader is None or not leader.active or not leader.has_role(Role.LEADER):
+            raise DomainError("unknown_leader", "Người giao nhiệm vụ phải là lãnh đạo UBND tỉnh.", "assigned_by_id")
+    if data.sector_id is not None and db.session.get(Sector, data.sector_id) is None:
+        raise DomainError("unknown_sector", "Lĩnh vực không tồn tại.", "sector_id")
+    return coordinating
+
+
+def _apply(task: Task, data: TaskData, coordinating: list[Unit]) -> None:
+    task.content = data.content.strip()
+    task.source, task.source_reference = data.source, data.source_reference.strip()
+    task.lead_unit_id, task.coordinating_units = data.lead_unit_id, coordinating
+    task.assigned_by_id, task.sector_id = data.assigned_by_id, data.sector_id
+    task.priority, task.recurrence, task.report_required = data.priority, data.recurrence, data.report_required
+
+
+def create_task(data: TaskData, actor: User) -> tuple[Task, list]:
+    """A task entered by the Office (a work programme item, a task from the Government, or manual); the lead
+    agency's liaisons are told."""
+    coordinating = _check(data)
+    task = Task(deadline_on=data.deadline_on, original_deadline_on=data.deadline_on, created_by_id=actor.id,
+                status=TaskStatus.NEW)
+    _apply(task, data, coordinating)
+    db.session.add(task)
+    db.session.flush()
+    return task, _tell_assigned(task)
+
+
+def update_task(task: Task, data: TaskData, actor: User, version: int) -> tuple[Task, list]:
+    """Change an open task; a changed deadline is recorded in its history, a new lead agency is told."""
+    check_version(task, version)
+    _refuse_unless(task, *OPEN_STATUSES, doing="sửa nhiệm vụ")
+    if task.source == TaskSource.NOTICE:  # the notice stays its source
+        data.source, data.source_reference = TaskSource.NOTICE, task.source_reference
+    coordinating = _check(data, creating=False)
+    new_lead = data.lead_unit_id != task.lead_unit_id
+    _apply(task, data, coordinating)
+    if data.deadline_on != task.deadline_on:
+        _record_deadline_change(task, data.deadline_on, "Văn phòng UBND tỉnh điều chỉnh thời hạn", actor.id)
+        if task.original_deadline_on is None:
+            task.original_deadline_on = data.deadline_on
+    _flush()
+    return task, _tell_assigned(task) if new_lead else []
+
+
+# --- carrying out --------------------------------------------------------------------------------
+
+def start(task: Task, actor: User, version: int | None = None) -> Task:
+    """New → in progress (also done by the first progress report)."""
+    check_version(task, version)
+    _refuse_parent(task, "bắt đầu thực hiện")
+    _refuse_unless(task, TaskStatus.NEW, doing="bắt đầu thực hiện")
+    task.status = TaskStatus.IN_PROGRESS
+    _flush()
+    roll_up(task.parent, actor)
+    return task
+
+
+@dataclass(frozen=True)
+class Upload:
+    data: bytes
+    filename: str
+
+
+def _attachment(upload: Upload) -> ReportAttachment:
+    """Check and store one file of a report: PDF, an Office document or an image, at most 20 MB."""
+    name = os.path.basename(upload.filename.replace("\\", "/")).strip()[:255]
+    content_type = ATTACHMENT_TYPES.get(os.path.splitext(name)[1].lower())
+    signatures = MAGIC.get(content_type or "", ())
+    if content_type is None or (signatures and not upload.data.startswith(signatures)):
+        raise DomainError("attachment_type", f"Tệp “{name}” không được chấp nhận: chỉ nhận PDF, tài liệu Office "
+                                             "(Word, Excel, PowerPoint) và ảnh.", "files")
+    if not upload.data:
+        raise DomainError("attachment_empty", f"Tệp “{name}” rỗng.", "files")
+    if len(upload.data) > current_app.config.get("TASK_ATTACHMENT_MAX_BYTES", MAX_ATTACHMENT_BYTES):
+        raise DomainError("attachment_too_large", f"Tệp “{name}” vượt quá 20 MB.", "files")
+    return ReportAttachment(sha256=storage.store_bytes(upload.data), filename=name, content_type=content_type,
+                            size=len(upload.data))
+
+
+def _mark_done(task: Task, completed_on: date) -> None:
+    task.status, task.completed_on, task.progress_percent = TaskStatus.REPORTED_DONE, completed_on, 100
+    task.reported_done_at = utcnow()
+
+
+def report_progress(task: Task, author: User, text: str, percent: int, files: Sequence[Upload] = (), *,
+                    done: bool = False, completed_on: date | None = None,
+                    version: int | None = None) -> tuple[ProgressReport, list]:
+    """The lead agency's report: text, percent, files. A new task is started by it; ``done`` reports it
+    finished (completed on ``completed_on``, by default today, never in the future), which the Office is told."""
+    check_version(task, version)
+    _refuse_parent(task, "báo cáo")
+    _refuse_unless(task, *OPEN_STATUSES, doing="báo cáo tiến độ")
+    if not text.strip():
+        raise DomainError("text_required", "Hãy nhập nội dung báo cáo.", "text")
+    if not 0 <= percent <= 100:
+        raise DomainError("percent_range", "Tỷ lệ hoàn thành phải từ 0 đến 100.", "percent")
+    if completed_on is not None and completed_on > today():
+        raise DomainError("completed_in_future", "Ngày hoàn thành không được sau ngày hôm nay.", "completed_on")
+    report = ProgressReport(task_id=task.id, unit_id=task.lead_unit_id, author_id=author.id, text=text.strip(),
+                            percent=100 if done else percent, done=done, created_at=utcnow(),
+                            attachments=[_attachment(upload) for upload in files])
+    db.session.add(report)
+    if done:
+        _mark_done(task, completed_on or today())
+    else:
+        task.status, task.progress_percent = TaskStatus.IN_PROGRESS, percent
+    _flush()
+    roll_up(task.parent, author)
+    if not done:
+        return report, []
+    return report, _tell(f"task-report:{report.id}:done", _office_ids(), "task.reported_done",
+                         _("Task reported done: %(content)s", content=_short(task)),
+                         _("%(unit)s reports the task done on %(day)s: %(content)s", unit=task.lead_unit.name,
+                           day=f"{task.completed_on:%d/%m/%Y}", content=task.content), task)
+
+
+def _last_done_report(task: Task) -> ProgressReport | None:
+    return db.session.scalar(sa.select(ProgressReport).where(ProgressReport.task_id == task.id,
+                                                             ProgressReport.done.is_(True))
+                             .order_by(ProgressReport.id.desc()).limit(1))
+
+
+def verify(task: Task, actor: User, version: int | None = None) -> list:
+    """Reported done → verified done by the Office; the lead agency is told."""
+    check_version(task, version)
+    _refuse_parent(task, "xác nhận hoàn thành")
+    _refuse_unless(task, TaskStatus.REPORTED_DONE, doing="xác nhận hoàn thành")
+    task.status, task.verified_at, task.verified_by_id = TaskStatus.VERIFIED_DONE, utcnow(), actor.id
+    _flush()
+    roll_up(task.parent, actor)
+    return _tell(f"task:{task.id}:verified", _liaison_ids(task), "task.verified",
+                 _("Task verified done: %(content)s", content=_short(task)),
+                 _("The Office has verified the task done: %(content)s", content=task.content), task)
+
+
+def return_report(task: Task, actor: User, reason: str, version: int | None = None) -> list:
+    """Reported done → in progress: the Office does not accept the report (``reason``); the agency is told."""
+    check_version(task, version)
+    _refuse_parent(task, "trả lại báo cáo")
+    _refuse_unless(task, TaskStatus.REPORTED_DONE, doing="trả lại báo cáo")
+    _require_reason(reason)
+    report = _last_done_report(task)
+    task.status, task.completed_on, task.reported_done_at = TaskStatus.IN_PROGRESS, None, None
+    task.status_reason = reason.strip()
+    task.progress_percent = min(task.progress_percent, 99)
+    _flush()
+    roll_up(task.parent, actor)
+    return _tell(f"task-report:{report.id if report else 0}:returned:{task.version}", _liaison_ids(task),
+                 "task.report_returned", _("Report not accepted: %(content)s", content=_short(task)),
+                 _("The Office did not accept the report on the task: %(reason)s", reason=reason.strip()), task)
+
+
+def _require_reason(reason: str) -> None:
+    if not reason.strip():
+        raise DomainError("reason_required", "Hãy nêu lý do.", "reason")
+
+
+def cancel(task: Task, actor: User, reason: str, version: int | None = None) -> Task:
+    """Cancel an open (or reported) task with a reason; its open parts are cancelled with it."""
+    check_version(task, version)
+    _refuse_unless(task, *OPEN_STATUSES, TaskStatus.REPORTED_DONE, doing="hủy nhiệm vụ")
+    _require_reason(reason)
+    _close(task, TaskStatus.CANCELLED, reason.strip())
+    for part in task.parts:
+        if part.status not in CLOSED_STATUSES and part.status != TaskStatus.VERIFIED_DONE:
+            _close(part, TaskStatus.CANCELLED, f"Hủy cùng nhiệm vụ chung: {reason.strip()}")
+    _flush()
+    roll_up(task.parent, actor)
+    return task
+
+
+def _close(task: Task, status: TaskStatus, reason: str) -> None:
+    task.status, task.status_reason = status, reason
+
+
+def merge_into(task: Task, other: Task, actor: User, reason: str, version: int | None = None) -> Task:
+    """``task`` duplicates ``other``: merged into it (its reports stay where they are)."""
+    check_version(task, version)
+    if other.id == task.id:
+        raise DomainError("merge_into_itself", "Không thể gộp nhiệm vụ vào chính nó.", "into_id")
+    if other.status in CLOSED_STATUSES:
+        raise _conflict("merge_into_closed", "Không thể gộp vào một nhiệm vụ đã hủy hoặc đã gộp.", "into_id")
+    _refuse_parent(task, "gộp nhiệm vụ")
+    _refuse_unless(task, *OPEN_STATUSES, doing="gộp nhiệm vụ")
+    _require_reason(reason)
+    _close(task, TaskStatus.MERGED, reason.strip())
+    task.merged_into_id = other.id
+    _flush()
+    roll_up(task.parent, actor)
+    return task
+
+
+def comment(task: Task, author: User, text: str) -> TaskComment:
+    """A remark by a coordinating agency, the lead agency, the Office or the assigning leader."""
+    if not text.strip():
+        raise DomainError("text_required", "Hãy nhập nội dung ý kiến.", "text")
+    remark = TaskComment(task_id=task.id, unit_id=author.unit_id, author_id=author.id, text=text.strip(),
+                         created_at=utcnow())
+    db.session.add(remark)
+    db.session.flush()
+    return remark
+
+
+# --- extensions ----------------------------------------------------------------------------------
+
+def pending_extension(task: Task) -> ExtensionRequest | None:
+    return db.session.scalar(sa.select(ExtensionRequest).where(ExtensionRequest.task_id == task.id,
+                                                               ExtensionRequest.status == ExtensionStatus.PENDING))
+
+
+def request_extension(task: Task, actor: User, new_deadline: date, reason: str) -> tuple[ExtensionRequest, list]:
+    """Ask for more time: a day after the current deadline and not in the past; one pending request per task
+    (another → 409). The Office and the assigning leader are told."""
+    _refuse_parent(task, "xin gia hạn")
+    _refuse_unless(task, *OPEN_STATUSES, doing="xin gia hạn")
+    if task.deadline_on is None:
+        raise _conflict("no_deadline", "Nhiệm vụ không có thời hạn nên không cần gia hạn.")
+    if new_deadline <= task.deadline_on or new_deadline < today():
+        raise DomainError("deadline_not_later", "Thời hạn đề nghị phải sau thời hạn hiện tại và không ở quá khứ.",
+                          "new_deadline")
+    _require_reason(reason)
+    if pending_extension(task) is not None:
+        raise _conflict("extension_pending", "Nhiệm vụ đang có một đề nghị gia hạn chờ quyết định.")
+    request = ExtensionRequest(task_id=task.id, requested_by_id=actor.id, requested_at=utcnow(),
+                               requested_deadline_on=new_deadline, reason=reason.strip())
+    db.session.add(request)
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError:  # another request arrived at the same moment; the caller rolls back
+        raise _conflict("extension_pending", "Nhiệm vụ đang có một đề nghị gia hạn chờ quyết định.") from None
+    recipients = _office_ids() | ({task.assigned_by_id} if task.assigned_by_id else set())
+    return request, _tell(f"task-extension:{request.id}:requested", recipients, "task.extension_requested",
+                          _("Extension requested: %(content)s", content=_short(task)),
+                          _("%(unit)s asks to extend the deadline to %(day)s: %(reason)s", unit=task.lead_unit.name,
+                            day=f"{new_deadline:%d/%m/%Y}", reason=request.reason), task)
+
+
+def decide_extension(request: ExtensionRequest, actor: User, grant: bool, note: str = "") -> list:
+    """Grant (the deadline moves, recorded in its history; the original deadline stays) or refuse; the lead
+    agency is told."""
+    if request.status != ExtensionStatus.PENDING:
+        raise _conflict("extension_decided", "Đề nghị gia hạn này đã được quyết định.")
+    task = db.session.get(Task, request.task_id)
+    if not grant and not note.strip():
+        raise DomainError("reason_required", "Hãy nêu lý do không đồng ý gia hạn.", "note")
+    request.status = ExtensionStatus.GRANTED if grant else ExtensionStatus.REFUSED
+    request.decided_by_id, request.decided_at, request.decision_note = actor.id, utcnow(), note.strip() or None
+    if grant:
+        _record_deadline_change(task, request.requested_deadline_on, f"Gia hạn theo đề nghị: {request.reason}",
+                                actor.id, request.id)
+    _flush()
+    day = f"{request.requested_deadline_on:%d/%m/%Y}"
+    subject = (_("Extension granted to %(day)s: %(content)s", day=day, content=_short(task)) if grant
+               else _("Extension refused: %(content)s", content=_short(task)))
+    return _tell(f"task-extension:{request.id}:decided", _liaison_ids(task), "task.extension_decided", subject,
+                 note.strip() or subject, task)
+
+
+# --- parts ---------------------------------------------------------------------------------------
+
+def split(task: Task, actor: User, unit_ids: Sequence[int], version: int | None = None) -> tuple[list[Task], list]:
+    """One part per agency (same content, deadline, source and assigning leader; that agency leads it); the
+    parent keeps its source and counts through its parts. Each agency's liaisons are told."""
+    check_version(task, version)
+    if task.parent_id is not None:
+        raise _conflict("part_of_task", "Không thể chia tiếp một phần của nhiệm vụ.")
+    _refuse_parent(task, "chia nhiệm vụ")
+    _refuse_unless(task, *OPEN_STATUSES, doing="chia nhiệm vụ")
+    if len(unit_ids) < 2 or len(set(unit_ids)) != len(unit_ids):
+        raise DomainError("parts_units", "Hãy chọn ít nhất hai đơn vị khác nhau.", "unit_ids")
+    units = _units(unit_ids, "unit_ids")
+    parts = [Task(content=task.content, source=task.source, source_reference=task.source_reference,
+                  notice_id=task.notice_id, assigned_by_id=task.assigned_by_id, lead_unit_id=unit.id,
+                  sector_id=task.sector_id, deadline_on=task.deadline_on,
+                  original_deadline_on=task.original_deadline_on, report_required=task.report_required,
+                  priority=task.priority, recurrence=task.recurrence, created_by_id=actor.id)
+             for unit in sorted(units, key=lambda u: unit_ids.index(u.id))]
+    task.parts.extend(parts)
+    _flush()
+    roll_up(task, actor)
+    return parts, [n for part in parts for n in _tell_assigned(part)]
+
+
+def roll_up(parent: Task | None, actor: User | None = None) -> None:
+    """The parent's status and progress from its parts (closed parts left out): all verified → verified (done
+    on the latest part's day); all done → reported done; any started → in progress; progress the mean."""
+    if parent is None or parent.status in CLOSED_STATUSES:
+        return
+    active = [p for p in parent.parts if p.status not in CLOSED_STATUSES]
+    if not active:
+        return
+    parent.progress_percent = round(sum(p.progress_percent for p in active) / len(active))
+    if all(p.status in DONE_STATUSES for p in active):
+        completed = max(p.completed_on for p in active)
+        verified = all(p.status == TaskStatus.VERIFIED_DONE for p in active)
+        if parent.status not in DONE_STATUSES:
+            parent.reported_done_at = utcnow()
+        parent.status = TaskStatus.VERIFIED_DONE if verified else TaskStatus.REPORTED_DONE
+        parent.completed_on, parent.progress_percent = completed, 100
+        if verified and parent.verified_at is None:
+            parent.verified_at, parent.verified_by_id = utcnow(), actor.id if actor else None
+        if not verified:
+            parent.verified_at = parent.verified_by_id = None
+    else:
+        started = any(p.status != TaskStatus.NEW for p in active)
+        parent.status = TaskStatus.IN_PROGRESS if started else TaskStatus.NEW
+        parent.completed_on = parent.reported_done_at = parent.verified_at = parent.verified_by_id = None
+    _flush()
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+def reports_of(task: Task) -> list[ProgressReport]:
+    return list(db.session.scalars(sa.select(ProgressReport).where(ProgressReport.task_id == task.id)
+                                   .order_by(ProgressReport.id)))
+
+
+def comments_of(task: Task) -> list[TaskComment]:
+    return list(db.session.scalars(sa.select(TaskComment).where(TaskComment.task_id == task.id)
+                                   .order_by(TaskComment.id)))
+
+
+def extensions_of(task: Task) -> list[ExtensionRequest]:
+    return list(db.session.scalars(sa.select(ExtensionRequest).where(ExtensionRequest.task_id == task.id)
+                                   .order_by(ExtensionRequest.id)))
+
+
+def attachment_of(task: Task, attachment_id: int) -> ReportAttachment | None:
+    """The file if it belongs to one of this task's reports."""
+    return db.session.scalar(sa.select(ReportAttachment).join(ProgressReport)
+                             .where(ReportAttachment.id == attachment_id, ProgressReport.task_id == task.id))

@@ -1,7 +1,127 @@
-"""Pages of task statistics: the figures, the charts and the lists behind them."""
+"""Pages of task lists and statistics: the list a liaison, a leader or the Office sees, the figures as links to
+their lists, the charts, and the Excel and PDF exports."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ecabinet.accounts.models import Role, User, UserRole
+from ecabinet.core.db import db
+from ecabinet.core.forms import page_filters
+from ecabinet.org.models import Sector, Unit
+from ecabinet.policy import Action, TaskScope, require, task_portfolio_by_default, task_scope
+from ecabinet.tasks import exports, queries
+from ecabinet.tasks.stats_api import (
+    derived_labels,
+    pdf_response,
+    source_labels,
+    statistics_out,
+    status_labels,
+    xlsx_response,
+)
+from ecabinet.tasks.stats_schemas import StatisticsQuery, TaskListQuery
 
 bp = Blueprint("task_stats", __name__)
+
+GROUP_CHOICES = ("agency", "status", "leader", "source", "sector", "month", "quarter", "year")
+
+
+def _read(model):
+    """The filters of the query string; a leader opens on its portfolio unless it chose otherwise."""
+    query = page_filters(model, request.args)
+    if "portfolio" not in request.args and task_portfolio_by_default(current_user):
+        query = query.model_copy(update={"portfolio": "me"})
+    return query
+
+
+def _title() -> str:
+    if task_scope(current_user) == TaskScope.UNIT:
+        return _("Tasks of the agency")
+    if task_portfolio_by_default(current_user):
+        return _("Tasks of my portfolio")
+    return _("All tasks")
+
+
+def _choices() -> dict:
+    """The options of the filter form: units, sectors, leaders."""
+    leaders = db.session.scalars(db.select(User).join(UserRole).where(UserRole.role == Role.LEADER,
+                                                                     User.active.is_(True)).order_by(User.full_name))
+    return {"units": db.session.scalars(db.select(Unit).where(Unit.active.is_(True)).order_by(Unit.name)).all(),
+            "sectors": db.session.scalars(db.select(Sector).where(Sector.active.is_(True)).order_by(Sector.name)).all(),
+            "leaders": leaders.all()}
+
+
+def _labels() -> dict:
+    return {"derived": derived_labels(), "status": status_labels(), "source": source_labels(),
+            "groups": {"agency": _("Lead agency"), "status": _("Status"), "leader": _("Assigning leader"),
+                       "source": _("Source"), "sector": _("Field"), "month": _("Month"), "quarter": _("Quarter"),
+                       "year": _("Year")}}
+
+
+CHART_ORDER = ("done_on_time", "done_late", "overdue", "due_soon", "not_yet_due", "closed")
+
+
+def _link(count: dict) -> str | None:
+    return list_link(count["query"]) if count["query"] is not None and count["count"] else None
+
+
+def list_link(query: str) -> str:
+    return f"{url_for('task_stats.list_page')}?{query}"
+
+
+def chart_data(stats: dict, labels: dict) -> dict:
+    """What static/js/task-stats.js draws: the doughnut by situation and the bars per group, each slice or bar
+    with the link to its list."""
+    totals = stats["totals"]["counts"]
+    series = [key for key in CHART_ORDER if key != "closed"]
+    return {
+        "derived": {"labels": [labels["derived"][k] for k in CHART_ORDER], "keys": list(CHART_ORDER),
+                    "counts": [totals[k]["count"] for k in CHART_ORDER],
+                    "links": [_link(totals[k]) for k in CHART_ORDER]},
+        "groups": {"labels": [g["label"] for g in stats["groups"]],
+                   "series": [{"key": k, "label": labels["derived"][k],
+                               "counts": [g["counts"][k]["count"] for g in stats["groups"]],
+                               "links": [_link(g["counts"][k]) for g in stats["groups"]]} for k in series]},
+    }
+
+
+@bp.get("/tasks")
+@login_required
+def list_page():
+    require(current_user, Action.VIEW_TASK_STATISTICS)
+    query = _read(TaskListQuery)
+    rows, total = queries.tasks_page(current_user, query.task_filter(), query.sorting(), query.paging())
+    return render_template("tasks/list_page.html", rows=rows, total=total, query=query, title=_title(),
+                           labels=_labels(), choices=_choices(), export_args=query.task_filter().params())
+
+
+@bp.get("/tasks/statistics")
+@login_required
+def stats_page():
+    require(current_user, Action.VIEW_TASK_STATISTICS)
+    query = _read(StatisticsQuery)
+    stats = queries.statistics(current_user, query.task_filter(), query.group_by, overdue_limit=query.overdue_limit)
+    out, labels = statistics_out(stats), _labels()
+    return render_template("tasks/stats.html", stats=out, query=query, title=_title(), chart=chart_data(out, labels),
+                           list_link=list_link,
+                           labels=labels, choices=_choices(), group_choices=GROUP_CHOICES,
+                           export_args=query.task_filter().params())
+
+
+@bp.get("/tasks/export.xlsx")
+@login_required
+def export_xlsx():
+    require(current_user, Action.VIEW_TASK_STATISTICS)
+    query = _read(TaskListQuery)
+    data = exports.tasks_xlsx(queries.all_tasks(current_user, query.task_filter(), query.sorting()))
+    return xlsx_response(data, exports.xlsx_filename())
+
+
+@bp.get("/tasks/statistics.pdf")
+@login_required
+def export_pdf():
+    require(current_user, Action.VIEW_TASK_STATISTICS)
+    query = _read(StatisticsQuery)
+    return pdf_response(exports.briefing_pdf(current_user, query.task_filter()), exports.pdf_filename())

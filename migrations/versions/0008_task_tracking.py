@@ -147,6 +147,8 @@ def upgrade():
 
     # ### end Alembic commands ###
     op.execute("UPDATE tasks SET original_deadline_on = deadline_on")
+    op.create_index('ix_tasks_deadline', 'tasks', ['deadline_on'])
+    op.create_index('ix_task_coordinators_unit', 'task_coordinators', ['unit_id'])
     with op.batch_alter_table('tasks', schema=None) as batch_op:
         for column in ('priority', 'recurrence', 'progress_percent', 'version'):
             batch_op.alter_column(column, server_default=None)
@@ -155,6 +157,8 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index('ix_task_coordinators_unit', table_name='task_coordinators')
+    op.drop_index('ix_tasks_deadline', table_name='tasks')
     with op.batch_alter_table('tasks', schema=None) as batch_op:
         for name in [name for name, _condition in CHECKS] + ['priority', 'recurrence']:
             batch_op.drop_constraint(op.f(f'ck_tasks_{name}'), type_='check')

@@ -43,3 +43,14 @@ def test_pages_are_vietnamese_by_default_and_english_on_request(client, people):
     client.post("/lang/en", data={"csrf_token": token, "next": "/"})
     html = client.get("/").get_data(as_text=True)
     assert "Home" in html and "Trang chủ" not in html
+
+
+def test_no_translation_holds_a_bare_percent_sign():
+    """Templates format every translation with ``%``: a lone "%" (as in "(%)") breaks the page with a 500."""
+    import re
+
+    with open(ROOT / "ecabinet/translations/vi/LC_MESSAGES/messages.po", "rb") as handle:
+        catalog = read_po(handle)
+    bare = re.compile(r"%(?!\(\w+\)[sd]|%)")
+    broken = [m.id for m in catalog if m.id and isinstance(m.string, str) and bare.search(m.string)]
+    assert not broken, f"translations with a lone %: {broken}"

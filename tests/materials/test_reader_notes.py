@@ -173,6 +173,7 @@ def test_a_tablet_writes_edits_and_deletes_a_private_note(live_server, browser):
     page.wait_for_selector("#reader-notes-page", state="visible")
     assert page.locator("#reader-notes-page-list .reader-note").count() == 1
 
+    page.wait_for_function("new URL(location.href).searchParams.get('page') === '2'")  # remembered after 300 ms
     page.reload()  # the note is on the server, the panel stays open
     page.wait_for_selector("#reader[data-state=ready]", timeout=20_000)
     page.wait_for_selector("#reader-notes-page-list .reader-note")

@@ -1,0 +1,459 @@
+"""Importing tasks from an Excel sheet (.xlsx), one task per row, with the columns of the export
+(``ecabinet.tasks.exports.COLUMNS``).
+
+``preview(data)`` reads and checks every row and names each error by its row number and its column;
+``confirm(sha256, actor)`` reads the stored file again, checks it again (the preview is never trusted) and
+saves every row in the caller's transaction, or nothing when any row has an error. The file is kept in the
+content store (``core.storage``) between the two by its SHA-256, which the confirm form carries.
+
+Headers are found in the first rows of the first sheet that has them, whatever their case, spacing, Unicode
+normalisation or missing diacritics ("noi dung" is "Nội dung"); unknown columns, "Trạng thái", "Tình trạng" and
+"Ngày hoàn thành" are ignored: an imported task starts new.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import zipfile
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import openpyxl
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from openpyxl.utils.datetime import from_excel
+
+from ecabinet.accounts import operations as accounts
+from ecabinet.accounts.models import Role, User
+from ecabinet.core import storage
+from ecabinet.core.db import db
+from ecabinet.core.exceptions import DomainError
+from ecabinet.notify import operations as notify
+from ecabinet.notify.models import Notification
+from ecabinet.org.models import Sector, Unit
+from ecabinet.tasks.exports import COLUMNS, COORDINATOR_SEPARATOR, PRIORITY_LABELS, SOURCE_LABELS
+from ecabinet.tasks.models import Priority, Task, TaskSource, TaskStatus
+from ecabinet.tasks.reminders import short
+
+CONTENT, SOURCE, REFERENCE, LEADER, LEAD_UNIT, COORDINATORS, SECTOR, DEADLINE, PRIORITY = COLUMNS[:9]
+"""The columns read back, by their headers (the export's first nine)."""
+REQUIRED_HEADERS = (CONTENT, LEAD_UNIT)
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+"""An .xlsx is a zip: more than this once unpacked is a decompression bomb, not a list of tasks."""
+HEADER_SEARCH_ROWS = 10
+"""The header row may follow a title: it is looked for in this many first rows."""
+MAX_CONTENT, MAX_REFERENCE = 5000, 255
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# --- normalising -------------------------------------------------------------------------------
+
+def _spaced(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def normal(text: str) -> str:
+    """Case, spacing and Unicode form ignored: for names typed by people."""
+    return _spaced(text).casefold()
+
+
+def folded(text: str) -> str:
+    """``normal`` without diacritics ("Cơ quan chủ trì" → "co quan chu tri"): for headers."""
+    decomposed = unicodedata.normalize("NFD", normal(text).replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def cell_text(value: Any) -> str:
+    """What a cell shows, as text."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return _spaced(str(value))
+
+
+# --- the result ----------------------------------------------------------------------------------
+
+@dataclass
+class ImportRow:
+    """One row of the sheet: its number there, what it shows per column, and its errors per column."""
+
+    number: int
+    values: dict[str, str]
+    errors: dict[str, str] = field(default_factory=dict)
+    task: dict[str, Any] | None = None
+    """The task's fields when the row is clean."""
+
+
+@dataclass
+class ImportPreview:
+    rows: list[ImportRow]
+    sha256: str | None = None
+    """The stored file, for the confirm form (only a clean sheet is stored)."""
+
+    @property
+    def rows_with_errors(self) -> list[ImportRow]:
+        return [row for row in self.rows if row.errors]
+
+    @property
+    def clean(self) -> bool:
+        return bool(self.rows) and not self.rows_with_errors
+
+
+class ImportRefused(DomainError):
+    """A confirm refused because the sheet has errors: ``preview`` shows them."""
+
+    def __init__(self, preview: ImportPreview) -> None:
+        count = len(preview.rows_with_errors)
+        super().__init__("import_has_errors", f"Bảng tính còn {count} dòng có lỗi: chưa nhập nhiệm vụ nào. "
+                                              "Hãy sửa các dòng được đánh dấu rồi tải lên lại.", "file", 422)
+        self.preview = preview
+
+
+def _file_error(code: str, message: str) -> DomainError:
+    return DomainError(code, message, "file", 422)
+
+
+# --- reading the workbook ------------------------------------------------------------------------
+
+def _check_package(data: bytes) -> None:
+    if not data:
+        raise _file_error("empty_file", "Tệp trống: hãy chọn tệp Excel (.xlsx) danh sách nhiệm vụ.")
+    if len(data) > MAX_BYTES:
+        raise _file_error("file_too_large", f"Tệp lớn hơn {MAX_BYTES // (1024 * 1024)} MB: hãy chia bảng tính "
+                                            "thành nhiều tệp.")
+    not_xlsx = _file_error("not_xlsx", "Tệp không phải bảng tính Excel (.xlsx). Hãy lưu bảng tính dưới dạng "
+                                       "“Excel Workbook (.xlsx)” rồi tải lên lại (tệp .xls, .csv, .ods không dùng "
+                                       "được).")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            entries = package.infolist()
+            names = {entry.filename for entry in entries}
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise not_xlsx from None
+    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+        raise not_xlsx
+    if sum(entry.file_size for entry in entries) > MAX_UNPACKED_BYTES:
+        raise _file_error("file_too_large", "Tệp giải nén quá lớn: đây không phải một danh sách nhiệm vụ hợp lệ.")
+
+
+def _header_map(row: Iterable[Any]) -> dict[int, str]:
+    """Column index → canonical header, for the headers known."""
+    known = {folded(name): name for name in COLUMNS}
+    found: dict[int, str] = {}
+    for index, value in enumerate(row):
+        name = known.get(folded(cell_text(value)))
+        if name is not None and name not in found.values():
+            found[index] = name
+    return found
+
+
+def _find_header(sheet) -> tuple[int, dict[int, str]] | None:
+    for number, row in enumerate(sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True), start=1):
+        headers = _header_map(row)
+        if all(name in headers.values() for name in REQUIRED_HEADERS):
+            return number, headers
+    return None
+
+
+def _sheet_rows(data: bytes) -> Iterator[tuple[int, dict[str, Any]]]:
+    """``(row number, {header: cell value})`` for each row under the header that is not blank."""
+    _check_package(data)
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a damaged or foreign file
+        raise _file_error("not_xlsx", "Không đọc được bảng tính: tệp .xlsx bị hỏng hoặc không đúng định dạng.") \
+            from None
+    try:
+        for sheet in workbook.worksheets:
+            found = _find_header(sheet)
+            if found is not None:
+                break
+        else:
+            raise _file_error("missing_columns", "Không tìm thấy dòng tiêu đề có các cột "
+                                                 f"“{CONTENT}” và “{LEAD_UNIT}”. Hãy dùng tệp mẫu.")
+        header_row, headers = found
+        width = max(headers) + 1
+        count = 0
+        for number, row in enumerate(sheet.iter_rows(min_row=header_row + 1, max_col=width, values_only=True),
+                                     start=header_row + 1):
+            values = {name: row[index] if index < len(row) else None for index, name in headers.items()}
+            if all(cell_text(v) == "" for v in values.values()):
+                continue
+            count += 1
+            if count > MAX_ROWS:
+                raise _file_error("too_many_rows", f"Bảng tính có hơn {MAX_ROWS} nhiệm vụ: hãy chia thành nhiều "
+                                                   "tệp.")
+            yield number, values
+    finally:
+        workbook.close()
+
+
+# --- looking names up ----------------------------------------------------------------------------
+
+class _Names:
+    """Lookup of a name or code among records; a name shared by several is ambiguous."""
+
+    def __init__(self) -> None:
+        self._by_key: dict[str, set[int]] = defaultdict(set)
+
+    def add(self, record_id: int, *keys: str) -> None:
+        for key in keys:
+            if key:
+                self._by_key[normal(key)].add(record_id)
+
+    def find(self, text: str) -> int | None | str:
+        """The id, None when unknown, "ambiguous" when several match."""
+        ids = self._by_key.get(normal(text), set())
+        if len(ids) > 1:
+            return "ambiguous"
+        return next(iter(ids), None)
+
+
+class _Lookups:
+    """Everything a row may name, loaded once per sheet."""
+
+    def __init__(self) -> None:
+        self.units = _Names()
+        for unit in db.session.scalars(sa.select(Unit).where(Unit.active.is_(True))):
+            self.units.add(unit.id, unit.code, unit.name)
+        self.leaders = _Names()
+        for leader in accounts.users_with_role(Role.LEADER):
+            self.leaders.add(leader.id, leader.username, leader.full_name)
+        self.sectors = _Names()
+        for sector in db.session.scalars(sa.select(Sector).where(Sector.active.is_(True))):
+            self.sectors.add(sector.id, sector.code, sector.name)
+        self.sources = {normal(label): source for source, label in SOURCE_LABELS.items()}
+        self.sources.update({normal(source.value): source for source in TaskSource})
+        self.priorities = {normal(label): priority for priority, label in PRIORITY_LABELS.items()}
+        self.priorities.update({normal(priority.value): priority for priority in Priority})
+
+
+def _named(names: _Names, text: str, what: str, errors: dict[str, str], column: str) -> int | None:
+    found = names.find(text)
+    if found == "ambiguous":
+        errors[column] = f"“{text}” trùng tên với nhiều {what}: hãy ghi mã (hoặc tên đăng nhập)."
+        return None
+    if found is None:
+        errors[column] = f"Không tìm thấy {what} “{text}”."
+    return found
+
+
+# --- checking a row ------------------------------------------------------------------------------
+
+def parse_deadline(value: Any) -> date | None:
+    """A real Excel date, dd/mm/yyyy, yyyy-mm-dd or an Excel day number; ValueError otherwise."""
+    if isinstance(value, datetime):
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not 1 <= value <= 2958465:
+            raise ValueError(value)
+        day = from_excel(value).date()
+    else:
+        text = cell_text(value)
+        pattern = "%Y-%m-%d" if re.match(r"^\d{4}-\d{1,2}-\d{1,2}$", text) else "%d/%m/%Y"
+        day = datetime.strptime(text, pattern).date()
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(day)
+    return day
+
+
+def _check_content(values: dict[str, Any], errors: dict[str, str]) -> str:
+    content = unicodedata.normalize("NFC", str(values.get(CONTENT) or "")).strip()
+    if not content:
+        errors[CONTENT] = "Chưa có nội dung nhiệm vụ."
+    elif len(content) > MAX_CONTENT:
+        errors[CONTENT] = f"Nội dung dài quá {MAX_CONTENT} ký tự."
+    return content
+
+
+def _check_source(text: str, lookups: _Lookups, errors: dict[str, str]) -> TaskSource:
+    if not text:
+        return TaskSource.MANUAL
+    source = lookups.sources.get(normal(text))
+    if source is None:
+        choices = ", ".join(f"“{label}”" for s, label in SOURCE_LABELS.items() if s != TaskSource.NOTICE)
+        errors[SOURCE] = f"Nguồn “{text}” không hợp lệ: dùng {choices}."
+    elif source == TaskSource.NOTICE:
+        errors[SOURCE] = ("Nhiệm vụ từ thông báo kết luận được tạo khi ban hành thông báo trên hệ thống; hãy chọn "
+                          "nguồn khác và ghi số văn bản.")
+    return source or TaskSource.MANUAL
+
+
+def _check_units(values: dict[str, str], lookups: _Lookups, errors: dict[str, str]) -> tuple[int | None, list[int]]:
+    lead = values[LEAD_UNIT]
+    lead_id = _named(lookups.units, lead, "cơ quan chủ trì", errors, LEAD_UNIT) if lead else None
+    if not lead:
+        errors[LEAD_UNIT] = "Chưa có cơ quan chủ trì."
+    coordinating: list[int] = []
+    problems = []
+    for name in (part.strip() for part in values[COORDINATORS].split(COORDINATOR_SEPARATOR)):
+        if not name:
+            continue
+        found = lookups.units.find(name)
+        if found == "ambiguous" or found is None:
+            problems.append(f"“{name}”" + (" (trùng tên, hãy ghi mã)" if found else ""))
+        elif found == lead_id:
+            errors[COORDINATORS] = "Cơ quan chủ trì không đồng thời là cơ quan phối hợp."
+        elif found not in coordinating:
+            coordinating.append(found)
+    if problems:
+        errors[COORDINATORS] = f"Không tìm thấy cơ quan phối hợp: {', '.join(problems)}."
+    return lead_id, coordinating
+
+
+def _check_deadline(raw: Any, text: str, errors: dict[str, str]) -> date | None:
+    if not text:
+        return None
+    try:
+        return parse_deadline(raw)
+    except ValueError:
+        errors[DEADLINE] = f"Hạn xử lý “{text}” không phải ngày hợp lệ: ghi theo dạng dd/mm/yyyy."
+        return None
+
+
+def _check_priority(text: str, lookups: _Lookups, errors: dict[str, str]) -> Priority:
+    if not text:
+        return Priority.NORMAL
+    priority = lookups.priorities.get(normal(text))
+    if priority is None:
+        choices = ", ".join(f"“{label}”" for label in PRIORITY_LABELS.values())
+        errors[PRIORITY] = f"Độ ưu tiên “{text}” không hợp lệ: dùng {choices}."
+    return priority or Priority.NORMAL
+
+
+def check_row(number: int, raw: dict[str, Any], lookups: _Lookups) -> ImportRow:
+    """Every column of one row checked; the task's fields when nothing is wrong."""
+    values = {name: cell_text(raw.get(name)) for name in COLUMNS[:9]}
+    row = ImportRow(number=number, values=values)
+    errors = row.errors
+    content = _check_content(raw, errors)
+    source = _check_source(values[SOURCE], lookups, errors)
+    reference = values[REFERENCE]
+    if len(reference) > MAX_REFERENCE:
+        errors[REFERENCE] = f"Số/ký hiệu văn bản dài quá {MAX_REFERENCE} ký tự."
+    leader_id = _named(lookups.leaders, values[LEADER], "lãnh đạo", errors, LEADER) if values[LEADER] else None
+    lead_id, coordinating = _check_units(values, lookups, errors)
+    sector_id = _named(lookups.sectors, values[SECTOR], "lĩnh vực", errors, SECTOR) if values[SECTOR] else None
+    deadline = _check_deadline(raw.get(DEADLINE), values[DEADLINE], errors)
+    priority = _check_priority(values[PRIORITY], lookups, errors)
+    if not errors:
+        row.task = {"content": content, "source": source, "source_reference": reference,
+                    "assigned_by_id": leader_id, "lead_unit_id": lead_id, "coordinating": coordinating,
+                    "sector_id": sector_id, "deadline_on": deadline, "priority": priority}
+    return row
+
+
+def _check_sheet(data: bytes) -> ImportPreview:
+    lookups = _Lookups()
+    rows = [check_row(number, raw, lookups) for number, raw in _sheet_rows(data)]
+    if not rows:
+        raise _file_error("empty_sheet", "Bảng tính không có dòng nhiệm vụ nào dưới dòng tiêu đề.")
+    return ImportPreview(rows=rows)
+
+
+def preview(data: bytes) -> ImportPreview:
+    """Read and check the sheet; a clean one is stored for the confirmation (``sha256``). A file that cannot
+    be a list of tasks is a ``DomainError`` (422, field "file")."""
+    result = _check_sheet(data)
+    if result.clean:
+        result.sha256 = storage.store_bytes(data)
+    return result
+
+
+# --- saving --------------------------------------------------------------------------------------
+
+def _stored(sha256: str) -> bytes:
+    missing = _file_error("import_file_missing", "Không tìm thấy tệp đã tải lên: hãy tải tệp lên lại.")
+    if not storage.SHA256_RE.match(sha256 or ""):
+        raise missing
+    try:
+        return storage.read_bytes(sha256)
+    except storage.StorageError:
+        raise missing from None
+
+
+def _new_task(fields: dict[str, Any], units: dict[int, Unit], actor: User) -> Task:
+    return Task(content=fields["content"], source=fields["source"], source_reference=fields["source_reference"],
+                assigned_by_id=fields["assigned_by_id"], lead_unit_id=fields["lead_unit_id"],
+                coordinating_units=[units[unit_id] for unit_id in fields["coordinating"]],
+                sector_id=fields["sector_id"], deadline_on=fields["deadline_on"],
+                original_deadline_on=fields["deadline_on"], priority=fields["priority"], status=TaskStatus.NEW,
+                created_by_id=actor.id)
+
+
+def _tell_agencies(tasks: list[Task]) -> list[Notification]:
+    """One notification per lead agency, listing its new tasks (not one per task: a sheet can hold hundreds)."""
+    by_unit: dict[int, list[Task]] = defaultdict(list)
+    for task in tasks:
+        by_unit[task.lead_unit_id].append(task)
+    batch = min(task.id for task in tasks)
+    created: list[Notification] = []
+    for unit_id, unit_tasks in sorted(by_unit.items()):
+        lines = [f"- {short(t.content)}" + (f" (hạn {t.deadline_on:%d/%m/%Y})" if t.deadline_on else "")
+                 + f" — /tasks/{t.id}" for t in unit_tasks]
+        created += notify.notify(
+            f"task-import:{batch}:unit:{unit_id}", [u.id for u in accounts.liaisons_of([unit_id])],
+            notify.Message(kind="task.assigned", link=f"/tasks?lead_unit_id={unit_id}",
+                           subject=_("%(n)s new tasks for your agency", n=len(unit_tasks)),
+                           body=_("The Office has entered new tasks that your agency leads:") + "\n"
+                           + "\n".join(lines)))
+    return created
+
+
+def _receipt(sha256: str, actor: User, count: int) -> list[Notification]:
+    """The importer's receipt, once per file and person: its unique key makes a second confirmation of the same
+    file (a double click, a form sent again, two tabs at once) a 409 instead of every task twice."""
+    receipt = notify.notify(f"task-import:{sha256}", [actor.id], notify.Message(
+        kind="task.imported", link="/tasks", subject=_("%(n)s tasks imported from Excel", n=count),
+        body=_("You imported %(n)s tasks from an Excel sheet.", n=count)))
+    if not receipt:
+        raise DomainError("already_imported", "Bảng tính này đã được nhập rồi: các nhiệm vụ của nó đã có trong danh "
+                                              "sách, không nhập lại lần nữa.", "file", 409)
+    return receipt
+
+
+def confirm(sha256: str, actor: User) -> tuple[list[Task], list[Notification]]:
+    """Save every row of the stored sheet as a new task, checked again; ``ImportRefused`` (422) and nothing
+    saved when any row has an error, 409 ``already_imported`` when this person imported this file before. The
+    caller commits, then pushes the notifications."""
+    result = _check_sheet(_stored(sha256))
+    if not result.clean:
+        raise ImportRefused(result)
+    receipt = _receipt(sha256, actor, len(result.rows))
+    unit_ids = {u for row in result.rows for u in row.task["coordinating"]}
+    units = {u.id: u for u in db.session.scalars(sa.select(Unit).where(Unit.id.in_(unit_ids)))} if unit_ids else {}
+    tasks = [_new_task(row.task, units, actor) for row in result.rows]
+    db.session.add_all(tasks)
+    db.session.flush()
+    return tasks, receipt + _tell_agencies(tasks)
+
+
+def template_workbook() -> bytes:
+    """An empty sheet with the header row, to fill in."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Nhiệm vụ"
+    sheet.append(list(COLUMNS[:9]))
+    for cell in sheet[1]:
+        cell.font = openpyxl.styles.Font(bold=True)
+    for letter, width in zip("ABCDEFGHI", (60, 22, 28, 24, 20, 28, 20, 14, 14), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
