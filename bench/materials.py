@@ -19,6 +19,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from ecabinet.core.pdfcheck import validate_pdf
 from ecabinet.materials import pdfgen
 from ecabinet.materials.pdf import (
     PackItem,
@@ -26,7 +27,6 @@ from ecabinet.materials.pdf import (
     PageTexts,
     build_pack,
     extract_text,
-    validate_pdf,
     watermark_page,
     watermark_pdf,
 )

@@ -116,6 +116,17 @@ def _generate(agencies, sectors, leaders) -> tuple[int, int]:
     return len(rows), len(coordinators)
 
 
+def _vacuum_analyze() -> None:
+    """What autovacuum does to a table that has lived a while: planner statistics, and on PostgreSQL the
+    visibility map that lets index-only scans skip the table."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(sa.text("VACUUM ANALYZE"))
+    else:
+        db.session.execute(sa.text("ANALYZE"))
+        db.session.commit()
+
+
 def _busiest_agency() -> int:
     """The agency with the most overdue tasks, so that page 3 of its list exists."""
     from ecabinet.tasks.derived import Derived, derived_expression
@@ -139,8 +150,7 @@ def measure(url: str) -> dict:
         upgrade()
         agencies, sectors, leaders = _people()
         tasks, coordinators = _generate(agencies, sectors, leaders)
-        db.session.execute(sa.text("ANALYZE"))
-        db.session.commit()
+        _vacuum_analyze()
         unit_id = _busiest_agency()
     client = app.test_client()
     token = client.post("/api/v1/auth/token", json={"username": "chuyenvien", "password": PASSWORD})

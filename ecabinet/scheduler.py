@@ -35,7 +35,7 @@ class Job:
 
 
 def _jobs() -> list[Job]:
-    from ecabinet.conclusions import notices
+    from ecabinet.conclusions import notice_drafting, notice_reminders
     from ecabinet.live import polls
     from ecabinet.materials import operations as materials
     from ecabinet.materials import packs
@@ -43,6 +43,7 @@ def _jobs() -> list[Job]:
     from ecabinet.notify import delivery
     from ecabinet.schedules import operations as schedules
     from ecabinet.tasks import digests as task_digests
+    from ecabinet.tasks import periodic as periodic_tasks
     from ecabinet.tasks import reminders as task_reminders
 
     return [
@@ -54,10 +55,11 @@ def _jobs() -> list[Job]:
         Job("prune-caches", packs.prune, 3600),
         Job("remind-material-requests", material_requests.remind_due, 300),
         Job("remind-opinion-polls", polls.remind_due, 300),
-        Job("draft-conclusion-notices", notices.draft_for_ended_meetings, 30),
-        Job("remind-conclusion-notices", notices.remind_unissued, 300),
+        Job("draft-conclusion-notices", notice_drafting.draft_for_ended_meetings, 30),
+        Job("remind-conclusion-notices", notice_reminders.remind_unissued, 300),
         Job("remind-tasks", task_reminders.remind_due, 300),
         Job("task-digest", task_digests.weekly_digest, 3600),
+        Job("roll-periodic-tasks", periodic_tasks.roll_on_due, 600),
     ]
 
 

@@ -31,11 +31,14 @@ def live_server(tmp_path_factory):
     flask = [sys.executable, "-m", "flask"]
     for command in (["db", "upgrade"], ["seed-demo", "--if-empty"]):
         subprocess.run(flask + command, env=env, cwd=ROOT, check=True, capture_output=True)
-    server = subprocess.Popen([sys.executable, "-m", "ecabinet.serve"], env=env, cwd=ROOT,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # Its log goes to a file: a pipe nobody reads fills up (64 KiB of request lines) and blocks the server.
+    log_path = workdir / "server.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen([sys.executable, "-m", "ecabinet.serve"], env=env, cwd=ROOT,
+                                  stdout=log, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_healthy(url, server, lambda: server.stdout.read())
+        wait_healthy(url, server, log_path.read_text)
         yield url
     finally:
         server.terminate()

@@ -23,6 +23,6 @@ def test_the_in_process_scheduler_holds_every_job(app):
         assert sorted(job.id for job in scheduler.get_jobs()) == [
             "build-meeting-packs", "deliver-email", "draft-conclusion-notices", "draft-next-weekly-schedule",
             "extract-material-text", "prune-caches", "publish-weekly-schedule", "remind-conclusion-notices",
-            "remind-material-requests", "remind-opinion-polls", "remind-tasks", "task-digest"]
+            "remind-material-requests", "remind-opinion-polls", "remind-tasks", "roll-periodic-tasks", "task-digest"]
     finally:
         scheduler.shutdown(wait=False)

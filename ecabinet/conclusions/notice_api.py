@@ -13,17 +13,20 @@ from flask import Blueprint, current_app
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ecabinet.conclusions import notices as ops
+from ecabinet.conclusions import notice_drafting as drafting
+from ecabinet.conclusions import notice_issuing as issuing
+from ecabinet.conclusions import notice_queries as queries
+from ecabinet.conclusions import notice_workflow as workflow
 from ecabinet.conclusions.models import Notice, NoticeStatus
 from ecabinet.conclusions.notice_schemas import (MeetingNoticeOut, NoticeOut, NoticePage, NoticeQuery, NoticeUpdate,
                                                  ReasonIn)
+from ecabinet.conclusions.notice_tasks import tasks_of_notice
 from ecabinet.core.api import ApiError, load_or_404, not_found, route
 from ecabinet.core.db import db
 from ecabinet.core.storage import StorageError
 from ecabinet.meetings.models import Meeting
 from ecabinet.notify import operations as notify
 from ecabinet.policy import Action, allowed, require
-from ecabinet.tasks import operations as tasks
 
 bp = Blueprint("notices_api", __name__)
 log = logging.getLogger("ecabinet.notices")
@@ -42,7 +45,7 @@ def load_notice(notice_id: int) -> Notice:
 
 def notice_row(notice: Notice) -> dict[str, Any]:
     row = {name: getattr(notice, name) for name in NoticeOut.model_fields if name != "tasks"}
-    row["tasks"] = tasks.tasks_of_notice(notice) if notice.status == NoticeStatus.ISSUED else []
+    row["tasks"] = tasks_of_notice(notice) if notice.status == NoticeStatus.ISSUED else []
     return row
 
 
@@ -59,7 +62,7 @@ def pdf_bytes(notice: Notice) -> bytes:
     """The issued PDF (checked against its sha256: a mismatch is logged and answered 500), or the draft
     rendered now."""
     try:
-        return ops.preview(notice).pdf
+        return issuing.preview(notice).pdf
     except StorageError:
         log.exception("issued notice %s: stored PDF missing or altered", notice.id)
         raise ApiError(500, "pdf_integrity", _("An internal error occurred; it has been logged.")) from None
@@ -67,13 +70,13 @@ def pdf_bytes(notice: Notice) -> bytes:
 
 def pdf_response(notice: Notice):
     response = current_app.response_class(pdf_bytes(notice), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{ops.pdf_filename(notice)}"'
+    response.headers["Content-Disposition"] = f'inline; filename="{issuing.pdf_filename(notice)}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
 def text_response(notice: Notice):
-    response = current_app.response_class(ops.preview_text(notice), mimetype="text/plain")
+    response = current_app.response_class(issuing.preview_text(notice), mimetype="text/plain")
     response.headers["Content-Type"] = "text/plain; charset=utf-8"
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -83,7 +86,7 @@ def text_response(notice: Notice):
 def list_notices(query: NoticeQuery):
     """Newest first, 20 a page. The Office sees every notice; others the issued ones they receive or whose
     meeting they may see, and the unissued ones of meetings they chair or are secretary of."""
-    items, total = ops.visible_notices(current_user, status=query.status, meeting_id=query.meeting_id,
+    items, total = queries.visible_notices(current_user, status=query.status, meeting_id=query.meeting_id,
                                        page=query.page, per_page=PER_PAGE)
     return {"items": items, "total": total, "page": query.page, "per_page": PER_PAGE}
 
@@ -99,7 +102,7 @@ def get_notice(notice_id: int):
 def meeting_notice(meeting_id: int):
     """404 when the meeting has none yet (it is drafted when the meeting ends) or the caller may not see it."""
     load_or_404(Meeting, meeting_id, lambda meeting: allowed(current_user, Action.VIEW_MEETING, meeting))
-    notice = ops.original_of(meeting_id)
+    notice = queries.original_of(meeting_id)
     if notice is None or not allowed(current_user, Action.VIEW_NOTICE, notice):
         raise not_found()
     return {"id": notice.id, "status": notice.status}
@@ -115,8 +118,8 @@ def update_notice(notice_id: int, body: NoticeUpdate):
     changes = _changes(body)
     recipients = None
     if body.recipients is not None:
-        recipients = [ops.RecipientData(r.unit_id, r.user_id, r.label) for r in body.recipients]
-    ops.update_notice(notice, current_user, body.version, changes, recipients=recipients)
+        recipients = [drafting.RecipientData(r.unit_id, r.user_id, r.label) for r in body.recipients]
+    drafting.update_notice(notice, current_user, body.version, changes, recipients=recipients)
     _commit()
     return notice_row(notice)
 
@@ -145,19 +148,19 @@ def _step(notice_id: int, action: Action, operation, *args) -> dict[str, Any]:
 def submit(notice_id: int):
     """Draft → in review; the agencies given directives are added to the recipients; the office leaders are
     told. No conclusion with text and no directive → 422 ``no_conclusions``."""
-    return _step(notice_id, Action.EDIT_NOTICE, ops.submit)
+    return _step(notice_id, Action.EDIT_NOTICE, workflow.submit)
 
 
 @route(bp, "/notices/<int:notice_id>/review", method="POST", summary="Pass the review", response=NoticeOut)
 def review(notice_id: int):
     """In review → awaiting the chair's approval (an office leader)."""
-    return _step(notice_id, Action.REVIEW_NOTICE, ops.review)
+    return _step(notice_id, Action.REVIEW_NOTICE, workflow.review)
 
 
 @route(bp, "/notices/<int:notice_id>/approve", method="POST", summary="Approve the notice", response=NoticeOut)
 def approve(notice_id: int):
     """Awaiting approval → approved (the leader who chaired the meeting)."""
-    return _step(notice_id, Action.APPROVE_NOTICE, ops.approve)
+    return _step(notice_id, Action.APPROVE_NOTICE, workflow.approve)
 
 
 @route(bp, "/notices/<int:notice_id>/reject", method="POST", summary="Return the notice to draft", body=ReasonIn,
@@ -168,7 +171,7 @@ def reject(notice_id: int, body: ReasonIn):
     action = reject_action(notice)
     if action is not None:
         require(current_user, action, notice)
-    _commit(ops.reject(notice, current_user, body.reason))
+    _commit(workflow.reject(notice, current_user, body.reason))
     return notice_row(notice)
 
 
@@ -176,7 +179,7 @@ def reject(notice_id: int, body: ReasonIn):
 def issue(notice_id: int):
     """Approved → issued, in one transaction: the register's next number, the frozen PDF, the tasks from the
     directives, and the notice sent to every recipient (in-app, and by e-mail with the PDF)."""
-    return _step(notice_id, Action.ISSUE_NOTICE, ops.issue)
+    return _step(notice_id, Action.ISSUE_NOTICE, issuing.issue)
 
 
 @route(bp, "/notices/<int:notice_id>/not-needed", method="POST", summary="Mark the notice as not needed",
@@ -185,7 +188,7 @@ def not_needed(notice_id: int, body: ReasonIn):
     """A draft the meeting does not need (no reminders any more), with the reason."""
     notice = load_notice(notice_id)
     require(current_user, Action.EDIT_NOTICE, notice)
-    ops.mark_not_needed(notice, current_user, body.reason)
+    workflow.mark_not_needed(notice, current_user, body.reason)
     _commit()
     return notice_row(notice)
 
@@ -195,7 +198,7 @@ def not_needed(notice_id: int, body: ReasonIn):
 def reopen(notice_id: int):
     notice = load_notice(notice_id)
     require(current_user, Action.EDIT_NOTICE, notice)
-    ops.reopen(notice, current_user)
+    workflow.reopen(notice, current_user)
     _commit()
     return notice_row(notice)
 
@@ -206,7 +209,7 @@ def correct(notice_id: int):
     """A new draft that will supersede this issued notice once issued."""
     notice = load_notice(notice_id)
     require(current_user, Action.EDIT_NOTICE, notice)
-    draft = ops.correct(notice, current_user)
+    draft = drafting.correct(notice, current_user)
     _commit()
     return notice_row(draft)
 

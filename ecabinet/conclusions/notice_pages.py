@@ -7,34 +7,49 @@ A refused form is shown again with the Vietnamese error next to the field (422) 
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from ecabinet.accounts import operations as accounts
 from ecabinet.accounts.models import Role
-from ecabinet.conclusions import notices as ops
+from ecabinet.conclusions import notice_drafting as drafting
+from ecabinet.conclusions import notice_issuing as issuing
+from ecabinet.conclusions import notice_queries as queries
+from ecabinet.conclusions import notice_workflow as workflow
 from ecabinet.conclusions.models import Notice, NoticeStatus
 from ecabinet.conclusions.notice_api import reject_action
 from ecabinet.conclusions.notice_schemas import NoticeForm, NoticeQuery, ReasonForm
+from ecabinet.conclusions.notice_tasks import tasks_of_notice
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.forms import page_filters, parse_form
 from ecabinet.notify import operations as notify
 from ecabinet.org import operations as org
 from ecabinet.policy import Action, allowed, require
-from ecabinet.tasks import operations as tasks
+from ecabinet.registers import operations as registers
+from ecabinet.tasks import sources as task_sources
 
 bp = Blueprint("notices", __name__)
+
+
+@bp.record_once
+def _lend_notices(state: BlueprintSetupState) -> None:
+    """The register and the task pages name the notice behind a number or a task, linking to this blueprint's
+    page, without importing conclusions (which depends on them)."""
+    registers.install_notice_lookup(state.app, queries.notice_ids_by_register_number)
+    task_sources.install_notice_check(state.app, queries.may_see_notice)
+
 
 PER_PAGE = 20
 FORM_FIELDS = ("summary", "opening", "closing", "symbol", "signer_id", "signature_authority", "archive_mark",
                "unit_ids", "user_ids", "labels", "version")
 STEPS = {
-    "submit": (Action.EDIT_NOTICE, ops.submit),
-    "review": (Action.REVIEW_NOTICE, ops.review),
-    "approve": (Action.APPROVE_NOTICE, ops.approve),
-    "issue": (Action.ISSUE_NOTICE, ops.issue),
+    "submit": (Action.EDIT_NOTICE, workflow.submit),
+    "review": (Action.REVIEW_NOTICE, workflow.review),
+    "approve": (Action.APPROVE_NOTICE, workflow.approve),
+    "issue": (Action.ISSUE_NOTICE, issuing.issue),
 }
 
 
@@ -59,7 +74,7 @@ def _load(notice_id: int) -> Notice:
 @login_required
 def list_page():
     query = page_filters(NoticeQuery, request.args)
-    items, total = ops.visible_notices(current_user, status=query.status, meeting_id=query.meeting_id,
+    items, total = queries.visible_notices(current_user, status=query.status, meeting_id=query.meeting_id,
                                        page=query.page, per_page=PER_PAGE)
     return render_template("notices/list.html", notices=items, total=total, query=query, per_page=PER_PAGE)
 
@@ -96,11 +111,11 @@ def _page(notice: Notice, form: MultiDict | None = None, errors: dict[str, str] 
     return render_template(
         "notices/detail.html", notice=notice, editable=editable, form=form or _form_of(notice),
         errors=errors or {}, reason_errors=reason_errors or {}, fields=FORM_FIELDS,
-        text=ops.preview_text(notice), events=notice.events,
-        tasks=tasks.tasks_of_notice(notice) if notice.status == NoticeStatus.ISSUED else [],
+        text=issuing.preview_text(notice), events=notice.events,
+        tasks=tasks_of_notice(notice) if notice.status == NoticeStatus.ISSUED else [],
         units=org.unit_choices() if editable else [], people=_people_choices(notice) if editable else [],
         may_reject=step is not None and allowed(current_user, step, notice),
-        corrections=ops.corrections_of(notice), status_names=ops.STATUS_NAMES_VI), status
+        corrections=queries.corrections_of(notice), status_names=workflow.STATUS_NAMES_VI), status
 
 
 @bp.get("/notices/<int:notice_id>")
@@ -109,14 +124,14 @@ def detail(notice_id: int):
     return _page(_load(notice_id))
 
 
-def _recipients(body: NoticeForm, notice: Notice) -> list[ops.RecipientData]:
+def _recipients(body: NoticeForm, notice: Notice) -> list[drafting.RecipientData]:
     """Persons first (their printed lines kept), then the label lines, then the agencies, as the Office lists
     them under "Nơi nhận"."""
     labels_of = {r.user_id: r.label for r in notice.recipients if r.user_id is not None}
     units_of = {r.unit_id: r.label for r in notice.recipients if r.unit_id is not None}
-    lines = [ops.RecipientData(user_id=uid, label=labels_of.get(uid, "")) for uid in body.user_ids]
-    lines += [ops.RecipientData(label=line.strip()) for line in body.labels.splitlines() if line.strip()]
-    lines += [ops.RecipientData(unit_id=uid, label=units_of.get(uid, "")) for uid in body.unit_ids]
+    lines = [drafting.RecipientData(user_id=uid, label=labels_of.get(uid, "")) for uid in body.user_ids]
+    lines += [drafting.RecipientData(label=line.strip()) for line in body.labels.splitlines() if line.strip()]
+    lines += [drafting.RecipientData(unit_id=uid, label=units_of.get(uid, "")) for uid in body.unit_ids]
     return lines
 
 
@@ -133,7 +148,7 @@ def edit(notice_id: int):
                "signature_authority": [line.strip() for line in body.signature_authority.splitlines()
                                        if line.strip()]}
     try:
-        ops.update_notice(notice, current_user, body.version, changes, recipients=_recipients(body, notice))
+        drafting.update_notice(notice, current_user, body.version, changes, recipients=_recipients(body, notice))
     except DomainError as exc:
         db.session.rollback()
         field = exc.field if exc.field in FORM_FIELDS and exc.field != "version" else "__all__"
@@ -187,7 +202,7 @@ def reject(notice_id: int):
     if reason is None:
         return refused_page
     try:
-        notifications = ops.reject(notice, current_user, reason)
+        notifications = workflow.reject(notice, current_user, reason)
     except DomainError as exc:
         return _refused(notice_id, exc)
     return _after(notice, "reject", notifications)
@@ -202,7 +217,7 @@ def not_needed(notice_id: int):
     if reason is None:
         return refused_page
     try:
-        ops.mark_not_needed(notice, current_user, reason)
+        workflow.mark_not_needed(notice, current_user, reason)
     except DomainError as exc:
         return _refused(notice_id, exc)
     return _after(notice, "not-needed")
@@ -214,7 +229,7 @@ def reopen(notice_id: int):
     notice = _load(notice_id)
     require(current_user, Action.EDIT_NOTICE, notice)
     try:
-        ops.reopen(notice, current_user)
+        workflow.reopen(notice, current_user)
     except DomainError as exc:
         return _refused(notice_id, exc)
     return _after(notice, "reopen")
@@ -226,7 +241,7 @@ def correct(notice_id: int):
     notice = _load(notice_id)
     require(current_user, Action.EDIT_NOTICE, notice)
     try:
-        draft = ops.correct(notice, current_user)
+        draft = drafting.correct(notice, current_user)
     except DomainError as exc:
         return _refused(notice_id, exc)
     db.session.commit()

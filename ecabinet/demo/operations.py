@@ -11,7 +11,7 @@ from ecabinet.accounts import operations as accounts
 from ecabinet.accounts.models import Role, User
 from ecabinet.core.clock import local_date, monday_of
 from ecabinet.core.db import db, utcnow
-from ecabinet.conclusions import notices
+from ecabinet.conclusions import notice_drafting, notice_issuing, notice_workflow
 from ecabinet.conclusions import operations as conclusions
 from ecabinet.core.i18n import local_zone
 from ecabinet.demo import data
@@ -153,11 +153,11 @@ def _seed_concluded_meeting(meeting, users: dict[str, User]) -> None:
                 deadline_on=meeting_day + timedelta(days=directive.amount or 0)
                 if directive.deadline_kind == "date" else None,
                 deadline_count=directive.amount if directive.deadline_kind == "working_days" else None))
-    notice = notices.draft_for_meeting(meeting, secretary)
-    notices.submit(notice, secretary)
-    notices.review(notice, users["chanhvp"])
-    notices.approve(notice, chair)
-    notices.issue(notice, users["vanthu"])
+    notice = notice_drafting.draft_for_meeting(meeting, secretary)
+    notice_workflow.submit(notice, secretary)
+    notice_workflow.review(notice, users["chanhvp"])
+    notice_workflow.approve(notice, chair)
+    notice_issuing.issue(notice, users["vanthu"])
 
 
 def _directive_units(spec: data.ConclusionSpec) -> list[str]:

@@ -1,6 +1,6 @@
 """The agenda and its materials: items in order, uploads validated and stored, named readers.
 
-An upload is validated (``pdf.validate_pdf``) before anything is stored, then written to the
+An upload is validated (``pdfcheck.validate_pdf``) before anything is stored, then written to the
 content-addressed storage, then recorded; ``discard_unreferenced`` removes the file again
 when the transaction that was to record it fails, so a failure leaves neither row nor file.
 """
@@ -16,7 +16,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from ecabinet.accounts.models import Role, User
-from ecabinet.core import storage
+from ecabinet.core import pdfcheck, storage
 from ecabinet.core.clock import local_date
 from ecabinet.core.db import db, utcnow
 from ecabinet.core.exceptions import DomainError
@@ -145,9 +145,9 @@ def add_version(material: Material, upload: Upload, actor: User) -> MaterialVers
     if material.confidentiality == Confidentiality.PAPER_ONLY:
         raise DomainError("paper_only", _("A paper-only material has no file."), "file")
     try:
-        info = pdf.validate_pdf(upload.data, max_bytes=current_app.config["MATERIAL_MAX_BYTES"],
+        info = pdfcheck.validate_pdf(upload.data, max_bytes=current_app.config["MATERIAL_MAX_BYTES"],
                                 max_pages=current_app.config["MATERIAL_MAX_PAGES"])
-    except pdf.PdfRejected as exc:
+    except pdfcheck.PdfRejected as exc:
         raise DomainError(f"pdf_{exc.code}", exc.message_vi, "file") from None
     sha256 = storage.store_bytes(upload.data)
     version = MaterialVersion(number=len(material.versions) + 1, sha256=sha256, size=info.size,

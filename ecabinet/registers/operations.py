@@ -10,10 +10,11 @@ Operations flush and never commit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import Flask, current_app
 
 from ecabinet.accounts.models import User
 from ecabinet.core.clock import local_date
@@ -102,17 +103,27 @@ class RegisterRow:
     notice_id: int | None
 
 
+NoticeLookup = Callable[[list[int]], dict[int, int]]
+"""Given register-number ids, the id of the notice that took each (numbers no notice holds left out)."""
+NOTICE_LOOKUP = "ecabinet.registers.notice_lookup"
+
+
+def install_notice_lookup(app: Flask, lookup: NoticeLookup) -> None:
+    """Called once per app by the domain that owns the notices: notices take their numbers here (so that domain
+    depends on registers), and the register lists which notice holds a number without knowing notices."""
+    app.extensions[NOTICE_LOOKUP] = lookup
+
+
 def register_listing(symbol: str, year: int) -> list[RegisterRow]:
     """The numbers of a register in order, each with the notice it belongs to."""
-    from ecabinet.conclusions.models import Notice
-
-    rows = db.session.execute(
-        sa.select(RegisterNumber, Notice.id)
+    entries = list(db.session.scalars(
+        sa.select(RegisterNumber)
         .join(DocumentRegister, DocumentRegister.id == RegisterNumber.register_id)
-        .outerjoin(Notice, Notice.register_number_id == RegisterNumber.id)
         .where(DocumentRegister.symbol == symbol.strip().upper(), DocumentRegister.year == year)
-        .order_by(RegisterNumber.number))
-    return [RegisterRow(entry, notice_id) for entry, notice_id in rows]
+        .order_by(RegisterNumber.number)))
+    lookup = current_app.extensions.get(NOTICE_LOOKUP)
+    notice_ids = lookup([entry.id for entry in entries]) if lookup is not None and entries else {}
+    return [RegisterRow(entry, notice_ids.get(entry.id)) for entry in entries]
 
 
 def gaps(symbol: str, year: int) -> list[int]:

@@ -8,9 +8,9 @@ from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ecabinet.core import pdfcheck
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.i18n import format_datetime
-from ecabinet.materials import pdf
 from ecabinet.policy import Action, require
 from ecabinet.signing import operations as ops
 
@@ -59,8 +59,8 @@ def check():
         return _page(errors={"file": _("Choose the PDF file.")}, status=422)
     data = sent.read(current_app.config["MATERIAL_MAX_BYTES"] + 1)
     try:
-        pdf.validate_pdf(data, max_bytes=current_app.config["MATERIAL_MAX_BYTES"],
+        pdfcheck.validate_pdf(data, max_bytes=current_app.config["MATERIAL_MAX_BYTES"],
                          max_pages=current_app.config["MATERIAL_MAX_PAGES"])
-    except pdf.PdfRejected as exc:
+    except pdfcheck.PdfRejected as exc:
         return _page(errors={"file": exc.message_vi}, status=422)
     return _page(checked=ops.inspect_signatures(data), filename=sent.filename)

@@ -18,6 +18,7 @@ from ecabinet.core.db import db
 from ecabinet.notify import operations as notify
 from ecabinet.policy import Action, allowed, require
 from ecabinet.tasks import operations as ops
+from ecabinet.tasks import periodic
 from ecabinet.tasks.derived import derive
 from ecabinet.tasks.models import ExtensionRequest, Task
 from ecabinet.tasks.schemas import (
@@ -46,8 +47,8 @@ def task_detail(task: Task) -> dict:
     """Everything about the task the user may know: its parts only those the user may see."""
     today = ops.today()
     fields = {name: getattr(task, name) for name in TaskOut.model_fields
-              if name not in {"derived", "parts", "reports", "comments", "extension_requests"}}
-    return {**fields, "derived": derive(task, today),
+              if name not in {"derived", "parts", "reports", "comments", "extension_requests", "next_period_id"}}
+    return {**fields, "derived": derive(task, today), "next_period_id": periodic.next_period_id(task),
             "parts": [_brief(part, today) for part in task.parts if may_see(part)],
             "reports": ops.reports_of(task), "comments": ops.comments_of(task),
             "extension_requests": ops.extensions_of(task)}

@@ -79,7 +79,7 @@ def _collect(viewer: User, task_filter: queries.TaskFilter, title: str, today: d
     for derived in (Derived.OVERDUE, Derived.DUE_SOON):
         rows[derived] = queries.tasks_page(viewer, task_filter.model_copy(update={"derived": derived}),
                                            queries.Sort("deadline"), queries.Page(1, LISTED), on=today)
-    return Digest(title=title, counts={d: c.value for d, c in stats.totals.counts.items()},
+    return Digest(title=title, counts=dict(stats.totals.counts),
                   overdue=rows[Derived.OVERDUE], due_soon=rows[Derived.DUE_SOON], list_params=task_filter.params())
 
 

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from ecabinet.accounts.models import User
 from ecabinet.documents import AdminDocument, Column, Heading, Note, Paragraph, Signature, Table, render_pdf
 from ecabinet.tasks.derived import DeadlineBasis, Derived
-from ecabinet.tasks.models import Priority, TaskSource, TaskStatus
+from ecabinet.tasks.models import Priority, Recurrence, TaskSource, TaskStatus
 from ecabinet.tasks.queries import Statistics, TaskFilter, TaskRow, statistics, today
 
 COLUMNS: tuple[str, ...] = (
@@ -25,14 +25,16 @@ COLUMNS: tuple[str, ...] = (
     "Lĩnh vực",
     "Hạn xử lý",
     "Độ ưu tiên",
+    "Báo cáo định kỳ",
+    "Định kỳ đến ngày",
     "Trạng thái",
     "Tình trạng",
     "Ngày hoàn thành",
 )
 """The header row of the Excel sheet, in order; the import reads the same columns back.
 
-Cells as written: "Nguồn", "Độ ưu tiên", "Trạng thái", "Tình trạng" hold the Vietnamese labels below
-(``SOURCE_LABELS`` …); "Lãnh đạo giao" the leader's full name; "Cơ quan chủ trì" the unit's code;
+Cells as written: "Nguồn", "Độ ưu tiên", "Báo cáo định kỳ", "Trạng thái", "Tình trạng" hold the Vietnamese
+labels below (``SOURCE_LABELS`` …); "Lãnh đạo giao" the leader's full name; "Cơ quan chủ trì" the unit's code;
 "Cơ quan phối hợp" unit codes joined by ``COORDINATOR_SEPARATOR``; "Lĩnh vực" the sector's name;
 dates dd/mm/yyyy (``DATE_FORMAT``). "Tình trạng" (derived) is informative: the import ignores it."""
 
@@ -44,6 +46,11 @@ SOURCE_LABELS: dict[TaskSource, str] = {
     TaskSource.PROGRAMME: "Chương trình công tác",
     TaskSource.GOVERNMENT: "Chính phủ giao",
     TaskSource.MANUAL: "Nhập trực tiếp",
+}
+RECURRENCE_LABELS: dict[Recurrence, str] = {
+    Recurrence.NONE: "Không",
+    Recurrence.MONTHLY: "Hằng tháng",
+    Recurrence.QUARTERLY: "Hằng quý",
 }
 PRIORITY_LABELS: dict[Priority, str] = {
     Priority.NORMAL: "Bình thường",
@@ -82,7 +89,7 @@ def task_cells(row: TaskRow) -> tuple[str, ...]:
             task.assigned_by.full_name if task.assigned_by else "", task.lead_unit.code,
             COORDINATOR_SEPARATOR.join(u.code for u in task.coordinating_units),
             task.sector.name if task.sector else "", _day(task.deadline_on), PRIORITY_LABELS[task.priority],
-            STATUS_LABELS[task.status], DERIVED_LABELS[row.derived], _day(task.completed_on))
+            RECURRENCE_LABELS[task.recurrence], _day(task.recurrence_until), STATUS_LABELS[task.status], DERIVED_LABELS[row.derived], _day(task.completed_on))
 
 
 def tasks_xlsx(rows: Iterable[TaskRow]) -> bytes:
@@ -112,8 +119,8 @@ def _rate(value: float | None) -> str:
 
 
 def _status_table(stats: Statistics) -> Table:
-    total = stats.totals.total.value
-    rows = tuple((DERIVED_LABELS[d], str(c.value), _rate(c.value / total if total else None))
+    total = stats.totals.total
+    rows = tuple((DERIVED_LABELS[d], str(c), _rate(c / total if total else None))
                  for d, c in stats.totals.counts.items())
     return Table(columns=(Column("Tình trạng", 4), Column("Số nhiệm vụ", 1.5, "right"), Column("Tỷ lệ", 1.5, "right")),
                  rows=(*rows, ("Tổng số", str(total), _rate(1 if total else None))))
@@ -126,8 +133,8 @@ def _agency_table(stats: Statistics) -> Table:
     columns = (Column("Cơ quan chủ trì", 4), Column("Tổng số", 1.2, "right"),
                *(Column(DERIVED_LABELS[d], 1.2, "right") for d in AGENCY_COLUMNS),
                Column("Tỷ lệ đúng hạn", 1.2, "right"))
-    rows = tuple((stats.labels.get(g.key, str(g.key)), str(g.total.value),
-                  *(str(g.counts[d].value) for d in AGENCY_COLUMNS), _rate(g.on_time_rate)) for g in stats.groups)
+    rows = tuple((stats.labels.get(g.key, str(g.key)), str(g.total),
+                  *(str(g.counts[d]) for d in AGENCY_COLUMNS), _rate(g.on_time_rate)) for g in stats.groups)
     return Table(columns=columns, rows=rows or (("Không có nhiệm vụ", *[""] * (len(columns) - 1)),), font_size=10)
 
 
@@ -144,11 +151,11 @@ def _summary_paragraphs(stats: Statistics) -> list[Paragraph]:
     basis = "hạn ban đầu" if stats.filter.basis == DeadlineBasis.ORIGINAL else "hạn cuối cùng (sau gia hạn)"
     delay = totals.average_delay_days
     return [
-        Paragraph(f"Tính đến ngày {stats.today:%d/%m/%Y}, tổng số nhiệm vụ được theo dõi là {totals.total.value}, "
-                  f"trong đó hoàn thành đúng hạn {totals.counts[Derived.DONE_ON_TIME].value}, hoàn thành quá hạn "
-                  f"{totals.counts[Derived.DONE_LATE].value}, quá hạn chưa hoàn thành {totals.overdue.value}, "
-                  f"sắp đến hạn {totals.counts[Derived.DUE_SOON].value}, chưa đến hạn "
-                  f"{totals.counts[Derived.NOT_YET_DUE].value} (tính theo {basis})."),
+        Paragraph(f"Tính đến ngày {stats.today:%d/%m/%Y}, tổng số nhiệm vụ được theo dõi là {totals.total}, "
+                  f"trong đó hoàn thành đúng hạn {totals.counts[Derived.DONE_ON_TIME]}, hoàn thành quá hạn "
+                  f"{totals.counts[Derived.DONE_LATE]}, quá hạn chưa hoàn thành {totals.overdue}, "
+                  f"sắp đến hạn {totals.counts[Derived.DUE_SOON]}, chưa đến hạn "
+                  f"{totals.counts[Derived.NOT_YET_DUE]} (tính theo {basis})."),
         Paragraph(f"Tỷ lệ hoàn thành đúng hạn: {_rate(totals.on_time_rate)}; số ngày chậm trung bình của các nhiệm "
                   f"vụ hoàn thành quá hạn: {'—' if delay is None else f'{delay:.1f}'.replace('.', ',')} ngày."),
     ]
@@ -158,7 +165,7 @@ def briefing_document(stats: Statistics) -> AdminDocument:
     """The report "Báo cáo tình hình thực hiện nhiệm vụ" for the fortnightly briefing (giao ban)."""
     province = current_app.config["PROVINCE_NAME"]
     shown = len(stats.overdue_list)
-    overdue_total = stats.totals.overdue.value
+    overdue_total = stats.totals.overdue
     body: list = [*_summary_paragraphs(stats),
                   Heading("I. TỔNG HỢP THEO TÌNH TRẠNG"), _status_table(stats),
                   Heading("II. TỔNG HỢP THEO CƠ QUAN CHỦ TRÌ"), _agency_table(stats),

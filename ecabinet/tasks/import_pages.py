@@ -34,7 +34,7 @@ def _page(preview: ImportPreview | None = None, errors: dict[str, str] | None = 
     shown = _shown_rows(preview)
     return render_template("tasks/import.html", preview=preview, errors=errors or {}, shown_rows=shown,
                            hidden_rows=len(preview.rows) - len(shown) if preview else 0,
-                           columns=importing.COLUMNS[:9], max_rows=importing.MAX_ROWS,
+                           columns=importing.READ_COLUMNS, max_rows=importing.MAX_ROWS,
                            max_megabytes=importing.MAX_BYTES // (1024 * 1024)), status
 
 

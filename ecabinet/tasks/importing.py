@@ -36,12 +36,14 @@ from ecabinet.core.exceptions import DomainError
 from ecabinet.notify import operations as notify
 from ecabinet.notify.models import Notification
 from ecabinet.org.models import Sector, Unit
-from ecabinet.tasks.exports import COLUMNS, COORDINATOR_SEPARATOR, PRIORITY_LABELS, SOURCE_LABELS
-from ecabinet.tasks.models import Priority, Task, TaskSource, TaskStatus
+from ecabinet.tasks.exports import COLUMNS, COORDINATOR_SEPARATOR, PRIORITY_LABELS, RECURRENCE_LABELS, SOURCE_LABELS
+from ecabinet.tasks.models import Priority, Recurrence, Task, TaskSource, TaskStatus
 from ecabinet.tasks.reminders import short
 
-CONTENT, SOURCE, REFERENCE, LEADER, LEAD_UNIT, COORDINATORS, SECTOR, DEADLINE, PRIORITY = COLUMNS[:9]
-"""The columns read back, by their headers (the export's first nine)."""
+READ_COLUMNS = COLUMNS[:11]
+"""The columns read back, by their headers (the export's first eleven; a sheet may leave out all but two)."""
+CONTENT, SOURCE, REFERENCE, LEADER, LEAD_UNIT, COORDINATORS, SECTOR, DEADLINE, PRIORITY, RECURRENCE, UNTIL = \
+    READ_COLUMNS
 REQUIRED_HEADERS = (CONTENT, LEAD_UNIT)
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -239,6 +241,9 @@ class _Lookups:
         self.sources.update({normal(source.value): source for source in TaskSource})
         self.priorities = {normal(label): priority for priority, label in PRIORITY_LABELS.items()}
         self.priorities.update({normal(priority.value): priority for priority in Priority})
+        # Three fixed words, none differing from another by its diacritics only: typed without them too.
+        self.recurrences = {folded(label): recurrence for recurrence, label in RECURRENCE_LABELS.items()}
+        self.recurrences.update({folded(recurrence.value): recurrence for recurrence in Recurrence})
 
 
 def _named(names: _Names, text: str, what: str, errors: dict[str, str], column: str) -> int | None:
@@ -316,13 +321,13 @@ def _check_units(values: dict[str, str], lookups: _Lookups, errors: dict[str, st
     return lead_id, coordinating
 
 
-def _check_deadline(raw: Any, text: str, errors: dict[str, str]) -> date | None:
+def _check_day(raw: Any, text: str, column: str, errors: dict[str, str]) -> date | None:
     if not text:
         return None
     try:
         return parse_deadline(raw)
     except ValueError:
-        errors[DEADLINE] = f"Hạn xử lý “{text}” không phải ngày hợp lệ: ghi theo dạng dd/mm/yyyy."
+        errors[column] = f"{column} “{text}” không phải ngày hợp lệ: ghi theo dạng dd/mm/yyyy."
         return None
 
 
@@ -336,9 +341,28 @@ def _check_priority(text: str, lookups: _Lookups, errors: dict[str, str]) -> Pri
     return priority or Priority.NORMAL
 
 
+def _check_recurrence(values: dict[str, str], raw: dict[str, Any], deadline: date | None, lookups: _Lookups,
+                      errors: dict[str, str]) -> tuple[Recurrence, date | None]:
+    """A periodic report (monthly, quarterly) and the last day of its series, checked as the task form does."""
+    text = values[RECURRENCE]
+    recurrence = lookups.recurrences.get(folded(text)) if text else Recurrence.NONE
+    if recurrence is None:
+        choices = ", ".join(f"“{label}”" for label in RECURRENCE_LABELS.values())
+        errors[RECURRENCE] = f"Báo cáo định kỳ “{text}” không hợp lệ: dùng {choices}."
+        recurrence = Recurrence.NONE
+    elif recurrence != Recurrence.NONE and deadline is None and DEADLINE not in errors:
+        errors[RECURRENCE] = "Báo cáo định kỳ cần có hạn xử lý của kỳ đầu tiên."
+    until = _check_day(raw.get(UNTIL), values[UNTIL], UNTIL, errors)
+    if until is not None and recurrence == Recurrence.NONE and RECURRENCE not in errors:
+        errors[UNTIL] = "Chỉ ghi “Định kỳ đến ngày” cho báo cáo định kỳ."
+    elif until is not None and deadline is not None and until < deadline:
+        errors[UNTIL] = "“Định kỳ đến ngày” không được trước hạn xử lý của kỳ đầu tiên."
+    return recurrence, until
+
+
 def check_row(number: int, raw: dict[str, Any], lookups: _Lookups) -> ImportRow:
     """Every column of one row checked; the task's fields when nothing is wrong."""
-    values = {name: cell_text(raw.get(name)) for name in COLUMNS[:9]}
+    values = {name: cell_text(raw.get(name)) for name in READ_COLUMNS}
     row = ImportRow(number=number, values=values)
     errors = row.errors
     content = _check_content(raw, errors)
@@ -349,12 +373,14 @@ def check_row(number: int, raw: dict[str, Any], lookups: _Lookups) -> ImportRow:
     leader_id = _named(lookups.leaders, values[LEADER], "lãnh đạo", errors, LEADER) if values[LEADER] else None
     lead_id, coordinating = _check_units(values, lookups, errors)
     sector_id = _named(lookups.sectors, values[SECTOR], "lĩnh vực", errors, SECTOR) if values[SECTOR] else None
-    deadline = _check_deadline(raw.get(DEADLINE), values[DEADLINE], errors)
+    deadline = _check_day(raw.get(DEADLINE), values[DEADLINE], DEADLINE, errors)
     priority = _check_priority(values[PRIORITY], lookups, errors)
+    recurrence, until = _check_recurrence(values, raw, deadline, lookups, errors)
     if not errors:
         row.task = {"content": content, "source": source, "source_reference": reference,
                     "assigned_by_id": leader_id, "lead_unit_id": lead_id, "coordinating": coordinating,
-                    "sector_id": sector_id, "deadline_on": deadline, "priority": priority}
+                    "sector_id": sector_id, "deadline_on": deadline, "priority": priority,
+                    "recurrence": recurrence, "recurrence_until": until}
     return row
 
 
@@ -393,6 +419,8 @@ def _new_task(fields: dict[str, Any], units: dict[int, Unit], actor: User) -> Ta
                 coordinating_units=[units[unit_id] for unit_id in fields["coordinating"]],
                 sector_id=fields["sector_id"], deadline_on=fields["deadline_on"],
                 original_deadline_on=fields["deadline_on"], priority=fields["priority"], status=TaskStatus.NEW,
+                recurrence=fields["recurrence"], recurrence_until=fields["recurrence_until"],
+                recurrence_anchor_on=None if fields["recurrence"] == Recurrence.NONE else fields["deadline_on"],
                 created_by_id=actor.id)
 
 
@@ -448,7 +476,7 @@ def template_workbook() -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Nhiệm vụ"
-    sheet.append(list(COLUMNS[:9]))
+    sheet.append(list(READ_COLUMNS))
     for cell in sheet[1]:
         cell.font = openpyxl.styles.Font(bold=True)
     for letter, width in zip("ABCDEFGHI", (60, 22, 28, 24, 20, 28, 20, 14, 14), strict=True):

@@ -31,6 +31,7 @@ class TaskStatus(enum.StrEnum):
     MERGED = "merged"
 
 
+OPEN_STATUSES = (TaskStatus.NEW, TaskStatus.IN_PROGRESS)
 DONE_STATUSES = (TaskStatus.REPORTED_DONE, TaskStatus.VERIFIED_DONE)
 CLOSED_STATUSES = (TaskStatus.CANCELLED, TaskStatus.MERGED)
 """Tasks that no longer count: not in statistics of what is due, never reminded."""
@@ -62,8 +63,9 @@ class Task(TimestampMixin, db.Model):
     __tablename__ = "tasks"
     __auditable__ = True
     __table_args__ = (
-        sa.CheckConstraint("source <> 'notice' OR (notice_id IS NOT NULL AND directive_id IS NOT NULL)",
-                           name="notice_task_has_directive"),
+        # The directive's own task names it (``directive_id``); its parts per agency and its later periods name
+        # the notice only, and count as the notice's tasks too.
+        sa.CheckConstraint("source <> 'notice' OR notice_id IS NOT NULL", name="notice_task_names_notice"),
         sa.CheckConstraint("progress_percent BETWEEN 0 AND 100", name="progress_in_range"),
         sa.CheckConstraint("status NOT IN ('cancelled', 'merged') OR status_reason IS NOT NULL",
                            name="closed_has_reason"),
@@ -72,13 +74,18 @@ class Task(TimestampMixin, db.Model):
                            name="done_has_completion_day"),
         sa.CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
         sa.CheckConstraint("merged_into_id IS NULL OR merged_into_id <> id", name="not_merged_into_itself"),
+        sa.CheckConstraint("recurrence = 'none' OR (deadline_on IS NOT NULL AND recurrence_anchor_on IS NOT NULL)",
+                           name="periodic_report_has_deadline"),
+        sa.CheckConstraint("recurrence_until IS NULL OR recurrence <> 'none'", name="until_only_when_periodic"),
         sa.Index("ix_tasks_lead_unit_deadline", "lead_unit_id", "deadline_on"),
         sa.Index("ix_tasks_status_deadline", "status", "deadline_on"),
         sa.Index("ix_tasks_assigned_by_deadline", "assigned_by_id", "deadline_on"),
         sa.Index("ix_tasks_sector_deadline", "sector_id", "deadline_on"),
         sa.Index("ix_tasks_source_deadline", "source", "deadline_on"),
         sa.Index("ix_tasks_created_at", "created_at"),
-        sa.Index("ix_tasks_deadline", "deadline_on"),
+        # Statistics over a period read only this index (SQLite: no table lookups for 20,000 rows a year).
+        sa.Index("ix_tasks_deadline_covering", "deadline_on", "status", "completed_on", "lead_unit_id",
+                 "assigned_by_id", "sector_id", "source"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -104,6 +111,15 @@ class Task(TimestampMixin, db.Model):
     """Why it was cancelled or merged."""
     priority: Mapped[Priority] = mapped_column(enum_type(Priority, "priority"), default=Priority.NORMAL)
     recurrence: Mapped[Recurrence] = mapped_column(enum_type(Recurrence, "recurrence"), default=Recurrence.NONE)
+    recurrence_anchor_on: Mapped[date | None]
+    """A periodic report's first deadline: each period's deadline is this day of the month, months later
+    (the month's last day when it is shorter), so that 31/01 gives 28/02 and then 31/03 again."""
+    recurrence_until: Mapped[date | None]
+    """The last day a period's deadline may fall on; None: until the task is cancelled."""
+    previous_period_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tasks.id", ondelete="RESTRICT"),
+                                                           unique=True)
+    """The previous period's report of the same periodic task: each period is a task of its own, counted on
+    its own deadline, and a period has at most one next (rolled on once however often the job runs)."""
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tasks.id", ondelete="RESTRICT"), index=True)
     """The directive this is one agency's part of (one directive to all districts is split per district)."""
     merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tasks.id", ondelete="RESTRICT"))
@@ -124,6 +140,7 @@ class Task(TimestampMixin, db.Model):
     assigned_by: Mapped[User | None] = relationship(foreign_keys=[assigned_by_id])
     coordinating_units: Mapped[list[Unit]] = relationship(secondary=task_coordinators, order_by=Unit.name)
     parent: Mapped[Task | None] = relationship(remote_side=[id], foreign_keys=[parent_id], back_populates="parts")
+    previous_period: Mapped[Task | None] = relationship(remote_side=[id], foreign_keys=[previous_period_id])
     parts: Mapped[list[Task]] = relationship(foreign_keys=[parent_id], back_populates="parent", order_by="Task.id")
     deadline_changes: Mapped[list[DeadlineChange]] = relationship(back_populates="task", order_by="DeadlineChange.id",
                                                                   cascade="all, delete-orphan")

@@ -21,8 +21,6 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ecabinet.accounts import operations as accounts
 from ecabinet.accounts.models import Role, User
-from ecabinet.conclusions.document import directive_deadline, meeting_conclusions
-from ecabinet.conclusions.models import Directive, Notice
 from ecabinet.core import storage
 from ecabinet.core.clock import local_date
 from ecabinet.core.db import db, utcnow
@@ -30,8 +28,8 @@ from ecabinet.core.exceptions import DomainError
 from ecabinet.notify import operations as notify
 from ecabinet.org.models import Sector, Unit
 from ecabinet.tasks.models import (
-    CLOSED_STATUSES, DONE_STATUSES, DeadlineChange, ExtensionRequest, ExtensionStatus, Priority, ProgressReport,
-    Recurrence, ReportAttachment, Task, TaskComment, TaskSource, TaskStatus,
+    CLOSED_STATUSES, DONE_STATUSES, OPEN_STATUSES, DeadlineChange, ExtensionRequest, ExtensionStatus, Priority,
+    ProgressReport, Recurrence, ReportAttachment, Task, TaskComment, TaskSource, TaskStatus,
 )
 
 STATUS_NAMES_VI = {
@@ -39,7 +37,6 @@ STATUS_NAMES_VI = {
     TaskStatus.REPORTED_DONE: "Đã báo cáo hoàn thành", TaskStatus.VERIFIED_DONE: "Đã xác nhận hoàn thành",
     TaskStatus.CANCELLED: "Đã hủy", TaskStatus.MERGED: "Đã gộp vào nhiệm vụ khác",
 }
-OPEN_STATUSES = (TaskStatus.NEW, TaskStatus.IN_PROGRESS)
 ATTACHMENT_TYPES = {
     ".pdf": "application/pdf",
     ".doc": "application/msword",
@@ -134,7 +131,8 @@ def _short(task: Task) -> str:
     return text if len(text) <= 120 else text[:119] + "…"
 
 
-def _tell_assigned(task: Task) -> list:
+def tell_assigned(task: Task) -> list:
+    """Tell the lead agency's liaisons of a task given to it (once per task)."""
     deadline = f"{task.deadline_on:%d/%m/%Y}" if task.deadline_on else _("no deadline")
     return _tell(f"task:{task.id}:assigned", _liaison_ids(task), "task.assigned",
                  _("New task: %(content)s", content=_short(task)),
@@ -142,26 +140,7 @@ def _tell_assigned(task: Task) -> list:
                    deadline=deadline, content=task.content), task)
 
 
-# --- from conclusion notices ---------------------------------------------------------------------
-
-def source_reference(notice: Notice, issued_on: date) -> str:
-    """"Thông báo số 15/TB-UBND ngày 02/12/2026": the document as people cite it."""
-    return f"Thông báo số {notice.number_symbol} ngày {issued_on:%d/%m/%Y}"
-
-
-def _directives(notice: Notice) -> list[Directive]:
-    return [d for conclusion in meeting_conclusions(notice.meeting_id) for d in conclusion.directives]
-
-
-def _fill(task: Task, notice: Notice, directive: Directive, issued_on: date) -> None:
-    task.content = directive.content.strip()
-    task.notice_id = notice.id
-    task.lead_unit_id = directive.lead_unit_id
-    task.coordinating_units = list(directive.coordinating_units)
-    task.report_required = directive.report_required
-    task.assigned_by_id = notice.meeting.chair_id
-    task.source_reference = source_reference(notice, issued_on)
-
+# --- deadlines -----------------------------------------------------------------------------------
 
 def _record_deadline_change(task: Task, new_deadline: date | None, reason: str, actor_id: int | None,
                             extension_request_id: int | None = None) -> None:
@@ -171,33 +150,24 @@ def _record_deadline_change(task: Task, new_deadline: date | None, reason: str, 
     task.deadline_on = new_deadline
 
 
-def from_notice(notice: Notice, issued_on: date) -> list[Task]:
-    """One task per directive of the meeting's conclusions, deadlines counted from ``issued_on`` in working
-    days; a directive that already has a task (a correcting notice) gets that task updated, a changed
-    deadline recorded in its history ("Thông báo đính chính số …")."""
-    directives = _directives(notice)
-    existing = {t.directive_id: t for t in db.session.scalars(
-        sa.select(Task).where(Task.directive_id.in_([d.id for d in directives])))} if directives else {}
-    tasks = []
-    for directive in directives:
-        deadline = directive_deadline(directive, issued_on)
-        task = existing.get(directive.id)
-        if task is None:
-            task = Task(source=TaskSource.NOTICE, directive_id=directive.id, created_by_id=notice.issued_by_id,
-                        deadline_on=deadline, original_deadline_on=deadline)
-            db.session.add(task)
-        elif task.deadline_on != deadline:
-            _record_deadline_change(task, deadline, f"Thông báo đính chính số {notice.number_symbol}",
-                                    notice.issued_by_id)
-        _fill(task, notice, directive, issued_on)
-        tasks.append(task)
-    db.session.flush()
-    return tasks
+def _reanchor_corrected(task: Task) -> None:
+    """A periodic report whose deadline a correcting notice changed counts its series from the new deadline;
+    one left without a deadline is no longer periodic (a period has to be due on some day)."""
+    if task.recurrence == Recurrence.NONE:
+        return
+    if task.deadline_on is None:
+        task.recurrence, task.recurrence_anchor_on, task.recurrence_until = Recurrence.NONE, None, None
+    else:
+        task.recurrence_anchor_on = task.deadline_on
 
 
-def tasks_of_notice(notice: Notice) -> list[Task]:
-    """The tasks the notice created or last updated, in the order of its directives."""
-    return list(db.session.scalars(sa.select(Task).where(Task.notice_id == notice.id).order_by(Task.id)))
+def correct_deadline(task: Task, new_deadline: date | None, reason: str, actor_id: int | None) -> None:
+    """The task's source document was corrected with another deadline (a correcting notice): the change is
+    recorded in the task's history and in that of its open parts (each agency's share of the same directive),
+    and a periodic report counts its series from the new deadline."""
+    for changed in [task, *(p for p in task.parts if p.status in OPEN_STATUSES)]:
+        _record_deadline_change(changed, new_deadline, reason, actor_id)
+        _reanchor_corrected(changed)
 
 
 # --- entering and changing -----------------------------------------------------------------------
@@ -216,6 +186,8 @@ class TaskData:
     sector_id: int | None = None
     priority: Priority = Priority.NORMAL
     recurrence: Recurrence = Recurrence.NONE
+    recurrence_until: date | None = None
+    """A periodic report's last day a period's deadline may fall on; None: until cancelled."""
     report_required: bool = False
 
 
@@ -244,7 +216,24 @@ def _check(data: TaskData, creating: bool = True) -> list[Unit]:
             raise DomainError("unknown_leader", "Người giao nhiệm vụ phải là lãnh đạo UBND tỉnh.", "assigned_by_id")
     if data.sector_id is not None and db.session.get(Sector, data.sector_id) is None:
         raise DomainError("unknown_sector", "Lĩnh vực không tồn tại.", "sector_id")
+    _check_recurrence(data)
     return coordinating
+
+
+def _check_recurrence(data: TaskData) -> None:
+    """A periodic report needs its first deadline; its end (``recurrence_until``) only with a recurrence and not
+    before that deadline."""
+    if data.recurrence == Recurrence.NONE:
+        if data.recurrence_until is not None:
+            raise DomainError("until_without_recurrence", "Chỉ báo cáo định kỳ mới có ngày kết thúc; hãy chọn "
+                                                          "kỳ báo cáo hoặc bỏ trống ngày này.", "recurrence_until")
+        return
+    if data.deadline_on is None:
+        raise DomainError("periodic_needs_deadline", "Báo cáo định kỳ phải có thời hạn (hạn báo cáo của kỳ này).",
+                          "deadline_on")
+    if data.recurrence_until is not None and data.recurrence_until < data.deadline_on:
+        raise DomainError("until_before_deadline", "Ngày kết thúc báo cáo định kỳ không được trước thời hạn.",
+                          "recurrence_until")
 
 
 def _apply(task: Task, data: TaskData, coordinating: list[Unit]) -> None:
@@ -252,7 +241,18 @@ def _apply(task: Task, data: TaskData, coordinating: list[Unit]) -> None:
     task.source, task.source_reference = data.source, data.source_reference.strip()
     task.lead_unit_id, task.coordinating_units = data.lead_unit_id, coordinating
     task.assigned_by_id, task.sector_id = data.assigned_by_id, data.sector_id
-    task.priority, task.recurrence, task.report_required = data.priority, data.recurrence, data.report_required
+    task.priority, task.report_required = data.priority, data.report_required
+
+
+def _apply_recurrence(task: Task, data: TaskData, deadline_changed: bool) -> None:
+    """Recurrence and its end; the series is (re-)anchored on the deadline when the task becomes periodic,
+    changes its period or gets a new deadline from the Office (an extension does not come here: it keeps the
+    anchor). A task that stops being periodic loses its anchor and end."""
+    if data.recurrence == Recurrence.NONE:
+        task.recurrence_anchor_on = task.recurrence_until = None
+    elif deadline_changed or task.recurrence != data.recurrence or task.recurrence_anchor_on is None:
+        task.recurrence_anchor_on = data.deadline_on
+    task.recurrence, task.recurrence_until = data.recurrence, data.recurrence_until
 
 
 def create_task(data: TaskData, actor: User) -> tuple[Task, list]:
@@ -262,9 +262,10 @@ def create_task(data: TaskData, actor: User) -> tuple[Task, list]:
     task = Task(deadline_on=data.deadline_on, original_deadline_on=data.deadline_on, created_by_id=actor.id,
                 status=TaskStatus.NEW)
     _apply(task, data, coordinating)
+    _apply_recurrence(task, data, deadline_changed=True)
     db.session.add(task)
     db.session.flush()
-    return task, _tell_assigned(task)
+    return task, tell_assigned(task)
 
 
 def update_task(task: Task, data: TaskData, actor: User, version: int) -> tuple[Task, list]:
@@ -276,12 +277,13 @@ def update_task(task: Task, data: TaskData, actor: User, version: int) -> tuple[
     coordinating = _check(data, creating=False)
     new_lead = data.lead_unit_id != task.lead_unit_id
     _apply(task, data, coordinating)
+    _apply_recurrence(task, data, deadline_changed=data.deadline_on != task.deadline_on)
     if data.deadline_on != task.deadline_on:
         _record_deadline_change(task, data.deadline_on, "Văn phòng UBND tỉnh điều chỉnh thời hạn", actor.id)
         if task.original_deadline_on is None:
             task.original_deadline_on = data.deadline_on
     _flush()
-    return task, _tell_assigned(task) if new_lead else []
+    return task, tell_assigned(task) if new_lead else []
 
 
 # --- carrying out --------------------------------------------------------------------------------
@@ -515,12 +517,13 @@ def split(task: Task, actor: User, unit_ids: Sequence[int], version: int | None 
                   notice_id=task.notice_id, assigned_by_id=task.assigned_by_id, lead_unit_id=unit.id,
                   sector_id=task.sector_id, deadline_on=task.deadline_on,
                   original_deadline_on=task.original_deadline_on, report_required=task.report_required,
-                  priority=task.priority, recurrence=task.recurrence, created_by_id=actor.id)
+                  priority=task.priority, recurrence=task.recurrence, recurrence_anchor_on=task.recurrence_anchor_on,
+                  recurrence_until=task.recurrence_until, created_by_id=actor.id)
              for unit in sorted(units, key=lambda u: unit_ids.index(u.id))]
     task.parts.extend(parts)
     _flush()
     roll_up(task, actor)
-    return parts, [n for part in parts for n in _tell_assigned(part)]
+    return parts, [n for part in parts for n in tell_assigned(part)]
 
 
 def roll_up(parent: Task | None, actor: User | None = None) -> None:

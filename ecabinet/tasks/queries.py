@@ -1,8 +1,8 @@
 """Lists and statistics of tasks, in SQL: filters, the user's scope, sorting, pagination and the aggregates.
 
 Every list, count, statistic and export goes through ``base_clauses`` so that what a user sees in a number is
-exactly what the list behind it shows, and never more than ``policy.task_scope`` allows. Each count of
-``statistics`` carries the ``TaskFilter`` that lists exactly those tasks.
+exactly what the list behind it shows, and never more than ``policy.task_scope`` allows. Each group of
+``statistics`` gives the ``TaskFilter`` that lists exactly the tasks of any of its counts.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import functools
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Literal
 
 import sqlalchemy as sa
@@ -24,8 +24,23 @@ from ecabinet.core.i18n import local_zone
 from ecabinet.core.schemas import Id, Query, VnDate
 from ecabinet.org.models import Sector, Unit
 from ecabinet.policy import TaskScope, task_scope
-from ecabinet.tasks.derived import DeadlineBasis, Derived, deadline_column, derived_expression
-from ecabinet.tasks.models import CLOSED_STATUSES, DONE_STATUSES, Task, TaskSource, TaskStatus, task_coordinators
+from ecabinet.tasks.derived import (
+    DeadlineBasis,
+    Derived,
+    countable,
+    deadline_column,
+    derived_expression,
+    due_soon_days,
+)
+from ecabinet.tasks.models import (
+    CLOSED_STATUSES,
+    DONE_STATUSES,
+    OPEN_STATUSES,
+    Task,
+    TaskSource,
+    TaskStatus,
+    task_coordinators,
+)
 
 NONE = "none"
 """The value of ``leader_id`` / ``sector_id`` that lists the tasks without a leader / a sector."""
@@ -132,13 +147,6 @@ def involves_unit(unit_id: int) -> sa.ColumnElement[bool]:
     return sa.or_(Task.lead_unit_id == unit_id, Task.id.in_(coordinated))
 
 
-def leaves() -> sa.ColumnElement[bool]:
-    """``derived.countable()`` (tasks without parts) written as NOT IN over the few parents: the same tasks, but
-    PostgreSQL then filters a deadline range through a hashed list instead of walking the whole primary key."""
-    parts = aliased(Task)
-    return Task.id.not_in(sa.select(parts.parent_id).where(parts.parent_id.isnot(None)))
-
-
 def scope_clause(user: User) -> sa.ColumnElement[bool]:
     """``policy.task_scope`` as SQL: the same tasks the per-object VIEW_TASK rule lets the user see."""
     scope = task_scope(user)
@@ -176,22 +184,23 @@ def _period_clauses(f: TaskFilter) -> list[sa.ColumnElement[bool]]:
     return clauses
 
 
-OPEN_STATUSES = (TaskStatus.NEW, TaskStatus.IN_PROGRESS)
-
-
 def _derived_clauses(derived: Derived, basis: DeadlineBasis, on: date) -> list[sa.ColumnElement[bool]]:
-    """``derived_expression == derived``, with the plain conditions it implies on the status and the deadline
-    spelled out beside it, so that the indexes on (status, deadline_on) can be used."""
+    """``derived_expression == derived`` spelled out as plain conditions on the status and the deadline, so that
+    the planner can estimate them and use the indexes on (status, deadline_on). The property test of the
+    statistics holds the two definitions equal."""
     deadline = deadline_column(basis)
-    implied = {
+    done, still_open = Task.status.in_(DONE_STATUSES), Task.status.in_(OPEN_STATUSES)
+    on_time = sa.or_(deadline.is_(None), Task.completed_on <= deadline)
+    soon = on + timedelta(days=due_soon_days())
+    return {
         Derived.CLOSED: [Task.status.in_(CLOSED_STATUSES)],
-        Derived.DONE_ON_TIME: [Task.status.in_(DONE_STATUSES)],
-        Derived.DONE_LATE: [Task.status.in_(DONE_STATUSES), deadline.isnot(None)],
-        Derived.OVERDUE: [Task.status.in_(OPEN_STATUSES), deadline < on],
-        Derived.DUE_SOON: [Task.status.in_(OPEN_STATUSES), deadline >= on],
-        Derived.NOT_YET_DUE: [Task.status.in_(OPEN_STATUSES)],
+        Derived.DONE_ON_TIME: [done, on_time],
+        Derived.DONE_LATE: [done, deadline.isnot(None),
+                            sa.or_(Task.completed_on.is_(None), Task.completed_on > deadline)],
+        Derived.OVERDUE: [still_open, deadline < on],
+        Derived.DUE_SOON: [still_open, deadline >= on, deadline <= soon],
+        Derived.NOT_YET_DUE: [still_open, sa.or_(deadline.is_(None), deadline > soon)],
     }[derived]
-    return [*implied, derived_expression(on, basis) == derived.value]
 
 
 def _search(text: str) -> sa.ColumnElement[bool]:
@@ -204,7 +213,7 @@ def base_clauses(user: User, f: TaskFilter, on: date | None = None) -> list[sa.C
     on = on or today()
     clauses: list[sa.ColumnElement[bool] | None] = [
         scope_clause(user),
-        None if f.include_parents else leaves(),
+        None if f.include_parents else countable(),
         involves_unit(f.unit_id) if f.unit_id else None,
         (Task.lead_unit_id == f.lead_unit_id) if f.lead_unit_id else None,
         _optional_id(Task.assigned_by_id, f.leader_id),
@@ -268,28 +277,6 @@ def all_tasks(user: User, f: TaskFilter, sort: Sort = Sort(), on: date | None = 
 
 # --- statistics ----------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Count:
-    """A number and the filter that lists exactly the tasks counted: ``base`` with ``overrides`` (None: nothing
-    to list). The filter is built only when asked for, since a statistic holds thousands of counts."""
-
-    value: int
-    base: TaskFilter | None
-    overrides: dict = field(default_factory=dict)
-    override_params: dict = field(default_factory=dict)
-    """``overrides`` as query-string values."""
-
-    @property
-    def filter(self) -> TaskFilter | None:
-        return None if self.base is None else self.base.model_copy(update=self.overrides)
-
-    def params(self) -> dict[str, str] | None:
-        """The list's query string (the same as ``self.filter.params()``, cheaper)."""
-        if self.base is None:
-            return None
-        return {**_params_of(self.base), **self.override_params}
-
-
 @functools.lru_cache(maxsize=64)
 def _params_of(f: TaskFilter) -> dict[str, str]:
     return f.params()
@@ -300,32 +287,56 @@ def _override_params(overrides: dict) -> dict[str, str]:
             for key, value in overrides.items()}
 
 
-def _count(value: int, f: TaskFilter, overrides: dict, params: dict | None = None) -> Count:
-    return Count(value, f, overrides, _override_params(overrides) if params is None else params)
-
-
 @dataclass
 class GroupStats:
+    """One group's count of tasks per derived status. The group's list is ``base`` with ``overrides``; the list
+    of one count is that list narrowed to the count's derived status (``list_filter``)."""
+
     key: str | int | None
-    counts: dict[Derived, Count]
-    total: Count
+    counts: dict[Derived, int]
+    base: TaskFilter
+    overrides: dict = field(default_factory=dict)
     late_delay_days: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def overdue(self) -> int:
+        return self.counts[Derived.OVERDUE]
 
     @property
     def on_time_rate(self) -> float | None:
         """done on time / (done on time + done late); None when nothing is done."""
-        on_time, late = self.counts[Derived.DONE_ON_TIME].value, self.counts[Derived.DONE_LATE].value
+        on_time, late = self.counts[Derived.DONE_ON_TIME], self.counts[Derived.DONE_LATE]
         return on_time / (on_time + late) if on_time + late else None
 
     @property
     def average_delay_days(self) -> float | None:
         """The average delay, in days, of the tasks done late."""
-        late = self.counts[Derived.DONE_LATE].value
+        late = self.counts[Derived.DONE_LATE]
         return self.late_delay_days / late if late else None
 
-    @property
-    def overdue(self) -> Count:
-        return self.counts[Derived.OVERDUE]
+    def has_list(self, derived: Derived | None = None) -> bool:
+        """False for a count outside the filter's own derived status: zero by construction, nothing to list."""
+        return derived is None or self.base.derived in (None, derived)
+
+    def list_filter(self, derived: Derived | None = None) -> TaskFilter | None:
+        """The filter listing exactly the tasks of the group (or of one of its counts)."""
+        if not self.has_list(derived):
+            return None
+        return self.base.model_copy(update=self.overrides if derived is None else {**self.overrides,
+                                                                                  "derived": derived})
+
+    def list_params(self, derived: Derived | None = None) -> dict[str, str] | None:
+        """``list_filter(derived).params()``, cheaper: a statistic by agency has hundreds of groups."""
+        if not self.has_list(derived):
+            return None
+        params = {**_params_of(self.base), **_override_params(self.overrides)}
+        if derived is not None:
+            params["derived"] = derived.value
+        return params
 
 
 @dataclass(frozen=True)
@@ -422,18 +433,6 @@ def group_overrides(f: TaskFilter, group_by: GroupBy, key) -> dict:
     return {name: value}
 
 
-def _derived_counts(f: TaskFilter, overrides: dict, numbers: dict[str, int]) -> dict[Derived, Count]:
-    params = _override_params(overrides)
-    counts = {}
-    for value in Derived:
-        if f.derived is not None and value != f.derived:
-            counts[value] = Count(0, None)  # the filter already excludes it: nothing to list
-        else:
-            counts[value] = _count(numbers.get(value.value, 0), f, {**overrides, "derived": value},
-                                   {**params, "derived": value.value})
-    return counts
-
-
 def _grouped_numbers(user: User, f: TaskFilter, group_by: GroupBy, on: date):
     """{key: {derived: count}} and {key: summed delay of the tasks done late}, from one GROUP BY over the
     labelled subquery, the derived values counted per column. ``OFFSET 0`` keeps the subquery whole: flattened,
@@ -449,7 +448,7 @@ def _grouped_numbers(user: User, f: TaskFilter, group_by: GroupBy, on: date):
     delays: dict = {}
     for key, delay_days, *counts in db.session.execute(stmt):
         key = key.value if hasattr(key, "value") else key
-        numbers[key] = {d.value: int(n or 0) for d, n in zip(Derived, counts) if n}
+        numbers[key] = {d: int(n or 0) for d, n in zip(Derived, counts)}
         delays[key] = int(delay_days or 0)
     return numbers, delays
 
@@ -496,16 +495,9 @@ def statistics(user: User, f: TaskFilter, group_by: GroupBy = "agency", *, overd
     on = on or today()
     numbers, delays = _grouped_numbers(user, f, group_by, on)
     labels = _labels(group_by, numbers.keys())
-    groups = []
-    for key in _sorted_keys(numbers.keys(), group_by, labels):
-        overrides = group_overrides(f, group_by, key)
-        groups.append(GroupStats(key=key, counts=_derived_counts(f, overrides, numbers[key]),
-                                 total=_count(sum(numbers[key].values()), f, overrides), late_delay_days=delays[key]))
-    summed: dict[str, int] = {}
-    for per_key in numbers.values():
-        for derived, count in per_key.items():
-            summed[derived] = summed.get(derived, 0) + count
-    totals = GroupStats(key=None, counts=_derived_counts(f, {}, summed), total=_count(sum(summed.values()), f, {}),
-                        late_delay_days=sum(delays.values()))
+    groups = [GroupStats(key=key, counts=numbers[key], base=f, overrides=group_overrides(f, group_by, key),
+                         late_delay_days=delays[key]) for key in _sorted_keys(numbers.keys(), group_by, labels)]
+    summed = {d: sum(per_key[d] for per_key in numbers.values()) for d in Derived}
+    totals = GroupStats(key=None, counts=summed, base=f, late_delay_days=sum(delays.values()))
     return Statistics(today=on, group_by=group_by, filter=f, groups=groups, totals=totals,
                       overdue_list=overdue_tasks(user, f, overdue_limit, on), labels=labels)

@@ -17,7 +17,6 @@ from werkzeug.datastructures import MultiDict
 
 from ecabinet.accounts import operations as accounts
 from ecabinet.accounts.models import Role
-from ecabinet.conclusions.models import Notice
 from ecabinet.core.api import ApiError
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
@@ -26,6 +25,7 @@ from ecabinet.notify import operations as notify
 from ecabinet.org import operations as org
 from ecabinet.policy import Action, allowed, require
 from ecabinet.tasks import operations as ops
+from ecabinet.tasks import periodic, sources
 from ecabinet.tasks.api import attachment_response, may_see, task_data, uploads
 from ecabinet.tasks.derived import derive
 from ecabinet.tasks.models import ExtensionRequest, Priority, Recurrence, Task, TaskSource
@@ -36,7 +36,8 @@ from ecabinet.tasks.schemas import (
 bp = Blueprint("tasks", __name__)
 
 TASK_FIELDS = ("content", "lead_unit_id", "source", "source_reference", "coordinating_unit_ids", "deadline_on",
-               "assigned_by_id", "sector_id", "priority", "recurrence", "report_required", "version")
+               "assigned_by_id", "sector_id", "priority", "recurrence", "recurrence_until", "report_required",
+               "version")
 ENTERED_SOURCES = (TaskSource.PROGRAMME, TaskSource.GOVERNMENT, TaskSource.MANUAL)
 
 
@@ -54,15 +55,22 @@ def list_url() -> str | None:
 
 # --- one task ------------------------------------------------------------------------------------
 
+def _periods(task: Task) -> dict[str, Task | None]:
+    """A periodic report's previous and next periods, each only when the user may see it."""
+    previous, following = task.previous_period, periodic.next_period(task)
+    return {"previous_period": previous if may_see(previous) else None,
+            "next_period": following if may_see(following) else None}
+
+
 def _page(task: Task, errors: dict[str, dict[str, str]] | None = None, forms: dict[str, MultiDict] | None = None,
           status: int = 200):
     manage = allowed(current_user, Action.MANAGE_TASKS, task)
     today = ops.today()
-    notice = db.session.get(Notice, task.notice_id) if task.notice_id else None
     return render_template(
         "tasks/detail.html", task=task, derived=derive(task, today), derived_of=lambda t: derive(t, today),
-        notice_visible=allowed(current_user, Action.VIEW_NOTICE, notice),
+        notice_visible=sources.may_open_notice(current_user, task.notice_id),
         parts=[p for p in task.parts if may_see(p)], parent_visible=may_see(task.parent),
+        **_periods(task),
         reports=ops.reports_of(task), comments=ops.comments_of(task), extensions=ops.extensions_of(task),
         pending=ops.pending_extension(task), status_names=ops.STATUS_NAMES_VI,
         units=org.unit_choices() if manage else [], errors=errors or {}, forms=forms or {},
@@ -215,6 +223,7 @@ def _form_of(task: Task) -> MultiDict:
                       "deadline_on": f"{task.deadline_on:%d/%m/%Y}" if task.deadline_on else "",
                       "assigned_by_id": str(task.assigned_by_id or ""), "sector_id": str(task.sector_id or ""),
                       "priority": task.priority.value, "recurrence": task.recurrence.value,
+                      "recurrence_until": f"{task.recurrence_until:%d/%m/%Y}" if task.recurrence_until else "",
                       "report_required": "true" if task.report_required else "", "version": str(task.version)})
     for unit in task.coordinating_units:
         form.add("coordinating_unit_ids", str(unit.id))

@@ -35,6 +35,8 @@ class TaskFields(Input):
     sector_id: Id | None = None
     priority: Priority = Priority.NORMAL
     recurrence: Recurrence = Recurrence.NONE
+    recurrence_until: date | None = Field(default=None, description="A periodic report: the last day a period's "
+                                                                    "deadline may fall on; none: until cancelled")
     report_required: bool = False
 
 
@@ -52,6 +54,7 @@ class TaskForm(TaskFields):
     """The page's form of a new task or a change; ``version`` only when changing."""
 
     deadline_on: VnDate | None = None
+    recurrence_until: VnDate | None = None
     version: int | None = None
 
 
@@ -218,6 +221,11 @@ class TaskOut(BaseModel):
     derived: Derived = Field(description="done_on_time, done_late, overdue, due_soon, not_yet_due or closed")
     priority: Priority
     recurrence: Recurrence
+    recurrence_anchor_on: date | None = Field(description="A periodic report's series counts its deadlines from "
+                                                          "this day (same day of the month, clamped to its end)")
+    recurrence_until: date | None
+    previous_period_id: int | None = Field(description="The previous period's task of a periodic report")
+    next_period_id: int | None = Field(description="The next period's task, once rolled on")
     progress_percent: int
     completed_on: date | None
     reported_done_at: datetime | None

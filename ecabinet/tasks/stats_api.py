@@ -52,13 +52,8 @@ def group_label(stats: queries.Statistics, key: Any) -> str:
     return stats.labels.get(key, str(key))
 
 
-def count_out(count: queries.Count) -> dict[str, Any]:
-    params = count.params()
-    return {"count": count.value, "query": None if params is None else query_string(params)}
-
-
 def query_string(params: dict[str, str]) -> str:
-    """``urlencode`` for the few, mostly ASCII, values of a filter: quicker over the thousands of counts."""
+    """``urlencode`` for the few, mostly ASCII, values of a filter: quicker over the hundreds of groups."""
     return "&".join(f"{key}={_quoted(value)}" for key, value in params.items())
 
 
@@ -68,19 +63,10 @@ def _quoted(value: str) -> str:
 
 
 def group_out(group: queries.GroupStats, label: str) -> dict[str, Any]:
-    """One group's numbers; a count's list is the group's list narrowed to its derived status (the query string
-    is built once per group: an agency breakdown has thousands of counts)."""
-    total = count_out(group.total)
-
-    def derived_query(derived: Derived, count: queries.Count) -> str | None:
-        if count.base is None or total["query"] is None:
-            return None
-        return total["query"] if count.base.derived is not None else f"{total['query']}&derived={derived.value}"
-
-    return {"key": group.key, "label": label, "total": total,
-            "counts": {d: {"count": c.value, "query": derived_query(d, c)} for d, c in group.counts.items()},
-            "overdue": {"count": group.overdue.value, "query": derived_query(Derived.OVERDUE, group.overdue)},
-            "on_time_rate": group.on_time_rate, "average_delay_days": group.average_delay_days}
+    """One group's numbers and the query string of its list (a count's list: the same with ``derived``)."""
+    return {"key": group.key, "label": label, "query": query_string(group.list_params()), "total": group.total,
+            "counts": group.counts, "overdue": group.overdue, "on_time_rate": group.on_time_rate,
+            "average_delay_days": group.average_delay_days}
 
 
 def statistics_out(stats: queries.Statistics) -> dict[str, Any]:

@@ -3,6 +3,9 @@ their lists, the charts, and the Excel and PDF exports."""
 
 from __future__ import annotations
 
+import functools
+from urllib.parse import parse_qsl, urlencode
+
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -63,27 +66,40 @@ def _labels() -> dict:
 CHART_ORDER = ("done_on_time", "done_late", "overdue", "due_soon", "not_yet_due", "closed")
 
 
-def _link(count: dict) -> str | None:
-    return list_link(count["query"]) if count["query"] is not None and count["count"] else None
+def count_link(list_url: str, group: dict, derived: str | None = None) -> str | None:
+    """The list behind one of a group's numbers (its total, or one derived status); None for a zero."""
+    if not (group["total"] if derived is None else group["counts"][derived]):
+        return None
+    params = dict(parse_qsl(group["query"]))
+    if derived is not None:
+        params["derived"] = derived
+    return f"{list_url}?{urlencode(params)}"
 
 
-def list_link(query: str) -> str:
-    return f"{url_for('task_stats.list_page')}?{query}"
+CHART_GROUPS = 25
+"""Bars drawn at most: a chart of 500 agencies is unreadable; the table below lists every group."""
 
 
-def chart_data(stats: dict, labels: dict) -> dict:
+def _charted(groups: list[dict], periods: bool) -> list[dict]:
+    """The groups drawn as bars: all periods in order (a time line), else the largest ``CHART_GROUPS``."""
+    if periods or len(groups) <= CHART_GROUPS:
+        return groups
+    return sorted(groups, key=lambda g: -g["total"])[:CHART_GROUPS]
+
+
+def chart_data(stats: dict, labels: dict, link) -> dict:
     """What static/js/task-stats.js draws: the doughnut by situation and the bars per group, each slice or bar
     with the link to its list."""
-    totals = stats["totals"]["counts"]
+    totals = stats["totals"]
     series = [key for key in CHART_ORDER if key != "closed"]
+    groups = _charted(stats["groups"], stats["group_by"] in queries.PERIOD_GROUPS)
     return {
         "derived": {"labels": [labels["derived"][k] for k in CHART_ORDER], "keys": list(CHART_ORDER),
-                    "counts": [totals[k]["count"] for k in CHART_ORDER],
-                    "links": [_link(totals[k]) for k in CHART_ORDER]},
-        "groups": {"labels": [g["label"] for g in stats["groups"]],
-                   "series": [{"key": k, "label": labels["derived"][k],
-                               "counts": [g["counts"][k]["count"] for g in stats["groups"]],
-                               "links": [_link(g["counts"][k]) for g in stats["groups"]]} for k in series]},
+                    "counts": [totals["counts"][k] for k in CHART_ORDER],
+                    "links": [link(totals, k) for k in CHART_ORDER]},
+        "groups": {"labels": [g["label"] for g in groups], "all": len(groups) == len(stats["groups"]),
+                   "series": [{"key": k, "label": labels["derived"][k], "counts": [g["counts"][k] for g in groups],
+                               "links": [link(g, k) for g in groups]} for k in series]},
     }
 
 
@@ -104,10 +120,10 @@ def stats_page():
     query = _read(StatisticsQuery)
     stats = queries.statistics(current_user, query.task_filter(), query.group_by, overdue_limit=query.overdue_limit)
     out, labels = statistics_out(stats), _labels()
-    return render_template("tasks/stats.html", stats=out, query=query, title=_title(), chart=chart_data(out, labels),
-                           list_link=list_link,
-                           labels=labels, choices=_choices(), group_choices=GROUP_CHOICES,
-                           export_args=query.task_filter().params())
+    link = functools.partial(count_link, url_for("task_stats.list_page"))
+    return render_template("tasks/stats.html", stats=out, query=query, title=_title(),
+                           chart=chart_data(out, labels, link), link=link, labels=labels, choices=_choices(),
+                           group_choices=GROUP_CHOICES, export_args=query.task_filter().params())
 
 
 @bp.get("/tasks/export.xlsx")

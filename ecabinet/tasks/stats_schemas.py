@@ -65,18 +65,16 @@ class TaskListOut(BaseModel):
     per_page: int
 
 
-class CountOut(BaseModel):
-    count: int
-    query: str | None = Field(description="The query string of the list giving exactly these tasks (GET "
-                                          "/api/v1/tasks?… or the page /tasks?…); null when there is none")
-
-
 class GroupOut(BaseModel):
     key: str | int | None
     label: str
-    counts: dict[Derived, CountOut]
-    total: CountOut
-    overdue: CountOut
+    query: str = Field(description="The query string of the list giving exactly the group's tasks (GET "
+                                   "/api/v1/tasks?… or the page /tasks?…); the tasks of one of its counts: the "
+                                   "same with derived=<the count's key>. Counts outside the filter's own derived "
+                                   "status are 0 and have no list")
+    total: int
+    counts: dict[Derived, int]
+    overdue: int
     on_time_rate: float | None = Field(description="done on time / (done on time + done late)")
     average_delay_days: float | None = Field(description="Average delay of the tasks done late")
 

@@ -5,6 +5,7 @@
   const source = document.getElementById("task-stats-data");
   if (!source || typeof Chart === "undefined") return;
   const data = JSON.parse(source.textContent);
+  Chart.defaults.font.size = 14; // read on a 10-inch tablet at arm's length
   const colours = {
     done_on_time: "#198754", done_late: "#ffc107", overdue: "#dc3545",
     due_soon: "#0dcaf0", not_yet_due: "#adb5bd", closed: "#6c757d",

@@ -12,11 +12,12 @@ import pytest
 import sqlalchemy as sa
 
 from ecabinet.accounts.models import Role, User
-from ecabinet.conclusions import notices
+from ecabinet.conclusions import notice_drafting, notice_issuing, notice_reminders
 from ecabinet.conclusions.document import notice_document
 from ecabinet.conclusions.models import Notice, NoticeEvent, NoticeEventKind, NoticeStatus
 from ecabinet.core import storage
 from ecabinet.core.db import db
+from ecabinet.core.exceptions import DomainError
 from ecabinet.documents import render_text
 from ecabinet.documents.fonts import FontMissing
 from ecabinet.documents.formatting import squash
@@ -68,7 +69,7 @@ def run_job(app, job):
 
 def draft(app, client, meeting_id: int, headers) -> dict:
     """Run the drafting job and read the meeting's notice."""
-    run_job(app, notices.draft_for_ended_meetings)
+    run_job(app, notice_drafting.draft_for_ended_meetings)
     found = ok(client.get(f"/api/v1/meetings/{meeting_id}/notice", headers=headers["chuyenvien"]))
     return ok(client.get(f"/api/v1/notices/{found['id']}", headers=headers["chuyenvien"]))
 
@@ -86,7 +87,7 @@ def to_approved(client, notice_id: int, headers) -> dict:
 def issue_at(app, notice_id: int, moment: datetime, username: str = "vanthu") -> None:
     with app.app_context():
         actor = db.session.scalar(sa.select(User).where(User.username == username))
-        created = notices.issue(db.session.get(Notice, notice_id), actor, now=moment)
+        created = notice_issuing.issue(db.session.get(Notice, notice_id), actor, now=moment)
         db.session.commit()
         assert created
 
@@ -109,8 +110,8 @@ def test_lifecycle_from_meeting_end_to_issued_notice(app, client, concluded_meet
                                                      smtp_server, schedule_meeting, secretary, people):
     meeting = concluded_meeting
     # The job drafts the notice once, however often it runs, and tells the secretary.
-    assert run_job(app, notices.draft_for_ended_meetings) == [(people.secretary, "notice.drafted")]
-    assert run_job(app, notices.draft_for_ended_meetings) == []
+    assert run_job(app, notice_drafting.draft_for_ended_meetings) == [(people.secretary, "notice.drafted")]
+    assert run_job(app, notice_drafting.draft_for_ended_meetings) == []
     notice = draft(app, client, meeting.id, desk)
     assert notice["status"] == "draft" and notice["symbol"] == "TB-UBND"
     assert notice["summary"] == ("Kết luận của Phó Chủ tịch UBND tỉnh Nguyễn Văn Pct tại cuộc họp nghe báo cáo "
@@ -331,7 +332,7 @@ def test_an_altered_stored_pdf_is_never_served(app, client, concluded_meeting, d
 def test_submitting_needs_a_conclusion(app, client, people, schedule_meeting, secretary):
     [meeting] = schedule_meeting(title="Họp giao ban tuần")
     _end_meeting(client, secretary, meeting)
-    run_job(app, notices.draft_for_ended_meetings)
+    run_job(app, notice_drafting.draft_for_ended_meetings)
     nid = ok(client.get(f"/api/v1/meetings/{meeting['id']}/notice", headers=secretary))["id"]
     refused = client.post(f"/api/v1/notices/{nid}/submit", headers=secretary)
     assert refused.status_code == 422 and refused.get_json()["error"]["code"] == "no_conclusions"
@@ -382,7 +383,7 @@ def test_a_confidential_meetings_notice_is_not_listed_for_others(app, client, co
 def test_reminder_and_escalation_are_sent_once(app, client, concluded_meeting, desk, people, fresh_app):
     nid = draft(app, client, concluded_meeting.id, desk)["id"]
     with app.app_context():
-        end_day = notices.meeting_end_day(db.session.get(Notice, nid).meeting)
+        end_day = notice_reminders.meeting_end_day(db.session.get(Notice, nid).meeting)
 
     def at(day: date) -> datetime:
         return datetime(day.year, day.month, day.day, 3, 0, tzinfo=timezone.utc)
@@ -391,13 +392,13 @@ def test_reminder_and_escalation_are_sent_once(app, client, concluded_meeting, d
 
     with app.app_context():
         day1, day2, day3 = (add_working_days(end_day, n) for n in (1, 2, 3))
-    assert run_job(app, lambda: notices.remind_unissued(at(day1))) == []
-    assert run_job(app, lambda: notices.remind_unissued(at(day2))) == [(people.secretary, "notice.reminder")]
-    assert run_job(app, lambda: notices.remind_unissued(at(day2))) == []
-    assert run_job(app, lambda: notices.remind_unissued(at(day3))) == [(people.office_leader, "notice.escalation")]
-    assert run_job(app, lambda: notices.remind_unissued(at(day3))) == []
+    assert run_job(app, lambda: notice_reminders.remind_unissued(at(day1))) == []
+    assert run_job(app, lambda: notice_reminders.remind_unissued(at(day2))) == [(people.secretary, "notice.reminder")]
+    assert run_job(app, lambda: notice_reminders.remind_unissued(at(day2))) == []
+    assert run_job(app, lambda: notice_reminders.remind_unissued(at(day3))) == [(people.office_leader, "notice.escalation")]
+    assert run_job(app, lambda: notice_reminders.remind_unissued(at(day3))) == []
     restarted = fresh_app()  # a restarted scheduler: another app, a fresh session
-    assert run_job(restarted, lambda: notices.remind_unissued(at(day3))) == []
+    assert run_job(restarted, lambda: notice_reminders.remind_unissued(at(day3))) == []
     with app.app_context():
         kinds = db.session.scalars(sa.select(NoticeEvent.kind).where(NoticeEvent.notice_id == nid)
                                    .order_by(NoticeEvent.id)).all()
@@ -410,7 +411,7 @@ def test_reminder_and_escalation_are_sent_once(app, client, concluded_meeting, d
 def test_an_issued_or_unneeded_notice_is_not_reminded(app, client, concluded_meeting, desk):
     nid = draft(app, client, concluded_meeting.id, desk)["id"]
     ok(client.post(f"/api/v1/notices/{nid}/not-needed", headers=desk["chuyenvien"], json={"reason": "Họp nội bộ"}))
-    assert run_job(app, lambda: notices.remind_unissued(datetime(2027, 6, 1, tzinfo=timezone.utc))) == []
+    assert run_job(app, lambda: notice_reminders.remind_unissued(datetime(2027, 6, 1, tzinfo=timezone.utc))) == []
 
 
 # --- the register: concurrency -------------------------------------------------------------------
@@ -431,7 +432,7 @@ def _approved_notices(app, people, count: int) -> list[int]:
             db.session.flush()
             db.session.add(Conclusion(meeting_id=meeting.id, position=1, text="Thống nhất.",
                                       created_by_id=people.secretary))
-            notice = notices.draft_for_meeting(meeting)
+            notice = notice_drafting.draft_for_meeting(meeting)
             notice.status = NoticeStatus.APPROVED
             ids.append(notice.id)
         db.session.commit()
@@ -451,7 +452,7 @@ def test_concurrent_issuing_never_duplicates_or_skips_a_number(app, backend, con
                 actor = db.session.scalar(sa.select(User).where(User.username == "vanthu"))
                 notice = db.session.get(Notice, notice_id)
                 barrier.wait(timeout=30)
-                notices.issue(notice, actor)
+                notice_issuing.issue(notice, actor)
                 db.session.commit()
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
@@ -486,7 +487,7 @@ def test_two_jobs_drafting_at_once_make_one_notice(app, backend, concluded_meeti
             with app.app_context():
                 meeting = db.session.get(Meeting, concluded_meeting.id)
                 barrier.wait(timeout=30)
-                notice = notices.draft_for_meeting(meeting)
+                notice = notice_drafting.draft_for_meeting(meeting)
                 db.session.commit()
                 results.append(notice is not None)
         except BaseException as exc:  # noqa: BLE001 - reported below
@@ -515,10 +516,10 @@ def test_two_clerks_issuing_the_same_notice_one_wins(app, backend, concluded_mee
             notice = db.session.get(Notice, nid)
             barrier.wait(timeout=30)
             try:
-                notices.issue(notice, actor)
+                notice_issuing.issue(notice, actor)
                 db.session.commit()
                 outcomes.append("issued")
-            except notices.DomainError as exc:
+            except DomainError as exc:
                 db.session.rollback()
                 outcomes.append(exc.code)
 
@@ -542,7 +543,7 @@ def test_a_rolled_back_issue_gives_its_number_back(app, concluded_meeting, desk,
         font_dir, app.config["PDF_FONT_DIR"] = app.config["PDF_FONT_DIR"], "/nonexistent-font-dir"
         try:
             with pytest.raises(FontMissing):
-                notices.issue(notice, actor)
+                notice_issuing.issue(notice, actor)
             taken = db.session.scalars(sa.select(RegisterNumber.number)).all()
             assert taken == [1]  # taken inside the failed transaction
         finally:
@@ -552,6 +553,6 @@ def test_a_rolled_back_issue_gives_its_number_back(app, concluded_meeting, desk,
         assert db.session.get(Notice, first).status == NoticeStatus.APPROVED
         assert db.session.scalar(sa.select(sa.func.count()).select_from(RegisterNumber)) == 0
         actor = db.session.scalar(sa.select(User).where(User.username == "vanthu"))
-        notices.issue(db.session.get(Notice, second), actor)
+        notice_issuing.issue(db.session.get(Notice, second), actor)
         db.session.commit()
         assert db.session.get(Notice, second).number == 1

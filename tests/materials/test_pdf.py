@@ -10,15 +10,13 @@ import unicodedata
 import pytest
 from pypdf import PdfReader
 
+from ecabinet.core.pdfcheck import PdfInfo, PdfRejected, validate_pdf
 from ecabinet.materials import pdfgen
 from ecabinet.materials.pdf import (
     PackItem,
     PackMaterial,
-    PdfInfo,
-    PdfRejected,
     build_pack,
     extract_text,
-    validate_pdf,
     watermark_pdf,
 )
 from ecabinet.materials.pdf import pack as pack_module

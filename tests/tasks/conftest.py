@@ -105,6 +105,7 @@ def task_factory(app, task_people):
                 status=status, status_reason=status_reason, completed_on=completed_on,
                 assigned_by_id=task_people.leader if assigned_by == "leader" else assigned_by,
                 sector_id=sector, priority=Priority(priority), recurrence=Recurrence(recurrence),
+                recurrence_anchor_on=None if Recurrence(recurrence) == Recurrence.NONE else deadline,
                 parent_id=parent, merged_into_id=merged_into,
                 progress_percent=progress if progress is not None else (100 if status in DONE_STATUSES else 0),
                 created_by_id=created_by or task_people.office,

@@ -17,7 +17,7 @@ from ecabinet.core.exceptions import DomainError
 from ecabinet.notify.models import Notification
 from ecabinet.tasks import importing
 from ecabinet.tasks.exports import COLUMNS
-from ecabinet.tasks.models import Priority, Task, TaskSource, TaskStatus
+from ecabinet.tasks.models import Priority, Recurrence, Task, TaskSource, TaskStatus
 from tests.conftest import csrf_from, web_login
 
 HEADERS = list(COLUMNS[:9])
@@ -66,7 +66,8 @@ def sector(app):
 def _fields(task: Task) -> tuple:
     return (task.content, task.source, task.source_reference, task.assigned_by_id, task.lead_unit_id,
             sorted(u.id for u in task.coordinating_units), task.sector_id, task.deadline_on,
-            task.original_deadline_on, task.priority, task.status)
+            task.original_deadline_on, task.priority, task.recurrence, task.recurrence_anchor_on,
+            task.recurrence_until, task.status)
 
 
 def test_the_export_round_trips_through_the_import(app, client, task_people, task_factory, sector):
@@ -79,9 +80,11 @@ def test_the_export_round_trips_through_the_import(app, client, task_people, tas
                  source=TaskSource.PROGRAMME, source_reference="Chương trình công tác năm 2026")
     task_factory(content="Rà soát thủ tục hành chính lĩnh vực y tế", lead_unit=task_people.unit_b, deadline=None,
                  assigned_by=None, source=TaskSource.GOVERNMENT, source_reference="Công văn số 12/VPCP-KSTT")
-    task_factory(content="Báo cáo kết quả giải ngân", status=TaskStatus.IN_PROGRESS, deadline=date(2026, 11, 30),
-                 priority=Priority.HIGH)
+    periodic = task_factory(content="Báo cáo kết quả giải ngân", status=TaskStatus.IN_PROGRESS,
+                            deadline=date(2026, 11, 30), priority=Priority.HIGH, recurrence=Recurrence.MONTHLY)
     with app.app_context():
+        db.session.get(Task, periodic).recurrence_until = date(2027, 6, 30)
+        db.session.commit()
         office = db.session.get(User, task_people.office)
         originals = sorted(_fields(r.task) for r in queries.all_tasks(office, queries.TaskFilter()))
         workbook = tasks_xlsx(queries.all_tasks(office, queries.TaskFilter()))
@@ -153,6 +156,29 @@ def test_errors_are_reported_per_row_and_nothing_is_saved(app, client, task_peop
     assert task_count(app) == 0
 
 
+def test_periodic_rows_are_checked_like_the_form(app, task_people):
+    headers = list(importing.READ_COLUMNS)
+    base = ["Báo cáo tình hình thu ngân sách", "", "", "", "sotc", "", ""]
+    sheet = sheet_bytes([
+        base + ["20/12/2026", "", "Hằng tháng", "31/12/2027"],  # row 2: fine
+        base + ["", "", "hang quy", ""],  # row 3: a periodic report needs its first deadline (typed sans accents)
+        base + ["20/12/2026", "", "Hằng tuần", ""],  # row 4: no such period
+        base + ["20/12/2026", "", "", "31/12/2027"],  # row 5: an end without a period
+        base + ["20/12/2026", "", "Hằng quý", "01/12/2026"],  # row 6: ends before it starts
+        base + ["20/12/2026", "", "Không", "30/02/2027"],  # row 7: not a day
+    ], headers=headers)
+    with app.app_context():
+        result = importing._check_sheet(sheet)
+    errors = {row.number: row.errors for row in result.rows}
+    assert errors[2] == {} and result.rows[0].task["recurrence"] == Recurrence.MONTHLY
+    assert result.rows[0].task["recurrence_until"] == date(2027, 12, 31)
+    assert list(errors[3]) == ["Báo cáo định kỳ"] and "hạn xử lý" in errors[3]["Báo cáo định kỳ"]
+    assert list(errors[4]) == ["Báo cáo định kỳ"] and "“Hằng quý”" in errors[4]["Báo cáo định kỳ"]
+    assert list(errors[5]) == ["Định kỳ đến ngày"] and list(errors[6]) == ["Định kỳ đến ngày"]
+    assert list(errors[7]) == ["Định kỳ đến ngày"] and "dd/mm/yyyy" in errors[7]["Định kỳ đến ngày"]
+    assert task_count(app) == 0
+
+
 def test_headers_are_found_whatever_their_case_spacing_and_diacritics(app, task_people):
     headers = ["  NỘI   DUNG ", "noi dung thua", "co quan chu tri", "Hạn xử lý".upper(), "Ghi chú"]
     sheet = sheet_bytes([["Lập quy hoạch tỉnh", "x", "SOTC", datetime(2027, 3, 31), "bỏ qua"],
@@ -214,7 +240,8 @@ def test_the_template_has_the_header_row(app, client, task_people):
     response = client.get("/tasks/import/template.xlsx")
     assert response.status_code == 200 and response.mimetype == importing.XLSX_TYPE
     sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
-    assert [c.value for c in sheet[1]] == HEADERS and sheet.max_row == 1
+    assert [c.value for c in sheet[1]] == list(importing.READ_COLUMNS) and sheet.max_row == 1
+    assert importing.READ_COLUMNS[-2:] == ("Báo cáo định kỳ", "Định kỳ đến ngày")
 
 
 # --- real Chromium ---------------------------------------------------------------------------

@@ -102,6 +102,34 @@ def test_a_correcting_notice_records_the_deadline_change(app, client, concluded_
         assert dated.deadline_changes == []  # an unchanged deadline leaves no history
 
 
+def test_a_correcting_notice_moves_the_open_parts_of_a_split_directive(app, client, concluded_meeting, desk):  # noqa: F811
+    notice = draft(app, client, concluded_meeting.id, desk)
+    to_approved(client, notice["id"], desk)
+    issue_at(app, notice["id"], TET_ISSUE)
+    with app.app_context():
+        task = db.session.scalar(sa.select(Task).where(
+            Task.directive_id == concluded_meeting.directives["working_days"]))
+        task_id, version = task.id, task.version
+    units = [concluded_meeting.units["lead"], concluded_meeting.units["other"]]
+    parts = ok(client.post(f"/api/v1/tasks/{task_id}/split", headers=desk["chuyenvien"],
+                           json={"version": version, "unit_ids": units}))["parts"]
+    with app.app_context():  # the first agency has already done its share
+        done = db.session.get(Task, parts[0]["id"])
+        done.status, done.completed_on = "reported_done", date(2027, 2, 10)
+        db.session.commit()
+    correction = ok(client.post(f"/api/v1/notices/{notice['id']}/correct", headers=desk["chuyenvien"]), 201)
+    to_approved(client, correction["id"], desk)
+    issue_at(app, correction["id"], FRIDAY_ISSUE)
+    with app.app_context():
+        deadlines = {t.id: t.deadline_on for t in db.session.scalars(sa.select(Task).where(
+            Task.id.in_([task_id, parts[0]["id"], parts[1]["id"]])))}
+        open_changes = db.session.scalars(sa.select(DeadlineChange).where(
+            DeadlineChange.task_id == parts[1]["id"])).all()
+    assert deadlines == {task_id: date(2027, 3, 19), parts[0]["id"]: date(2027, 2, 24),
+                         parts[1]["id"]: date(2027, 3, 19)}
+    assert [(c.old_deadline_on, c.new_deadline_on) for c in open_changes] == [(date(2027, 2, 24), date(2027, 3, 19))]
+
+
 def recipients(app, event_key: str) -> list[int]:
     with app.app_context():
         return sorted(db.session.scalars(sa.select(Notification.user_id)

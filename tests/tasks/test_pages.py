@@ -159,6 +159,13 @@ def _browser_login(browser, server: str, username: str, width: int, height: int)
     return context, page
 
 
+def select_lead_unit(page, name: str) -> None:
+    """Choose the lead agency by the end of its label (the options are indented by level)."""
+    value = page.evaluate("""(name) => [...document.querySelectorAll('#lead_unit_id option')]
+        .find(o => o.textContent.trim().endsWith(name)).value""", name)
+    page.select_option("#lead_unit_id", value)
+
+
 @pytest.mark.browser
 def test_a_task_entered_reported_with_a_file_and_verified_in_chromium(live_server, browser, tmp_path):  # noqa: F811
     office, office_page = _browser_login(browser, live_server, "chuyenvien1", 1280, 800)
@@ -169,9 +176,7 @@ def test_a_task_entered_reported_with_a_file_and_verified_in_chromium(live_serve
     try:
         office_page.goto(live_server + "/tasks/new")
         office_page.fill("#content", "Rà soát, tổng hợp danh mục dự án chậm giải ngân vốn đầu tư công năm 2026")
-        unit_value = office_page.evaluate("""[...document.querySelectorAll('#lead_unit_id option')]
-            .find(o => o.textContent.trim().endsWith('Sở Tài chính')).value""")
-        office_page.select_option("#lead_unit_id", unit_value)
+        select_lead_unit(office_page, "Sở Tài chính")
         office_page.fill("#deadline_on", "31/12/2026")
         office_page.click("#save-button")
         office_page.wait_for_selector('#task-page [data-status="new"]')

@@ -31,16 +31,16 @@ def test_statistics_by_agency(client, task_people, mixed_tasks):
     body = client.get("/api/v1/task-statistics", query_string={"group_by": "agency"},
                       headers=task_people.headers(client, "office")).get_json()
     totals = body["totals"]
-    assert totals["total"]["count"] == 7
-    assert {k: v["count"] for k, v in totals["counts"].items()} == {
+    assert totals["total"] == 7
+    assert totals["counts"] == {
         "done_on_time": 1, "done_late": 1, "overdue": 2, "due_soon": 1, "not_yet_due": 1, "closed": 1}
     assert totals["on_time_rate"] == 0.5 and totals["average_delay_days"] == 6
     groups = {g["key"]: g for g in body["groups"]}
-    assert groups[task_people.unit_a]["total"]["count"] == 3 and groups[task_people.unit_b]["overdue"]["count"] == 1
+    assert groups[task_people.unit_a]["total"] == 3 and groups[task_people.unit_b]["overdue"] == 1
     assert groups[task_people.unit_a]["label"] == "Sở Tài chính"
     assert [t["id"] for t in body["overdue"]] == [mixed_tasks["overdue_b"], mixed_tasks["overdue_a"]]
     assert [t["days_overdue"] for t in body["overdue"]] == [9, 2]
-    link = dict(parse_qsl(groups[task_people.unit_b]["counts"]["overdue"]["query"]))
+    link = dict(parse_qsl(groups[task_people.unit_b]["query"]), derived="overdue")
     assert link == {"lead_unit_id": str(task_people.unit_b), "derived": "overdue", "portfolio": "all"}
     listed = client.get("/api/v1/tasks", query_string=link, headers=task_people.headers(client, "office")).get_json()
     assert [t["id"] for t in listed["items"]] == [mixed_tasks["overdue_b"]]
@@ -49,11 +49,11 @@ def test_statistics_by_agency(client, task_people, mixed_tasks):
 def test_original_deadline_basis_counts_extensions_as_late(client, task_people, task_factory):
     task_factory(deadline=TODAY + timedelta(days=20), original_deadline=TODAY - timedelta(days=1))
     headers = task_people.headers(client, "office")
-    final = client.get("/api/v1/task-statistics", headers=headers).get_json()["totals"]["counts"]
+    final = client.get("/api/v1/task-statistics", headers=headers).get_json()["totals"]
     original = client.get("/api/v1/task-statistics", query_string={"basis": "original"},
-                          headers=headers).get_json()["totals"]["counts"]
-    assert final["not_yet_due"]["count"] == 1 and final["overdue"]["count"] == 0
-    assert original["overdue"]["count"] == 1 and "basis=original" in original["overdue"]["query"]
+                          headers=headers).get_json()["totals"]
+    assert final["counts"]["not_yet_due"] == 1 and final["counts"]["overdue"] == 0
+    assert original["counts"]["overdue"] == 1 and "basis=original" in original["query"]
 
 
 def test_statistics_by_month_link_to_the_month(client, task_people, task_factory):
@@ -62,9 +62,9 @@ def test_statistics_by_month_link_to_the_month(client, task_people, task_factory
     body = client.get("/api/v1/task-statistics", query_string={"group_by": "month"},
                       headers=task_people.headers(client, "office")).get_json()
     groups = {g["key"]: g for g in body["groups"]}
-    december = dict(parse_qsl(groups["2026-12"]["total"]["query"]))
+    december = dict(parse_qsl(groups["2026-12"]["query"]))
     assert december["period_from"] == "2026-12-01" and december["period_to"] == "2026-12-31"
-    assert dict(parse_qsl(groups[None]["total"]["query"]))["has_deadline"] == "false"
+    assert dict(parse_qsl(groups[None]["query"]))["has_deadline"] == "false"
 
 
 def test_statistics_page_numbers_open_their_lists(client, task_people, mixed_tasks):
@@ -132,3 +132,28 @@ def test_statistics_page_draws_its_charts_on_a_tablet(live_server, browser, widt
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     page.screenshot(path=str(ARTIFACTS / f"task-list-{width}x{height}.png"), full_page=True)
     context.close()
+
+
+def _groups(n: int) -> list[dict]:
+    keys = ("done_on_time", "done_late", "overdue", "due_soon", "not_yet_due", "closed")
+    return [{"key": i, "label": f"Cơ quan {i}", "query": f"lead_unit_id={i}", "total": i,
+             "counts": {k: (i if k == "overdue" else 0) for k in keys}} for i in range(1, n + 1)]
+
+
+def test_the_bar_chart_draws_the_largest_agencies_but_every_period():
+    from ecabinet.tasks.stats_pages import CHART_GROUPS, chart_data
+
+    labels = {"derived": {k: k for k in ("done_on_time", "done_late", "overdue", "due_soon", "not_yet_due",
+                                         "closed")}}
+    totals = _groups(1)[0]
+
+    def link(group, derived):
+        return f"/tasks?{group['query']}&derived={derived}"
+
+    many = chart_data({"group_by": "agency", "groups": _groups(40), "totals": totals}, labels, link)["groups"]
+    assert len(many["labels"]) == CHART_GROUPS and not many["all"]
+    assert many["labels"][0] == "Cơ quan 40" and many["labels"][-1] == f"Cơ quan {40 - CHART_GROUPS + 1}"
+    overdue = next(s for s in many["series"] if s["key"] == "overdue")
+    assert overdue["counts"][0] == 40 and overdue["links"][0] == "/tasks?lead_unit_id=40&derived=overdue"
+    months = chart_data({"group_by": "month", "groups": _groups(40), "totals": totals}, labels, link)["groups"]
+    assert len(months["labels"]) == 40 and months["all"]

@@ -1,5 +1,6 @@
-"""Upload validation: ``validate_pdf`` checks a PDF before it is stored and refuses it with
-``PdfRejected`` (a reason code and a Vietnamese message that can be shown to the uploader as is)."""
+"""Checking an uploaded PDF: ``validate_pdf`` checks it before it is stored or read (materials, the signature
+check) and refuses it with ``PdfRejected`` (a reason code and a Vietnamese message that can be shown to the
+uploader as is). A pure function on bytes (or a path), shared by the domains that take PDFs."""
 
 from __future__ import annotations
 
