@@ -159,10 +159,13 @@ def _browser_login(browser, server: str, username: str, width: int, height: int)
     return context, page
 
 
-def select_lead_unit(page, name: str) -> None:
-    """Choose the lead agency by the end of its label (the options are indented by level)."""
+def start_new_task(page, server: str, content: str, lead_unit: str = "Sở Tài chính") -> None:
+    """Open the new-task form, type the content and choose the lead agency by the end of its label (the options
+    are indented by level)."""
+    page.goto(server + "/tasks/new")
+    page.fill("#content", content)
     value = page.evaluate("""(name) => [...document.querySelectorAll('#lead_unit_id option')]
-        .find(o => o.textContent.trim().endsWith(name)).value""", name)
+        .find(o => o.textContent.trim().endsWith(name)).value""", lead_unit)
     page.select_option("#lead_unit_id", value)
 
 
@@ -174,9 +177,8 @@ def test_a_task_entered_reported_with_a_file_and_verified_in_chromium(live_serve
     for page in (office_page, liaison_page):
         page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
-        office_page.goto(live_server + "/tasks/new")
-        office_page.fill("#content", "Rà soát, tổng hợp danh mục dự án chậm giải ngân vốn đầu tư công năm 2026")
-        select_lead_unit(office_page, "Sở Tài chính")
+        start_new_task(office_page, live_server,
+                       "Rà soát, tổng hợp danh mục dự án chậm giải ngân vốn đầu tư công năm 2026")
         office_page.fill("#deadline_on", "31/12/2026")
         office_page.click("#save-button")
         office_page.wait_for_selector('#task-page [data-status="new"]')

@@ -22,7 +22,7 @@ from tests.conclusions.test_notices import TET_ISSUE, desk, draft, issue_at, to_
 from tests.meetings.conftest import schedule_meeting, secretary, venue  # noqa: F401
 from tests.tasks.conftest import TODAY
 from tests.tasks.test_api import h, ok  # noqa: F401
-from tests.tasks.test_pages import _browser_login, page, select_lead_unit, signed_in
+from tests.tasks.test_pages import _browser_login, page, signed_in, start_new_task
 from tests.test_browser import ARTIFACTS, browser, live_server  # noqa: F401  (the real server and Chromium)
 
 MONTHLY, QUARTERLY = Recurrence.MONTHLY, Recurrence.QUARTERLY
@@ -337,9 +337,7 @@ def test_a_periodic_task_entered_in_chromium(live_server, browser):  # noqa: F81
     errors: list[str] = []
     office.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
-        office.goto(live_server + "/tasks/new")
-        office.fill("#content", "Báo cáo định kỳ tình hình giải ngân vốn đầu tư công")
-        select_lead_unit(office, "Sở Tài chính")
+        start_new_task(office, live_server, "Báo cáo định kỳ tình hình giải ngân vốn đầu tư công")
         office.select_option("#recurrence", "quarterly")
         tops = office.evaluate("['#recurrence', '#recurrence_until']"
                                ".map(s => Math.round(document.querySelector(s).getBoundingClientRect().top))")
