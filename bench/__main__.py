@@ -38,6 +38,16 @@ def median_ms(action: Callable[[], object], repeat: int) -> float:
     return statistics.median(samples)
 
 
+def publish(results: dict) -> None:
+    """Print the figures and merge them into ``bench/results.json`` (figures of other runs kept)."""
+    for name, fig in results.items():
+        print(f"{name:<22} {fig['value']:>9.3f} {fig['unit']}  reference {fig['reference']:>8.3f}  "
+              f"ratio {fig['ratio']:>6}  — {fig['note']}")
+    previous = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    RESULTS.write_text(json.dumps({**previous, **results}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"written to {RESULTS}")
+
+
 def bare_flask_client():
     bare = Flask("bare")
 
@@ -86,12 +96,7 @@ def main() -> None:
         "login_token_ms": figure(login_ms, "ms", verify_ms, "POST /api/v1/auth/token vs one argon2id verification "
                                  "alone, at the production cost settings: sign-in time is the hash, by design"),
     }
-    for name, fig in results.items():
-        print(f"{name:<22} {fig['value']:>9.3f} {fig['unit']}  reference {fig['reference']:>8.3f}  "
-              f"ratio {fig['ratio']:>6}  — {fig['note']}")
-    previous = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
-    RESULTS.write_text(json.dumps({**previous, **results}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"written to {RESULTS}")
+    publish(results)
 
 
 if __name__ == "__main__":

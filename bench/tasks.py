@@ -6,7 +6,6 @@ endpoint of the same app answering ``SELECT count(*) FROM tasks``, called throug
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import tempfile
@@ -18,7 +17,7 @@ import sqlalchemy as sa
 from flask import jsonify
 from flask_migrate import upgrade
 
-from bench.__main__ import RESULTS, figure, median_ms
+from bench.__main__ import figure, median_ms, publish
 from ecabinet import create_app
 from ecabinet.accounts import operations as accounts
 from ecabinet.accounts.models import Role
@@ -219,12 +218,7 @@ def main() -> None:
             results.update(_figures("pg", measure(url)))
         finally:
             _drop(server, url)
-    for name, fig in results.items():
-        print(f"{name:<22} {fig['value']:>9.3f} {fig['unit']}  reference {fig['reference']:>8.3f}  "
-              f"ratio {fig['ratio']:>6}  — {fig['note']}")
-    previous = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
-    RESULTS.write_text(json.dumps({**previous, **results}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"written to {RESULTS}")
+    publish(results)
 
 
 if __name__ == "__main__":

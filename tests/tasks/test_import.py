@@ -246,6 +246,7 @@ def test_the_template_has_the_header_row(app, client, task_people):
 
 # --- real Chromium ---------------------------------------------------------------------------
 
+from tests.tasks.test_pages import _browser_login  # noqa: E402
 from tests.test_browser import ARTIFACTS, browser, live_server  # noqa: E402,F401  (the real server and Chromium)
 
 
@@ -257,16 +258,10 @@ def _choose(page, data: bytes) -> None:
 
 @pytest.mark.browser
 def test_importing_through_the_page_in_chromium(live_server, browser):  # noqa: F811
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
+    context, page = _browser_login(browser, live_server, "chuyenvien1", 1280, 800)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
-        page.goto(live_server + "/login")
-        page.fill("#username", "chuyenvien1")
-        page.fill("#password", "demo")
-        page.click("#login-submit")
-        page.wait_for_selector("main#home")
         page.goto(live_server + "/tasks/import")
         content = "Kiểm tra việc triển khai chuyển đổi số tại các sở (nhập từ Excel)"
         _choose(page, sheet_bytes([[content, "", "", "", "sokhdt", "sotc", "", "15/01/2027", "Cao"],
