@@ -7,7 +7,7 @@ PORT   ?= 5000
 PYTHON ?= python3
 VENDOR := static/vendor
 
-.PHONY: run test bench bootstrap assets translations migrate seed clean
+.PHONY: run test bench lock bootstrap assets translations migrate seed clean
 
 run: bootstrap migrate seed
 	HOST=$(HOST) PORT=$(PORT) $(PY) -m ecabinet.serve
@@ -20,11 +20,23 @@ bench: bootstrap
 
 bootstrap: $(VENV)/.installed assets translations
 
-$(VENV)/.installed: pyproject.toml
+# Exactly the locked, hash-checked versions (requirements.lock, made by `make lock`); the project itself
+# is installed without dependencies and built with the locked setuptools, so nothing unpinned comes in.
+$(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e '.[test]'
+	$(VENV)/bin/pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(VENV)/bin/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+# Refreshes the lock from pyproject.toml (pip-tools, run from a throwaway venv so the lock never locks itself).
+PIP_TOOLS := pip-tools==7.7.0
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet '$(PIP_TOOLS)'
+	env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null .lock-venv/bin/pip-compile --quiet --upgrade --generate-hashes \
+	   --allow-unsafe --strip-extras --extra test --all-build-deps --no-emit-index-url --no-emit-find-links \
+	   -o requirements.lock pyproject.toml
+	rm -rf .lock-venv
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
