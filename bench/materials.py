@@ -1,7 +1,7 @@
 """Materials figures: the meeting pack, the watermark, validation and text extraction.
 
 A 30-file, 1,200-page corpus of Vietnamese text PDFs is generated in a temporary folder
-(``ecabinet.materials.pdfgen``); each figure is compared with a reference run in the same
+(``ecabinet.demo.pdfs``); each figure is compared with a reference run in the same
 process on the same files: qpdf (Debian ``qpdf``) for merging and overlaying, a bare pypdf
 open for validation, the other library for extraction.
 """
@@ -20,7 +20,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from ecabinet.core.pdfcheck import validate_pdf
-from ecabinet.materials import pdfgen
+from ecabinet.demo import pdfs
 from ecabinet.materials.pdf import (
     PackItem,
     PackMaterial,
@@ -76,7 +76,7 @@ def measure(tmp: Path) -> dict[str, dict]:
     files = []
     for i in range(FILES):
         path = tmp / f"material-{i:02d}.pdf"
-        path.write_bytes(pdfgen.text_pdf(PAGES // FILES, seed=i, title=f"Tài liệu {i + 1}"))
+        path.write_bytes(pdfs.text_pdf(PAGES // FILES, seed=i, title=f"Tài liệu {i + 1}"))
         files.append(path)
     datas = [path.read_bytes() for path in files]
     items = [PackItem(f"Nội dung {k + 1}: báo cáo, tờ trình và dự thảo",
@@ -107,7 +107,7 @@ def measure(tmp: Path) -> dict[str, dict]:
     results["watermark_size_ratio"] = figure(len(marked) / len(merged), "×", overlaid, (
         "watermarked size / input size (target ≤ 1.15); reference: the same ratio for qpdf --overlay"))
 
-    hundred = pdfgen.text_pdf(100, seed=100)
+    hundred = pdfs.text_pdf(100, seed=100)
     validate_s = best_s(lambda: validate_pdf(hundred), 10)
     open_s = best_s(lambda: len(PdfReader(__import__("io").BytesIO(hundred)).pages), 10)
     results["validate_100p_s"] = figure(validate_s, "s", open_s, (

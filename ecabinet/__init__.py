@@ -100,14 +100,14 @@ def _init_extensions(app: Flask) -> None:
 
 
 PAGE_MODULES = ("accounts.routes", "org.routes", "audit.routes", "schedules.routes", "notify.routes",
-                "meetings.routes", "materials.routes", "materials.request_pages", "materials.reader",
-                "workdays.routes", "live.routes", "live.poll_pages", "minutes.routes", "conclusions.routes",
-                "conclusions.notice_pages", "registers.routes", "signing.routes", "tasks.routes",
-                "tasks.stats_pages", "tasks.import_pages")
+                "meetings.routes", "materials.routes", "materials.requests.routes", "materials.reader",
+                "workdays.routes", "live.routes", "live.polls.routes", "minutes.routes", "conclusions.routes",
+                "notices.routes", "registers.routes", "signing.routes", "tasks.routes",
+                "tasks.statistics.routes", "tasks.importing.routes")
 API_MODULES = ("accounts.api", "org.api", "audit.api", "meetings.api", "schedules.api", "materials.api",
-               "materials.request_api", "notify.api", "workdays.api", "live.api", "live.poll_api", "live.note_api",
-               "minutes.api", "conclusions.api", "conclusions.notice_api", "registers.api",
-               "tasks.api", "tasks.stats_api")
+               "materials.requests.api", "notify.api", "workdays.api", "live.api", "live.polls.api", "live.notes.api",
+               "minutes.api", "conclusions.api", "notices.api", "registers.api",
+               "tasks.api", "tasks.statistics.api")
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -7,6 +7,7 @@ from ecabinet.live import models as live  # noqa: F401
 from ecabinet.materials import models as materials  # noqa: F401
 from ecabinet.meetings import models as meetings  # noqa: F401
 from ecabinet.minutes import models as minutes  # noqa: F401
+from ecabinet.notices import models as notices  # noqa: F401
 from ecabinet.notify import models as notify  # noqa: F401
 from ecabinet.org import models as org  # noqa: F401
 from ecabinet.registers import models as registers  # noqa: F401

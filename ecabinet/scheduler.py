@@ -35,11 +35,12 @@ class Job:
 
 
 def _jobs() -> list[Job]:
-    from ecabinet.conclusions import notice_drafting, notice_reminders
-    from ecabinet.live import polls
+    from ecabinet.notices import drafting as notice_drafting
+    from ecabinet.notices import reminders as notice_reminders
+    from ecabinet.live.polls import operations as polls
     from ecabinet.materials import operations as materials
     from ecabinet.materials import packs
-    from ecabinet.materials import requests as material_requests
+    from ecabinet.materials.requests import operations as material_requests
     from ecabinet.notify import delivery
     from ecabinet.schedules import operations as schedules
     from ecabinet.tasks import digests as task_digests

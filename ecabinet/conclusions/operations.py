@@ -14,7 +14,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from ecabinet.accounts.models import User
-from ecabinet.conclusions.models import Conclusion, DeadlineKind, Directive, Notice, NoticeStatus
+from ecabinet.conclusions.models import Conclusion, DeadlineKind, Directive
+from ecabinet.notices.models import Notice, NoticeStatus
 from ecabinet.conclusions.schemas import deadline_out
 from ecabinet.core.clock import local_date
 from ecabinet.core.db import db

@@ -11,12 +11,14 @@ from ecabinet.accounts import operations as accounts
 from ecabinet.accounts.models import Role, User
 from ecabinet.core.clock import local_date, monday_of
 from ecabinet.core.db import db, utcnow
-from ecabinet.conclusions import notice_drafting, notice_issuing, notice_workflow
+from ecabinet.notices import drafting as notice_drafting
+from ecabinet.notices import issuing as notice_issuing
+from ecabinet.notices import operations as notice_workflow
 from ecabinet.conclusions import operations as conclusions
 from ecabinet.core.i18n import local_zone
-from ecabinet.demo import data
+from ecabinet.demo import data, pdfs
 from ecabinet.materials import operations as materials
-from ecabinet.materials import pdfgen, publishing
+from ecabinet.materials import publishing
 from ecabinet.materials.models import Confidentiality, DocType, Purpose
 from ecabinet.meetings import operations as meetings
 from ecabinet.meetings.models import ChangeKind
@@ -124,7 +126,7 @@ def _seed_agenda(meeting, secretary: User) -> None:
         for index, doc in enumerate(spec.materials):
             upload = None
             if doc.pages:
-                upload = materials.Upload(pdfgen.text_pdf(doc.pages, seed=10 * number + index, title=doc.title),
+                upload = materials.Upload(pdfs.text_pdf(doc.pages, seed=10 * number + index, title=doc.title),
                                           f"tai-lieu-{number + 1}-{index + 1}.pdf")
             materials.create_material(meeting, secretary, title=doc.title, doc_type=DocType(doc.doc_type),
                                       confidentiality=Confidentiality(doc.confidentiality),

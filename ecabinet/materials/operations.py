@@ -22,7 +22,7 @@ from ecabinet.core.db import db, utcnow
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.i18n import format_datetime
 from ecabinet.materials import pdf
-from ecabinet.materials import requests as material_requests
+from ecabinet.materials.requests import operations as material_requests
 from ecabinet.materials.models import (AgendaItem, Confidentiality, DocType, ItemStatus, Material, MaterialVersion,
                                        Purpose, TextStatus)
 from ecabinet.meetings.models import Meeting, Response

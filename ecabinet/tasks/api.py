@@ -2,7 +2,7 @@
 reports (multipart with files), comments, extension requests and their decisions, splitting it per agency.
 
 A task the user may not see is answered 404 like a missing one (never 403), so that ids reveal nothing; what
-the user may see but not do is a 403. Lists and statistics are in ``stats_api``.
+the user may see but not do is a 403. Lists and statistics are in ``tasks.statistics``.
 """
 
 from __future__ import annotations

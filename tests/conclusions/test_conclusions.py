@@ -7,7 +7,9 @@ import queue
 import pytest
 import sqlalchemy as sa
 
-from ecabinet.conclusions.models import Conclusion, Directive, Notice, NoticeStatus
+from ecabinet.conclusions.models import Conclusion, Directive
+
+from ecabinet.notices.models import Notice, NoticeStatus
 from ecabinet.core.db import db
 from ecabinet.org.models import Unit
 from ecabinet.tasks.models import Task

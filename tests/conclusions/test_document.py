@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import pypdfium2 as pdfium
 
-from ecabinet.conclusions import sample
-from ecabinet.conclusions.document import render_notice
+from tests.fixtures import notice_sample as sample
+from ecabinet.notices.document import render_notice
 from ecabinet.core.db import db
 from ecabinet.documents.formatting import MOTTO, NATIONAL_TITLE
 from ecabinet.documents.pdf import MARGIN_LEFT, MARGIN_RIGHT, PT
@@ -129,7 +129,7 @@ def test_working_days_are_printed_as_the_date_counted_across_tet(app):
 
 
 def test_the_samples_under_docs_are_up_to_date():
-    """Regenerate with ``python -m ecabinet.conclusions.sample docs/samples`` when this fails."""
+    """Regenerate with ``python -m tests.fixtures.notice_sample docs/samples`` when this fails."""
     fresh = sample.sample_files()
     assert set(fresh) == {f"{sample.SAMPLE_NAME}.{ext}" for ext in ("pdf", "txt", "png")}
     text = f"{sample.SAMPLE_NAME}.txt"

@@ -13,7 +13,7 @@ import urllib.request
 import pytest
 import sqlalchemy as sa
 
-from ecabinet.conclusions.models import Notice, NoticeStatus
+from ecabinet.notices.models import Notice, NoticeStatus
 from ecabinet.core.db import db
 from ecabinet.registers.models import NumberStatus, RegisterNumber
 from tests.conclusions.test_notices import desk, draft, ok, to_approved  # noqa: F401

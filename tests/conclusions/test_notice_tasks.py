@@ -6,8 +6,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from ecabinet.accounts.models import User
-from ecabinet.conclusions.models import Notice
-from ecabinet.conclusions.notice_tasks import tasks_of_notice
+from ecabinet.notices.models import Notice
+from ecabinet.notices.tasks import tasks_of_notice
 from ecabinet.core.db import db
 from ecabinet.registers import operations as registers
 from ecabinet.tasks import sources

@@ -12,9 +12,11 @@ import pytest
 import sqlalchemy as sa
 
 from ecabinet.accounts.models import Role, User
-from ecabinet.conclusions import notice_drafting, notice_issuing, notice_reminders
-from ecabinet.conclusions.document import notice_document
-from ecabinet.conclusions.models import Notice, NoticeEvent, NoticeEventKind, NoticeStatus
+from ecabinet.notices import drafting as notice_drafting
+from ecabinet.notices import issuing as notice_issuing
+from ecabinet.notices import reminders as notice_reminders
+from ecabinet.notices.document import notice_document
+from ecabinet.notices.models import Notice, NoticeEvent, NoticeEventKind, NoticeStatus
 from ecabinet.core import storage
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError

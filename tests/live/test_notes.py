@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from ecabinet.core.db import db
 from ecabinet.live.models import PrivateNote
-from ecabinet.materials import pdfgen
+from tests.fixtures import pdfs
 from tests.conftest import api_token
 from tests.materials.conftest import meeting, publish, upload  # noqa: F401  (shared fixtures)
 from tests.meetings.conftest import schedule_meeting, secretary, venue  # noqa: F401  (shared fixtures)
@@ -19,7 +19,7 @@ from tests.meetings.conftest import schedule_meeting, secretary, venue  # noqa: 
 @pytest.fixture
 def material(client, meeting, secretary):  # noqa: F811
     """A published three-page material of the meeting chaired by pct."""
-    response = upload(client, secretary, meeting["id"], pdfgen.text_pdf(3, seed=4), title="Tờ trình quy hoạch")
+    response = upload(client, secretary, meeting["id"], pdfs.text_pdf(3, seed=4), title="Tờ trình quy hoạch")
     assert response.status_code == 201, response.get_json()
     publish(client, secretary, meeting["id"])
     return response.get_json()
@@ -69,7 +69,7 @@ def test_notes_stay_when_the_material_gets_a_new_version(client, material, secre
     chair = api_token(client, "pct")
     note = _write(client, chair, material["id"], page=3, text="Xem lại phụ lục")
     response = client.post(f"/api/v1/materials/{material['id']}/versions", headers=secretary,
-                           data={"file": (BytesIO(pdfgen.text_pdf(5, seed=5)), "ban-moi.pdf")},
+                           data={"file": (BytesIO(pdfs.text_pdf(5, seed=5)), "ban-moi.pdf")},
                            content_type="multipart/form-data")
     assert response.status_code == 201, response.get_json()
     [kept] = _notes(client, chair, material["id"])
@@ -78,7 +78,7 @@ def test_notes_stay_when_the_material_gets_a_new_version(client, material, secre
 
 
 def test_notes_are_hidden_and_kept_while_read_access_is_lost(app, client, meeting, secretary, people):  # noqa: F811
-    response = upload(client, secretary, meeting["id"], pdfgen.text_pdf(2, seed=6), title="Phương án nhân sự",
+    response = upload(client, secretary, meeting["id"], pdfs.text_pdf(2, seed=6), title="Phương án nhân sự",
                       confidentiality="confidential")
     assert response.status_code == 201, response.get_json()
     material_id = response.get_json()["id"]

@@ -10,7 +10,7 @@ from io import BytesIO
 
 import pytest
 
-from ecabinet.materials import pdfgen
+from tests.fixtures import pdfs
 from tests.conftest import web_login
 from tests.materials.conftest import meeting, publish, upload  # noqa: F401  (shared fixtures)
 from tests.meetings.conftest import schedule_meeting, secretary, venue  # noqa: F401  (shared fixtures)
@@ -82,7 +82,7 @@ def test_the_tablet_is_in_vietnamese_with_the_labels_the_script_needs(app, meeti
 
 
 def test_the_console_lists_the_readable_materials_to_present(app, client, meeting, secretary):  # noqa: F811
-    uploaded = upload(client, secretary, meeting["id"], pdfgen.text_pdf(4, seed=3), title="Tờ trình đầu tư công")
+    uploaded = upload(client, secretary, meeting["id"], pdfs.text_pdf(4, seed=3), title="Tờ trình đầu tư công")
     assert uploaded.status_code == 201, uploaded.get_json()
     publish(client, secretary, meeting["id"])
     material = uploaded.get_json()
@@ -116,7 +116,7 @@ def test_the_meeting_page_links_to_the_live_room(app, meeting, username, room, c
 def test_an_unpublished_material_is_not_offered_to_the_chair(app, client, meeting, secretary):  # noqa: F811
     response = client.post(f"/api/v1/meetings/{meeting['id']}/materials", headers=secretary,
                            data={"title": "Dự thảo chưa phát hành", "doc_type": "submission",
-                                 "file": (BytesIO(pdfgen.text_pdf(2, seed=5)), "du-thao.pdf")},
+                                 "file": (BytesIO(pdfs.text_pdf(2, seed=5)), "du-thao.pdf")},
                            content_type="multipart/form-data")
     assert response.status_code == 201, response.get_json()
     html = _page_client(app, "pct").get(f"/meetings/{meeting['id']}/console").get_data(as_text=True)

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from ecabinet.accounts.models import Role
 from ecabinet.core.db import db, utcnow
 from ecabinet.core.i18n import format_datetime
-from ecabinet.live import polls
+from ecabinet.live.polls import operations as polls
 from ecabinet.live.models import OpinionPoll, PollStatus
 from ecabinet.notify.models import Notification
 from ecabinet.org.models import Unit

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from ecabinet.audit.models import AuditEvent
 from ecabinet.core.db import db
 from ecabinet.live.models import Ballot, SpeakerRequest, Vote
-from ecabinet.materials import pdfgen
+from tests.fixtures import pdfs
 from ecabinet.meetings.models import Meeting
 from tests.live.conftest import act
 from tests.materials.conftest import publish, upload
@@ -196,8 +196,8 @@ def test_a_secret_vote_keeps_no_link_between_voter_and_choice(app, client, room)
 
 
 def test_presenting_a_material(client, room, secretary):
-    made = upload(client, secretary, room.id, pdfgen.text_pdf(4, seed=3)).get_json()
-    secret = upload(client, secretary, room.id, pdfgen.text_pdf(2, seed=4), title="Phương án nhân sự",
+    made = upload(client, secretary, room.id, pdfs.text_pdf(4, seed=3)).get_json()
+    secret = upload(client, secretary, room.id, pdfs.text_pdf(2, seed=4), title="Phương án nhân sự",
                     confidentiality="confidential", reader_ids=str(room.members["uyvien1"])).get_json()
     publish(client, secretary, room.id)
     assert error_code(act(client, room, "chuyenvien", "present", 409, material_id=made["id"], page=1)) == (

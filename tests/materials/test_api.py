@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from ecabinet.audit.models import AuditEvent
 from ecabinet.core.db import db
-from ecabinet.materials import pdfgen
+from tests.fixtures import pdfs
 from ecabinet.materials.models import Material, MaterialVersion
 from tests.conftest import api_token
 from tests.materials.conftest import build_packs, publish
@@ -36,21 +36,21 @@ def test_agenda_items_are_added_and_reordered(client, meeting, secretary, people
 
 
 def test_an_upload_is_validated_stored_and_versioned(app, client, meeting, secretary):  # noqa: F811
-    created = _upload(client, secretary, meeting["id"], pdfgen.text_pdf(3, seed=1))
+    created = _upload(client, secretary, meeting["id"], pdfs.text_pdf(3, seed=1))
     assert created.status_code == 201, created.get_json()
     body = created.get_json()
     assert body["versions"][0]["page_count"] == 3 and body["updated"] is False
     replaced = client.post(f"/api/v1/materials/{body['id']}/versions", headers=secretary,
-                           data={"file": (BytesIO(pdfgen.text_pdf(4, seed=2)), "to-trinh-v2.pdf")},
+                           data={"file": (BytesIO(pdfs.text_pdf(4, seed=2)), "to-trinh-v2.pdf")},
                            content_type="multipart/form-data").get_json()
     assert [v["number"] for v in replaced["versions"]] == [1, 2] and replaced["updated"] is True
     assert len(_storage_files(app)) == 2
 
 
 @pytest.mark.parametrize("maker, code", [
-    (pdfgen.not_a_pdf, "pdf_not_pdf"), (lambda: pdfgen.truncated_pdf(pdfgen.text_pdf(2)), "pdf_truncated"),
-    (lambda: pdfgen.encrypted_pdf(pdfgen.text_pdf(2)), "pdf_encrypted"), (pdfgen.bomb_pdf, "pdf_bomb"),
-    (pdfgen.claimed_pages_pdf, "pdf_too_many_pages"), (pdfgen.no_pages_pdf, "pdf_no_pages"),
+    (pdfs.not_a_pdf, "pdf_not_pdf"), (lambda: pdfs.truncated_pdf(pdfs.text_pdf(2)), "pdf_truncated"),
+    (lambda: pdfs.encrypted_pdf(pdfs.text_pdf(2)), "pdf_encrypted"), (pdfs.bomb_pdf, "pdf_bomb"),
+    (pdfs.claimed_pages_pdf, "pdf_too_many_pages"), (pdfs.no_pages_pdf, "pdf_no_pages"),
 ])
 def test_bad_files_are_refused_and_nothing_is_kept(app, client, meeting, secretary, maker, code):  # noqa: F811
     response = _upload(client, secretary, meeting["id"], maker())
@@ -67,7 +67,7 @@ def test_a_failure_after_storing_leaves_neither_row_nor_file(app, client, meetin
     its freshly stored file removed."""
     from ecabinet.materials import operations as ops
 
-    data = pdfgen.text_pdf(2, seed=5)
+    data = pdfs.text_pdf(2, seed=5)
     with app.test_request_context(), app.app_context():
         from ecabinet.accounts.models import User
         from ecabinet.meetings.models import Meeting
@@ -88,9 +88,9 @@ def test_a_failure_after_storing_leaves_neither_row_nor_file(app, client, meetin
 
 
 def test_confidential_materials_reach_only_their_readers(app, client, meeting, secretary, people):  # noqa: F811
-    created = _upload(client, secretary, meeting["id"], pdfgen.text_pdf(3, seed=3), title="Phương án nhân sự",
+    created = _upload(client, secretary, meeting["id"], pdfs.text_pdf(3, seed=3), title="Phương án nhân sự",
                       confidentiality="confidential").get_json()
-    _upload(client, secretary, meeting["id"], pdfgen.text_pdf(1, seed=4), title="Báo cáo công khai")
+    _upload(client, secretary, meeting["id"], pdfs.text_pdf(1, seed=4), title="Báo cáo công khai")
     publish(client, secretary, meeting["id"])
     chair = api_token(client, "pct")  # the chair reads it by default
     office_leader = api_token(client, "chanhvp")  # invited, but not a leader: not a reader
@@ -120,8 +120,8 @@ def test_a_liaison_uploads_only_for_its_agencys_items(client, meeting, secretary
     other = client.post(url, headers=secretary, json={"title": "Kế hoạch y tế",
                                                       "presenting_unit_id": people.other_department}).get_json()
     liaison = api_token(client, "sotc")
-    assert _upload(client, liaison, meeting["id"], pdfgen.text_pdf(1), agenda_item_id=str(own["id"])).status_code == 201
-    assert _upload(client, liaison, meeting["id"], pdfgen.text_pdf(1),
+    assert _upload(client, liaison, meeting["id"], pdfs.text_pdf(1), agenda_item_id=str(own["id"])).status_code == 201
+    assert _upload(client, liaison, meeting["id"], pdfs.text_pdf(1),
                    agenda_item_id=str(other["id"])).status_code == 403
 
 
@@ -137,9 +137,9 @@ def test_text_is_extracted_in_the_background_and_a_bad_file_loses_nothing(app, c
     from ecabinet.materials import operations as ops
     from ecabinet.materials.models import TextStatus
 
-    good = _upload(client, secretary, meeting["id"], pdfgen.text_pdf(2, seed=7)).get_json()
+    good = _upload(client, secretary, meeting["id"], pdfs.text_pdf(2, seed=7)).get_json()
     assert good["versions"][0]["text_status"] == "pending"  # never read inside the upload request
-    bad = _upload(client, secretary, meeting["id"], pdfgen.text_pdf(1, seed=8), title="Phụ lục").get_json()
+    bad = _upload(client, secretary, meeting["id"], pdfs.text_pdf(1, seed=8), title="Phụ lục").get_json()
     with app.app_context():
         broken = db.session.scalar(sa.select(MaterialVersion).where(MaterialVersion.material_id == bad["id"]))
         storage.path_for(broken.sha256).write_bytes(b"not a pdf any more")  # the disk lost it since
@@ -149,7 +149,7 @@ def test_text_is_extracted_in_the_background_and_a_bad_file_loses_nothing(app, c
         versions = {v.material_id: v for v in db.session.scalars(sa.select(MaterialVersion))}
         done, failed = versions[good["id"]], versions[bad["id"]]
         assert done.text_status == TextStatus.DONE
-        expected = pdfgen.page_texts(2, seed=7)[0].split()[:5]
+        expected = pdfs.page_texts(2, seed=7)[0].split()[:5]
         assert " ".join(expected) in " ".join(done.text.split())
         assert failed.text_status == TextStatus.FAILED and failed.text_error
         assert db.session.get(Material, bad["id"]) is not None
@@ -160,8 +160,8 @@ def test_text_is_extracted_in_the_background_and_a_bad_file_loses_nothing(app, c
 def test_the_meeting_pack_holds_what_the_reader_may_read(app, client, meeting, secretary, people):  # noqa: F811
     url = f"/api/v1/meetings/{meeting['id']}"
     item = client.post(url + "/agenda", headers=secretary, json={"title": "Kế hoạch đầu tư công"}).get_json()
-    _upload(client, secretary, meeting["id"], pdfgen.text_pdf(2, seed=11), agenda_item_id=str(item["id"]))
-    _upload(client, secretary, meeting["id"], pdfgen.text_pdf(3, seed=12), title="Phương án nhân sự",
+    _upload(client, secretary, meeting["id"], pdfs.text_pdf(2, seed=11), agenda_item_id=str(item["id"]))
+    _upload(client, secretary, meeting["id"], pdfs.text_pdf(3, seed=12), title="Phương án nhân sự",
             agenda_item_id=str(item["id"]), confidentiality="confidential")
     publish(client, secretary, meeting["id"])
     build_packs(app)  # publishing queued the participants' packs

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from ecabinet.core.db import db
-from ecabinet.materials import pdfgen
+from tests.fixtures import pdfs
 from ecabinet.materials.models import AgendaItem, Material
 from tests.conftest import csrf_from, web_login
 from tests.materials.conftest import publish
@@ -38,7 +38,7 @@ def _add_item(client, headers, meeting_id, **body):
 
 def _api_upload(client, headers, meeting_id, title, **fields):
     form = {"title": title, "doc_type": "report", **fields,
-            "file": (BytesIO(pdfgen.text_pdf(2, seed=len(title))), "tai-lieu.pdf")}
+            "file": (BytesIO(pdfs.text_pdf(2, seed=len(title))), "tai-lieu.pdf")}
     response = client.post(f"/api/v1/meetings/{meeting_id}/materials", headers=headers, data=form,
                            content_type="multipart/form-data")
     assert response.status_code == 201, response.get_json()
@@ -115,7 +115,7 @@ def test_a_confidential_material_is_shown_only_to_its_readers(browser, client, m
 def test_uploading_through_the_page_and_a_new_version(app, browser, client, meeting, secretary):  # noqa: F811
     item = _add_item(client, secretary, meeting["id"], title="Kế hoạch đầu tư công")
     page = _signed_in(browser, "chuyenvien")
-    response = _page_upload(page, meeting["id"], pdfgen.text_pdf(2), agenda_item_id=str(item["id"]))
+    response = _page_upload(page, meeting["id"], pdfs.text_pdf(2), agenda_item_id=str(item["id"]))
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     assert _materials(app) == [("Tờ trình dự toán ngân sách 2027", 1)] and len(_stored(app)) == 1
     html = page.get(response.headers["Location"]).get_data(as_text=True)
@@ -125,7 +125,7 @@ def test_uploading_through_the_page_and_a_new_version(app, browser, client, meet
         material_id = db.session.scalar(sa.select(Material.id))
     token = csrf_from(html)
     replaced = page.post(f"/materials/{material_id}/versions", content_type="multipart/form-data",
-                         data={"csrf_token": token, "file": (BytesIO(pdfgen.text_pdf(3, seed=9)), "v2.pdf")})
+                         data={"csrf_token": token, "file": (BytesIO(pdfs.text_pdf(3, seed=9)), "v2.pdf")})
     assert replaced.status_code == 302
     html = page.get(replaced.headers["Location"]).get_data(as_text=True)
     assert re.search(r'updated-badge">.*Đã cập nhật</span>', html) and "Phiên bản 2" in html and "3 trang" in html
@@ -142,7 +142,7 @@ def test_a_paper_only_material_needs_no_file(app, browser, meeting):
 
 
 @pytest.mark.parametrize("data, message", [
-    (pdfgen.not_a_pdf(), "Tệp không phải là tài liệu PDF."),
+    (pdfs.not_a_pdf(), "Tệp không phải là tài liệu PDF."),
     (None, "Tài liệu chỉ có bản giấy không có tệp; các tài liệu khác phải có tệp PDF."),
 ])
 def test_a_bad_upload_is_shown_next_to_the_form_and_nothing_is_saved(app, browser, meeting, data, message):
@@ -163,7 +163,7 @@ def test_a_bad_new_version_is_refused_and_the_old_one_kept(app, browser, client,
     page = _signed_in(browser, "chuyenvien")
     token = csrf_from(page.get(f"/meetings/{meeting['id']}/agenda").get_data(as_text=True))
     response = page.post(f"/materials/{material['id']}/versions", content_type="multipart/form-data",
-                         data={"csrf_token": token, "file": (BytesIO(pdfgen.encrypted_pdf(pdfgen.text_pdf(2))), "x.pdf")})
+                         data={"csrf_token": token, "file": (BytesIO(pdfs.encrypted_pdf(pdfs.text_pdf(2))), "x.pdf")})
     assert response.status_code == 422
     assert f'id="version-{material["id"]}-file-error"' in response.get_data(as_text=True)
     assert _materials(app) == [("Báo cáo tổng hợp", 1)] and len(_stored(app)) == 1
@@ -233,9 +233,9 @@ def test_a_liaison_uploads_for_its_agency_but_does_not_edit_the_agenda(app, brow
     token = csrf_from(html)
     assert page.post(f"/meetings/{meeting['id']}/agenda/{own['id']}/move",
                      data={"csrf_token": token, "direction": "down"}).status_code == 403
-    assert _page_upload(page, meeting["id"], pdfgen.text_pdf(1), agenda_item_id=str(other["id"])).status_code == 403
-    assert _page_upload(page, meeting["id"], pdfgen.text_pdf(1)).status_code == 403  # the whole meeting's
-    assert _page_upload(page, meeting["id"], pdfgen.text_pdf(2), agenda_item_id=str(own["id"])).status_code == 302
+    assert _page_upload(page, meeting["id"], pdfs.text_pdf(1), agenda_item_id=str(other["id"])).status_code == 403
+    assert _page_upload(page, meeting["id"], pdfs.text_pdf(1)).status_code == 403  # the whole meeting's
+    assert _page_upload(page, meeting["id"], pdfs.text_pdf(2), agenda_item_id=str(own["id"])).status_code == 302
     assert _materials(app) == [("Tờ trình dự toán ngân sách 2027", 1)]
 
 
@@ -271,7 +271,7 @@ def test_choosing_the_readers_of_a_confidential_material_on_the_page(app, browse
     token = csrf_from(html)
     response = page.post(f"/meetings/{meeting['id']}/materials", content_type="multipart/form-data", data={
         "csrf_token": token, "title": "Phương án nhân sự", "confidentiality": "confidential",
-        "reader_ids": [str(people.office_leader)], "file": (BytesIO(pdfgen.text_pdf(1, seed=3)), "mat.pdf")})
+        "reader_ids": [str(people.office_leader)], "file": (BytesIO(pdfs.text_pdf(1, seed=3)), "mat.pdf")})
     assert response.status_code == 302
     with app.app_context():
         material = db.session.scalar(sa.select(Material))

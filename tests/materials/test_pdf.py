@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from ecabinet.core.pdfcheck import PdfInfo, PdfRejected, validate_pdf
-from ecabinet.materials import pdfgen
+from tests.fixtures import pdfs
 from ecabinet.materials.pdf import (
     PackItem,
     PackMaterial,
@@ -31,14 +31,14 @@ def words(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def five_pages() -> bytes:
-    return pdfgen.text_pdf(5, seed=3)
+    return pdfs.text_pdf(5, seed=3)
 
 
 def test_generator_is_deterministic(five_pages):
-    assert pdfgen.text_pdf(5, seed=3) == five_pages
-    assert pdfgen.text_pdf(5, seed=4) != five_pages
-    assert pdfgen.encrypted_pdf() == pdfgen.encrypted_pdf()
-    assert pdfgen.bomb_pdf(8 << 20) == pdfgen.bomb_pdf(8 << 20)
+    assert pdfs.text_pdf(5, seed=3) == five_pages
+    assert pdfs.text_pdf(5, seed=4) != five_pages
+    assert pdfs.encrypted_pdf() == pdfs.encrypted_pdf()
+    assert pdfs.bomb_pdf(8 << 20) == pdfs.bomb_pdf(8 << 20)
 
 
 def test_validation_records_pages_size_and_hash(five_pages, tmp_path):
@@ -52,16 +52,16 @@ def test_validation_records_pages_size_and_hash(five_pages, tmp_path):
 @pytest.mark.parametrize(
     ("maker", "code"),
     [
-        (lambda: pdfgen.not_a_pdf(), "not_pdf"),
-        (lambda: pdfgen.truncated_pdf(pdfgen.text_pdf(3)), "truncated"),
-        (lambda: pdfgen.encrypted_pdf(), "encrypted"),
-        (lambda: pdfgen.corrupt_pdf(), "corrupt"),
-        (lambda: pdfgen.no_pages_pdf(), "no_pages"),
-        (lambda: pdfgen.claimed_pages_pdf(10**9), "too_many_pages"),
-        (lambda: pdfgen.many_pages_pdf(5001), "too_many_pages"),
-        (lambda: pdfgen.many_pages_pdf(5001, lie_count=2), "too_many_pages"),
-        (lambda: pdfgen.bomb_pdf(128 << 20), "bomb"),
-        (lambda: pdfgen.image_bomb_pdf(), "image_too_large"),
+        (lambda: pdfs.not_a_pdf(), "not_pdf"),
+        (lambda: pdfs.truncated_pdf(pdfs.text_pdf(3)), "truncated"),
+        (lambda: pdfs.encrypted_pdf(), "encrypted"),
+        (lambda: pdfs.corrupt_pdf(), "corrupt"),
+        (lambda: pdfs.no_pages_pdf(), "no_pages"),
+        (lambda: pdfs.claimed_pages_pdf(10**9), "too_many_pages"),
+        (lambda: pdfs.many_pages_pdf(5001), "too_many_pages"),
+        (lambda: pdfs.many_pages_pdf(5001, lie_count=2), "too_many_pages"),
+        (lambda: pdfs.bomb_pdf(128 << 20), "bomb"),
+        (lambda: pdfs.image_bomb_pdf(), "image_too_large"),
     ],
     ids=["not_pdf", "truncated", "encrypted", "corrupt", "no_pages", "claimed_count", "many_pages",
          "lying_count", "bomb", "image_bomb"],
@@ -76,12 +76,12 @@ def test_every_refusal_has_a_code_and_vietnamese_message(maker, code):
 
 def test_a_bomb_inside_a_form_xobject_is_refused():
     with pytest.raises(PdfRejected) as caught:
-        validate_pdf(pdfgen.form_bomb_pdf(128 << 20))
+        validate_pdf(pdfs.form_bomb_pdf(128 << 20))
     assert caught.value.code == "bomb"
 
 
 def test_the_default_bomb_is_small_on_disk_and_refused():
-    bomb = pdfgen.bomb_pdf()  # 1 GiB of zeros once inflated
+    bomb = pdfs.bomb_pdf()  # 1 GiB of zeros once inflated
     assert len(bomb) < 2 << 20
     with pytest.raises(PdfRejected) as caught:
         validate_pdf(bomb)
@@ -96,14 +96,14 @@ def test_size_limit_is_configurable(five_pages, tmp_path):
     path.write_bytes(five_pages)
     with pytest.raises(PdfRejected):
         validate_pdf(path, max_bytes=1000)
-    assert validate_pdf(pdfgen.many_pages_pdf(50), max_pages=50).pages == 50
+    assert validate_pdf(pdfs.many_pages_pdf(50), max_pages=50).pages == 50
     with pytest.raises(PdfRejected):
-        validate_pdf(pdfgen.many_pages_pdf(51), max_pages=50)
+        validate_pdf(pdfs.many_pages_pdf(51), max_pages=50)
 
 
 def test_extraction_returns_the_corpus_text(five_pages):
     texts = extract_text(five_pages)
-    expected = pdfgen.page_texts(5, seed=3)
+    expected = pdfs.page_texts(5, seed=3)
     assert len(texts) == 5 and texts.failed == []
     for got, want in zip(texts, expected):
         assert words(got) == words(want)
@@ -112,7 +112,7 @@ def test_extraction_returns_the_corpus_text(five_pages):
 
 def test_extraction_never_raises_on_a_bad_page():
     # the second page's content stream is garbage for its filter: that page is empty and counted
-    data = pdfgen.many_pages_pdf(2).replace(b"/Length 0 >>", b"/Length 0 /Filter /FlateDecode >>")
+    data = pdfs.many_pages_pdf(2).replace(b"/Length 0 >>", b"/Length 0 /Filter /FlateDecode >>")
     texts = extract_text(data)
     assert len(texts) == 2 and all(t == "" for t in texts)
     assert extract_text(b"not a pdf at all") == [] and extract_text(b"junk").failed == [-1]
@@ -129,7 +129,7 @@ def watermark_path(request, monkeypatch):
 
 
 def test_watermark_is_one_shared_xobject_on_every_page_and_small(watermark_path):
-    source = pdfgen.text_pdf(20, seed=5)
+    source = pdfs.text_pdf(20, seed=5)
     marked = watermark_pdf(source, "Nguyễn Thị Hồng Nhung", "Sở Tài chính", "22/11/2026 14:05")
     assert len(marked) <= 1.15 * len(source) + 40_000  # + the font subset, fixed per file
     reader = PdfReader(io.BytesIO(marked))
@@ -137,7 +137,7 @@ def test_watermark_is_one_shared_xobject_on_every_page_and_small(watermark_path)
             for key, xobject in page["/Resources"]["/XObject"].items() if key.startswith("/EcWm")}
     assert len(refs) == 1 and len(reader.pages) == 20
     texts = extract_text(marked)
-    for page_text, original in zip(texts, pdfgen.page_texts(20, seed=5)):
+    for page_text, original in zip(texts, pdfs.page_texts(20, seed=5)):
         assert "MẬT" in page_text
         assert "Nguyễn Thị Hồng Nhung – Sở Tài chính – 22/11/2026 14:05" in words(page_text)
         assert words(original) in words(page_text)  # the original text is untouched
@@ -145,13 +145,13 @@ def test_watermark_is_one_shared_xobject_on_every_page_and_small(watermark_path)
 
 
 def test_watermark_keeps_resources_inherited_from_the_page_tree(watermark_path):
-    source = pdfgen._assemble([
+    source = pdfs.assemble([
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 /MediaBox [0 0 300 400]"
         b" /Resources << /Font << /F1 6 0 R >> >> >>",
         b"<< /Type /Page /Parent 2 0 R /Contents 5 0 R >>",
         b"<< /Type /Page /Parent 2 0 R /Contents 5 0 R /MediaBox [0 0 800 600] >>",
-        pdfgen._stream(b"BT /F1 12 Tf 20 200 Td (Inherited font) Tj ET"),
+        pdfs.stream(b"BT /F1 12 Tf 20 200 Td (Inherited font) Tj ET"),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ])
     marked = watermark_pdf(source, "Lê Văn Tám", "Sở Y tế", "02/12/2026 09:00")
@@ -166,7 +166,7 @@ def test_watermark_keeps_resources_inherited_from_the_page_tree(watermark_path):
 def test_a_file_with_a_cross_reference_stream_is_watermarked_too(monkeypatch):
     original = watermark_module._raw_watermark
     monkeypatch.setattr(watermark_module, "_raw_watermark", lambda *a: (_ for _ in ()).throw(_Unsupported()))
-    once = watermark_pdf(pdfgen.text_pdf(3, seed=6), "Một", "Hai", "Ba")  # pypdf: an xref stream
+    once = watermark_pdf(pdfs.text_pdf(3, seed=6), "Một", "Hai", "Ba")  # pypdf: an xref stream
     monkeypatch.setattr(watermark_module, "_raw_watermark", original)
     twice = watermark_pdf(once, "Bốn", "Năm", "Sáu")  # the raw update refuses it and pypdf does it
     texts = extract_text(twice)
@@ -175,7 +175,7 @@ def test_a_file_with_a_cross_reference_stream_is_watermarked_too(monkeypatch):
 
 @pytest.fixture(scope="module")
 def larger_file() -> bytes:
-    return pdfgen.text_pdf(120, seed=9)
+    return pdfs.text_pdf(120, seed=9)
 
 
 def test_watermark_size_ratio_on_a_larger_file(watermark_path, larger_file):
@@ -199,14 +199,14 @@ def merge_path(request, monkeypatch):
 def test_pack_outline_and_contents_page_match_where_materials_start(merge_path):
     items = [
         PackItem("Báo cáo tình hình kinh tế - xã hội tháng 11", [
-            PackMaterial("Tờ trình số 12/TTr-SKHĐT", pdfgen.text_pdf(3, seed=1)),
-            PackMaterial("Dự thảo Nghị quyết", pdfgen.text_pdf(2, seed=2)),
+            PackMaterial("Tờ trình số 12/TTr-SKHĐT", pdfs.text_pdf(3, seed=1)),
+            PackMaterial("Dự thảo Nghị quyết", pdfs.text_pdf(2, seed=2)),
         ]),
-        PackItem("Đề án chuyển đổi số của tỉnh", [PackMaterial("Đề án", pdfgen.text_pdf(4, seed=3))]),
+        PackItem("Đề án chuyển đổi số của tỉnh", [PackMaterial("Đề án", pdfs.text_pdf(4, seed=3))]),
         PackItem("Công tác cải cách hành chính", [
-            PackMaterial("Báo cáo của Sở Nội vụ", pdfgen.text_pdf(1, seed=4)),
+            PackMaterial("Báo cáo của Sở Nội vụ", pdfs.text_pdf(1, seed=4)),
             # a watermarked file: an incremental update with a cross-reference stream
-            PackMaterial("Phụ lục số liệu", watermark_pdf(pdfgen.text_pdf(2, seed=5), "A", "B", "C")),
+            PackMaterial("Phụ lục số liệu", watermark_pdf(pdfs.text_pdf(2, seed=5), "A", "B", "C")),
         ]),
     ]
     pack = build_pack("Phiên họp UBND tỉnh thường kỳ tháng 11 năm 2026", items, "Ngày 25 tháng 11 năm 2026")
@@ -220,7 +220,7 @@ def test_pack_outline_and_contents_page_match_where_materials_start(merge_path):
     texts = extract_text(pack.data)
     for starts in pack.material_pages:
         for start in starts:
-            assert words(pdfgen.page_texts(1, seed=next(seeds))[0]) in words(texts[start - 1])
+            assert words(pdfs.page_texts(1, seed=next(seeds))[0]) in words(texts[start - 1])
     assert "MẬT" in texts[-1] and "MẬT" not in texts[-3]
 
     # outline: items with their materials nested, titles and target pages
@@ -249,7 +249,7 @@ def test_pack_outline_and_contents_page_match_where_materials_start(merge_path):
 
 
 def test_a_long_agenda_gets_a_longer_table_of_contents(merge_path):
-    one_page = pdfgen.text_pdf(1, seed=8)
+    one_page = pdfs.text_pdf(1, seed=8)
     items = [PackItem(f"Nội dung thứ {i}", [PackMaterial(f"Tài liệu {i}", one_page)]) for i in range(1, 41)]
     pack = build_pack("Phiên họp chuyên đề", items)
     front = pack.item_pages[0] - 1
@@ -264,25 +264,25 @@ def test_a_long_agenda_gets_a_longer_table_of_contents(merge_path):
 
 @pytest.mark.parametrize("where", ["page", "form", "inline", "smask"])
 def test_an_image_declaring_too_many_pixels_is_refused_wherever_it_is(where):
-    bomb = pdfgen.image_bomb_pdf(100_000, 100_000, where=where)
+    bomb = pdfs.image_bomb_pdf(100_000, 100_000, where=where)
     assert len(bomb) < 8_000  # ten thousand million pixels declared in a few KB
     with pytest.raises(PdfRejected) as caught:
         validate_pdf(bomb)
     assert caught.value.code == "image_too_large"
     assert caught.value.message_vi.startswith("Tệp PDF") and "100 triệu điểm ảnh" in caught.value.message_vi
-    assert validate_pdf(pdfgen.image_bomb_pdf(2_000, 1_500, where=where)).pages == 1  # the same, honest
+    assert validate_pdf(pdfs.image_bomb_pdf(2_000, 1_500, where=where)).pages == 1  # the same, honest
 
 
 def test_the_image_limit_is_a_parameter_and_inclusive():
-    at_limit = pdfgen.image_bomb_pdf(10_000, 10_000)  # exactly 100 megapixels
+    at_limit = pdfs.image_bomb_pdf(10_000, 10_000)  # exactly 100 megapixels
     assert validate_pdf(at_limit).pages == 1
     with pytest.raises(PdfRejected) as caught:
-        validate_pdf(pdfgen.image_bomb_pdf(10_000, 10_001))
+        validate_pdf(pdfs.image_bomb_pdf(10_000, 10_001))
     assert caught.value.code == "image_too_large"
     with pytest.raises(PdfRejected) as caught:
         validate_pdf(at_limit, max_image_pixels=2_500_000)
     assert "2,5 triệu điểm ảnh" in caught.value.message_vi
-    assert validate_pdf(pdfgen.image_bomb_pdf(200_000, 200_000), max_image_pixels=10**11).pages == 1
+    assert validate_pdf(pdfs.image_bomb_pdf(200_000, 200_000), max_image_pixels=10**11).pages == 1
 
 
 @pytest.mark.parametrize("shift", [-200, -30, -8, -1, 0, 5])
@@ -291,21 +291,21 @@ def test_an_inline_image_across_an_inflation_chunk_is_seen(shift):
     chunk's end is still read whole."""
     padding = (1 << 20) + shift - len(b"q 500 0 0 700 40 60 cm ")
     with pytest.raises(PdfRejected) as caught:
-        validate_pdf(pdfgen.image_bomb_pdf(where="inline", padding=padding))
+        validate_pdf(pdfs.image_bomb_pdf(where="inline", padding=padding))
     assert caught.value.code == "image_too_large"
-    assert validate_pdf(pdfgen.image_bomb_pdf(640, 480, where="inline", padding=padding)).pages == 1
+    assert validate_pdf(pdfs.image_bomb_pdf(640, 480, where="inline", padding=padding)).pages == 1
 
 
 def test_normal_files_with_images_fonts_and_rotation_still_pass():
-    assert validate_pdf(pdfgen.rotated_pdf()).pages == len(pdfgen.ROTATED_PAGES)
-    assert validate_pdf(pdfgen.text_pdf(30, seed=11)).pages == 30
+    assert validate_pdf(pdfs.rotated_pdf()).pages == len(pdfs.ROTATED_PAGES)
+    assert validate_pdf(pdfs.text_pdf(30, seed=11)).pages == 30
     # "BI" in page text is not an inline image
-    text = pdfgen._assemble([
+    text = pdfs.assemble([
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >>"
         b" /Contents 4 0 R >>",
-        pdfgen._stream(b"BT /F1 12 Tf 20 200 Td (BI /W 900000 /H 900000 ID) Tj ET"),
+        pdfs.stream(b"BT /F1 12 Tf 20 200 Td (BI /W 900000 /H 900000 ID) Tj ET"),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ])
     assert validate_pdf(text.replace(b"(BI", b"(xBI")).pages == 1
@@ -343,12 +343,12 @@ WHO = ("Nguyễn Thị Hồng Nhung", "Sở Tài chính", "22/11/2026 14:05")
 def test_the_rotated_pages_look_the_same_to_a_reader():
     import pypdfium2 as pdfium
 
-    document = pdfium.PdfDocument(pdfgen.rotated_pdf())
+    document = pdfium.PdfDocument(pdfs.rotated_pdf())
     rotations = [document[i].get_rotation() for i in range(len(document))]
-    assert rotations == [r % 360 for r, *_ in pdfgen.ROTATED_PAGES] and {90, 180, 270} <= set(rotations)
+    assert rotations == [r % 360 for r, *_ in pdfs.ROTATED_PAGES] and {90, 180, 270} <= set(rotations)
     assert all(document[i].get_size() == (595, 842) for i in range(len(document)))
-    assert [t.strip() for t in extract_text(pdfgen.rotated_pdf())] == [
-        f"Trang {n}" for n in range(1, len(pdfgen.ROTATED_PAGES) + 1)]
+    assert [t.strip() for t in extract_text(pdfs.rotated_pdf())] == [
+        f"Trang {n}" for n in range(1, len(pdfs.ROTATED_PAGES) + 1)]
 
 
 @pytest.mark.parametrize("first", ["upright", "turned"])
@@ -356,8 +356,8 @@ def test_watermark_is_upright_and_centred_on_rotated_and_offset_pages(watermark_
     """Every page shows a reader the same 595 × 842 page, whatever its /Rotate (also inherited, -90
     and 450), MediaBox origin or CropBox: the watermark must look the same on all of them, as on
     the plain page (then the last one, when the first page is a turned one)."""
-    pages = pdfgen.ROTATED_PAGES if first == "upright" else pdfgen.ROTATED_PAGES[1:] + pdfgen.ROTATED_PAGES[:1]
-    source = pdfgen.rotated_pdf(pages)
+    pages = pdfs.ROTATED_PAGES if first == "upright" else pdfs.ROTATED_PAGES[1:] + pdfs.ROTATED_PAGES[:1]
+    source = pdfs.rotated_pdf(pages)
     marked = watermark_pdf(source, *WHO)
     stamps = _stamps(source, marked)
     plain = stamps[0] if first == "upright" else stamps[-1]
@@ -386,7 +386,7 @@ def test_watermark_fits_a_landscape_page_upright(watermark_path):
     portrait stamp is scaled to the page's height and centred, the same on both."""
     portrait, landscape, turned = (0, (0, 0, 595, 842), None, False), (0, (0, 0, 842, 595), None, False), \
         (270, (50, -40, 645, 802), None, False)
-    source = pdfgen.rotated_pdf((portrait, landscape, turned))
+    source = pdfs.rotated_pdf((portrait, landscape, turned))
     plain, wide, wide_turned = _stamps(source, watermark_pdf(source, *WHO))
     assert wide.size == wide_turned.size == (plain.size[1], plain.size[0])
     assert _overlap(wide, wide_turned) > 0.9
@@ -414,7 +414,7 @@ def test_an_image_bomb_upload_is_refused_by_the_api(client, schedule_meeting, se
     [meeting] = schedule_meeting()
     response = client.post(f"/api/v1/meetings/{meeting['id']}/materials", headers=secretary,
                            data={"title": "Bản đồ quy hoạch", "doc_type": "submission",
-                                 "file": (io.BytesIO(pdfgen.image_bomb_pdf()), "ban-do.pdf")},
+                                 "file": (io.BytesIO(pdfs.image_bomb_pdf()), "ban-do.pdf")},
                            content_type="multipart/form-data")
     assert response.status_code == 422
     error = response.get_json()["error"]

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from pypdf import PdfReader
 
 from ecabinet.core.db import db, utcnow
-from ecabinet.materials import pdfgen
+from tests.fixtures import pdfs
 from ecabinet.materials.models import PackBuild, PackStatus
 from ecabinet.notify.models import Notification
 from tests.conftest import api_token
@@ -46,9 +46,9 @@ def item(client, meeting, secretary, people):
 
 def test_materials_reach_the_participants_only_when_published(app, client, meeting, secretary, item, people):
     liaison = api_token(client, "sotc")
-    assert upload(client, liaison, meeting["id"], pdfgen.text_pdf(1, seed=1), title="Tờ trình của Sở",
+    assert upload(client, liaison, meeting["id"], pdfs.text_pdf(1, seed=1), title="Tờ trình của Sở",
                   agenda_item_id=str(item["id"])).status_code == 201
-    upload(client, secretary, meeting["id"], pdfgen.text_pdf(1, seed=2), title="Báo cáo thẩm tra")
+    upload(client, secretary, meeting["id"], pdfs.text_pdf(1, seed=2), title="Báo cáo thẩm tra")
     chair, office_leader = api_token(client, "pct"), api_token(client, "chanhvp")
     assert _titles(client, chair, meeting["id"]) == []  # not yet published: the chair sees nothing
     assert _titles(client, liaison, meeting["id"]) == ["Tờ trình của Sở"]  # its own agency's submission
@@ -66,7 +66,7 @@ def test_materials_reach_the_participants_only_when_published(app, client, meeti
 
 
 def test_publishing_a_confidential_material_tells_only_its_readers(app, client, meeting, secretary, people):
-    upload(client, secretary, meeting["id"], pdfgen.text_pdf(1, seed=3), title="Phương án nhân sự",
+    upload(client, secretary, meeting["id"], pdfs.text_pdf(1, seed=3), title="Phương án nhân sự",
            confidentiality="confidential")
     publish(client, secretary, meeting["id"])
     assert [user for user, _ in _notified(app, "material.published")] == [people.leader]  # the chair only
@@ -74,7 +74,7 @@ def test_publishing_a_confidential_material_tells_only_its_readers(app, client, 
 
 
 def test_the_readers_of_a_confidential_material_are_chosen(app, client, meeting, secretary, people):
-    secret = upload(client, secretary, meeting["id"], pdfgen.text_pdf(1, seed=3), title="Phương án nhân sự",
+    secret = upload(client, secretary, meeting["id"], pdfs.text_pdf(1, seed=3), title="Phương án nhân sự",
                     confidentiality="confidential").get_json()
     publish(client, secretary, meeting["id"])
     url = f"/api/v1/materials/{secret['id']}/readers"
@@ -88,14 +88,14 @@ def test_the_readers_of_a_confidential_material_are_chosen(app, client, meeting,
                       json={"reader_ids": [people.leader]}).status_code == 200
     assert client.put(url, headers=api_token(client, "pct"),  # a reader may not
                       json={"reader_ids": [people.leader, people.viewer]}).status_code == 403
-    normal = upload(client, secretary, meeting["id"], pdfgen.text_pdf(1, seed=4)).get_json()
+    normal = upload(client, secretary, meeting["id"], pdfs.text_pdf(1, seed=4)).get_json()
     refused = client.put(f"/api/v1/materials/{normal['id']}/readers", headers=secretary,
                          json={"reader_ids": [people.leader]})
     assert refused.status_code == 422 and refused.get_json()["error"]["code"] == "not_confidential"
 
 
 def test_a_new_version_is_announced_live_to_its_readers(app, client, meeting, secretary, people, live_server):  # noqa: F811
-    material = upload(client, secretary, meeting["id"], pdfgen.text_pdf(1, seed=5)).get_json()
+    material = upload(client, secretary, meeting["id"], pdfs.text_pdf(1, seed=5)).get_json()
     publish(client, secretary, meeting["id"])
     received: queue.Queue = queue.Queue()
     chair = socketio.Client(reconnection=False)
@@ -103,7 +103,7 @@ def test_a_new_version_is_announced_live_to_its_readers(app, client, meeting, se
     chair.connect(live_server, transports=["websocket"], wait_timeout=10,
                   auth={"token": api_token(client, "pct")["Authorization"].split()[1]})
     try:
-        assert _new_version(client, secretary, material["id"], pdfgen.text_pdf(2, seed=6)).status_code == 201
+        assert _new_version(client, secretary, material["id"], pdfs.text_pdf(2, seed=6)).status_code == 201
         event = received.get(timeout=10)
     finally:
         chair.disconnect()
@@ -115,8 +115,8 @@ def test_a_new_version_is_announced_live_to_its_readers(app, client, meeting, se
 
 
 def test_an_unpublished_material_updates_silently(app, client, meeting, secretary):
-    material = upload(client, secretary, meeting["id"], pdfgen.text_pdf(1, seed=5)).get_json()
-    assert _new_version(client, secretary, material["id"], pdfgen.text_pdf(1, seed=6)).status_code == 201
+    material = upload(client, secretary, meeting["id"], pdfs.text_pdf(1, seed=5)).get_json()
+    assert _new_version(client, secretary, material["id"], pdfs.text_pdf(1, seed=6)).status_code == 201
     assert _notified(app, "material.updated") == []
 
 
@@ -128,14 +128,14 @@ def _states(client, secretary, meeting_id, user_id):
 
 
 def test_read_receipts_and_the_not_read_list(app, client, meeting, secretary, people):
-    first = upload(client, secretary, meeting["id"], pdfgen.text_pdf(1, seed=7), title="Tờ trình").get_json()
-    upload(client, secretary, meeting["id"], pdfgen.text_pdf(1, seed=8), title="Dự thảo")
+    first = upload(client, secretary, meeting["id"], pdfs.text_pdf(1, seed=7), title="Tờ trình").get_json()
+    upload(client, secretary, meeting["id"], pdfs.text_pdf(1, seed=8), title="Dự thảo")
     publish(client, secretary, meeting["id"])
     chair = api_token(client, "pct")
     assert _states(client, secretary, meeting["id"], people.leader) == (2, ["unread", "unread"])
     assert client.get(f"/api/v1/materials/{first['id']}/file", headers=chair).status_code == 200
     assert _states(client, secretary, meeting["id"], people.leader) == (1, ["read", "unread"])
-    _new_version(client, secretary, first["id"], pdfgen.text_pdf(1, seed=9))
+    _new_version(client, secretary, first["id"], pdfs.text_pdf(1, seed=9))
     assert _states(client, secretary, meeting["id"], people.leader) == (2, ["old_version", "unread"])
     report = client.get(f"/api/v1/meetings/{meeting['id']}/reads", headers=secretary).get_json()
     assert people.secretary not in [p["user"]["id"] for p in report["people"]]
@@ -147,7 +147,7 @@ def test_read_receipts_and_the_not_read_list(app, client, meeting, secretary, pe
 
 def test_the_pack_is_built_in_the_background_with_progress(app, client, meeting, secretary, item):
     for seed in (10, 11, 12):
-        upload(client, secretary, meeting["id"], pdfgen.text_pdf(2, seed=seed), agenda_item_id=str(item["id"]))
+        upload(client, secretary, meeting["id"], pdfs.text_pdf(2, seed=seed), agenda_item_id=str(item["id"]))
     url = f"/api/v1/meetings/{meeting['id']}/pack"
     state = client.get(url, headers=secretary).get_json()
     assert (state["status"], state["progress"], state["total"], state["ready"]) == ("queued", 0, 4, False)
@@ -158,7 +158,7 @@ def test_the_pack_is_built_in_the_background_with_progress(app, client, meeting,
     assert (state["status"], state["progress"], state["page_count"], state["ready"]) == ("done", 4, 8, True)
     pack = client.get(url + ".pdf", headers=secretary)
     assert pack.status_code == 200 and len(PdfReader(BytesIO(pack.data)).pages) == 8
-    upload(client, secretary, meeting["id"], pdfgen.text_pdf(1, seed=13))
+    upload(client, secretary, meeting["id"], pdfs.text_pdf(1, seed=13))
     assert client.get(url, headers=secretary).get_json()["status"] == "queued"  # new content, new pack
     assert build_packs(app) == 1
     assert len(PdfReader(BytesIO(client.get(url + ".pdf", headers=secretary).data)).pages) == 9
@@ -167,7 +167,7 @@ def test_the_pack_is_built_in_the_background_with_progress(app, client, meeting,
 def test_a_dead_build_is_taken_up_and_a_broken_one_recorded(app, client, meeting, secretary):
     from ecabinet.core import storage
 
-    upload(client, secretary, meeting["id"], pdfgen.text_pdf(1, seed=14))
+    upload(client, secretary, meeting["id"], pdfs.text_pdf(1, seed=14))
     client.get(f"/api/v1/meetings/{meeting['id']}/pack", headers=secretary)
     with app.app_context():
         build = db.session.scalar(sa.select(PackBuild))
@@ -179,7 +179,7 @@ def test_a_dead_build_is_taken_up_and_a_broken_one_recorded(app, client, meeting
         build.heartbeat_at = utcnow() - timedelta(minutes=10)
         db.session.commit()
     assert build_packs(app) == 1
-    broken = upload(client, secretary, meeting["id"], pdfgen.text_pdf(1, seed=15), title="Phụ lục").get_json()
+    broken = upload(client, secretary, meeting["id"], pdfs.text_pdf(1, seed=15), title="Phụ lục").get_json()
     client.get(f"/api/v1/meetings/{meeting['id']}/pack", headers=secretary)
     with app.app_context():
         storage.path_for(broken["versions"][0]["sha256"]).unlink()  # the disk lost it
@@ -191,7 +191,7 @@ def test_a_dead_build_is_taken_up_and_a_broken_one_recorded(app, client, meeting
 def test_a_file_is_served_in_ranges_with_the_same_bytes_and_one_reading(app, client, meeting, secretary, people):
     from ecabinet.audit.models import AuditEvent
 
-    secret = upload(client, secretary, meeting["id"], pdfgen.text_pdf(3, seed=16), title="Phương án nhân sự",
+    secret = upload(client, secretary, meeting["id"], pdfs.text_pdf(3, seed=16), title="Phương án nhân sự",
                     confidentiality="confidential").get_json()
     publish(client, secretary, meeting["id"])
     chair = api_token(client, "pct")
@@ -215,8 +215,8 @@ def test_unused_packs_and_old_watermarked_copies_are_pruned(app, client, meeting
     from ecabinet.core import storage
     from ecabinet.materials import packs
 
-    upload(client, secretary, meeting["id"], pdfgen.text_pdf(1, seed=17))
-    secret = upload(client, secretary, meeting["id"], pdfgen.text_pdf(1, seed=18), title="Phương án nhân sự",
+    upload(client, secretary, meeting["id"], pdfs.text_pdf(1, seed=17))
+    secret = upload(client, secretary, meeting["id"], pdfs.text_pdf(1, seed=18), title="Phương án nhân sự",
                     confidentiality="confidential").get_json()
     client.get(f"/api/v1/meetings/{meeting['id']}/pack", headers=secretary)
     build_packs(app)

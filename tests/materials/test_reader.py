@@ -8,7 +8,7 @@ from io import BytesIO
 
 import pytest
 
-from ecabinet.materials import pdfgen
+from tests.fixtures import pdfs
 from tests.conftest import ROOT, web_login
 from tests.materials.conftest import meeting, publish, upload  # noqa: F401  (shared fixtures)
 from tests.meetings.conftest import schedule_meeting, secretary, venue  # noqa: F401  (shared fixtures)
@@ -18,7 +18,7 @@ PDFJS_DIR = ROOT / "static" / "vendor" / "pdfjs"
 
 
 def _material(client, headers, meeting_id, pages=3, **fields) -> dict:
-    response = upload(client, headers, meeting_id, pdfgen.text_pdf(pages, seed=11), **fields)
+    response = upload(client, headers, meeting_id, pdfs.text_pdf(pages, seed=11), **fields)
     assert response.status_code == 201, response.get_json()
     return response.get_json()
 
@@ -61,7 +61,7 @@ def test_a_reader_gets_the_reader_in_vietnamese(app, client, meeting, secretary)
 def test_an_updated_material_is_marked_with_its_version(app, client, meeting, secretary):  # noqa: F811
     material = _material(client, secretary, meeting["id"])
     replaced = client.post(f"/api/v1/materials/{material['id']}/versions", headers=secretary,
-                           data={"file": (BytesIO(pdfgen.text_pdf(5, seed=12)), "to-trinh-v2.pdf")},
+                           data={"file": (BytesIO(pdfs.text_pdf(5, seed=12)), "to-trinh-v2.pdf")},
                            content_type="multipart/form-data")
     assert replaced.status_code == 201, replaced.get_json()
     html = _page_client(app, "chuyenvien").get(f"/materials/{material['id']}/read").get_data(as_text=True)
@@ -187,7 +187,7 @@ def _demo_upload(base: str, browser, title: str, data: bytes) -> dict:  # noqa: 
 def reader_material(live_server, browser):  # noqa: F811
     """A 6-page Vietnamese PDF (real text, embedded fonts)."""
     return _demo_upload(live_server, browser, "Báo cáo tình hình kinh tế - xã hội tháng 11 năm 2026",
-                        pdfgen.text_pdf(PAGES, seed=2026))
+                        pdfs.text_pdf(PAGES, seed=2026))
 
 
 def _sign_in(page, base: str) -> None:
@@ -325,7 +325,7 @@ def range_server():
     from werkzeug.serving import make_server
     from werkzeug.wrappers import Request, Response
 
-    data = pdfgen.text_pdf(400, seed=7)
+    data = pdfs.text_pdf(400, seed=7)
     state = {"data": data, "streamed": 0, "ranges": []}
 
     @Request.application
@@ -380,7 +380,7 @@ def test_portrait_and_landscape_pages_each_fit_the_width(live_server, browser): 
     """A pack mixes A4 portrait and landscape pages, turned by /Rotate, with a non-embedded standard font."""
     mixed = ((0, (0, 0, 595, 842), None, False), (0, (0, 0, 842, 595), None, False),  # A4 portrait, landscape
              (90, (0, 0, 595, 842), None, False), (0, (0, 0, 595, 842), None, False))  # portrait turned, portrait
-    material = _demo_upload(live_server, browser, "Phụ lục các bảng biểu", pdfgen.rotated_pdf(mixed))
+    material = _demo_upload(live_server, browser, "Phụ lục các bảng biểu", pdfs.rotated_pdf(mixed))
     context = browser.new_context(viewport={"width": 1280, "height": 800}, has_touch=True)
     page = context.new_page()
     problems: list[str] = []

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from ecabinet.materials import pdfgen
+from tests.fixtures import pdfs
 from tests.materials.conftest import meeting, publish, upload  # noqa: F401  (shared fixtures)
 from tests.materials.test_reader import DEMO_PASSWORD, DEMO_SECRETARY, OVERFLOW, _attr, _demo_upload, _material, \
     _page_client
@@ -121,7 +121,7 @@ def _no_overflow(page) -> None:
 @pytest.mark.browser
 def test_a_tablet_writes_edits_and_deletes_a_private_note(live_server, browser):  # noqa: F811
     material = _demo_upload(live_server, browser, "Tờ trình phân bổ vốn đầu tư công năm 2027",
-                            pdfgen.text_pdf(4, seed=77))
+                            pdfs.text_pdf(4, seed=77))
     mid = material["id"]
     long_text = "Đề nghị Sở Kế hoạch và Đầu tư làm rõ cơ sở phân bổ 1.250 tỷ đồng cho các dự án chuyển tiếp; " * 4
     context, page, problems = _tablet(browser, 800, 1280)
@@ -211,7 +211,7 @@ def test_a_tablet_writes_edits_and_deletes_a_private_note(live_server, browser):
     token = api.post(f"{live_server}/api/v1/auth/token", data={"username": DEMO_SECRETARY, "password": DEMO_PASSWORD})
     headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
     replaced = api.post(f"{live_server}/api/v1/materials/{mid}/versions", headers=headers, multipart={
-        "file": {"name": "to-trinh-v2.pdf", "mimeType": "application/pdf", "buffer": pdfgen.text_pdf(4, seed=78)}})
+        "file": {"name": "to-trinh-v2.pdf", "mimeType": "application/pdf", "buffer": pdfs.text_pdf(4, seed=78)}})
     assert replaced.status == 201, replaced.text()
     page.reload()
     page.wait_for_selector("#reader[data-state=ready]", timeout=20_000)
@@ -255,7 +255,7 @@ def test_a_tablet_writes_edits_and_deletes_a_private_note(live_server, browser):
 def test_an_error_from_the_server_is_shown_in_vietnamese(live_server, browser):  # noqa: F811
     """A note deleted in another tab: editing it answers 404, said with the server's own Vietnamese message."""
     material = _demo_upload(live_server, browser, "Báo cáo kết quả giải ngân vốn đầu tư công",
-                            pdfgen.text_pdf(3, seed=79))
+                            pdfs.text_pdf(3, seed=79))
     context, page, problems = _tablet(browser, 800, 1280)
     _sign_in(page, live_server, DEMO_SECRETARY)
     page.evaluate("() => localStorage.setItem('ecabinet.reader.notes', 'shown')")

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 from ecabinet.accounts.models import Role, User
 from ecabinet.core.db import db, utcnow
-from ecabinet.materials import pdfgen
-from ecabinet.materials import requests
+from tests.fixtures import pdfs
+from ecabinet.materials.requests import operations as requests
 from ecabinet.materials.models import AgendaItem, Material, MaterialRequest, RequestStatus
 from ecabinet.meetings.models import Meeting
 from ecabinet.notify.models import Notification
@@ -91,7 +91,7 @@ def _notifications(app, key_prefix: str = "material-request:") -> list[tuple[str
 
 def _api_upload(client, headers, meeting_id, item_id=None, seed=1):
     form = {"title": "Tờ trình dự toán ngân sách 2027", "doc_type": "submission",
-            "file": (BytesIO(pdfgen.text_pdf(2, seed=seed)), "to-trinh.pdf")}
+            "file": (BytesIO(pdfs.text_pdf(2, seed=seed)), "to-trinh.pdf")}
     if item_id is not None:
         form["agenda_item_id"] = str(item_id)
     response = client.post(f"/api/v1/meetings/{meeting_id}/materials", headers=headers, data=form,

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.notify.models import Notification
-from ecabinet.tasks import importing
+from ecabinet.tasks.importing import operations as importing
 from ecabinet.tasks.exports import COLUMNS
 from ecabinet.tasks.models import Priority, Recurrence, Task, TaskSource, TaskStatus
 from tests.conftest import csrf_from, web_login

@@ -141,7 +141,7 @@ def _groups(n: int) -> list[dict]:
 
 
 def test_the_bar_chart_draws_the_largest_agencies_but_every_period():
-    from ecabinet.tasks.stats_pages import CHART_GROUPS, chart_data
+    from ecabinet.tasks.statistics.routes import CHART_GROUPS, chart_data
 
     labels = {"derived": {k: k for k in ("done_on_time", "done_late", "overdue", "due_soon", "not_yet_due",
                                          "closed")}}

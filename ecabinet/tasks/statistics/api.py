@@ -15,7 +15,7 @@ from ecabinet.policy import Action, require
 from ecabinet.tasks import exports, queries
 from ecabinet.tasks.derived import Derived
 from ecabinet.tasks.models import TaskSource, TaskStatus
-from ecabinet.tasks.stats_schemas import StatisticsOut, StatisticsQuery, TaskListOut, TaskListQuery
+from ecabinet.tasks.statistics.schemas import StatisticsOut, StatisticsQuery, TaskListOut, TaskListQuery
 
 bp = Blueprint("task_stats_api", __name__)
 

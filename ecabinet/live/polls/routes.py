@@ -13,9 +13,9 @@ from ecabinet.accounts import operations as accounts
 from ecabinet.core.db import db, utcnow
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.forms import page_filters, parse_form
-from ecabinet.live import polls as ops
+from ecabinet.live.polls import operations as ops
 from ecabinet.live.models import OpinionPoll
-from ecabinet.live.poll_schemas import AnswerForm, PollForm, PollQuery
+from ecabinet.live.polls.schemas import AnswerForm, PollForm, PollQuery
 from ecabinet.meetings import operations as meetings
 from ecabinet.meetings.forms import local_moment
 from ecabinet.meetings.models import Meeting, MeetingStatus

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from ecabinet.accounts.models import User
-from ecabinet.conclusions.models import Notice, NoticeStatus
+from ecabinet.notices.models import Notice, NoticeStatus
 from ecabinet.core.db import db
 from ecabinet.meetings.models import Meeting
 from ecabinet.policy import Action, allowed

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from ecabinet.accounts.schemas import PersonRef
-from ecabinet.conclusions.models import NoticeEventKind, NoticeStatus
+from ecabinet.notices.models import NoticeEventKind, NoticeStatus
 from ecabinet.core.schemas import CodedRef, Id, Input, Query, Strict
 from ecabinet.registers.schemas import Symbol
 from ecabinet.tasks.models import TaskStatus

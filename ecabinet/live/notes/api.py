@@ -11,9 +11,9 @@ from flask_login import current_user
 
 from ecabinet.core.api import load_or_404, not_found, route
 from ecabinet.core.db import db
-from ecabinet.live import notes as ops
+from ecabinet.live.notes import operations as ops
 from ecabinet.live.models import PrivateNote
-from ecabinet.live.poll_schemas import NoteIn, NoteOut, NoteUpdate
+from ecabinet.live.polls.schemas import NoteIn, NoteOut, NoteUpdate
 from ecabinet.materials.models import Material
 from ecabinet.policy import Action, allowed
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from ecabinet.core.schemas import CodedRef, Id, Input, Strict, VnDate
 from ecabinet.materials.models import RequestStatus
-from ecabinet.materials.requests import RowState
+from ecabinet.materials.requests.operations import RowState
 
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 

@@ -11,8 +11,9 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from ecabinet.conclusions.document import directive_deadline, meeting_conclusions
-from ecabinet.conclusions.models import Directive, Notice
+from ecabinet.notices.document import directive_deadline, meeting_conclusions
+from ecabinet.conclusions.models import Directive
+from ecabinet.notices.models import Notice
 from ecabinet.core.db import db
 from ecabinet.tasks.models import Task, TaskSource
 from ecabinet.tasks.operations import correct_deadline

@@ -17,10 +17,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ecabinet.accounts import operations as accounts
 from ecabinet.accounts.models import User
-from ecabinet.conclusions import document
-from ecabinet.conclusions import notice_workflow as workflow
-from ecabinet.conclusions.models import Notice, NoticeEventKind, NoticeStatus
-from ecabinet.conclusions.notice_tasks import from_notice
+from ecabinet.notices import document
+from ecabinet.notices import operations as workflow
+from ecabinet.notices.models import Notice, NoticeEventKind, NoticeStatus
+from ecabinet.notices.tasks import from_notice
 from ecabinet.core import storage
 from ecabinet.core.clock import local_date
 from ecabinet.core.db import db, utcnow

@@ -9,9 +9,9 @@ from flask_login import current_user
 
 from ecabinet.core.api import load_or_404, route
 from ecabinet.core.db import db
-from ecabinet.live import polls as ops
+from ecabinet.live.polls import operations as ops
 from ecabinet.live.models import OpinionPoll
-from ecabinet.live.poll_schemas import AnswerIn, PollCreate, PollOut, PollQuery, PollSummary
+from ecabinet.live.polls.schemas import AnswerIn, PollCreate, PollOut, PollQuery, PollSummary
 from ecabinet.notify import operations as notify
 from ecabinet.policy import Action, require
 

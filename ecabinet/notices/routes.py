@@ -14,14 +14,14 @@ from werkzeug.datastructures import MultiDict
 
 from ecabinet.accounts import operations as accounts
 from ecabinet.accounts.models import Role
-from ecabinet.conclusions import notice_drafting as drafting
-from ecabinet.conclusions import notice_issuing as issuing
-from ecabinet.conclusions import notice_queries as queries
-from ecabinet.conclusions import notice_workflow as workflow
-from ecabinet.conclusions.models import Notice, NoticeStatus
-from ecabinet.conclusions.notice_api import reject_action
-from ecabinet.conclusions.notice_schemas import NoticeForm, NoticeQuery, ReasonForm
-from ecabinet.conclusions.notice_tasks import tasks_of_notice
+from ecabinet.notices import drafting
+from ecabinet.notices import issuing
+from ecabinet.notices import queries
+from ecabinet.notices import operations as workflow
+from ecabinet.notices.models import Notice, NoticeStatus
+from ecabinet.notices.api import reject_action
+from ecabinet.notices.schemas import NoticeForm, NoticeQuery, ReasonForm
+from ecabinet.notices.tasks import tasks_of_notice
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.forms import page_filters, parse_form

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from ecabinet.conclusions import notice_workflow as workflow
-from ecabinet.conclusions.models import Notice, NoticeEventKind
+from ecabinet.notices import operations as workflow
+from ecabinet.notices.models import Notice, NoticeEventKind
 from ecabinet.core.clock import local_date
 from ecabinet.core.db import db, utcnow
 from ecabinet.live.models import LiveState

@@ -15,7 +15,9 @@ from datetime import date
 import sqlalchemy as sa
 from flask import current_app
 
-from ecabinet.conclusions.models import Conclusion, DeadlineKind, Directive, Notice
+from ecabinet.conclusions.models import Conclusion, DeadlineKind, Directive
+
+from ecabinet.notices.models import Notice
 from ecabinet.core.clock import local_date
 from ecabinet.core.db import db
 from ecabinet.documents import AdminDocument, Heading, Paragraph, Signature, render_pdf, render_text

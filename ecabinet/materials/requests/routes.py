@@ -16,10 +16,10 @@ from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.forms import parse_form
 from ecabinet.materials import operations as agenda_ops
-from ecabinet.materials import requests as ops
+from ecabinet.materials.requests import operations as ops
 from ecabinet.materials.models import AgendaItem, MaterialRequest, RequestStatus
-from ecabinet.materials.request_api import may_see_meeting, may_see_request, visible_units
-from ecabinet.materials.request_schemas import RequestForm
+from ecabinet.materials.requests.api import may_see_meeting, may_see_request, visible_units
+from ecabinet.materials.requests.schemas import RequestForm
 from ecabinet.meetings.models import Meeting
 from ecabinet.notify import operations as notify
 from ecabinet.org import operations as org

@@ -13,14 +13,14 @@ from flask import Blueprint, current_app
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ecabinet.conclusions import notice_drafting as drafting
-from ecabinet.conclusions import notice_issuing as issuing
-from ecabinet.conclusions import notice_queries as queries
-from ecabinet.conclusions import notice_workflow as workflow
-from ecabinet.conclusions.models import Notice, NoticeStatus
-from ecabinet.conclusions.notice_schemas import (MeetingNoticeOut, NoticeOut, NoticePage, NoticeQuery, NoticeUpdate,
+from ecabinet.notices import drafting
+from ecabinet.notices import issuing
+from ecabinet.notices import queries
+from ecabinet.notices import operations as workflow
+from ecabinet.notices.models import Notice, NoticeStatus
+from ecabinet.notices.schemas import (MeetingNoticeOut, NoticeOut, NoticePage, NoticeQuery, NoticeUpdate,
                                                  ReasonIn)
-from ecabinet.conclusions.notice_tasks import tasks_of_notice
+from ecabinet.notices.tasks import tasks_of_notice
 from ecabinet.core.api import ApiError, load_or_404, not_found, route
 from ecabinet.core.db import db
 from ecabinet.core.storage import StorageError

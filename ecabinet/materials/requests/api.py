@@ -13,9 +13,9 @@ from sqlalchemy.exc import IntegrityError
 
 from ecabinet.core.api import ApiError, load_or_404, route
 from ecabinet.core.db import db
-from ecabinet.materials import requests as ops
+from ecabinet.materials.requests import operations as ops
 from ecabinet.materials.models import AgendaItem, MaterialRequest
-from ecabinet.materials.request_schemas import ChecklistOut, RequestCreate, RequestOut, RequestUpdate
+from ecabinet.materials.requests.schemas import ChecklistOut, RequestCreate, RequestOut, RequestUpdate
 from ecabinet.meetings.models import Meeting
 from ecabinet.notify import operations as notify
 from ecabinet.policy import Action, allowed, require

@@ -1,7 +1,7 @@
 """The conclusion notice's workflow: draft → in review → awaiting approval → approved (→ issued), and back.
 
 The secretary (or the Office) submits a draft; an office leader reviews it; the leader who chaired the meeting
-approves it; the văn thư issues it (``notice_issuing``). A rejection at any step sends it back to draft with the
+approves it; the văn thư issues it (``notices.issuing``). A rejection at any step sends it back to draft with the
 reason. Every step is recorded as an event of the notice and tells the next people in line.
 
 This module also holds the small rules the other notice modules share: when a state allows an action
@@ -20,8 +20,8 @@ from flask_babel import gettext as _
 
 from ecabinet.accounts import operations as accounts
 from ecabinet.accounts.models import Role, User
-from ecabinet.conclusions import document
-from ecabinet.conclusions.models import Notice, NoticeEvent, NoticeEventKind, NoticeRecipient, NoticeStatus
+from ecabinet.notices import document
+from ecabinet.notices.models import Notice, NoticeEvent, NoticeEventKind, NoticeRecipient, NoticeStatus
 from ecabinet.core.clock import local_date
 from ecabinet.core.db import db, utcnow
 from ecabinet.core.exceptions import DomainError

@@ -21,10 +21,10 @@ from sqlalchemy.exc import IntegrityError
 
 from ecabinet.accounts import operations as accounts
 from ecabinet.accounts.models import Role, User
-from ecabinet.conclusions import document
-from ecabinet.conclusions import notice_workflow as workflow
-from ecabinet.conclusions.models import Notice, NoticeEventKind, NoticeRecipient, NoticeStatus
-from ecabinet.conclusions.notice_queries import original_of
+from ecabinet.notices import document
+from ecabinet.notices import operations as workflow
+from ecabinet.notices.models import Notice, NoticeEventKind, NoticeRecipient, NoticeStatus
+from ecabinet.notices.queries import original_of
 from ecabinet.core.clock import local_date
 from ecabinet.core.db import db, utcnow
 from ecabinet.core.exceptions import DomainError

@@ -14,8 +14,8 @@ from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.notify import operations as notify
 from ecabinet.policy import Action, require
-from ecabinet.tasks import importing
-from ecabinet.tasks.importing import ImportPreview, ImportRefused, ImportRow
+from ecabinet.tasks.importing import operations as importing
+from ecabinet.tasks.importing.operations import ImportPreview, ImportRefused, ImportRow
 
 bp = Blueprint("task_import", __name__)
 
