@@ -14,7 +14,12 @@ import sqlalchemy as sa
 from ecabinet.accounts.models import Role, User
 from ecabinet.conclusions import notice_drafting, notice_issuing, notice_reminders
 from ecabinet.conclusions.document import notice_document
-from ecabinet.conclusions.models import Notice, NoticeEvent, NoticeEventKind, NoticeStatus
+from ecabinet.conclusions.models import (
+    Notice,
+    NoticeEvent,
+    NoticeEventKind,
+    NoticeStatus,
+)
 from ecabinet.core import storage
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
@@ -28,9 +33,9 @@ from ecabinet.registers import operations as registers
 from ecabinet.registers.models import DocumentRegister, RegisterNumber
 from ecabinet.tasks.models import Task
 from tests.conclusions.conftest import DATE_DEADLINE, _conclude, _end_meeting
-from tests.conftest import api_token
 from tests.documents.helpers import full_text, missing_lines
-from tests.factories import make_unit, make_user
+from tests.fixtures.factories import make_unit, make_user
+from tests.fixtures.web import api_token
 from tests.meetings.conftest import MONDAY_8H
 from tests.notify.conftest import mailable  # noqa: F401  (people with e-mail addresses)
 
