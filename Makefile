@@ -12,8 +12,11 @@ VENDOR := static/vendor
 run: bootstrap migrate seed
 	HOST=$(HOST) PORT=$(PORT) $(PY) -m ecabinet.serve
 
+# In parallel (pytest-xdist), a process per core; a module's browser tests stay together (loadgroup).
+# PYTEST_WORKERS=0 runs in this process; PYTEST_ARGS is appended (e.g. PYTEST_ARGS='-k login').
+PYTEST_WORKERS ?= auto
 test: bootstrap
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 bench: bootstrap
 	$(PY) -m bench

@@ -2,61 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-
 import pytest
 
-from tests.conftest import ROOT
-from tests.servers import free_port, wait_healthy
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
-ARTIFACTS = ROOT / "test-artifacts"
+from tests.fixtures.browser import ARTIFACTS
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
-    """`flask db upgrade`, `flask seed-demo`, then `python -m ecabinet.serve`, as `make run` does."""
-    workdir = tmp_path_factory.mktemp("live")
-    port = free_port()
-    env = {**os.environ, "ECABINET_DATABASE_URL": f"sqlite:///{workdir / 'live.sqlite3'}",
-           "ECABINET_STORAGE_DIR": str(workdir / "storage"), "ECABINET_ENV": "development",
-           "FLASK_APP": "ecabinet", "HOST": "127.0.0.1", "PORT": str(port)}
-    flask = [sys.executable, "-m", "flask"]
-    for command in (["db", "upgrade"], ["seed-demo", "--if-empty"]):
-        subprocess.run(flask + command, env=env, cwd=ROOT, check=True, capture_output=True)
-    # Its log goes to a file: a pipe nobody reads fills up (64 KiB of request lines) and blocks the server.
-    log_path = workdir / "server.log"
-    with log_path.open("w") as log:
-        server = subprocess.Popen([sys.executable, "-m", "ecabinet.serve"], env=env, cwd=ROOT,
-                                  stdout=log, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, server, log_path.read_text)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI") == "true":
-            pytest.fail("chromium is missing in CI: .ci/run installs it")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.mark.parametrize("width, height", [(800, 1280), (1280, 800)])

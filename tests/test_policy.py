@@ -6,7 +6,7 @@ from ecabinet.accounts.models import User
 from ecabinet.core.db import db
 from ecabinet.org.models import Unit
 from ecabinet.policy import WRITE_ACTIONS, Action, PermissionDenied, allowed, require
-from tests.conftest import api_token, web_login
+from tests.fixtures.web import api_token, web_login
 
 
 @pytest.fixture

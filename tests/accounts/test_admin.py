@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from ecabinet.audit.models import AuditEvent
 from ecabinet.core.db import db
-from tests.conftest import api_token
+from tests.fixtures.web import api_token
 
 
 def _new_user(people, **extra):

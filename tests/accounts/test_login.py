@@ -9,7 +9,7 @@ from ecabinet.accounts import operations as ops
 from ecabinet.accounts.models import ApiToken, User
 from ecabinet.audit.models import AuditEvent
 from ecabinet.core.db import db, utcnow
-from tests.conftest import PASSWORD, api_token, csrf_from, web_login
+from tests.fixtures.web import PASSWORD, api_token, csrf_from, web_login
 
 
 def test_web_login_sets_a_protected_session_cookie(client, people):

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from ecabinet.audit.models import AuditEvent
 from ecabinet.audit.operations import AppendOnlyError
 from ecabinet.core.db import db
-from tests.conftest import api_token, web_login
+from tests.fixtures.web import api_token, web_login
 
 
 def test_logins_are_recorded_with_the_address(app, client, people):

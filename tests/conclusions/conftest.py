@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import api_token
+from tests.fixtures.web import api_token
 from tests.meetings.conftest import MONDAY_8H, schedule_meeting, secretary, venue  # noqa: F401
 
 DATE_DEADLINE = date(2026, 12, 31)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.fixtures.browser import ARTIFACTS
 from tests.live.test_browser_live import Screen, _api, _demo_meeting_id
-from tests.test_browser import ARTIFACTS, browser, live_server  # noqa: F401  (the real server and Chromium)
 
 pytestmark = pytest.mark.browser
 

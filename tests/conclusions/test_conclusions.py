@@ -15,7 +15,6 @@ from ecabinet.org.models import Unit
 from ecabinet.tasks.models import Task
 from tests.conclusions.conftest import DATE_DEADLINE
 from tests.live.conftest import Tablet
-from tests.notify.conftest import live_server  # noqa: F401
 
 
 def _conclusions(client, meeting, username="chuyenvien"):
@@ -176,7 +175,7 @@ def test_only_the_chair_secretary_and_office_write(client, concluded_meeting):
 
 
 def test_a_confidential_meetings_conclusions_are_hidden_from_outsiders(client, schedule_meeting, secretary, people):
-    from tests.conftest import api_token
+    from tests.fixtures.web import api_token
 
     [hidden] = schedule_meeting(title="Họp mật về nhân sự", confidentiality="confidential")
     viewer = api_token(client, "quansat")
@@ -252,9 +251,9 @@ class Console(Tablet):
         self.sio.on("conclusions:changed", self.events["conclusions:changed"].put)
 
 
-def test_every_change_reaches_the_console_live(client, concluded_meeting, live_server):  # noqa: F811
-    chair = Console(live_server, concluded_meeting.headers["pct"]).connect()
-    viewer = Console(live_server, concluded_meeting.headers["quansat"]).connect()
+def test_every_change_reaches_the_console_live(client, concluded_meeting, app_server):  # noqa: F811
+    chair = Console(app_server, concluded_meeting.headers["pct"]).connect()
+    viewer = Console(app_server, concluded_meeting.headers["quansat"]).connect()
     try:
         assert chair.join(concluded_meeting.id)["ok"]
         viewer.join(concluded_meeting.id)
@@ -284,7 +283,7 @@ def _page(client, meeting_id: int) -> str:
 
 
 def test_the_secretary_writes_on_the_page_and_sees_errors_next_to_the_fields(app, client, concluded_meeting):
-    from tests.conftest import csrf_from, web_login
+    from tests.fixtures.web import csrf_from, web_login
 
     web_login(client, "chuyenvien")
     html = _page(client, concluded_meeting.id)
@@ -315,7 +314,7 @@ def test_the_secretary_writes_on_the_page_and_sees_errors_next_to_the_fields(app
 
 
 def test_a_viewer_reads_the_page_without_forms(client, concluded_meeting):
-    from tests.conftest import csrf_from, web_login
+    from tests.fixtures.web import csrf_from, web_login
 
     web_login(client, "quansat")
     html = _page(client, concluded_meeting.id)

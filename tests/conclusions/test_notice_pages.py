@@ -17,8 +17,8 @@ from ecabinet.notices.models import Notice, NoticeStatus
 from ecabinet.core.db import db
 from ecabinet.registers.models import NumberStatus, RegisterNumber
 from tests.conclusions.test_notices import desk, draft, ok, to_approved  # noqa: F401
-from tests.conftest import csrf_from, web_login
-from tests.test_browser import ARTIFACTS, browser, live_server  # noqa: F401  (the real server and Chromium)
+from tests.fixtures.browser import ARTIFACTS
+from tests.fixtures.web import csrf_from, web_login
 
 
 @pytest.fixture

@@ -16,7 +16,12 @@ from ecabinet.notices import drafting as notice_drafting
 from ecabinet.notices import issuing as notice_issuing
 from ecabinet.notices import reminders as notice_reminders
 from ecabinet.notices.document import notice_document
-from ecabinet.notices.models import Notice, NoticeEvent, NoticeEventKind, NoticeStatus
+from ecabinet.conclusions.models import (
+    Notice,
+    NoticeEvent,
+    NoticeEventKind,
+    NoticeStatus,
+)
 from ecabinet.core import storage
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
@@ -30,9 +35,9 @@ from ecabinet.registers import operations as registers
 from ecabinet.registers.models import DocumentRegister, RegisterNumber
 from ecabinet.tasks.models import Task
 from tests.conclusions.conftest import DATE_DEADLINE, _conclude, _end_meeting
-from tests.conftest import api_token
 from tests.documents.helpers import full_text, missing_lines
-from tests.factories import make_unit, make_user
+from tests.fixtures.factories import make_unit, make_user
+from tests.fixtures.web import api_token
 from tests.meetings.conftest import MONDAY_8H
 from tests.notify.conftest import mailable  # noqa: F401  (people with e-mail addresses)
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import api_token
+from tests.fixtures.web import api_token
 
 TOKEN_URL = "/api/v1/auth/token"
 
@@ -60,7 +60,7 @@ def test_unauthenticated_api_call_is_a_401(client, people):
 
 
 def test_cookie_session_writes_need_the_csrf_header(client, people):
-    from tests.conftest import web_login
+    from tests.fixtures.web import web_login
 
     web_login(client, "admin")
     body = {"code": "soxd", "name": "Sở Xây dựng", "kind": "department"}

@@ -7,7 +7,7 @@ import pytest
 
 from config import DevelopmentConfig, config_for
 from ecabinet import StartupRefused, create_app
-from tests.conftest import ROOT
+from tests.fixtures import ROOT
 
 
 def test_embedded_default_is_one_sqlite_file_under_instance():

@@ -6,7 +6,8 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
 from ecabinet.core.i18n import format_date, format_datetime
-from tests.conftest import ROOT, web_login
+from tests.fixtures import ROOT
+from tests.fixtures.web import web_login
 
 METHODS = [("ecabinet/**.py", "python"), ("templates/**.html", "jinja2")]
 
@@ -37,7 +38,7 @@ def test_times_are_shown_in_the_province_zone(app):
 def test_pages_are_vietnamese_by_default_and_english_on_request(client, people):
     web_login(client, "pct")
     assert "Trang chủ" in client.get("/").get_data(as_text=True)
-    from tests.conftest import csrf_from
+    from tests.fixtures.web import csrf_from
 
     token = csrf_from(client.get("/").get_data(as_text=True))
     client.post("/lang/en", data={"csrf_token": token, "next": "/"})

@@ -12,10 +12,10 @@ import socketio
 from ecabinet.accounts.models import Role
 from ecabinet.core.db import db
 from ecabinet.org.models import Unit
-from tests.conftest import api_token
-from tests.factories import make_user
+from tests.fixtures.factories import make_user
+from tests.fixtures.network import disconnect
+from tests.fixtures.web import api_token
 from tests.meetings.conftest import MONDAY_8H, schedule_meeting, secretary, venue  # noqa: F401
-from tests.notify.conftest import live_server  # noqa: F401  (the app served in a thread)
 
 
 @dataclass(frozen=True)
@@ -116,17 +116,16 @@ class Tablet:
         return False
 
     def close(self) -> None:
-        if self.sio.connected:
-            self.sio.disconnect()
+        disconnect(self.sio)
 
 
 @pytest.fixture
-def tablets(live_server, room):  # noqa: F811
+def tablets(app_server, room):  # noqa: F811
     """``tablets("pct")`` connects a tablet for that user; all are disconnected at the end."""
     opened: list[Tablet] = []
 
     def open_tablet(username: str, headers: dict[str, str] | None = None) -> Tablet:
-        tablet = Tablet(live_server, headers or room.headers[username]).connect()
+        tablet = Tablet(app_server, headers or room.headers[username]).connect()
         opened.append(tablet)
         return tablet
 

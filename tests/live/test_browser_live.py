@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from tests.test_browser import ARTIFACTS, browser, live_server  # noqa: F401  (the real server and Chromium)
+from tests.fixtures.browser import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from ecabinet.core.db import db
 from ecabinet.live.models import PrivateNote
 from tests.fixtures import pdfs
-from tests.conftest import api_token
+from tests.fixtures.web import api_token
 from tests.materials.conftest import meeting, publish, upload  # noqa: F401  (shared fixtures)
 from tests.meetings.conftest import schedule_meeting, secretary, venue  # noqa: F401  (shared fixtures)
 

@@ -11,7 +11,7 @@ from io import BytesIO
 import pytest
 
 from tests.fixtures import pdfs
-from tests.conftest import web_login
+from tests.fixtures.web import web_login
 from tests.materials.conftest import meeting, publish, upload  # noqa: F401  (shared fixtures)
 from tests.meetings.conftest import schedule_meeting, secretary, venue  # noqa: F401  (shared fixtures)
 

@@ -18,8 +18,8 @@ from ecabinet.live.models import OpinionPoll, PollStatus
 from ecabinet.notify.models import Notification
 from ecabinet.org.models import Unit
 from ecabinet.scheduler import _jobs, run_job
-from tests.conftest import api_token, csrf_from, web_login
-from tests.factories import make_user
+from tests.fixtures.factories import make_user
+from tests.fixtures.web import api_token, csrf_from, web_login
 from tests.meetings.conftest import schedule_meeting, secretary, venue  # noqa: F401  (shared fixtures)
 
 

@@ -21,8 +21,12 @@ import pytest
 import requests
 import socketio
 
-from tests.conftest import IN_CI, ROOT, api_token, free_port
-from tests.servers import wait_healthy
+from tests.fixtures import IN_CI, ROOT
+from tests.fixtures.web import api_token
+from tests.servers import free_port, wait_healthy
+
+# Socket.IO servers of concurrent tests would share the Redis channel (and meeting ids): one xdist worker runs them.
+pytestmark = pytest.mark.xdist_group("redis")
 
 EVENT_TIMEOUT_S = 10
 

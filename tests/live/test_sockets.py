@@ -13,10 +13,10 @@ from ecabinet.live.models import Ballot
 from tests.live.conftest import Tablet, act
 
 
-def test_an_unauthenticated_connection_is_refused(live_server):
+def test_an_unauthenticated_connection_is_refused(app_server):
     client = socketio.Client(reconnection=False)
     with pytest.raises(socketio.exceptions.ConnectionError):
-        client.connect(live_server, transports=["websocket"], wait_timeout=10, auth={"token": "not-a-token"})
+        client.connect(app_server, transports=["websocket"], wait_timeout=10, auth={"token": "not-a-token"})
 
 
 def test_a_join_is_refused_without_revealing_the_meeting(client, schedule_meeting, room, tablets, people):
@@ -144,10 +144,10 @@ def _together(calls) -> list:
     return answers
 
 
-def test_one_ballot_per_seat_under_concurrent_votes(app, client, room, live_server):
+def test_one_ballot_per_seat_under_concurrent_votes(app, client, room, app_server):
     act(client, room, "pct", "start")
     act(client, room, "pct", "open_vote", question="Thông qua báo cáo kinh tế - xã hội?")
-    devices = [Tablet(live_server, room.headers[name]).connect()
+    devices = [Tablet(app_server, room.headers[name]).connect()
                for name in ("uyvien1", "uyvien1", "uyvien1", "uyvien2", "phogiamdoc", "pct")]
     try:
         answers = _together([lambda t=t, i=i: t.act(room.id, "cast_vote", choice=("agree", "disagree")[i % 2])

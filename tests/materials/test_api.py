@@ -10,7 +10,7 @@ from ecabinet.audit.models import AuditEvent
 from ecabinet.core.db import db
 from tests.fixtures import pdfs
 from ecabinet.materials.models import Material, MaterialVersion
-from tests.conftest import api_token
+from tests.fixtures.web import api_token
 from tests.materials.conftest import build_packs, publish
 from tests.materials.conftest import upload as _upload
 

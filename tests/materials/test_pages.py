@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from ecabinet.core.db import db
 from tests.fixtures import pdfs
 from ecabinet.materials.models import AgendaItem, Material
-from tests.conftest import csrf_from, web_login
+from tests.fixtures.web import csrf_from, web_login
 from tests.materials.conftest import publish
 
 

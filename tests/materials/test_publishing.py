@@ -15,9 +15,9 @@ from ecabinet.core.db import db, utcnow
 from tests.fixtures import pdfs
 from ecabinet.materials.models import PackBuild, PackStatus
 from ecabinet.notify.models import Notification
-from tests.conftest import api_token
+from tests.fixtures.network import disconnect
+from tests.fixtures.web import api_token
 from tests.materials.conftest import build_packs, publish, upload
-from tests.notify.conftest import live_server  # noqa: F401  (the app served in a thread)
 
 
 def _titles(client, headers, meeting_id):
@@ -94,19 +94,19 @@ def test_the_readers_of_a_confidential_material_are_chosen(app, client, meeting,
     assert refused.status_code == 422 and refused.get_json()["error"]["code"] == "not_confidential"
 
 
-def test_a_new_version_is_announced_live_to_its_readers(app, client, meeting, secretary, people, live_server):  # noqa: F811
+def test_a_new_version_is_announced_live_to_its_readers(app, client, meeting, secretary, people, app_server):  # noqa: F811
     material = upload(client, secretary, meeting["id"], pdfs.text_pdf(1, seed=5)).get_json()
     publish(client, secretary, meeting["id"])
     received: queue.Queue = queue.Queue()
     chair = socketio.Client(reconnection=False)
     chair.on("material_updated", received.put)
-    chair.connect(live_server, transports=["websocket"], wait_timeout=10,
+    chair.connect(app_server, transports=["websocket"], wait_timeout=10,
                   auth={"token": api_token(client, "pct")["Authorization"].split()[1]})
     try:
         assert _new_version(client, secretary, material["id"], pdfs.text_pdf(2, seed=6)).status_code == 201
         event = received.get(timeout=10)
     finally:
-        chair.disconnect()
+        disconnect(chair)
     assert event == {"meeting_id": meeting["id"], "material_id": material["id"], "version": 2,
                      "title": material["title"]}
     link = f"/materials/{material['id']}/read"

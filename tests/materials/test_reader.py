@@ -9,10 +9,11 @@ from io import BytesIO
 import pytest
 
 from tests.fixtures import pdfs
-from tests.conftest import ROOT, web_login
+from tests.fixtures import ROOT
+from tests.fixtures.browser import ARTIFACTS
+from tests.fixtures.web import web_login
 from tests.materials.conftest import meeting, publish, upload  # noqa: F401  (shared fixtures)
 from tests.meetings.conftest import schedule_meeting, secretary, venue  # noqa: F401  (shared fixtures)
-from tests.test_browser import ARTIFACTS, browser, live_server  # noqa: F401  (the real server and Chromium)
 
 PDFJS_DIR = ROOT / "static" / "vendor" / "pdfjs"
 

@@ -8,11 +8,18 @@ import re
 import pytest
 
 from tests.fixtures import pdfs
+from tests.fixtures.browser import ARTIFACTS
 from tests.materials.conftest import meeting, publish, upload  # noqa: F401  (shared fixtures)
-from tests.materials.test_reader import DEMO_PASSWORD, DEMO_SECRETARY, OVERFLOW, _attr, _demo_upload, _material, \
-    _page_client
+from tests.materials.test_reader import (
+    DEMO_PASSWORD,
+    DEMO_SECRETARY,
+    OVERFLOW,
+    _attr,
+    _demo_upload,
+    _material,
+    _page_client,
+)
 from tests.meetings.conftest import schedule_meeting, secretary, venue  # noqa: F401  (shared fixtures)
-from tests.test_browser import ARTIFACTS, browser, live_server  # noqa: F401  (the real server and Chromium)
 
 # --- the page through the test client ------------------------------------------------------------------
 

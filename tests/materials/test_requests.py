@@ -12,15 +12,20 @@ import sqlalchemy as sa
 
 from ecabinet.accounts.models import Role, User
 from ecabinet.core.db import db, utcnow
-from tests.fixtures import pdfs
 from ecabinet.materials.requests import operations as requests
-from ecabinet.materials.models import AgendaItem, Material, MaterialRequest, RequestStatus
+from ecabinet.materials.models import (
+    AgendaItem,
+    Material,
+    MaterialRequest,
+    RequestStatus,
+)
 from ecabinet.meetings.models import Meeting
 from ecabinet.notify.models import Notification
 from ecabinet.org.models import Unit
 from ecabinet.workdays.operations import add_working_days
-from tests.conftest import api_token, csrf_from, web_login
-from tests.factories import make_user
+from tests.fixtures import pdfs
+from tests.fixtures.factories import make_user
+from tests.fixtures.web import api_token, csrf_from, web_login
 from tests.meetings.conftest import schedule_meeting, secretary, venue  # noqa: F401  (shared fixtures)
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -4,14 +4,14 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.conftest import api_token
+from tests.fixtures.web import api_token
 
 MONDAY_8H = datetime(2026, 11, 30, 1, 0, tzinfo=timezone.utc)  # 08:00 in Hà Nội, Monday 30/11/2026
 
 
 @pytest.fixture
 def venue(app, people):
-    from tests.factories import make_venue
+    from tests.fixtures.factories import make_venue
 
     with app.app_context():
         return make_venue(people)

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from tests.conftest import api_token
+from tests.fixtures.web import api_token
 from tests.meetings.conftest import MONDAY_8H
 
 

@@ -6,7 +6,7 @@ from io import BytesIO
 
 from pypdf import PdfReader
 
-from tests.conftest import api_token
+from tests.fixtures.web import api_token
 
 
 def _normal(text: str) -> str:

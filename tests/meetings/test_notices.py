@@ -8,7 +8,7 @@ from ecabinet.core.db import db
 from ecabinet.meetings import notices
 from ecabinet.meetings.models import Meeting
 from ecabinet.notify.models import Notification
-from tests.conftest import api_token
+from tests.fixtures.web import api_token
 
 
 def _notifications(app, kind):

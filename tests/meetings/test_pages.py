@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from ecabinet.core.db import db, utcnow
 from ecabinet.meetings.models import Invitation, Meeting, MeetingStatus, Response, Room
-from tests.conftest import csrf_from, web_login
+from tests.fixtures.web import csrf_from, web_login
 from tests.meetings.conftest import MONDAY_8H
 
 
@@ -307,7 +307,7 @@ def test_rooms_and_kinds_are_kept_by_office_leaders(app, browser, venue):
 def test_publishing_late_through_the_page_asks_for_the_reason(client, schedule_meeting, people):
     from datetime import timedelta
 
-    from tests.conftest import csrf_from, web_login
+    from tests.fixtures.web import csrf_from, web_login
 
     soon = utcnow().replace(microsecond=0) + timedelta(hours=30)
     [meeting] = schedule_meeting(starts_at=soon.isoformat(), ends_at=(soon + timedelta(hours=1)).isoformat())

@@ -9,7 +9,8 @@ import re
 
 import pytest
 
-from tests.conftest import csrf_from, web_login
+from tests.fixtures.browser import ARTIFACTS
+from tests.fixtures.web import csrf_from, web_login
 from tests.minutes.conftest import SECTION_TEXT, get_minutes, run_meeting, save, sign
 
 
@@ -79,7 +80,6 @@ def test_signing_and_returning_through_the_page(app, client, room, people):
 
 # --- real Chromium ---------------------------------------------------------------------------
 
-from tests.test_browser import ARTIFACTS, browser, live_server  # noqa: E402,F401  (the real server and Chromium)
 from tests.live.test_browser_live import _demo_meeting_id  # noqa: E402
 
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from ecabinet.core.db import db
 from ecabinet.notify import operations as notify
 from ecabinet.notify.models import EmailDelivery, Notification
-from tests.conftest import api_token, csrf_from, web_login
+from tests.fixtures.web import api_token, csrf_from, web_login
 
 
 def _message(i: int) -> notify.Message:

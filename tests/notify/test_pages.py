@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from ecabinet.core.db import db
 from ecabinet.notify import operations as notify
 from ecabinet.notify.models import NotificationPreference
-from tests.conftest import csrf_from, web_login
+from tests.fixtures.web import csrf_from, web_login
 
 
 def _notify(app, user_id: int, key: str, link: str | None = "/meetings/4") -> int:

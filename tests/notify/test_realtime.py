@@ -9,7 +9,8 @@ import socketio
 
 from ecabinet.core.db import db
 from ecabinet.notify import operations as notify
-from tests.conftest import api_token, web_login
+from tests.fixtures.network import disconnect
+from tests.fixtures.web import api_token, web_login
 
 MESSAGE = notify.Message(kind="meeting.postponed", subject="Hoãn họp: Giao ban tuần", body="Hoãn đến khi có lịch mới.",
                          link="/meetings/3")
@@ -26,13 +27,11 @@ class Listener:
         self.client.on("connect_error", self.refusals.put)
 
     def connect(self, url: str, **kwargs) -> None:
-        """Over the websocket transport. (Closing one costs 3 s against Werkzeug's server, which does
-        not answer the close frame; long-polling can hang 25 s, a ping interval, when refused.)"""
+        """Over the websocket transport (long-polling can hang 25 s, a ping interval, when refused)."""
         self.client.connect(url, transports=["websocket"], wait_timeout=10, **kwargs)
 
     def close(self) -> None:
-        if self.client.connected:
-            self.client.disconnect()
+        disconnect(self.client)
 
 
 @pytest.fixture
@@ -52,10 +51,10 @@ def _token(client, username: str) -> str:
     return api_token(client, username)["Authorization"].split()[1]
 
 
-def test_a_connected_user_receives_the_notification_after_the_commit(app, client, people, live_server, listeners):
+def test_a_connected_user_receives_the_notification_after_the_commit(app, client, people, app_server, listeners):
     leader, secretary = listeners(), listeners()
-    leader.connect(live_server, auth={"token": _token(client, "pct")})
-    secretary.connect(live_server, auth={"token": _token(client, "chuyenvien")})
+    leader.connect(app_server, auth={"token": _token(client, "pct")})
+    secretary.connect(app_server, auth={"token": _token(client, "chuyenvien")})
     with app.app_context():
         notify.notify("meeting:3:postponed", [people.leader], MESSAGE)
         created = notify.notify("meeting:3:other", [people.leader], MESSAGE)
@@ -70,11 +69,11 @@ def test_a_connected_user_receives_the_notification_after_the_commit(app, client
         secretary.received.get(timeout=0.5)  # someone else's notification never reaches another room
 
 
-def test_the_session_cookie_authenticates_a_browser(app, client, people, live_server, listeners):
+def test_the_session_cookie_authenticates_a_browser(app, client, people, app_server, listeners):
     web_login(client, "pct")
     cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
     browser = listeners()
-    browser.connect(live_server, headers={"Cookie": f"{cookie.key}={cookie.value}"})
+    browser.connect(app_server, headers={"Cookie": f"{cookie.key}={cookie.value}"})
     with app.app_context():
         created = notify.notify("meeting:3:postponed", [people.leader], MESSAGE)
         db.session.commit()
@@ -83,16 +82,16 @@ def test_the_session_cookie_authenticates_a_browser(app, client, people, live_se
 
 
 @pytest.mark.parametrize("auth", [None, {"token": "not-a-token"}])
-def test_unauthenticated_connections_are_refused(live_server, people, listeners, auth):
+def test_unauthenticated_connections_are_refused(app_server, people, listeners, auth):
     stranger = listeners()
     with pytest.raises(socketio.exceptions.ConnectionError):
-        stranger.connect(live_server, auth=auth)
+        stranger.connect(app_server, auth=auth)
     refusal = stranger.refusals.get(timeout=5)
     assert refusal["data"] == {"code": "unauthenticated"} and refusal["message"].startswith("Đăng nhập")
 
 
-def test_a_revoked_token_cannot_connect(client, people, live_server, listeners):
+def test_a_revoked_token_cannot_connect(client, people, app_server, listeners):
     headers = api_token(client, "pct")
     client.delete("/api/v1/auth/token", headers=headers)
     with pytest.raises(socketio.exceptions.ConnectionError):
-        listeners().connect(live_server, auth={"token": headers["Authorization"].split()[1]})
+        listeners().connect(app_server, auth={"token": headers["Authorization"].split()[1]})

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from ecabinet.audit.models import AuditEvent
 from ecabinet.core.db import db
 from ecabinet.org.models import Unit
-from tests.conftest import api_token, csrf_from, web_login
+from tests.fixtures.web import api_token, csrf_from, web_login
 
 
 def test_admin_builds_and_reorganises_the_tree(app, client, people):

@@ -13,7 +13,7 @@ from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.registers import operations as registers
 from ecabinet.registers.models import DocumentRegister, NumberStatus, RegisterNumber
-from tests.conftest import api_token
+from tests.fixtures.web import api_token
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from icalendar import Calendar
 
-from tests.conftest import api_token
+from tests.fixtures.web import api_token
 
 
 def _publish(client, meeting, secretary):

@@ -12,7 +12,7 @@ from ecabinet.accounts.models import User
 from ecabinet.core.db import db
 from ecabinet.schedules import operations as ops
 from ecabinet.schedules.models import CalendarFeed, ScheduleStatus, WeeklySchedule
-from tests.conftest import csrf_from, web_login
+from tests.fixtures.web import csrf_from, web_login
 
 FRIDAY_BEFORE_15H = datetime(2026, 11, 27, 8, 0, tzinfo=timezone.utc)
 

@@ -8,7 +8,7 @@ from ecabinet.core.db import db
 from ecabinet.notify.models import Notification
 from ecabinet.schedules import operations as ops
 from ecabinet.schedules.models import ScheduleStatus, WeeklySchedule
-from tests.conftest import api_token
+from tests.fixtures.web import api_token
 from tests.meetings.conftest import MONDAY_8H
 
 WEEK = MONDAY_8H.date()  # Monday 30/11/2026

@@ -2,44 +2,24 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from ecabinet.signing import operations as signing
-from tests.conftest import ROOT
-from tests.servers import free_port, wait_healthy
+from tests.fixtures.browser import ARTIFACTS, serve
 from tests.signing.conftest import SIGNER_NAME
-from tests.test_browser import ARTIFACTS, browser  # noqa: F401  (shared fixture)
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def signing_server(tmp_path_factory, pki):
-    """The demo, migrated and seeded, served with the test certificate and CA configured."""
+def signing_server(seeded_demo, tmp_path_factory, pki):
+    """The demo served with the test certificate and CA configured."""
     workdir = tmp_path_factory.mktemp("signing-live")
-    port = free_port()
-    env = {**os.environ, "ECABINET_DATABASE_URL": f"sqlite:///{workdir / 'live.sqlite3'}",
-           "ECABINET_STORAGE_DIR": str(workdir / "storage"), "ECABINET_ENV": "development",
-           "ECABINET_SIGNING_PKCS12_PATH": str(pki.p12), "ECABINET_SIGNING_PKCS12_PASSWORD": pki.password,
-           "ECABINET_SIGNING_TRUST_ROOTS": str(pki.ca_pem), "ECABINET_SCHEDULER_IN_PROCESS": "false",
-           "FLASK_APP": "ecabinet", "HOST": "127.0.0.1", "PORT": str(port)}
-    flask = [sys.executable, "-m", "flask"]
-    for command in (["db", "upgrade"], ["seed-demo", "--if-empty"]):
-        subprocess.run(flask + command, env=env, cwd=ROOT, check=True, capture_output=True)
-    server = subprocess.Popen([sys.executable, "-m", "ecabinet.serve"], env=env, cwd=ROOT,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, server, lambda: server.stdout.read())
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    yield from serve(seeded_demo.copy_to(workdir), workdir, ECABINET_SIGNING_PKCS12_PATH=str(pki.p12),
+                     ECABINET_SIGNING_PKCS12_PASSWORD=pki.password, ECABINET_SIGNING_TRUST_ROOTS=str(pki.ca_pem),
+                     ECABINET_SCHEDULER_IN_PROCESS="false")
 
 
 def _sign_outside_playwright(app, data: bytes) -> bytes:

@@ -10,7 +10,7 @@ from ecabinet.core.db import db
 from ecabinet.materials import operations as materials
 from ecabinet.materials.models import MaterialVersion
 from ecabinet.signing import operations as signing
-from tests.conftest import web_login
+from tests.fixtures.web import web_login
 from tests.materials.conftest import meeting  # noqa: F401  (shared fixture)
 from tests.meetings.conftest import schedule_meeting, secretary, venue  # noqa: F401  (shared fixtures)
 from tests.signing.conftest import SIGNER_NAME, ui_text

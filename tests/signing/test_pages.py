@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ecabinet.signing import operations as signing
-from tests.conftest import csrf_from, web_login
+from tests.fixtures.web import csrf_from, web_login
 from tests.signing.conftest import CA_NAME, SIGNER_NAME, make_pki, ui_text
 
 

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.conftest import api_token
+from tests.fixtures.web import api_token
 
 TODAY = date(2026, 11, 22)
 """The local day every test runs on (Sunday)."""
@@ -49,7 +49,7 @@ def task_people(app, people) -> TaskPeople:
     from ecabinet.accounts.models import Role
     from ecabinet.core.db import db
     from ecabinet.org.models import Unit
-    from tests.factories import make_user
+    from tests.fixtures.factories import make_user
 
     with app.app_context():
         other = make_user("soyt", db.session.get(Unit, people.other_department), Role.AGENCY_LIAISON)
@@ -78,8 +78,15 @@ def task_factory(app, task_people):
     """
     from ecabinet.core.db import db
     from ecabinet.org.models import Unit
-    from ecabinet.tasks.models import CLOSED_STATUSES, DONE_STATUSES, Priority, Recurrence, Task, TaskSource, \
-        TaskStatus
+    from ecabinet.tasks.models import (
+        CLOSED_STATUSES,
+        DONE_STATUSES,
+        Priority,
+        Recurrence,
+        Task,
+        TaskSource,
+        TaskStatus,
+    )
 
     default_deadline = TODAY + timedelta(days=30)
 

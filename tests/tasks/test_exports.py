@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from ecabinet.tasks.exports import COLUMNS
-from tests.conftest import web_login
+from tests.fixtures.web import web_login
 from tests.tasks.conftest import TODAY
 
 

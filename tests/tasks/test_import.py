@@ -18,7 +18,8 @@ from ecabinet.notify.models import Notification
 from ecabinet.tasks.importing import operations as importing
 from ecabinet.tasks.exports import COLUMNS
 from ecabinet.tasks.models import Priority, Recurrence, Task, TaskSource, TaskStatus
-from tests.conftest import csrf_from, web_login
+from tests.fixtures.browser import ARTIFACTS
+from tests.fixtures.web import csrf_from, web_login
 
 HEADERS = list(COLUMNS[:9])
 
@@ -247,7 +248,6 @@ def test_the_template_has_the_header_row(app, client, task_people):
 # --- real Chromium ---------------------------------------------------------------------------
 
 from tests.tasks.test_pages import _browser_login  # noqa: E402
-from tests.test_browser import ARTIFACTS, browser, live_server  # noqa: E402,F401  (the real server and Chromium)
 
 
 def _choose(page, data: bytes) -> None:

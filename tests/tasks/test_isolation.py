@@ -7,7 +7,7 @@ from io import BytesIO
 
 import pytest
 
-from tests.conftest import csrf_from, web_login
+from tests.fixtures.web import csrf_from, web_login
 from tests.tasks.test_api import PDF, h, ok, report  # noqa: F401
 
 

@@ -16,10 +16,10 @@ import openpyxl
 import pytest
 import requests
 
+from tests.fixtures.browser import ARTIFACTS
 from tests.tasks.test_api import PDF
 from tests.tasks.test_import import HEADERS
 from tests.tasks.test_pages import _browser_login
-from tests.test_browser import ARTIFACTS, browser, live_server  # noqa: F401  (the real server and Chromium)
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,8 @@ import sqlalchemy as sa
 
 from ecabinet.core.db import db
 from ecabinet.tasks.models import ExtensionRequest, ProgressReport, Task
-from tests.conftest import csrf_from, web_login
+from tests.fixtures.browser import ARTIFACTS
+from tests.fixtures.web import csrf_from, web_login
 from tests.tasks.conftest import TODAY
 from tests.tasks.test_api import PDF
 
@@ -145,7 +146,6 @@ def test_split_and_cancel_through_the_page(app, client, task_factory, task_peopl
 
 # --- in a real Chromium against the real server ----------------------------------------------------
 
-from tests.test_browser import ARTIFACTS, browser, live_server  # noqa: E402,F401  (the real server and Chromium)
 
 
 def _browser_login(browser, server: str, username: str, width: int, height: int):  # noqa: F811

@@ -19,11 +19,11 @@ from ecabinet.tasks import periodic
 from ecabinet.tasks.models import Recurrence, Task, TaskStatus
 from tests.conclusions.conftest import DATE_DEADLINE, concluded_meeting  # noqa: F401
 from tests.conclusions.test_notices import TET_ISSUE, desk, draft, issue_at, to_approved  # noqa: F401
+from tests.fixtures.browser import ARTIFACTS
 from tests.meetings.conftest import schedule_meeting, secretary, venue  # noqa: F401
 from tests.tasks.conftest import TODAY
 from tests.tasks.test_api import h, ok  # noqa: F401
 from tests.tasks.test_pages import _browser_login, page, signed_in, start_new_task
-from tests.test_browser import ARTIFACTS, browser, live_server  # noqa: F401  (the real server and Chromium)
 
 MONTHLY, QUARTERLY = Recurrence.MONTHLY, Recurrence.QUARTERLY
 

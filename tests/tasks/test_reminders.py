@@ -112,7 +112,7 @@ def test_done_closed_and_split_tasks_are_not_reminded_their_parts_are(app, task_
 def test_a_task_of_an_agency_without_liaison_is_reminded_once_one_is_appointed(app, task_people, task_factory):
     from ecabinet.accounts.models import Role
     from ecabinet.org.models import Unit
-    from tests.factories import make_user
+    from tests.fixtures.factories import make_user
 
     tid = task_factory(deadline=DEADLINE, lead_unit=task_people.district)
     assert run(app, DEADLINE) == []

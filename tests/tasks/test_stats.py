@@ -7,7 +7,8 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-from tests.conftest import web_login
+from tests.fixtures.browser import ARTIFACTS
+from tests.fixtures.web import web_login
 from tests.tasks.conftest import TODAY
 
 
@@ -101,7 +102,6 @@ def test_leader_opens_on_its_portfolio(client, task_people, task_factory):
 
 # --- in a real Chromium against the real server (the demo province) --------------------------------
 
-from tests.test_browser import ARTIFACTS, browser, live_server  # noqa: E402,F401
 
 
 @pytest.mark.browser

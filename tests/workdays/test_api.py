@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import api_token
+from tests.fixtures.web import api_token
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from ecabinet.core.db import db
 from ecabinet.workdays.models import CalendarDay, DayKind
-from tests.conftest import csrf_from, web_login
+from tests.fixtures.web import csrf_from, web_login
 
 PAGE = "/calendar/workdays?year=2027"
 
