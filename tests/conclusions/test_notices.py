@@ -16,12 +16,7 @@ from ecabinet.notices import drafting as notice_drafting
 from ecabinet.notices import issuing as notice_issuing
 from ecabinet.notices import reminders as notice_reminders
 from ecabinet.notices.document import notice_document
-from ecabinet.conclusions.models import (
-    Notice,
-    NoticeEvent,
-    NoticeEventKind,
-    NoticeStatus,
-)
+from ecabinet.notices.models import Notice, NoticeEvent, NoticeEventKind, NoticeStatus
 from ecabinet.core import storage
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
