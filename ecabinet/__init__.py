@@ -113,9 +113,11 @@ API_MODULES = ("accounts.api", "org.api", "audit.api", "meetings.api", "schedule
 def _register_blueprints(app: Flask) -> None:
     from importlib import import_module
 
+    from ecabinet import home
     from ecabinet.core import routes as core_routes
     from ecabinet.core.extensions import csrf
 
+    home.install(app)
     app.register_blueprint(core_routes.bp)
     for name in PAGE_MODULES:
         app.register_blueprint(import_module(f"ecabinet.{name}").bp)

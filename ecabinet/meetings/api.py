@@ -11,7 +11,8 @@ from ecabinet.core.clock import day_bounds
 from ecabinet.core.db import db
 from ecabinet.meetings import notices, realtime
 from ecabinet.meetings import operations as ops
-from ecabinet.meetings.models import ChangeKind, Invitation, Meeting, MeetingKind, Room
+from ecabinet.meetings.loaders import load_meeting
+from ecabinet.meetings.models import ChangeKind, Invitation, MeetingKind, Room
 from ecabinet.meetings.schemas import (InvitationAnswer, InvitationOut, KindIn, KindOut, MeetingCreate, MeetingOut,
                                        MeetingQuery, MeetingSummary, MeetingUpdate, RoomIn, RoomOut, StatusChange)
 from ecabinet.notify import operations as notify
@@ -21,10 +22,6 @@ bp = Blueprint("meetings_api", __name__)
 
 ACTIONS = {"publish": ChangeKind.PUBLISHED, "postpone": ChangeKind.POSTPONED, "cancel": ChangeKind.CANCELLED,
            "start": ChangeKind.STARTED, "end": ChangeKind.ENDED, "close": ChangeKind.CLOSED}
-
-
-def load_meeting(meeting_id: int) -> Meeting:
-    return load_or_404(Meeting, meeting_id, lambda m: allowed(current_user, Action.VIEW_MEETING, m))
 
 
 def clash_policy(body) -> ops.ClashPolicy:

@@ -18,6 +18,7 @@ from ecabinet.core.forms import page_filters, parse_form
 from ecabinet.core.i18n import local_zone
 from ecabinet.meetings import forms, letters, notices, realtime
 from ecabinet.meetings import operations as ops
+from ecabinet.meetings.loaders import load_meeting
 from ecabinet.meetings.models import ChangeKind, Invitation, Meeting, MeetingKind, MeetingStatus, Room
 from ecabinet.meetings.schemas import InvitationAnswer, StatusChange
 from ecabinet.notify import operations as notify
@@ -39,14 +40,6 @@ def localtime(value: datetime | str | None) -> datetime | None:
         return None
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
     return moment.astimezone(local_zone())
-
-
-def load_meeting(meeting_id: int) -> Meeting:
-    """A meeting the user may see; one they may not is a 404, exactly like a missing one."""
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or not allowed(current_user, Action.VIEW_MEETING, meeting):
-        abort(404)
-    return meeting
 
 
 # --- calendars -------------------------------------------------------------------------------

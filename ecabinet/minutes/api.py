@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from ecabinet.core.api import load_or_404, route
 from ecabinet.core.db import db
+from ecabinet.meetings.loaders import load_meeting
 from ecabinet.meetings.models import Meeting
 from ecabinet.minutes import document
 from ecabinet.minutes import operations as ops
@@ -21,10 +22,6 @@ from ecabinet.minutes.schemas import MinutesOut, RestoreIn, ReturnIn, RevisionOu
 from ecabinet.policy import Action, allowed, require
 
 bp = Blueprint("minutes_api", __name__)
-
-
-def load_meeting(meeting_id: int) -> Meeting:
-    return load_or_404(Meeting, meeting_id, lambda m: allowed(current_user, Action.VIEW_MEETING, m))
 
 
 def load_section(section_id: int) -> MinutesSection:

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.forms import parse_form
-from ecabinet.meetings.routes import load_meeting
+from ecabinet.meetings.loaders import load_meeting
 from ecabinet.minutes import api, document
 from ecabinet.minutes import operations as ops
 from ecabinet.minutes.models import Minutes, MinutesStatus

@@ -17,8 +17,8 @@ from ecabinet.core.exceptions import DomainError
 from ecabinet.core.forms import parse_form
 from ecabinet.materials import operations as agenda_ops
 from ecabinet.materials.requests import operations as ops
+from ecabinet.materials.requests.access import load_meeting, may_see_request, visible_units
 from ecabinet.materials.models import AgendaItem, MaterialRequest, RequestStatus
-from ecabinet.materials.requests.api import may_see_meeting, may_see_request, visible_units
 from ecabinet.materials.requests.schemas import RequestForm
 from ecabinet.meetings.models import Meeting
 from ecabinet.notify import operations as notify
@@ -32,13 +32,6 @@ def _status_done(status: RequestStatus) -> str:
     return {RequestStatus.FULFILLED: _("The materials are marked as received."),
             RequestStatus.OPEN: _("The request is open again."),
             RequestStatus.CANCELLED: _("The request is cancelled.")}[status]
-
-
-def _load_meeting(meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
-    if not may_see_meeting(current_user, meeting):
-        abort(404)
-    return meeting
 
 
 def _page(meeting: Meeting, form: MultiDict | None = None, errors: dict[str, str] | None = None, status: int = 200):
@@ -56,7 +49,7 @@ def _page(meeting: Meeting, form: MultiDict | None = None, errors: dict[str, str
 @bp.get("/meetings/<int:meeting_id>/material-requests")
 @login_required
 def checklist_page(meeting_id: int):
-    return _page(_load_meeting(meeting_id))
+    return _page(load_meeting(meeting_id))
 
 
 def _read_form(meeting: Meeting) -> tuple[RequestForm | None, AgendaItem | None, dict[str, str]]:
@@ -75,7 +68,7 @@ def _read_form(meeting: Meeting) -> tuple[RequestForm | None, AgendaItem | None,
 @login_required
 def create(meeting_id: int):
     """Ask agencies for the materials of one item; refused with the form again (422) and nothing saved."""
-    meeting = _load_meeting(meeting_id)
+    meeting = load_meeting(meeting_id)
     require(current_user, Action.SECRETARIAT_WORK)
     body, item, errors = _read_form(meeting)
     if body is None or item is None:
@@ -97,7 +90,7 @@ def create(meeting_id: int):
 @login_required
 def change_status(meeting_id: int, request_id: int):
     """The buttons: materials received (a paper copy, say), reopen, cancel."""
-    meeting = _load_meeting(meeting_id)
+    meeting = load_meeting(meeting_id)
     material_request = db.session.get(MaterialRequest, request_id)
     if (material_request is None or material_request.meeting_id != meeting.id
             or not may_see_request(current_user, material_request)):
