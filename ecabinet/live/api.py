@@ -8,6 +8,7 @@ from flask_login import current_user
 from ecabinet.core.api import route
 from ecabinet.core.db import db
 from ecabinet.live import models  # noqa: F401  (the tables are known to the app and migrations)
+from ecabinet.live import actions
 from ecabinet.live import operations as ops
 from ecabinet.live import realtime
 from ecabinet.live.schemas import ActionIn, ActionOut, Me, Snapshot
@@ -44,7 +45,7 @@ def act(meeting_id: int, body: ActionIn):
     """The actions of docs/realtime.md ("The live room"); every follower hears the change as ``live:change``.
     409 for the wrong state (``not_running``, ``vote_open``, ``vote_closed``, ``already_voted``…)."""
     meeting = load_meeting(meeting_id)
-    change = ops.perform(meeting, current_user, body.action, body.args)
+    change = actions.perform(meeting, current_user, body.action, body.args)
     db.session.commit()
     realtime.broadcast(change)  # the tablets first; the full snapshot for the caller after
     return {"version": change.version, "snapshot": snapshot(meeting)}

@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.forms import parse_form
-from ecabinet.materials import operations as agenda_ops
+from ecabinet.materials.queries import agenda
 from ecabinet.materials.requests import operations as ops
 from ecabinet.materials.requests.access import load_meeting, may_see_request, visible_units
 from ecabinet.materials.models import AgendaItem, MaterialRequest, RequestStatus
@@ -42,7 +42,7 @@ def _page(meeting: Meeting, form: MultiDict | None = None, errors: dict[str, str
         form = MultiDict({"due_on": default_due.strftime("%d/%m/%Y")})
     return render_template(
         "materials/requests.html", meeting=meeting, checklist=checklist, may_manage=may_manage,
-        agenda=agenda_ops.agenda(meeting) if may_manage else [], units=org.unit_choices() if may_manage else [],
+        agenda=agenda(meeting) if may_manage else [], units=org.unit_choices() if may_manage else [],
         default_due=default_due, form=form, errors=errors or {}), status
 
 
