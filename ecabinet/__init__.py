@@ -44,7 +44,8 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     if CLOCK_OFFSET:
-        logging.getLogger("ecabinet").warning("the clock is shifted by %s (ECABINET_CLOCK_OFFSET_SECONDS)", CLOCK_OFFSET)
+        logging.getLogger("ecabinet").warning("the clock is shifted by %s (ECABINET_CLOCK_OFFSET_SECONDS)",
+                                              CLOCK_OFFSET)
     _prepare_dirs(app)
     install_converters(app)
     _init_extensions(app)

@@ -2,7 +2,8 @@
 
 A domain (a sub-package of ``ecabinet``, its own sub-packages included) is used from outside only through its
 public modules: its pages, API, forms and Socket.IO handlers are its own, and so are its private names
-(``_name``) and private modules. The ``shared`` packages (core) are no domain: all of them is public. Only the application's top (``create_app``, the scheduler, the server) may
+(``_name``) and private modules. The ``shared`` packages (core) are no domain: all of them is public. Only the
+application's top (``create_app``, the scheduler, the server) may
 reach its pages and handlers, to register them. Named in ``[tool.importlinter]`` of ``pyproject.toml``.
 """
 

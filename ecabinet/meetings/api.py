@@ -17,6 +17,7 @@ from ecabinet.meetings.schemas import (InvitationAnswer, InvitationOut, KindIn, 
                                        MeetingQuery, MeetingSummary, MeetingUpdate, RoomIn, RoomOut, StatusChange)
 from ecabinet.notify import operations as notify
 from ecabinet.policy import Action, allowed, require
+from ecabinet.meetings import letters
 
 bp = Blueprint("meetings_api", __name__)
 
@@ -90,7 +91,6 @@ def change_status(meeting_id: int, body: StatusChange):
 
 @route(bp, "/meetings/<int:meeting_id>/letter.pdf", summary="The invitation letter (giấy mời) as PDF")
 def invitation_letter(meeting_id: int):
-    from ecabinet.meetings import letters
 
     return letters.pdf_response(load_meeting(meeting_id))
 

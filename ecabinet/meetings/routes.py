@@ -62,7 +62,8 @@ def _calendar(mine: bool):
     if mine:
         found = {m.id: m for m in ops.list_meetings(ops.MeetingFilter(**period, involving_user_id=current_user.id))}
         if current_user.has_role(Role.AGENCY_LIAISON):
-            found.update((m.id, m) for m in ops.list_meetings(ops.MeetingFilter(**period, unit_id=current_user.unit_id)))
+            unit_filter = ops.MeetingFilter(**period, unit_id=current_user.unit_id)
+            found.update((m.id, m) for m in ops.list_meetings(unit_filter))
         meetings = sorted(found.values(), key=lambda m: (m.starts_at, m.id))
     else:
         meetings = ops.list_meetings(ops.MeetingFilter(**period, leader_id=query.leader_id, unit_id=query.unit_id))
