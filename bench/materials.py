@@ -88,7 +88,8 @@ def measure(tmp: Path) -> dict[str, dict]:
     merge_ref = best_s(lambda: qpdf("--empty", "--pages", *map(str, files), "--", str(tmp / "merged.pdf")), 3) \
         if has_qpdf else None
     results["pack_build_s"] = figure(pack_s, "s", merge_ref, (
-        f"meeting pack of {FILES} files / {PAGES} pages (cover and contents by fpdf2, outline, objects copied as bytes with renumbered references) vs "
+        f"meeting pack of {FILES} files / {PAGES} pages "
+        f"(cover and contents by fpdf2, outline, objects copied as bytes with renumbered references) vs "
         "`qpdf --empty --pages … -- out.pdf` on the same files"))
 
     single = tmp / "single.pdf"
@@ -101,7 +102,8 @@ def measure(tmp: Path) -> dict[str, dict]:
     overlay_ref = best_s(lambda: qpdf("--overlay", str(wm_path), "--repeat=1", "--", str(single),
                                       str(tmp / "overlaid.pdf")), 3) if has_qpdf else None
     results["watermark_s"] = figure(wm_s, "s", overlay_ref, (
-        f"per-reader watermark (fpdf2 page → one shared form XObject, hand-written incremental update) on a {len(PdfReader(single).pages)}-page "
+        f"per-reader watermark (fpdf2 page → one shared form XObject, hand-written incremental update) "
+        f"on a {len(PdfReader(single).pages)}-page "
         "file vs `qpdf --overlay wm.pdf --repeat=1 -- in.pdf out.pdf`"))
     overlaid = (tmp / "overlaid.pdf").stat().st_size / len(merged) if has_qpdf else None
     results["watermark_size_ratio"] = figure(len(marked) / len(merged), "×", overlaid, (

@@ -44,7 +44,8 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     if CLOCK_OFFSET:
-        logging.getLogger("ecabinet").warning("the clock is shifted by %s (ECABINET_CLOCK_OFFSET_SECONDS)", CLOCK_OFFSET)
+        logging.getLogger("ecabinet").warning("the clock is shifted by %s (ECABINET_CLOCK_OFFSET_SECONDS)",
+                                              CLOCK_OFFSET)
     _prepare_dirs(app)
     install_converters(app)
     _init_extensions(app)
@@ -113,9 +114,11 @@ API_MODULES = ("accounts.api", "org.api", "audit.api", "meetings.api", "schedule
 def _register_blueprints(app: Flask) -> None:
     from importlib import import_module
 
+    from ecabinet import home
     from ecabinet.core import routes as core_routes
     from ecabinet.core.extensions import csrf
 
+    home.install(app)
     app.register_blueprint(core_routes.bp)
     for name in PAGE_MODULES:
         app.register_blueprint(import_module(f"ecabinet.{name}").bp)

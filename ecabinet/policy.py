@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ecabinet.accounts.models import Role, User
+from ecabinet.core.exceptions import PermissionDenied
 from ecabinet.org.models import Unit
 
 
@@ -115,13 +116,6 @@ class Action(enum.StrEnum):
     """Read one's own notifications and set one's own notification preferences."""
     OPEN_NOTIFICATION = "open_notification"
     """See or mark read a notification (target: the Notification): only its recipient."""
-
-
-class PermissionDenied(Exception):
-    def __init__(self, action: Action, target: Any = None) -> None:
-        super().__init__(f"not allowed: {action.value}")
-        self.action = action
-        self.target = target
 
 
 WRITE_ACTIONS = frozenset({

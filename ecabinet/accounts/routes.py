@@ -54,13 +54,13 @@ def install_login(manager: LoginManager) -> None:
 
 
 def _safe_next(target: str | None) -> str:
-    return target if target and target.startswith("/") and not target.startswith("//") else url_for("core.home")
+    return target if target and target.startswith("/") and not target.startswith("//") else url_for("home.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("core.home"))
+        return redirect(url_for("home.home"))
     status = 200
     if request.method == "POST":
         credentials, _errors = parse_form(TokenRequest, request.form)
@@ -111,7 +111,7 @@ def change_password():
                 db.session.commit()
                 login_user(current_user._get_current_object())  # the session id carries the new version
                 flash(_("Your password has been changed; other sessions were signed out."), "success")
-                return redirect(url_for("core.home"))
+                return redirect(url_for("home.home"))
     return render_template("accounts/password.html", errors=errors), 422 if errors else 200
 
 

@@ -19,11 +19,7 @@ from flask_socketio import ConnectionRefusedError, join_room
 from ecabinet.accounts import operations as ops
 from ecabinet.accounts.models import User
 from ecabinet.core.context import set_actor
-from ecabinet.core.extensions import socketio
-
-
-def user_room(user_id: int) -> str:
-    return f"user:{user_id}"
+from ecabinet.core.extensions import socketio, user_room
 
 
 def socket_user(auth: Any) -> User | None:

@@ -17,17 +17,13 @@ from ecabinet.core.api import load_or_404, route
 from ecabinet.core.db import db
 from ecabinet.core.extensions import socketio
 from ecabinet.live.realtime import console_room
+from ecabinet.meetings.loaders import load_meeting
 from ecabinet.meetings.models import Meeting
-from ecabinet.policy import Action, allowed, require
+from ecabinet.policy import Action, require
 
 bp = Blueprint("conclusions_api", __name__)
 
 CHANGED_EVENT = "conclusions:changed"
-
-
-def load_meeting(meeting_id: int) -> Meeting:
-    """The meeting, if the user may see it; a confidential one is a 404 to outsiders, like a missing one."""
-    return load_or_404(Meeting, meeting_id, lambda meeting: allowed(current_user, Action.VIEW_MEETING, meeting))
 
 
 def load_conclusion(conclusion_id: int) -> Conclusion:

@@ -7,15 +7,16 @@ notice) is still a draft. Every function here flushes and leaves the commit to i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from flask import Flask, current_app
 
 from ecabinet.accounts.models import User
 from ecabinet.conclusions.models import Conclusion, DeadlineKind, Directive
-from ecabinet.notices.models import Notice, NoticeStatus
 from ecabinet.conclusions.schemas import deadline_out
 from ecabinet.core.clock import local_date
 from ecabinet.core.db import db
@@ -44,10 +45,29 @@ class DirectiveData:
 
 # --- reading ---------------------------------------------------------------------------------
 
-def latest_notice(meeting_id: int) -> Notice | None:
-    """The meeting's most recent notice: the original, or the latest correcting notice."""
-    return db.session.scalars(sa.select(Notice).where(Notice.meeting_id == meeting_id)
-                              .order_by(Notice.id.desc()).limit(1)).first()
+@dataclass(frozen=True)
+class NoticeState:
+    """A meeting's most recent conclusion notice (the original, or the latest correcting notice)."""
+
+    id: int
+    status: str
+    draft: bool
+
+
+NoticeFinder = Callable[[int], NoticeState | None]
+"""Given a meeting id, the state of its most recent notice, or None when it has none."""
+NOTICE_FINDER = "ecabinet.conclusions.notice_finder"
+
+
+def install_notice_finder(app: Flask, finder: NoticeFinder) -> None:
+    """Called once per app by the domain that owns the notices: a notice is made of the conclusions (so that
+    domain depends on this one), and a notice sent for approval locks them without this domain knowing notices."""
+    app.extensions[NOTICE_FINDER] = finder
+
+
+def latest_notice(meeting_id: int) -> NoticeState | None:
+    finder = current_app.extensions.get(NOTICE_FINDER)
+    return finder(meeting_id) if finder is not None else None
 
 
 def meeting_conclusions(meeting_id: int) -> list[Conclusion]:
@@ -61,7 +81,7 @@ def lock_reason(meeting: Meeting) -> DomainError | None:
         return DomainError("meeting_not_held", "Chỉ ghi kết luận khi cuộc họp đang diễn ra hoặc đã kết thúc.",
                            "meeting", 409)
     notice = latest_notice(meeting.id)
-    if notice is not None and notice.status != NoticeStatus.DRAFT:
+    if notice is not None and not notice.draft:
         return DomainError("notice_locked", "Thông báo kết luận đã gửi duyệt hoặc đã ban hành: không sửa được kết "
                                             "luận. Muốn sửa, hãy trả Thông báo về dự thảo hoặc lập Thông báo đính "
                                             "chính.", "notice", 409)
@@ -90,7 +110,7 @@ def snapshot(meeting: Meeting) -> dict[str, Any]:
     error = lock_reason(meeting)
     return {
         "meeting_id": meeting.id, "writable": error is None, "locked_reason": error.message if error else None,
-        "notice_id": notice.id if notice else None, "notice_status": notice.status.value if notice else None,
+        "notice_id": notice.id if notice else None, "notice_status": notice.status if notice else None,
         "conclusions": [_conclusion_row(c, titles, tasked) for c in conclusions],
     }
 

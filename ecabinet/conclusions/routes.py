@@ -23,7 +23,7 @@ from ecabinet.core.exceptions import DomainError
 from ecabinet.core.forms import parse_form
 from ecabinet.materials import operations as materials
 from ecabinet.meetings.models import Meeting
-from ecabinet.meetings.routes import load_meeting
+from ecabinet.meetings.loaders import load_meeting
 from ecabinet.org import operations as org
 from ecabinet.policy import Action, allowed, require
 

@@ -95,7 +95,8 @@ registry = ApiRegistry()
 
 def _parse_body(model: type[BaseModel]) -> BaseModel:
     if not request.mimetype == "application/json":
-        raise ApiError(415, "unsupported_media_type", _("The request body must be JSON (Content-Type: application/json)."))
+        raise ApiError(415, "unsupported_media_type",
+                       _("The request body must be JSON (Content-Type: application/json)."))
     try:
         return model.model_validate_json(request.get_data(cache=True) or b"", strict=True)
     except ValidationError as exc:

@@ -23,6 +23,12 @@ def day_bounds(first: date | None, last: date | None) -> tuple[datetime | None, 
     return (start_of_day(first) if first else None, start_of_day(last + timedelta(days=1)) if last else None)
 
 
+def local_moment(day: date, hhmm: str) -> datetime:
+    """A local date and ``HH:MM`` (``core.schemas.HHMM``) as an aware instant in the province's zone."""
+    hours, minutes = hhmm.replace("h", ":").replace("H", ":").replace(".", ":").split(":")
+    return datetime.combine(day, time(int(hours), int(minutes)), local_zone())
+
+
 def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 

@@ -12,8 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from ecabinet.core.api import ApiError, error_response
 from ecabinet.core.db import db
-from ecabinet.core.exceptions import DomainError
-from ecabinet.policy import PermissionDenied
+from ecabinet.core.exceptions import DomainError, PermissionDenied
 
 log = logging.getLogger("ecabinet")
 

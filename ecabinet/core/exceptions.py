@@ -1,6 +1,9 @@
-"""The error every domain operation raises when it refuses a request."""
+"""The errors of a refused request: a domain operation's, and the policy's."""
 
 from __future__ import annotations
+
+import enum
+from typing import Any
 
 
 class DomainError(Exception):
@@ -17,3 +20,12 @@ class DomainError(Exception):
         self.field = field
         self.status = status
         self.details = details if details is not None else [{"field": field, "type": code, "message": message}]
+
+
+class PermissionDenied(Exception):
+    """``policy.require`` refused ``action`` (an ``ecabinet.policy.Action``) on ``target``: answered 403."""
+
+    def __init__(self, action: enum.StrEnum, target: Any = None) -> None:
+        super().__init__(f"not allowed: {action.value}")
+        self.action = action
+        self.target = target

@@ -11,3 +11,8 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 socketio = SocketIO()
+
+
+def user_room(user_id: int) -> str:
+    """The Socket.IO room every connection of the user joins (``accounts.sockets``): pushes to one user go there."""
+    return f"user:{user_id}"

@@ -1,23 +1,14 @@
-"""Pages and endpoints that belong to no single domain: home, language, health, API docs."""
+"""Pages and endpoints that belong to no single domain: language, health, API docs."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required
 
 from ecabinet.core.api import openapi_document
 from ecabinet.core.db import db, utcnow
-from ecabinet.policy import Action, allowed_actions, require
 
 bp = Blueprint("core", __name__)
-
-
-@bp.get("/")
-@login_required
-def home():
-    require(current_user, Action.VIEW_HOME)
-    return render_template("home.html", actions=allowed_actions(current_user))
 
 
 @bp.post("/lang/<code>")
@@ -25,7 +16,7 @@ def set_language(code: str):
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
     target = request.form.get("next") or ""
-    return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("core.home"))
+    return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("home.home"))
 
 
 @bp.get("/healthz")

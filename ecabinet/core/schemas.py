@@ -16,6 +16,8 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 SortOrder = Annotated[int, Field(ge=-10_000, le=10_000)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
 Text255 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)]
+HHMM = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^([01]?\d|2[0-3])[:hH.]([0-5]\d)$")]
+"""A time of day as people type it: 08:00, 8h00, 8.00 (read by ``core.clock.local_moment``)."""
 
 
 

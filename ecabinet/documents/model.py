@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal, Union
+from typing import Literal
 
 Align = Literal["justify", "left", "center", "right"]
 
@@ -88,7 +88,7 @@ class Table:
                 raise ValueError(f"group_rows index {index} is not a column")
 
 
-Block = Union[Paragraph, Heading, Table, Note]
+Block = Paragraph | Heading | Table | Note
 
 
 @dataclass(frozen=True)

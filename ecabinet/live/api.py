@@ -5,21 +5,18 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_login import current_user
 
-from ecabinet.core.api import load_or_404, route
+from ecabinet.core.api import route
 from ecabinet.core.db import db
 from ecabinet.live import models  # noqa: F401  (the tables are known to the app and migrations)
+from ecabinet.live import actions
 from ecabinet.live import operations as ops
 from ecabinet.live import realtime
 from ecabinet.live.schemas import ActionIn, ActionOut, Me, Snapshot
 from ecabinet.live.snapshot import snapshot
-from ecabinet.meetings.models import Meeting
-from ecabinet.policy import Action, allowed, require
+from ecabinet.meetings.loaders import load_meeting
+from ecabinet.policy import Action, require
 
 bp = Blueprint("live_api", __name__)
-
-
-def load_meeting(meeting_id: int) -> Meeting:
-    return load_or_404(Meeting, meeting_id, lambda m: allowed(current_user, Action.VIEW_MEETING, m))
 
 
 @route(bp, "/meetings/<int:meeting_id>/live", summary="The live room's snapshot", response=Snapshot)
@@ -48,7 +45,7 @@ def act(meeting_id: int, body: ActionIn):
     """The actions of docs/realtime.md ("The live room"); every follower hears the change as ``live:change``.
     409 for the wrong state (``not_running``, ``vote_open``, ``vote_closed``, ``already_voted``…)."""
     meeting = load_meeting(meeting_id)
-    change = ops.perform(meeting, current_user, body.action, body.args)
+    change = actions.perform(meeting, current_user, body.action, body.args)
     db.session.commit()
     realtime.broadcast(change)  # the tablets first; the full snapshot for the caller after
     return {"version": change.version, "snapshot": snapshot(meeting)}

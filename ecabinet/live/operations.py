@@ -31,7 +31,7 @@ from ecabinet.materials import operations as materials
 from ecabinet.materials.models import Confidentiality, Material
 from ecabinet.meetings import operations as meetings
 from ecabinet.meetings.models import ChangeKind, Meeting, MeetingStatus, Response
-from ecabinet.policy import VOTING_ROLES, Action, allowed, require, voting_seats
+from ecabinet.policy import VOTING_ROLES, Action, allowed, voting_seats
 
 IN_SESSION = (LiveStatus.RUNNING, LiveStatus.PAUSED)
 
@@ -522,20 +522,3 @@ def parse_args(spec: Spec, args: Any) -> BaseModel:
     except ValidationError as exc:
         raise DomainError("validation_error", _("Some fields are missing or invalid."), "args", 422,
                           validation_details(exc)) from None
-
-
-def perform(meeting: Meeting, actor: User, action: Any, args: Any) -> Change:
-    """Check ``actor`` may do ``action``, apply it and describe the change; the caller commits, then broadcasts."""
-    from ecabinet.live.snapshot import parts
-
-    spec = ACTIONS.get(action) if isinstance(action, str) else None
-    if spec is None:
-        raise invalid("unknown_action", _("Unknown live action."), "action")
-    require(actor, spec.action, meeting)
-    parsed = parse_args(spec, args)
-    state = lock_state(meeting)
-    spec.apply(meeting, state, actor, parsed)
-    db.session.flush()
-    data = {"version": state.version, **parts(meeting, state, spec.keys)}
-    vote = open_vote_of(meeting.id) if action == "cast_vote" else None
-    return Change(meeting.id, state.version, spec.kind, data, tally(vote) if vote else None)

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from ecabinet.live import models  # noqa: F401  (the tables are known to the app and migrations)
 from ecabinet.materials import operations as materials
 from ecabinet.meetings.models import Meeting
-from ecabinet.meetings.routes import load_meeting
+from ecabinet.meetings.loaders import load_meeting
 from ecabinet.policy import Action, allowed, require
 
 bp = Blueprint("live", __name__)

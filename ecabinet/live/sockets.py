@@ -18,6 +18,7 @@ from ecabinet.core.context import set_actor
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.extensions import socketio
+from ecabinet.live import actions
 from ecabinet.live import operations as ops
 from ecabinet.live import realtime
 from ecabinet.live.snapshot import snapshot
@@ -141,7 +142,7 @@ def live_action(payload: Any = None) -> dict[str, Any]:
     def work() -> dict[str, Any]:
         user = _user()
         meeting = _meeting(payload, user)
-        change = ops.perform(meeting, user, payload.get("action"), payload.get("args"))
+        change = actions.perform(meeting, user, payload.get("action"), payload.get("args"))
         db.session.commit()
         realtime.broadcast(change)
         return {"ok": True, "version": change.version}

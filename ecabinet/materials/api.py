@@ -13,11 +13,12 @@ from ecabinet.core.api import ApiError, load_or_404, route
 from ecabinet.core.db import db
 from ecabinet.materials import operations as ops
 from ecabinet.materials import packs, publishing, realtime
-from ecabinet.materials.models import AgendaItem, Confidentiality, Material
+from ecabinet.materials.models import AgendaItem, Confidentiality
 from ecabinet.materials.schemas import (ItemCreate, ItemOrder, ItemOut, ItemUpdate, MaterialForm, MaterialOut,
                                         PackOut, PaperMaterial, PublicationOut, PublishBody, ReaderRow,
                                         ReadersBody, ReadReportOut, VersionForm)
-from ecabinet.meetings.api import load_meeting
+from ecabinet.materials.loaders import load_material
+from ecabinet.meetings.loaders import load_meeting
 from ecabinet.policy import Action, allowed, require
 
 bp = Blueprint("materials_api", __name__)
@@ -25,10 +26,6 @@ bp = Blueprint("materials_api", __name__)
 
 def _load_item(item_id: int) -> AgendaItem:
     return load_or_404(AgendaItem, item_id, lambda i: allowed(current_user, Action.VIEW_MEETING, i.meeting))
-
-
-def _load_material(material_id: int) -> Material:
-    return load_or_404(Material, material_id, lambda m: allowed(current_user, Action.VIEW_MATERIAL, m))
 
 
 @route(bp, "/meetings/<int:meeting_id>/agenda", summary="The agenda of a meeting", response=list[ItemOut])
@@ -171,14 +168,14 @@ def _pdf_response(data: bytes, filename: str):
 
 @route(bp, "/materials/<int:material_id>", summary="A material and its versions", response=MaterialOut)
 def get_material(material_id: int):
-    return _load_material(material_id)
+    return load_material(material_id)
 
 
 @route(bp, "/materials/<int:material_id>/versions", method="POST", summary="Replace a material's file",
        form=VersionForm, files=("file",), response=MaterialOut, status=201)
 def add_version(material_id: int, form: VersionForm, files: dict):
     """The history is kept; readers see the material marked as updated."""
-    material = _load_material(material_id)
+    material = load_material(material_id)
     require(current_user, Action.UPLOAD_MATERIAL, material.agenda_item or material.meeting)
     upload = ops.Upload(files["file"].read(current_app.config["MATERIAL_MAX_BYTES"] + 1), files["file"].filename)
     version = ops.add_version(material, upload, current_user)
@@ -193,7 +190,7 @@ def download(material_id: int):
     """A confidential material is watermarked for the reader on every page, and the download is audited.
     HTTP ranges are answered (206), so that the reader in the browser shows the first page before the rest
     has arrived; a request without ``Range`` counts as one reading (read receipts, audit)."""
-    material = _load_material(material_id)
+    material = load_material(material_id)
     stored = ops.file_for(material, current_user)
     if request.range is None:  # one opening; a reader fetching pieces of the file (HTTP ranges) is not counted
         publishing.record_reads([material], current_user)
@@ -208,7 +205,7 @@ def download(material_id: int):
 @route(bp, "/materials/<int:material_id>/readers", method="PUT", summary="Name the readers of a confidential "
        "material", body=ReadersBody, response=MaterialOut)
 def set_readers(material_id: int, body: ReadersBody):
-    material = _load_material(material_id)
+    material = load_material(material_id)
     require(current_user, Action.EDIT_AGENDA, material.meeting)
     ops.set_readers(material, body.reader_ids)
     db.session.commit()

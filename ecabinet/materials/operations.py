@@ -22,6 +22,7 @@ from ecabinet.core.db import db, utcnow
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.i18n import format_datetime
 from ecabinet.materials import pdf
+from ecabinet.materials.queries import agenda
 from ecabinet.materials.requests import operations as material_requests
 from ecabinet.materials.models import (AgendaItem, Confidentiality, DocType, ItemStatus, Material, MaterialVersion,
                                        Purpose, TextStatus)
@@ -34,11 +35,6 @@ ITEM_FIELDS = ("title", "presenting_unit_id", "presenter", "planned_minutes", "p
 
 
 # --- agenda --------------------------------------------------------------------------------
-
-def agenda(meeting: Meeting) -> list[AgendaItem]:
-    return list(db.session.scalars(sa.select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
-                                   .order_by(AgendaItem.position, AgendaItem.id)))
-
 
 def _check_unit(unit_id: int | None) -> None:
     if unit_id is not None:

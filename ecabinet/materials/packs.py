@@ -29,6 +29,7 @@ from ecabinet.materials.models import Confidentiality, Material, PackBuild, Pack
 from ecabinet.materials.operations import agenda, materials_of
 from ecabinet.meetings.models import Meeting
 from ecabinet.policy import Action, allowed
+from ecabinet.materials.operations import WATERMARKED
 
 log = logging.getLogger(__name__)
 
@@ -193,8 +194,6 @@ def pack_file(meeting: Meeting, reader: User) -> PackFile | None:
 def prune() -> int:
     """Job: remove packs unused for ``KEEP_UNUSED`` (their builds too) and watermarked copies of earlier days,
     so the storage holds the originals and what is in use. How many files it removed."""
-    from ecabinet.materials.operations import WATERMARKED
-
     keys = storage.prune_cache(CACHE_KIND, KEEP_UNUSED.total_seconds())
     if keys:
         db.session.execute(sa.delete(PackBuild).where(PackBuild.key.in_(keys), PackBuild.status == PackStatus.DONE))

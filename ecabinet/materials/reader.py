@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import mimetypes
 
-from flask import Blueprint, abort, render_template, request
-from flask_login import current_user, login_required
+from flask import Blueprint, render_template, request
+from flask_login import login_required
 
-from ecabinet.core.api import ApiError, load_or_404
-from ecabinet.materials.models import Material
-from ecabinet.policy import Action, allowed
+from ecabinet.materials.loaders import load_material
 
 bp = Blueprint("reader", __name__)
 
@@ -28,15 +26,6 @@ def _module_types(_state) -> None:
     with a JavaScript type, and Python knows ``.mjs`` only when the system's ``mime.types`` lists it."""
     mimetypes.add_type("text/javascript", ".mjs")
     mimetypes.add_type("application/wasm", ".wasm")
-
-
-def load_material(material_id: int) -> Material:
-    """A material the user may read; one they may not (confidential, not yet published) is a 404 exactly like a
-    missing one — the API's loader and check, answered as a page."""
-    try:
-        return load_or_404(Material, material_id, lambda m: allowed(current_user, Action.VIEW_MATERIAL, m))
-    except ApiError as exc:
-        abort(exc.status)
 
 
 def _first_page(page_count: int) -> int:

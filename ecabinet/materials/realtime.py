@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from ecabinet.accounts.sockets import user_room
-from ecabinet.core.extensions import socketio
+from ecabinet.core.extensions import socketio, user_room
 from ecabinet.materials.models import Material
 from ecabinet.materials.publishing import Announcement
 from ecabinet.notify import operations as notify

@@ -23,7 +23,8 @@ from ecabinet.materials import publishing, realtime
 from ecabinet.materials.models import AgendaItem, ItemStatus, Material
 from ecabinet.materials.schemas import ItemCreate, MaterialForm
 from ecabinet.meetings.models import Meeting
-from ecabinet.meetings.routes import load_meeting
+from ecabinet.materials.loaders import load_material
+from ecabinet.meetings.loaders import load_meeting
 from ecabinet.org import operations as org
 from ecabinet.policy import Action, allowed, require
 
@@ -183,13 +184,6 @@ def move_item(meeting_id: int, item_id: int):
 
 # --- uploads ---------------------------------------------------------------------------------
 
-def _load_material(material_id: int) -> Material:
-    material = db.session.get(Material, material_id)
-    if material is None or not allowed(current_user, Action.VIEW_MATERIAL, material):
-        abort(404)
-    return material
-
-
 
 def _upload_of(name: str = "file") -> ops.Upload | None:
     """The file sent with the form, or None when the file input was left empty."""
@@ -241,7 +235,7 @@ def upload(meeting_id: int):
 @bp.post("/materials/<int:material_id>/versions")
 @login_required
 def new_version(material_id: int):
-    material = _load_material(material_id)
+    material = load_material(material_id)
     meeting = material.meeting
     require(current_user, Action.UPLOAD_MATERIAL, material.agenda_item or meeting)
     form_key = f"version-{material.id}"
@@ -264,7 +258,7 @@ def new_version(material_id: int):
 @bp.post("/materials/<int:material_id>/readers")
 @login_required
 def set_readers(material_id: int):
-    material = _load_material(material_id)
+    material = load_material(material_id)
     meeting = material.meeting
     require(current_user, Action.EDIT_AGENDA, meeting)
     ids = [int(i) for i in request.form.getlist("reader_ids") if i.isdigit() and len(i) < 10]

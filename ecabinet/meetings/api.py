@@ -11,20 +11,18 @@ from ecabinet.core.clock import day_bounds
 from ecabinet.core.db import db
 from ecabinet.meetings import notices, realtime
 from ecabinet.meetings import operations as ops
-from ecabinet.meetings.models import ChangeKind, Invitation, Meeting, MeetingKind, Room
+from ecabinet.meetings.loaders import load_meeting
+from ecabinet.meetings.models import ChangeKind, Invitation, MeetingKind, Room
 from ecabinet.meetings.schemas import (InvitationAnswer, InvitationOut, KindIn, KindOut, MeetingCreate, MeetingOut,
                                        MeetingQuery, MeetingSummary, MeetingUpdate, RoomIn, RoomOut, StatusChange)
 from ecabinet.notify import operations as notify
 from ecabinet.policy import Action, allowed, require
+from ecabinet.meetings import letters
 
 bp = Blueprint("meetings_api", __name__)
 
 ACTIONS = {"publish": ChangeKind.PUBLISHED, "postpone": ChangeKind.POSTPONED, "cancel": ChangeKind.CANCELLED,
            "start": ChangeKind.STARTED, "end": ChangeKind.ENDED, "close": ChangeKind.CLOSED}
-
-
-def load_meeting(meeting_id: int) -> Meeting:
-    return load_or_404(Meeting, meeting_id, lambda m: allowed(current_user, Action.VIEW_MEETING, m))
 
 
 def clash_policy(body) -> ops.ClashPolicy:
@@ -93,7 +91,6 @@ def change_status(meeting_id: int, body: StatusChange):
 
 @route(bp, "/meetings/<int:meeting_id>/letter.pdf", summary="The invitation letter (giấy mời) as PDF")
 def invitation_letter(meeting_id: int):
-    from ecabinet.meetings import letters
 
     return letters.pdf_response(load_meeting(meeting_id))
 

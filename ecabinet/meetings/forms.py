@@ -6,21 +6,21 @@ Each form is read with ``core.forms.parse_form`` and then validated by the API's
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-from typing import Annotated, Any, Literal
+from datetime import date, timedelta
+from typing import Any, Literal
 
 from flask_babel import gettext as _
-from pydantic import Field, StringConstraints
+from pydantic import Field
 from werkzeug.datastructures import MultiDict
 
+from ecabinet.core.clock import local_moment
 from ecabinet.core.forms import parse_form
 from ecabinet.core.i18n import local_zone
-from ecabinet.core.schemas import Id, Input, Query, VnDate
+from ecabinet.core.schemas import HHMM, Id, Input, Query, VnDate
 from ecabinet.meetings.models import ChangeKind, Meeting
 from ecabinet.meetings.schemas import KindIn, MeetingCreate, Reason, RoomIn
 
 MEETING_LIST_FIELDS = ("invitee_ids", "unit_ids")
-HHMM = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^([01]?\d|2[0-3])[:hH.]([0-5]\d)$")]
 REPEAT_RULES = {"weekly": "FREQ=WEEKLY", "biweekly": "FREQ=WEEKLY;INTERVAL=2", "monthly": "FREQ=MONTHLY"}
 MAX_OCCURRENCES = 120
 SHOWN_CHANGES = frozenset({ChangeKind.RESCHEDULED, ChangeKind.VENUE_CHANGED, ChangeKind.POSTPONED,
@@ -60,16 +60,6 @@ class WhenForm(Input):
 class EditExtras(Input):
     version: int = Field(ge=1)
     reason: Reason | None = None
-
-
-def _hhmm(value: str) -> time:
-    hours, minutes = value.replace("h", ":").replace("H", ":").replace(".", ":").split(":")
-    return time(int(hours), int(minutes))
-
-
-def local_moment(day: date, hhmm: str) -> datetime:
-    """A local date and ``HH:MM`` as an aware instant in the province's zone (stored as UTC)."""
-    return datetime.combine(day, _hhmm(hhmm), local_zone())
 
 
 def _when_messages(errors: dict[str, str]) -> dict[str, str]:

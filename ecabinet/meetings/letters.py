@@ -21,7 +21,7 @@ def _time_phrase(meeting: Meeting) -> str:
     return f"{start:%H} giờ {start:%M}, {weekday_vi(start.date())}, ngày {start:%d/%m/%Y}"
 
 
-def _place_phrase(meeting: Meeting) -> str:
+def place_phrase(meeting: Meeting) -> str:
     parts = [meeting.room.name if meeting.room else meeting.location]
     if meeting.room and meeting.room.location:
         parts.append(meeting.room.location)
@@ -52,7 +52,7 @@ def invitation_document(meeting: Meeting) -> AdminDocument:
     body += [
         Paragraph(f"Dự cuộc họp: {meeting.title}, do đồng chí {chair_phrase} chủ trì."),
         Paragraph(f"Thời gian: {_time_phrase(meeting)}."),
-        Paragraph(f"Địa điểm: {_place_phrase(meeting)}."),
+        Paragraph(f"Địa điểm: {place_phrase(meeting)}."),
     ]
     if meeting.description.strip():
         body.append(Paragraph(meeting.description.strip()))

@@ -323,7 +323,8 @@ def list_meetings(filters: MeetingFilter, limit: int = 1000) -> list[Meeting]:
     if filters.statuses:
         query = query.where(Meeting.status.in_(filters.statuses))
     if filters.unit_id:
-        query = query.where(Meeting.id.in_(sa.select(Invitation.meeting_id).where(Invitation.unit_id == filters.unit_id)))
+        query = query.where(Meeting.id.in_(sa.select(Invitation.meeting_id)
+                                           .where(Invitation.unit_id == filters.unit_id)))
     for person in (filters.leader_id, filters.involving_user_id):
         if person:
             invited = sa.select(Invitation.meeting_id).where(sa.or_(

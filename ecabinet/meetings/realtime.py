@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ecabinet.core.extensions import socketio
+from ecabinet.core.extensions import socketio, user_room
 from ecabinet.meetings.models import Invitation
 
 
@@ -16,4 +16,4 @@ def invitation_answered(invitation: Invitation) -> None:
         "attendee": invitation.attendee.full_name if invitation.attendee else None,
     }
     for user_id in {meeting.secretary_id, meeting.created_by_id} - {None}:
-        socketio.emit("invitation_answered", payload, to=f"user:{user_id}")
+        socketio.emit("invitation_answered", payload, to=user_room(user_id))

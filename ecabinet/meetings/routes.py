@@ -18,6 +18,7 @@ from ecabinet.core.forms import page_filters, parse_form
 from ecabinet.core.i18n import local_zone
 from ecabinet.meetings import forms, letters, notices, realtime
 from ecabinet.meetings import operations as ops
+from ecabinet.meetings.loaders import load_meeting
 from ecabinet.meetings.models import ChangeKind, Invitation, Meeting, MeetingKind, MeetingStatus, Room
 from ecabinet.meetings.schemas import InvitationAnswer, StatusChange
 from ecabinet.notify import operations as notify
@@ -41,14 +42,6 @@ def localtime(value: datetime | str | None) -> datetime | None:
     return moment.astimezone(local_zone())
 
 
-def load_meeting(meeting_id: int) -> Meeting:
-    """A meeting the user may see; one they may not is a 404, exactly like a missing one."""
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or not allowed(current_user, Action.VIEW_MEETING, meeting):
-        abort(404)
-    return meeting
-
-
 # --- calendars -------------------------------------------------------------------------------
 
 def _period(view: str, day: date) -> tuple[date, date, date, date]:
@@ -69,7 +62,8 @@ def _calendar(mine: bool):
     if mine:
         found = {m.id: m for m in ops.list_meetings(ops.MeetingFilter(**period, involving_user_id=current_user.id))}
         if current_user.has_role(Role.AGENCY_LIAISON):
-            found.update((m.id, m) for m in ops.list_meetings(ops.MeetingFilter(**period, unit_id=current_user.unit_id)))
+            unit_filter = ops.MeetingFilter(**period, unit_id=current_user.unit_id)
+            found.update((m.id, m) for m in ops.list_meetings(unit_filter))
         meetings = sorted(found.values(), key=lambda m: (m.starts_at, m.id))
     else:
         meetings = ops.list_meetings(ops.MeetingFilter(**period, leader_id=query.leader_id, unit_id=query.unit_id))

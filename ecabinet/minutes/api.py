@@ -13,18 +13,16 @@ from flask_login import current_user
 
 from ecabinet.core.api import load_or_404, route
 from ecabinet.core.db import db
+from ecabinet.meetings.loaders import load_meeting
 from ecabinet.meetings.models import Meeting
 from ecabinet.minutes import document
+from ecabinet.minutes import content
 from ecabinet.minutes import operations as ops
 from ecabinet.minutes.models import Minutes, MinutesSection
 from ecabinet.minutes.schemas import MinutesOut, RestoreIn, ReturnIn, RevisionOut, SectionOut, SectionSave, SignIn
 from ecabinet.policy import Action, allowed, require
 
 bp = Blueprint("minutes_api", __name__)
-
-
-def load_meeting(meeting_id: int) -> Meeting:
-    return load_or_404(Meeting, meeting_id, lambda m: allowed(current_user, Action.VIEW_MEETING, m))
 
 
 def load_section(section_id: int) -> MinutesSection:
@@ -45,7 +43,7 @@ def minutes_row(minutes: Minutes) -> dict[str, Any]:
             "chair_signed_by": minutes.chair_signed_by, "chair_signed_at": minutes.chair_signed_at,
             "returned_reason": minutes.returned_reason,
             "pdf_url": url_for("minutes_api.minutes_pdf", meeting_id=meeting.id),
-            "sections": minutes.sections, "facts": ops.facts(meeting),
+            "sections": minutes.sections, "facts": content.facts(meeting),
             "may": permissions(current_user, meeting)}
 
 

@@ -15,9 +15,9 @@ from ecabinet.core import storage
 from ecabinet.core.clock import local_date, weekday_vi
 from ecabinet.core.i18n import local_zone
 from ecabinet.documents import AdminDocument, Heading, Paragraph, Signature, format_number_symbol, render_pdf
-from ecabinet.meetings.letters import _place_phrase as place_phrase
+from ecabinet.meetings.letters import place_phrase
 from ecabinet.meetings.models import Meeting
-from ecabinet.minutes import operations as ops
+from ecabinet.minutes import content
 from ecabinet.minutes.models import Minutes, MinutesSection, MinutesStatus
 
 ROMAN = ("I", "II", "III", "IV")
@@ -38,24 +38,24 @@ def _paragraphs(text: str) -> list[Paragraph]:
     return [Paragraph(line.strip()) for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
 
 
-def _time_and_place(meeting: Meeting, facts: ops.Facts) -> list:
+def _time_and_place(meeting: Meeting, facts: content.Facts) -> list:
     started = facts.started_at or meeting.starts_at
     return [Heading(f"{ROMAN[0]}. THỜI GIAN, ĐỊA ĐIỂM"),
             Paragraph(f"Thời gian: bắt đầu lúc {_moment_phrase(started)}."),
             Paragraph(f"Địa điểm: {place_phrase(meeting)}.")]
 
 
-def present_line(present: ops.Present) -> str:
+def present_line(present: content.Present) -> str:
     """"- Nguyễn Văn A" or, for a delegate, "- Nguyễn Văn A (ủy quyền cho Trần Thị B)"."""
     line = f"- {_person(present.member)}"
     return line + (f" (ủy quyền cho {present.attendee.full_name})" if present.delegated else "")
 
 
-def absent_line(absent: ops.Absent) -> str:
+def absent_line(absent: content.Absent) -> str:
     return f"- {absent.name}" + (f" (lý do: {absent.reason.strip().rstrip('.')})" if absent.reason else "")
 
 
-def _participants(meeting: Meeting, minutes: Minutes, facts: ops.Facts) -> list:
+def _participants(meeting: Meeting, minutes: Minutes, facts: content.Facts) -> list:
     secretary = _secretary(minutes)
     blocks: list = [Heading(f"{ROMAN[1]}. THÀNH PHẦN"),
                     Paragraph(f"Chủ trì: {_person(meeting.chair)}."),
@@ -71,7 +71,7 @@ def _participants(meeting: Meeting, minutes: Minutes, facts: ops.Facts) -> list:
     return blocks
 
 
-def vote_line(vote: ops.VoteResult) -> str:
+def vote_line(vote: content.VoteResult) -> str:
     """"Kết quả biểu quyết: Tán thành 3/4, Không tán thành 1/4, Không biểu quyết 0/4."."""
     if not vote.closed:
         return "Kết quả biểu quyết: chưa kết thúc biểu quyết."
@@ -80,7 +80,7 @@ def vote_line(vote: ops.VoteResult) -> str:
             f"Không biểu quyết {vote.abstain}/{total}.")
 
 
-def _vote_blocks(vote: ops.VoteResult) -> list[Paragraph]:
+def _vote_blocks(vote: content.VoteResult) -> list[Paragraph]:
     kind = "Bỏ phiếu kín" if vote.secret else "Biểu quyết công khai"
     blocks = [Paragraph(f"{kind}: {vote.question}"), Paragraph(vote_line(vote))]
     labels = (("agree", "Tán thành"), ("disagree", "Không tán thành"), ("abstain", "Không biểu quyết"))
@@ -90,7 +90,7 @@ def _vote_blocks(vote: ops.VoteResult) -> list[Paragraph]:
     return blocks
 
 
-def _live_blocks(entry: ops.ItemFacts) -> list:
+def _live_blocks(entry: content.ItemFacts) -> list:
     blocks: list = []
     if entry.speeches:
         blocks.append(Paragraph("Ý kiến phát biểu: " + ", ".join(s.name for s in entry.speeches) + "."))
@@ -99,38 +99,38 @@ def _live_blocks(entry: ops.ItemFacts) -> list:
     return blocks
 
 
-def _closing_line(meeting: Meeting, facts: ops.Facts) -> str:
+def _closing_line(meeting: Meeting, facts: content.Facts) -> str:
     ended = facts.ended_at or meeting.ends_at
     local, started = ended.astimezone(local_zone()), local_date(facts.started_at or meeting.starts_at)
     day = "cùng ngày" if local.date() == started else f"ngày {local:%d/%m/%Y}"
     return f"Cuộc họp kết thúc vào lúc {local:%H} giờ {local:%M} {day}./."
 
 
-def _content(meeting: Meeting, minutes: Minutes, facts: ops.Facts) -> list:
+def _content(meeting: Meeting, minutes: Minutes, facts: content.Facts) -> list:
     items = {entry.item_id: entry for entry in facts.items}
     blocks: list = [Heading(f"{ROMAN[2]}. NỘI DUNG")]
     number = 0
     for section in minutes.sections:
-        if ops.is_closing(section):
+        if content.is_closing(section):
             continue
-        if ops.is_opening(section):
+        if content.is_opening(section):
             blocks += _opening(section, facts)
             continue
         number += 1
         blocks += _item_section(number, section, items.get(section.agenda_item_id))
-    closing = next((s for s in minutes.sections if ops.is_closing(s)), None)
+    closing = next((s for s in minutes.sections if content.is_closing(s)), None)
     if closing is not None and closing.text.strip():
         blocks += [Heading(closing.title), *_paragraphs(closing.text)]
     blocks.append(Paragraph(_closing_line(meeting, facts)))
     return blocks
 
 
-def _opening(section: MinutesSection, facts: ops.Facts) -> list:
+def _opening(section: MinutesSection, facts: content.Facts) -> list:
     body = _paragraphs(section.text) + _live_blocks(facts.general)
     return [Heading(section.title), *body] if body else []
 
 
-def _item_section(number: int, section: MinutesSection, entry: ops.ItemFacts | None) -> list:
+def _item_section(number: int, section: MinutesSection, entry: content.ItemFacts | None) -> list:
     blocks: list = [Heading(f"{number}. {section.title}")]
     if entry is not None and entry.presenting_unit:
         blocks.append(Paragraph(f"Cơ quan trình: {entry.presenting_unit}."))
@@ -148,7 +148,7 @@ def minutes_document(minutes: Minutes) -> AdminDocument:
     """The minutes as a document: time and place, participants, then each section with the speakers and the
     vote results of its item; signed by the chair (right) and the secretary (left)."""
     meeting = minutes.meeting
-    facts = ops.facts(meeting)
+    facts = content.facts(meeting)
     province = current_app.config["PROVINCE_NAME"]
     secretary = _secretary(minutes)
     chair = minutes.chair_signed_by or meeting.chair

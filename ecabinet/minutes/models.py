@@ -28,7 +28,8 @@ class Minutes(TimestampMixin, db.Model):
     __tablename__ = "minutes"
     __auditable__ = True
     __table_args__ = (
-        sa.CheckConstraint("status = 'draft' OR (secretary_signed_at IS NOT NULL AND secretary_signed_by_id IS NOT NULL)",
+        sa.CheckConstraint("status = 'draft' OR "
+                           "(secretary_signed_at IS NOT NULL AND secretary_signed_by_id IS NOT NULL)",
                            name="secretary_signature_recorded"),
         sa.CheckConstraint("status <> 'signed' OR (chair_signed_at IS NOT NULL AND chair_signed_by_id IS NOT NULL "
                            "AND pdf_sha256 IS NOT NULL)", name="chair_signature_recorded"),

@@ -10,8 +10,9 @@ from flask_login import current_user, login_required
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.forms import parse_form
-from ecabinet.meetings.routes import load_meeting
+from ecabinet.meetings.loaders import load_meeting
 from ecabinet.minutes import api, document
+from ecabinet.minutes import content
 from ecabinet.minutes import operations as ops
 from ecabinet.minutes.models import Minutes, MinutesStatus
 from ecabinet.minutes.schemas import ReturnForm, SignForm
@@ -43,11 +44,11 @@ def _minutes_page(meeting_id: int) -> tuple[Minutes, object]:
 def _render(minutes: Minutes, errors: dict[str, str] | None = None, status: int = 200):
     meeting = minutes.meeting
     may = api.permissions(current_user, meeting)
-    facts = ops.facts(meeting)
+    facts = content.facts(meeting)
     return render_template(
         "minutes/minutes.html", minutes=minutes, meeting=meeting, facts=facts, may=may, labels=labels(),
         editable=may["edit"] and minutes.status == MinutesStatus.DRAFT, errors=errors or {},
-        item_facts={entry.item_id: entry for entry in facts.items}, is_opening=ops.is_opening,
+        item_facts={entry.item_id: entry for entry in facts.items}, is_opening=content.is_opening,
         vote_line=document.vote_line, present_line=document.present_line, absent_line=document.absent_line), status
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from ecabinet.accounts.models import User
+from ecabinet.conclusions.operations import NoticeState
 from ecabinet.notices.models import Notice, NoticeStatus
 from ecabinet.core.db import db
 from ecabinet.meetings.models import Meeting
@@ -15,6 +16,13 @@ from ecabinet.policy import Action, allowed
 def original_of(meeting_id: int) -> Notice | None:
     """The meeting's original notice (not a correction), if it has one."""
     return db.session.scalar(sa.select(Notice).where(Notice.meeting_id == meeting_id, Notice.corrects_id.is_(None)))
+
+
+def latest_state(meeting_id: int) -> NoticeState | None:
+    """The meeting's most recent notice (the original, or the latest correcting notice), for the conclusions."""
+    notice = db.session.scalars(sa.select(Notice).where(Notice.meeting_id == meeting_id)
+                                .order_by(Notice.id.desc()).limit(1)).first()
+    return None if notice is None else NoticeState(notice.id, notice.status.value, notice.status == NoticeStatus.DRAFT)
 
 
 def corrections_of(notice: Notice) -> list[Notice]:

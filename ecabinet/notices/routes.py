@@ -14,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from ecabinet.accounts import operations as accounts
 from ecabinet.accounts.models import Role
+from ecabinet.conclusions import operations as conclusions
 from ecabinet.notices import drafting
 from ecabinet.notices import issuing
 from ecabinet.notices import queries
@@ -37,9 +38,11 @@ bp = Blueprint("notices", __name__)
 @bp.record_once
 def _lend_notices(state: BlueprintSetupState) -> None:
     """The register and the task pages name the notice behind a number or a task, linking to this blueprint's
-    page, without importing conclusions (which depends on them)."""
+    page, and the conclusions lock once their notice leaves the draft, without importing notices (which depends
+    on them)."""
     registers.install_notice_lookup(state.app, queries.notice_ids_by_register_number)
     task_sources.install_notice_check(state.app, queries.may_see_notice)
+    conclusions.install_notice_finder(state.app, queries.latest_state)
 
 
 PER_PAGE = 20

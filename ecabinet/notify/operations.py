@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from ecabinet.accounts.models import User
 from ecabinet.core.db import db, upsert_insert, utcnow
 from ecabinet.core.exceptions import DomainError
-from ecabinet.core.extensions import socketio
+from ecabinet.core.extensions import socketio, user_room
 from ecabinet.core.storage import store_bytes
 from ecabinet.notify.models import DeliveryStatus, EmailDelivery, Notification, NotificationPreference
 
@@ -241,11 +241,6 @@ def _queue_emails(created: list[Notification], users: Mapping[int, User], channe
 
 # --- live push ---------------------------------------------------------------------------------
 
-def room_of(user_id: int) -> str:
-    """The Socket.IO room every connection of the user joins (see ``accounts.sockets``)."""
-    return f"user:{user_id}"
-
-
 def payload(notification: Notification, unread: int) -> dict:
     return {"id": notification.id, "kind": notification.kind, "subject": notification.subject,
             "link": notification.link, "created_at": notification.created_at.isoformat(), "unread_count": unread}
@@ -264,7 +259,7 @@ def push(notifications: Iterable[Notification]) -> None:
         counts = unread_counts({n.user_id for n in shown})
         for notification in shown:
             socketio.emit("notification", payload(notification, counts.get(notification.user_id, 0)),
-                          to=room_of(notification.user_id))
+                          to=user_room(notification.user_id))
     except Exception:
         log.exception("could not push %d notification(s)", len(shown))
 

@@ -56,7 +56,8 @@ class RegisterNumber(db.Model):
     number_symbol: Mapped[str] = mapped_column(sa.String(64))
     """As printed: "15/TB-UBND"."""
     summary: Mapped[str] = mapped_column(sa.String(500))
-    """The document's trích yếu, as the register book lists it; the document points here (``Notice.register_number_id``)."""
+    """The document's trích yếu, as the register book lists it; the document points here
+    (``Notice.register_number_id``)."""
     status: Mapped[NumberStatus] = mapped_column(enum_type(NumberStatus, "status"), default=NumberStatus.ISSUED)
     taken_at: Mapped[datetime]
     taken_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))

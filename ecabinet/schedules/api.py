@@ -15,6 +15,7 @@ from ecabinet.schedules import feeds, views
 from ecabinet.schedules import operations as ops
 from ecabinet.schedules.models import CalendarFeed, ScheduleStatus
 from ecabinet.schedules.schemas import Approval, FeedCreate, FeedCreated, FeedOut, ScheduleOut
+from ecabinet.schedules import documents
 
 bp = Blueprint("schedules_api", __name__)
 
@@ -48,7 +49,6 @@ def approve(week: str, body: Approval):
 
 @route(bp, "/schedules/<week>/pdf", summary="The weekly schedule as PDF (as published, or as it stands)")
 def schedule_pdf(week: str):
-    from ecabinet.schedules import documents
 
     require(current_user, Action.VIEW_WEEKLY_SCHEDULE)
     schedule = load_schedule(week)

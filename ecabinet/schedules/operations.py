@@ -24,6 +24,7 @@ from ecabinet.meetings import operations as meetings
 from ecabinet.meetings.models import Meeting, MeetingStatus
 from ecabinet.notify import operations as notify
 from ecabinet.schedules.models import ScheduleStatus, WeeklySchedule
+from ecabinet.schedules import documents
 
 SHOWN_STATUSES = (MeetingStatus.PUBLISHED, MeetingStatus.IN_PROGRESS, MeetingStatus.ENDED, MeetingStatus.CLOSED,
                   MeetingStatus.POSTPONED, MeetingStatus.CANCELLED)
@@ -157,8 +158,6 @@ def publish_due(now: datetime | None = None) -> list:
 
 def publish(schedule: WeeklySchedule, now: datetime) -> list:
     """Freeze the entries and the PDF, mark published, and tell the leaders and the Office."""
-    from ecabinet.schedules import documents
-
     entries = live_entries(schedule.week_start)
     schedule.published_entries = [asdict(e) for e in entries]
     schedule.status = ScheduleStatus.PUBLISHED

@@ -32,7 +32,8 @@ def week_page(week: str | None = None):
         abort(404)
     schedule = ops.ensure_schedule(week_start)
     db.session.commit()
-    return render_template("schedules/week.html", schedule=schedule, entries=views.visible_entries(schedule, current_user),
+    return render_template("schedules/week.html", schedule=schedule,
+                           entries=views.visible_entries(schedule, current_user),
                            due_at=ops.publication_due_at(schedule), previous=week_start - timedelta(days=7),
                            next=week_start + timedelta(days=7))
 

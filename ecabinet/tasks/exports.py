@@ -89,7 +89,8 @@ def task_cells(row: TaskRow) -> tuple[str, ...]:
             task.assigned_by.full_name if task.assigned_by else "", task.lead_unit.code,
             COORDINATOR_SEPARATOR.join(u.code for u in task.coordinating_units),
             task.sector.name if task.sector else "", _day(task.deadline_on), PRIORITY_LABELS[task.priority],
-            RECURRENCE_LABELS[task.recurrence], _day(task.recurrence_until), STATUS_LABELS[task.status], DERIVED_LABELS[row.derived], _day(task.completed_on))
+            RECURRENCE_LABELS[task.recurrence], _day(task.recurrence_until), STATUS_LABELS[task.status],
+            DERIVED_LABELS[row.derived], _day(task.completed_on))
 
 
 def tasks_xlsx(rows: Iterable[TaskRow]) -> bytes:

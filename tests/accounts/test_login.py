@@ -122,7 +122,8 @@ def test_password_change_ends_other_sessions_and_tokens(app, people):
     assert first.get("/").status_code == 200          # the one who changed it stays in
     assert second.get("/").status_code == 302         # every other session is out
     assert app.test_client().get("/api/v1/me", headers=headers).status_code == 401  # tokens too
-    assert first.post("/api/v1/auth/token", json={"username": "pct", "password": "mat-khau-moi-2026"}).status_code == 200
+    new_password = {"username": "pct", "password": "mat-khau-moi-2026"}
+    assert first.post("/api/v1/auth/token", json=new_password).status_code == 200
 
 
 def test_password_change_validates(client, people):

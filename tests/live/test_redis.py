@@ -97,7 +97,7 @@ def two_servers(app, database_url, redis_url, tmp_path) -> Iterator[list[str]]:
             started.append((server, log, out))
             urls.append(f"http://127.0.0.1:{port}")
         for url, (server, log, _) in zip(urls, started):
-            wait_healthy(url, server, lambda: log.read_text(errors='replace'))
+            wait_healthy(url, server, lambda log=log: log.read_text(errors='replace'))
         yield urls
     finally:
         for server, _, out in started:

@@ -79,7 +79,8 @@ def test_an_office_leader_approves_the_draft_from_the_page(app, browser, people)
     assert "Dự thảo" in html and 'id="approve-form"' not in html
     assert "Tuần này chưa có lịch công tác của lãnh đạo." in html
     token = csrf_from(html)
-    assert secretary.post("/schedules/2026-11-30/approve", data={"csrf_token": token, "version": "1"}).status_code == 403
+    form = {"csrf_token": token, "version": "1"}
+    assert secretary.post("/schedules/2026-11-30/approve", data=form).status_code == 403
     chief = _signed_in(browser, "chanhvp")
     html = chief.get("/schedules/2026-11-30").get_data(as_text=True)
     assert 'id="approve-form"' in html and 'name="version" value="1"' in html

@@ -32,7 +32,8 @@ def test_friday_publication_with_a_frozen_clock(app, client, schedule_meeting, s
         db.session.commit()
         assert ops.publish_due(now=FRIDAY_BEFORE_15H) == []  # not approved yet
     office_leader = api_token(client, "chanhvp")
-    assert client.post("/api/v1/schedules/2026-11-30/approve", headers=secretary, json={"version": 1}).status_code == 403
+    answer = client.post("/api/v1/schedules/2026-11-30/approve", headers=secretary, json={"version": 1})
+    assert answer.status_code == 403
     approved = client.post("/api/v1/schedules/2026-12-02/approve", headers=office_leader, json={"version": 1})
     assert approved.status_code == 200 and approved.get_json()["status"] == "approved"
     with app.app_context():

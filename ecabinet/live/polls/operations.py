@@ -30,6 +30,8 @@ from ecabinet.meetings.models import Meeting, Response
 from ecabinet.notify import operations as notify
 from ecabinet.notify.models import Notification
 from ecabinet.policy import VOTING_ROLES, Action, allowed
+from openpyxl.styles import Font
+from openpyxl import Workbook
 
 KIND_REQUEST = "opinion.request"
 KIND_REMINDER = "opinion.reminder"
@@ -234,9 +236,6 @@ STATUS_VI = {PollStatus.OPEN: "Đang lấy ý kiến", PollStatus.CLOSED: "Đã 
 
 def export_xlsx(poll: OpinionPoll) -> bytes:
     """The consolidated result: a sheet "Tổng hợp" with the counts, one "Ý kiến" with a row per member."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     result = result_of(poll)
     book = Workbook()
     summary = book.active

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from ecabinet.accounts import operations as accounts
+from ecabinet.core.clock import local_moment
 from ecabinet.core.db import db, utcnow
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.forms import page_filters, parse_form
@@ -17,7 +18,6 @@ from ecabinet.live.polls import operations as ops
 from ecabinet.live.models import OpinionPoll
 from ecabinet.live.polls.schemas import AnswerForm, PollForm, PollQuery
 from ecabinet.meetings import operations as meetings
-from ecabinet.meetings.forms import local_moment
 from ecabinet.meetings.models import Meeting, MeetingStatus
 from ecabinet.notify import operations as notify
 from ecabinet.policy import Action, allowed, require

@@ -8,9 +8,8 @@ from typing import Annotated
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from ecabinet.accounts.schemas import PersonRef
-from ecabinet.core.schemas import Id, Input, Query, Strict, VnDate
+from ecabinet.core.schemas import HHMM, Id, Input, Query, Strict, VnDate
 from ecabinet.live.models import Answer, PollStatus
-from ecabinet.meetings.forms import HHMM
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import unicodedata
+import pypdfium2 as pdfium
 
 log = logging.getLogger(__package__)  # "ecabinet.materials.pdf", as before the split
 
@@ -24,8 +25,6 @@ def extract_text(data: bytes) -> PageTexts:
     """The text of every page (NFC) with pypdfium2, 7× faster than pypdf here (bench/materials.py).
     A page that fails is an empty string, listed in ``.failed``; a document that cannot be
     opened at all gives an empty list with ``failed == [-1]``."""
-    import pypdfium2 as pdfium
-
     result = PageTexts()
     result.failed = []
     try:

@@ -13,6 +13,8 @@ from pypdf.generic import IndirectObject
 
 from ecabinet.materials.pdf.rawpdf import _raw_objects, _Unsupported
 from ecabinet.materials.pdf.watermark import FAMILY, _add_fonts
+from fpdf.enums import XPos, YPos
+from fpdf import FPDF
 
 log = logging.getLogger(__package__)  # "ecabinet.materials.pdf", as before the split
 
@@ -40,9 +42,6 @@ class Pack:
 def _front_pages(title: str, subtitle: str, items: list[PackItem], item_pages: list[int],
                  material_pages: list[list[int]]) -> bytes:
     """The cover and the table of contents (mục lục), A4, fpdf2 with the embedded font."""
-    from fpdf import FPDF
-    from fpdf.enums import XPos, YPos
-
     pdf = FPDF(format="A4")
     pdf.set_margins(30, 20, 15)
     pdf.set_auto_page_break(True, 20)
@@ -115,7 +114,7 @@ def _raw_merge(sources: list[tuple[PdfReader, bytes]], outline: list[tuple[str, 
             flat.append((next_number, child_title, child_page, number))
             next_number += 1
     outline_root = next_number
-    for index, (number, title, page, parent) in enumerate(flat):
+    for number, title, page, parent in flat:
         siblings = [f[0] for f in flat if f[3] == parent]
         position = siblings.index(number)
         children = [f[0] for f in flat if f[3] == number]

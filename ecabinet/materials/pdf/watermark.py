@@ -26,6 +26,8 @@ from ecabinet.materials.pdf.rawpdf import (
     _serialize,
     _Unsupported,
 )
+from fpdf import FPDF
+from ecabinet.documents.fonts import FAMILY as family, find_font_set
 
 log = logging.getLogger(__package__)  # "ecabinet.materials.pdf", as before the split
 
@@ -35,8 +37,6 @@ A4 = (595.28, 841.89)
 
 def _add_fonts(pdf, styles: tuple[str, ...]) -> None:
     """Embed only the faces used (parsing each TTF costs ~0.1 s): the set ``documents`` chose."""
-    from ecabinet.documents.fonts import FAMILY as family, find_font_set
-
     assert family == FAMILY
     font_set, folder = find_font_set()
     for style in styles:
@@ -46,8 +46,6 @@ def _add_fonts(pdf, styles: tuple[str, ...]) -> None:
 def watermark_page(name: str, unit: str, when: str, size: tuple[float, float] = A4) -> bytes:
     """The one-page watermark (fpdf2, embedded DejaVu Serif): "MẬT" across the page, and the
     reader's name, unit and time in the footer and across the middle, half transparent."""
-    from fpdf import FPDF
-
     width, height = size[0] * 25.4 / 72, size[1] * 25.4 / 72
     pdf = FPDF(unit="mm", format=(width, height))
     pdf.set_auto_page_break(False)

@@ -14,36 +14,13 @@ from sqlalchemy.exc import IntegrityError
 from ecabinet.core.api import ApiError, load_or_404, route
 from ecabinet.core.db import db
 from ecabinet.materials.requests import operations as ops
+from ecabinet.materials.requests.access import load_meeting, may_see_request, visible_units
 from ecabinet.materials.models import AgendaItem, MaterialRequest
 from ecabinet.materials.requests.schemas import ChecklistOut, RequestCreate, RequestOut, RequestUpdate
-from ecabinet.meetings.models import Meeting
 from ecabinet.notify import operations as notify
 from ecabinet.policy import Action, allowed, require
 
 bp = Blueprint("request_api", __name__)
-
-
-def visible_units(user) -> list[int] | None:
-    """The agencies whose requests ``user`` sees: ``None`` for all (the secretariat), else its own agency if it
-    may act for it, else none."""
-    if allowed(user, Action.SECRETARIAT_WORK):
-        return None
-    return [user.unit_id] if allowed(user, Action.ACT_FOR_UNIT, user.unit) else []
-
-
-def may_see_meeting(user, meeting: Meeting | None) -> bool:
-    """The meeting itself, or an agency asked for its materials (possibly not invited to it)."""
-    if meeting is None:
-        return False
-    if allowed(user, Action.VIEW_MEETING, meeting):
-        return True
-    units = visible_units(user)
-    return bool(units) and ops.requested_from(meeting, units[0])
-
-
-def may_see_request(user, request: MaterialRequest) -> bool:
-    units = visible_units(user)
-    return (units is None or request.unit_id in units) and may_see_meeting(user, request.meeting)
 
 
 def _commit(created: list) -> None:
@@ -62,7 +39,7 @@ def _commit(created: list) -> None:
 def get_checklist(meeting_id: int):
     """Per agenda item and agency asked: status, deadline, lateness, materials uploaded, and the counts. An
     agency's liaison gets only its own agency's requests (and only the items concerned)."""
-    meeting = load_or_404(Meeting, meeting_id, lambda m: may_see_meeting(current_user, m))
+    meeting = load_meeting(meeting_id)
     checklist = ops.checklist(meeting, visible_units(current_user))
     return {"today": checklist.today, "counts": checklist.counts, "items": checklist.items,
             "default_due_on": ops.default_due_on(meeting, checklist.today)}

@@ -28,6 +28,7 @@ from ecabinet.core.db import db, utcnow
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.i18n import format_date
 from ecabinet.materials.models import AgendaItem, Material, MaterialRequest, RequestStatus
+from ecabinet.materials.queries import agenda
 from ecabinet.meetings.models import Meeting, MeetingStatus
 from ecabinet.notify import operations as notify
 from ecabinet.notify.models import Notification
@@ -360,14 +361,12 @@ def checklist(meeting: Meeting, unit_ids: Collection[int] | None = None, today: 
     ``unit_ids`` limits it to those agencies (a liaison's view: items without their requests are left out);
     ``None`` is the secretariat's view of every item of the agenda.
     """
-    from ecabinet.materials import operations as ops
-
     today = today or local_today()
     rows = rows_of(requests_of(meeting, unit_ids), today)
     by_item: dict[int, list[RequestRow]] = {}
     for row in rows:
         by_item.setdefault(row.request.agenda_item_id, []).append(row)
-    items = [ItemRows(item, by_item.get(item.id, [])) for item in ops.agenda(meeting)
+    items = [ItemRows(item, by_item.get(item.id, [])) for item in agenda(meeting)
              if unit_ids is None or item.id in by_item]
     live = [r for r in rows if r.state != RowState.CANCELLED]
     counts = Counts(requested=len(live), fulfilled=sum(r.status == RequestStatus.FULFILLED for r in live),

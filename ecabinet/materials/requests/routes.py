@@ -15,10 +15,10 @@ from werkzeug.datastructures import MultiDict
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.forms import parse_form
-from ecabinet.materials import operations as agenda_ops
+from ecabinet.materials.queries import agenda
 from ecabinet.materials.requests import operations as ops
+from ecabinet.materials.requests.access import load_meeting, may_see_request, visible_units
 from ecabinet.materials.models import AgendaItem, MaterialRequest, RequestStatus
-from ecabinet.materials.requests.api import may_see_meeting, may_see_request, visible_units
 from ecabinet.materials.requests.schemas import RequestForm
 from ecabinet.meetings.models import Meeting
 from ecabinet.notify import operations as notify
@@ -34,13 +34,6 @@ def _status_done(status: RequestStatus) -> str:
             RequestStatus.CANCELLED: _("The request is cancelled.")}[status]
 
 
-def _load_meeting(meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
-    if not may_see_meeting(current_user, meeting):
-        abort(404)
-    return meeting
-
-
 def _page(meeting: Meeting, form: MultiDict | None = None, errors: dict[str, str] | None = None, status: int = 200):
     checklist = ops.checklist(meeting, visible_units(current_user))
     may_manage = allowed(current_user, Action.SECRETARIAT_WORK)
@@ -49,14 +42,14 @@ def _page(meeting: Meeting, form: MultiDict | None = None, errors: dict[str, str
         form = MultiDict({"due_on": default_due.strftime("%d/%m/%Y")})
     return render_template(
         "materials/requests.html", meeting=meeting, checklist=checklist, may_manage=may_manage,
-        agenda=agenda_ops.agenda(meeting) if may_manage else [], units=org.unit_choices() if may_manage else [],
+        agenda=agenda(meeting) if may_manage else [], units=org.unit_choices() if may_manage else [],
         default_due=default_due, form=form, errors=errors or {}), status
 
 
 @bp.get("/meetings/<int:meeting_id>/material-requests")
 @login_required
 def checklist_page(meeting_id: int):
-    return _page(_load_meeting(meeting_id))
+    return _page(load_meeting(meeting_id))
 
 
 def _read_form(meeting: Meeting) -> tuple[RequestForm | None, AgendaItem | None, dict[str, str]]:
@@ -75,7 +68,7 @@ def _read_form(meeting: Meeting) -> tuple[RequestForm | None, AgendaItem | None,
 @login_required
 def create(meeting_id: int):
     """Ask agencies for the materials of one item; refused with the form again (422) and nothing saved."""
-    meeting = _load_meeting(meeting_id)
+    meeting = load_meeting(meeting_id)
     require(current_user, Action.SECRETARIAT_WORK)
     body, item, errors = _read_form(meeting)
     if body is None or item is None:
@@ -97,7 +90,7 @@ def create(meeting_id: int):
 @login_required
 def change_status(meeting_id: int, request_id: int):
     """The buttons: materials received (a paper copy, say), reopen, cancel."""
-    meeting = _load_meeting(meeting_id)
+    meeting = load_meeting(meeting_id)
     material_request = db.session.get(MaterialRequest, request_id)
     if (material_request is None or material_request.meeting_id != meeting.id
             or not may_see_request(current_user, material_request)):

@@ -1,0 +1,30 @@
+"""An action of the console or of a tablet in the live room: checked, applied and described for the broadcast."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+
+from ecabinet.accounts.models import User
+from ecabinet.core.db import db
+from ecabinet.live import operations as ops
+from ecabinet.live.snapshot import parts
+from ecabinet.meetings.models import Meeting
+from ecabinet.policy import require
+
+
+def perform(meeting: Meeting, actor: User, action: Any, args: Any) -> ops.Change:
+    """Check ``actor`` may do ``action``, apply it and describe the change; the caller commits, then broadcasts."""
+    spec = ops.ACTIONS.get(action) if isinstance(action, str) else None
+    if spec is None:
+        raise ops.invalid("unknown_action", _("Unknown live action."), "action")
+    require(actor, spec.action, meeting)
+    parsed = ops.parse_args(spec, args)
+    state = ops.lock_state(meeting)
+    spec.apply(meeting, state, actor, parsed)
+    db.session.flush()
+    data = {"version": state.version, **parts(meeting, state, spec.keys)}
+    vote = ops.open_vote_of(meeting.id) if action == "cast_vote" else None
+    return ops.Change(meeting.id, state.version, spec.kind, data, ops.tally(vote) if vote else None)
+
