@@ -12,7 +12,7 @@ others still run: the change is saved, and a client that missed an event sees it
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,14 +34,19 @@ class _Waiting:
     savepoint: SessionTransaction | None
     """The innermost savepoint open at registration; None for the outermost transaction."""
     callback: Callable[[], Any]
+    key: Hashable | None
 
 
-def after_commit(callback: Callable[[], Any]) -> None:
-    """Run ``callback()`` after the commit of the session's current transaction (see the module)."""
+def after_commit(callback: Callable[[], Any], key: Hashable | None = None) -> None:
+    """Run ``callback()`` after the commit of the session's current transaction (see the module).
+
+    Of the callbacks given the same ``key`` in one transaction only the first kept runs: several changes
+    announce one fresh state once (the key's callbacks must be interchangeable).
+    """
     session = db.session()
     if not session.in_transaction():
         session.begin()  # the callback belongs to this transaction: a rollback before any query drops it too
-    session.info.setdefault(PENDING, []).append(_Waiting(session.get_nested_transaction(), callback))
+    session.info.setdefault(PENDING, []).append(_Waiting(session.get_nested_transaction(), callback, key))
 
 
 def _enclosing_savepoint(transaction: SessionTransaction) -> SessionTransaction | None:
@@ -78,7 +83,12 @@ def _ended(session: Session, transaction: SessionTransaction) -> None:
 
 
 def _run(waiting: list[_Waiting]) -> None:
+    done: set[Hashable] = set()
     for item in waiting:
+        if item.key is not None:
+            if item.key in done:
+                continue
+            done.add(item.key)
         try:
             item.callback()
         except Exception:
