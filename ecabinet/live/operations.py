@@ -21,10 +21,11 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from ecabinet.accounts.models import User
+from ecabinet.core.aftercommit import after_commit
 from ecabinet.core.api import validation_details
 from ecabinet.core.db import db, upsert_insert, utcnow
 from ecabinet.core.exceptions import DomainError
-from ecabinet.live import schemas
+from ecabinet.live import realtime, schemas
 from ecabinet.live.models import (Attendance, Ballot, Choice, LiveState, LiveStatus, SpeakerRequest,
                                   SpeakerStatus, Vote, VoteStatus)
 from ecabinet.materials import operations as materials
@@ -525,7 +526,8 @@ def parse_args(spec: Spec, args: Any) -> BaseModel:
 
 
 def perform(meeting: Meeting, actor: User, action: Any, args: Any) -> Change:
-    """Check ``actor`` may do ``action``, apply it and describe the change; the caller commits, then broadcasts."""
+    """Check ``actor`` may do ``action``, apply it and describe the change, which is broadcast after the caller's
+    commit (the parts that changed, read now: a follower asks for the whole snapshot after)."""
     from ecabinet.live.snapshot import parts
 
     spec = ACTIONS.get(action) if isinstance(action, str) else None
@@ -538,4 +540,6 @@ def perform(meeting: Meeting, actor: User, action: Any, args: Any) -> Change:
     db.session.flush()
     data = {"version": state.version, **parts(meeting, state, spec.keys)}
     vote = open_vote_of(meeting.id) if action == "cast_vote" else None
-    return Change(meeting.id, state.version, spec.kind, data, tally(vote) if vote else None)
+    change = Change(meeting.id, state.version, spec.kind, data, tally(vote) if vote else None)
+    after_commit(lambda: realtime.broadcast(change))
+    return change

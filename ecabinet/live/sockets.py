@@ -143,7 +143,6 @@ def live_action(payload: Any = None) -> dict[str, Any]:
         meeting = _meeting(payload, user)
         change = ops.perform(meeting, user, payload.get("action"), payload.get("args"))
         db.session.commit()
-        realtime.broadcast(change)
         return {"ok": True, "version": change.version}
 
     return _answer(work)
