@@ -30,7 +30,7 @@ log = logging.getLogger("ecabinet.scheduler")
 class Job:
     id: str
     run: Callable[[], Any]
-    """Does the work in the current app context; a list it returns is notifications to push after the commit."""
+    """Does the work in the current app context; what it returns is not used."""
     every_seconds: int
 
 
@@ -65,19 +65,15 @@ def _jobs() -> list[Job]:
 
 
 def run_job(app: Flask, job: Job) -> None:
-    """One run: work, one commit, then the side effects; a failure rolls back and is logged."""
-    from ecabinet.notify import operations as notify
-
+    """One run: work, one commit, then the side effects it registered (``core.aftercommit``: notification
+    pushes and other Socket.IO events); a failure rolls back, drops them, and is logged."""
     with app.app_context():
         try:
-            result = job.run()
+            job.run()
             db.session.commit()
         except Exception:
             db.session.rollback()
             log.exception("job %s failed", job.id)
-            return
-        if isinstance(result, list):
-            notify.push(result)
 
 
 def _add_jobs(scheduler, app: Flask) -> None:

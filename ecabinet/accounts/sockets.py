@@ -3,7 +3,7 @@
 A connection is accepted only for an active user, recognised like any request: the Flask-
 Login session cookie sent with the handshake, or a bearer token given as
 ``io(url, {auth: {token: "…"}})`` (also accepted as an ``Authorization: Bearer`` header).
-Every accepted connection joins ``user:<id>``, where ``notify.push`` sends notifications.
+Every accepted connection joins ``user:<id>``, where notifications are pushed.
 See docs/realtime.md.
 """
 

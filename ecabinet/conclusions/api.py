@@ -15,15 +15,10 @@ from ecabinet.conclusions.schemas import (ConclusionIn, ConclusionOut, Conclusio
                                           ConclusionUpdate, DirectiveIn, DirectiveOut, OrderIn)
 from ecabinet.core.api import load_or_404, route
 from ecabinet.core.db import db
-from ecabinet.core.extensions import socketio
-from ecabinet.live.realtime import console_room
 from ecabinet.meetings.loaders import load_meeting
-from ecabinet.meetings.models import Meeting
 from ecabinet.policy import Action, require
 
 bp = Blueprint("conclusions_api", __name__)
-
-CHANGED_EVENT = "conclusions:changed"
 
 
 def load_conclusion(conclusion_id: int) -> Conclusion:
@@ -36,20 +31,6 @@ def load_directive(directive_id: int) -> Directive:
     directive = load_or_404(Directive, directive_id)
     load_meeting(directive.conclusion.meeting_id)
     return directive
-
-
-def announce(meeting: Meeting) -> None:
-    """After the commit: the console of the running meeting shows the conclusions as they are written.
-
-    Only the console (chair and secretary) gets them: a draft conclusion is not for every tablet in the room."""
-    payload = ConclusionsOut.model_validate(ops.snapshot(meeting)).model_dump(mode="json")
-    socketio.emit(CHANGED_EVENT, payload, to=console_room(meeting.id))
-    socketio.sleep(0)  # under gevent the emit only queues: let it go out before the request ends
-
-
-def commit_and_announce(meeting: Meeting) -> None:
-    db.session.commit()
-    announce(meeting)
 
 
 def directive_data(body: DirectiveIn) -> ops.DirectiveData:
@@ -78,7 +59,7 @@ def create_conclusion(meeting_id: int, body: ConclusionIn):
     meeting = load_meeting(meeting_id)
     require(current_user, Action.WRITE_CONCLUSIONS, meeting)
     conclusion = ops.add_conclusion(meeting, current_user, body.agenda_item_id, body.text)
-    commit_and_announce(meeting)
+    db.session.commit()
     return ops.conclusion_row(conclusion)
 
 
@@ -90,7 +71,7 @@ def update_conclusion(conclusion_id: int, body: ConclusionUpdate):
     require(current_user, Action.WRITE_CONCLUSIONS, conclusion.meeting)
     ops.update_conclusion(conclusion, current_user, body.version, body.text, body.agenda_item_id,
                           move_item="agenda_item_id" in body.model_fields_set)
-    commit_and_announce(conclusion.meeting)
+    db.session.commit()
     return ops.conclusion_row(conclusion)
 
 
@@ -102,7 +83,7 @@ def delete_conclusion(conclusion_id: int):
     meeting = conclusion.meeting
     require(current_user, Action.WRITE_CONCLUSIONS, meeting)
     ops.delete_conclusion(conclusion)
-    commit_and_announce(meeting)
+    db.session.commit()
 
 
 @route(bp, "/meetings/<int:meeting_id>/conclusions/order", method="POST", summary="Order the conclusions",
@@ -111,7 +92,7 @@ def order_conclusions(meeting_id: int, body: OrderIn):
     meeting = load_meeting(meeting_id)
     require(current_user, Action.WRITE_CONCLUSIONS, meeting)
     ops.reorder_conclusions(meeting, body.conclusion_ids)
-    commit_and_announce(meeting)
+    db.session.commit()
     return ops.snapshot(meeting)
 
 
@@ -122,7 +103,7 @@ def create_directive(conclusion_id: int, body: DirectiveIn):
     conclusion = load_conclusion(conclusion_id)
     require(current_user, Action.WRITE_CONCLUSIONS, conclusion.meeting)
     directive = ops.add_directive(conclusion, directive_data(body))
-    commit_and_announce(conclusion.meeting)
+    db.session.commit()
     return _directive_out(directive)
 
 
@@ -134,7 +115,7 @@ def update_directive(directive_id: int, body: DirectiveIn):
     meeting = directive.conclusion.meeting
     require(current_user, Action.WRITE_CONCLUSIONS, meeting)
     ops.update_directive(directive, directive_data(body))
-    commit_and_announce(meeting)
+    db.session.commit()
     return _directive_out(directive)
 
 
@@ -145,4 +126,4 @@ def delete_directive(directive_id: int):
     meeting = directive.conclusion.meeting
     require(current_user, Action.WRITE_CONCLUSIONS, meeting)
     ops.delete_directive(directive)
-    commit_and_announce(meeting)
+    db.session.commit()

@@ -16,8 +16,10 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 
 from ecabinet.accounts.models import User
+from ecabinet.conclusions import realtime
 from ecabinet.conclusions.models import Conclusion, DeadlineKind, Directive
 from ecabinet.conclusions.schemas import deadline_out
+from ecabinet.core.aftercommit import after_commit
 from ecabinet.core.clock import local_date
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
@@ -115,6 +117,11 @@ def snapshot(meeting: Meeting) -> dict[str, Any]:
     }
 
 
+def _announce_after_commit(meeting: Meeting) -> None:
+    """Every change reaches the meeting's live console once its transaction is committed (once for several)."""
+    after_commit(lambda: realtime.announce(meeting, snapshot(meeting)), key=(realtime.CHANGED_EVENT, meeting.id))
+
+
 def conclusion_row(conclusion: Conclusion) -> dict[str, Any]:
     """One conclusion as ``snapshot`` shows it."""
     item = db.session.get(AgendaItem, conclusion.agenda_item_id) if conclusion.agenda_item_id else None
@@ -167,6 +174,7 @@ def add_conclusion(meeting: Meeting, actor: User, agenda_item_id: int | None, te
                             created_by_id=actor.id)
     db.session.add(conclusion)
     db.session.flush()
+    _announce_after_commit(meeting)
     return conclusion
 
 
@@ -181,16 +189,19 @@ def update_conclusion(conclusion: Conclusion, actor: User, version: int, text: s
     conclusion.text = text.strip()
     conclusion.updated_by_id = actor.id
     db.session.flush()
+    _announce_after_commit(conclusion.meeting)
     return conclusion
 
 
 def delete_conclusion(conclusion: Conclusion) -> None:
     """Delete a conclusion and its directives, unless one of them already became a task."""
-    require_writable(conclusion.meeting)
+    meeting = conclusion.meeting
+    require_writable(meeting)
     if directives_with_tasks([d.id for d in conclusion.directives]):
         raise _has_task()
     db.session.delete(conclusion)
     db.session.flush()
+    _announce_after_commit(meeting)
 
 
 def reorder_conclusions(meeting: Meeting, conclusion_ids: list[int]) -> None:
@@ -204,6 +215,7 @@ def reorder_conclusions(meeting: Meeting, conclusion_ids: list[int]) -> None:
         if conclusions[conclusion_id].position != position:
             conclusions[conclusion_id].position = position
     db.session.flush()
+    _announce_after_commit(meeting)
 
 
 # --- directives ------------------------------------------------------------------------------
@@ -282,6 +294,7 @@ def add_directive(conclusion: Conclusion, data: DirectiveData) -> Directive:
     _apply(directive, data)
     conclusion.directives.append(directive)
     db.session.flush()
+    _announce_after_commit(conclusion.meeting)
     return directive
 
 
@@ -291,6 +304,7 @@ def update_directive(directive: Directive, data: DirectiveData) -> Directive:
     _check_directive(directive.conclusion.meeting, data)
     _apply(directive, data)
     db.session.flush()
+    _announce_after_commit(directive.conclusion.meeting)
     return directive
 
 
@@ -299,5 +313,7 @@ def delete_directive(directive: Directive) -> None:
     require_writable(directive.conclusion.meeting)
     if directives_with_tasks([directive.id]):
         raise _has_task()
-    directive.conclusion.directives.remove(directive)
+    conclusion = directive.conclusion
+    conclusion.directives.remove(directive)
     db.session.flush()
+    _announce_after_commit(conclusion.meeting)

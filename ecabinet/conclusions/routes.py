@@ -15,7 +15,6 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from ecabinet.conclusions import operations as ops
-from ecabinet.conclusions.api import commit_and_announce
 from ecabinet.conclusions.models import Conclusion, Directive
 from ecabinet.conclusions.schemas import ConclusionForm, DirectiveForm
 from ecabinet.core.db import db
@@ -97,7 +96,7 @@ def _directive_of(meeting: Meeting, directive_id: int) -> Directive:
 
 
 def _back(meeting: Meeting, anchor: str, message: str):
-    commit_and_announce(meeting)
+    db.session.commit()
     flash(message, "success")
     return redirect(url_for("conclusions.page", meeting_id=meeting.id, _anchor=anchor))
 

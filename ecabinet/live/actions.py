@@ -7,15 +7,18 @@ from typing import Any
 from flask_babel import gettext as _
 
 from ecabinet.accounts.models import User
+from ecabinet.core.aftercommit import after_commit
 from ecabinet.core.db import db
 from ecabinet.live import operations as ops
+from ecabinet.live import realtime
 from ecabinet.live.snapshot import parts
 from ecabinet.meetings.models import Meeting
 from ecabinet.policy import require
 
 
 def perform(meeting: Meeting, actor: User, action: Any, args: Any) -> ops.Change:
-    """Check ``actor`` may do ``action``, apply it and describe the change; the caller commits, then broadcasts."""
+    """Check ``actor`` may do ``action``, apply it and describe the change, which is broadcast after the caller's
+    commit (the parts that changed, read now: a follower asks for the whole snapshot after)."""
     spec = ops.ACTIONS.get(action) if isinstance(action, str) else None
     if spec is None:
         raise ops.invalid("unknown_action", _("Unknown live action."), "action")
@@ -26,5 +29,7 @@ def perform(meeting: Meeting, actor: User, action: Any, args: Any) -> ops.Change
     db.session.flush()
     data = {"version": state.version, **parts(meeting, state, spec.keys)}
     vote = ops.open_vote_of(meeting.id) if action == "cast_vote" else None
-    return ops.Change(meeting.id, state.version, spec.kind, data, ops.tally(vote) if vote else None)
+    change = ops.Change(meeting.id, state.version, spec.kind, data, ops.tally(vote) if vote else None)
+    after_commit(lambda: realtime.broadcast(change))
+    return change
 

@@ -10,7 +10,6 @@ from ecabinet.core.db import db
 from ecabinet.live import models  # noqa: F401  (the tables are known to the app and migrations)
 from ecabinet.live import actions
 from ecabinet.live import operations as ops
-from ecabinet.live import realtime
 from ecabinet.live.schemas import ActionIn, ActionOut, Me, Snapshot
 from ecabinet.live.snapshot import snapshot
 from ecabinet.meetings.loaders import load_meeting
@@ -46,6 +45,5 @@ def act(meeting_id: int, body: ActionIn):
     409 for the wrong state (``not_running``, ``vote_open``, ``vote_closed``, ``already_voted``…)."""
     meeting = load_meeting(meeting_id)
     change = actions.perform(meeting, current_user, body.action, body.args)
-    db.session.commit()
-    realtime.broadcast(change)  # the tablets first; the full snapshot for the caller after
+    db.session.commit()  # broadcasts the change to the tablets first; the full snapshot for the caller after
     return {"version": change.version, "snapshot": snapshot(meeting)}

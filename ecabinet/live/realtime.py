@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ecabinet.core.extensions import socketio
-from ecabinet.live.operations import Change
+
+if TYPE_CHECKING:  # the operations register the broadcast: they import this module
+    from ecabinet.live.operations import Change
 
 
 def meeting_room(meeting_id: int) -> str:

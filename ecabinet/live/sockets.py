@@ -144,7 +144,6 @@ def live_action(payload: Any = None) -> dict[str, Any]:
         meeting = _meeting(payload, user)
         change = actions.perform(meeting, user, payload.get("action"), payload.get("args"))
         db.session.commit()
-        realtime.broadcast(change)
         return {"ok": True, "version": change.version}
 
     return _answer(work)

@@ -12,7 +12,7 @@ from ecabinet.audit import operations as audit
 from ecabinet.core.api import ApiError, load_or_404, route
 from ecabinet.core.db import db
 from ecabinet.materials import operations as ops
-from ecabinet.materials import packs, publishing, realtime
+from ecabinet.materials import packs, publishing
 from ecabinet.materials.models import AgendaItem, Confidentiality
 from ecabinet.materials.schemas import (ItemCreate, ItemOrder, ItemOut, ItemUpdate, MaterialForm, MaterialOut,
                                         PackOut, PaperMaterial, PublicationOut, PublishBody, ReaderRow,
@@ -179,9 +179,8 @@ def add_version(material_id: int, form: VersionForm, files: dict):
     require(current_user, Action.UPLOAD_MATERIAL, material.agenda_item or material.meeting)
     upload = ops.Upload(files["file"].read(current_app.config["MATERIAL_MAX_BYTES"] + 1), files["file"].filename)
     version = ops.add_version(material, upload, current_user)
-    announcement = publishing.announce_version(material, version, current_user)
+    publishing.announce_version(material, version, current_user)
     _commit_upload(version.sha256)
-    realtime.material_updated(material, announcement)
     return material
 
 
@@ -219,10 +218,9 @@ def publish(meeting_id: int, body: PublishBody):
     (in the app, by e-mail and live). 409 ``nothing_to_publish`` when there is nothing new."""
     meeting = load_meeting(meeting_id)
     require(current_user, Action.PUBLISH_MATERIALS, meeting)
-    publication, announcement = publishing.publish(meeting, current_user, body.note)
+    publication = publishing.publish(meeting, current_user, body.note)
     material_ids = [m.id for m in ops.materials_of(meeting) if m.publication_id == publication.id]
     db.session.commit()
-    realtime.materials_published(meeting.id, announcement)
     return {"id": publication.id, "meeting_id": meeting.id, "created_at": publication.created_at,
             "note": publication.note, "material_ids": material_ids}
 

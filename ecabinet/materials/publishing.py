@@ -17,24 +17,16 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ecabinet.accounts.models import User
+from ecabinet.core.aftercommit import after_commit
 from ecabinet.core.db import db, upsert_insert, utcnow
 from ecabinet.core.exceptions import DomainError
-from ecabinet.materials import packs
+from ecabinet.materials import packs, realtime
 from ecabinet.materials.models import Material, MaterialPublication, MaterialRead, MaterialVersion
 from ecabinet.materials.operations import materials_of
 from ecabinet.meetings.models import Meeting, MeetingStatus
 from ecabinet.meetings.notices import recipients
 from ecabinet.notify import operations as notify
-from ecabinet.notify.models import Notification
 from ecabinet.policy import Action, allowed
-
-
-@dataclass(frozen=True)
-class Announcement:
-    """What to send after the commit: notifications to push, and who gets the live event."""
-
-    notifications: list[Notification]
-    user_ids: list[int]
 
 
 def participants(meeting: Meeting) -> list[User]:
@@ -54,8 +46,9 @@ def unpublished(meeting: Meeting) -> list[Material]:
     return [m for m in materials_of(meeting) if m.publication_id is None]
 
 
-def publish(meeting: Meeting, actor: User, note: str = "") -> tuple[MaterialPublication, Announcement]:
-    """Publish every pending material of the meeting to its participants; the caller commits."""
+def publish(meeting: Meeting, actor: User, note: str = "") -> MaterialPublication:
+    """Publish every pending material of the meeting to its participants, who are told (also live, after the
+    commit); the caller commits."""
     if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.POSTPONED):
         raise DomainError("meeting_not_running", _("The meeting is cancelled or postponed: nothing to publish."),
                           status=409)
@@ -70,25 +63,29 @@ def publish(meeting: Meeting, actor: User, note: str = "") -> tuple[MaterialPubl
     db.session.flush()
     readers = [u for u in _who_may_read(participants(meeting), pending) if u.id != actor.id]
     body = "\n".join(filter(None, [meeting.title, note]))
-    notifications = notify.notify(f"material-publication:{publication.id}", [u.id for u in readers], notify.Message(
+    reader_ids = [u.id for u in readers]
+    notify.notify(f"material-publication:{publication.id}", reader_ids, notify.Message(
         kind="material.published", subject=_("Materials published: %(title)s", title=meeting.title), body=body,
         link=f"/meetings/{meeting.id}/agenda"))
     packs.queue_for(meeting, readers)
-    return publication, Announcement(notifications, [u.id for u in readers])
+    after_commit(lambda: realtime.materials_published(meeting.id, reader_ids))
+    return publication
 
 
-def announce_version(material: Material, version: MaterialVersion, actor: User) -> Announcement:
-    """Tell the readers of a published material that it has a new version; the caller commits."""
+def announce_version(material: Material, version: MaterialVersion, actor: User) -> None:
+    """Tell the readers of a published material that it has a new version (also live, after the commit); the
+    caller commits."""
     if not material.published:
-        return Announcement([], [])
+        return
     readers = [u for u in _who_may_read(participants(material.meeting), [material]) if u.id != actor.id]
-    notifications = notify.notify(f"material-version:{version.id}", [u.id for u in readers], notify.Message(
+    reader_ids = [u.id for u in readers]
+    notify.notify(f"material-version:{version.id}", reader_ids, notify.Message(
         kind="material.updated", subject=_("Material updated: %(title)s", title=material.title),
         body=_("Version %(number)d of “%(title)s” for the meeting “%(meeting)s”.", number=version.number,
                title=material.title, meeting=material.meeting.title),
         link=f"/materials/{material.id}/read"))
     packs.queue_for(material.meeting, readers)
-    return Announcement(notifications, [u.id for u in readers])
+    after_commit(lambda: realtime.material_updated(material, reader_ids))
 
 
 # --- read receipts ---------------------------------------------------------------------------------

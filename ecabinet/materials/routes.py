@@ -19,7 +19,7 @@ from ecabinet.core.exceptions import DomainError
 from ecabinet.core.forms import parse_form
 from ecabinet.accounts.models import Role, User
 from ecabinet.materials import operations as ops
-from ecabinet.materials import publishing, realtime
+from ecabinet.materials import publishing
 from ecabinet.materials.models import AgendaItem, ItemStatus, Material
 from ecabinet.materials.schemas import ItemCreate, MaterialForm
 from ecabinet.meetings.models import Meeting
@@ -247,9 +247,8 @@ def new_version(material_id: int):
     except DomainError as exc:
         db.session.rollback()
         return _agenda_page(meeting, 422, form_key, {exc.field or "__all__": exc.message}, request.form)
-    announcement = publishing.announce_version(material, version, current_user)
+    publishing.announce_version(material, version, current_user)
     _commit_upload(version.sha256)
-    realtime.material_updated(material, announcement)
     flash(_("Version %(n)d of “%(title)s” is uploaded.", n=version.number, title=material.title), "success")
     return redirect(url_for("materials.agenda", meeting_id=meeting.id, _anchor=f"material-{material.id}"))
 
@@ -284,13 +283,12 @@ def publish(meeting_id: int):
     require(current_user, Action.PUBLISH_MATERIALS, meeting)
     note = request.form.get("note", "").strip()[:20_000]
     try:
-        publication, announcement = publishing.publish(meeting, current_user, note.replace("\x00", ""))
+        publication = publishing.publish(meeting, current_user, note.replace("\x00", ""))
     except DomainError as exc:
         db.session.rollback()
         return _agenda_page(meeting, exc.status, "publish", {"__all__": exc.message}, request.form)
     count = sum(1 for m in ops.materials_of(meeting) if m.publication_id == publication.id)
     db.session.commit()
-    realtime.materials_published(meeting.id, announcement)
     flash(_("%(n)d material(s) published to the participants.", n=count), "success")
     return redirect(url_for("materials.agenda", meeting_id=meeting.id))
 

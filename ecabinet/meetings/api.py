@@ -9,13 +9,12 @@ from flask_login import current_user
 from ecabinet.core.api import load_or_404, route
 from ecabinet.core.clock import day_bounds
 from ecabinet.core.db import db
-from ecabinet.meetings import notices, realtime
+from ecabinet.meetings import notices
 from ecabinet.meetings import operations as ops
 from ecabinet.meetings.loaders import load_meeting
 from ecabinet.meetings.models import ChangeKind, Invitation, MeetingKind, Room
 from ecabinet.meetings.schemas import (InvitationAnswer, InvitationOut, KindIn, KindOut, MeetingCreate, MeetingOut,
                                        MeetingQuery, MeetingSummary, MeetingUpdate, RoomIn, RoomOut, StatusChange)
-from ecabinet.notify import operations as notify
 from ecabinet.policy import Action, allowed, require
 from ecabinet.meetings import letters
 
@@ -28,11 +27,6 @@ ACTIONS = {"publish": ChangeKind.PUBLISHED, "postpone": ChangeKind.POSTPONED, "c
 def clash_policy(body) -> ops.ClashPolicy:
     return ops.ClashPolicy(override_room=body.override_room_conflict, confirm_people=body.confirm_person_conflicts,
                            may_override_room=allowed(current_user, Action.OVERRIDE_ROOM_CONFLICT))
-
-
-def commit_and_push(created: list) -> None:
-    db.session.commit()
-    notify.push(created)
 
 
 @route(bp, "/meetings", summary="List meetings", query=MeetingQuery, response=list[MeetingSummary])
@@ -73,7 +67,8 @@ def update_meeting(meeting_id: int, body: MeetingUpdate):
     changes = body.model_dump(exclude_unset=True,
                               exclude={"version", "reason", "confirm_person_conflicts", "override_room_conflict"})
     recorded = ops.update_meeting(meeting, body.version, changes, current_user, clash_policy(body), body.reason)
-    commit_and_push(notices.announce(meeting, recorded))
+    notices.announce(meeting, recorded)
+    db.session.commit()
     return meeting
 
 
@@ -85,7 +80,8 @@ def change_status(meeting_id: int, body: StatusChange):
     meeting = load_meeting(meeting_id)
     require(current_user, Action.MANAGE_MEETINGS)
     change = ops.change_status(meeting, body.version, ACTIONS[body.action], current_user, body.reason)
-    commit_and_push(notices.announce(meeting, [change]))
+    notices.announce(meeting, [change])
+    db.session.commit()
     return meeting
 
 
@@ -105,7 +101,6 @@ def answer_invitation(invitation_id: int, body: InvitationAnswer):
     ops.answer_invitation(invitation, current_user, body.response, reason=body.reason,
                           delegate_id=body.delegate_id, attendee_id=body.attendee_id)
     db.session.commit()
-    realtime.invitation_answered(invitation)
     return invitation
 
 

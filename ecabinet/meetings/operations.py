@@ -17,10 +17,11 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from ecabinet.accounts.models import User
+from ecabinet.core.aftercommit import after_commit
 from ecabinet.core.db import db, utcnow
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.i18n import local_zone
-from ecabinet.meetings import conflicts, recurrence
+from ecabinet.meetings import conflicts, realtime, recurrence
 from ecabinet.meetings.models import (ChangeKind, Confidentiality, Invitation, Meeting, MeetingChange, MeetingKind,
                                       MeetingSeries, MeetingStatus, Response, Room)
 from ecabinet.org.models import Unit
@@ -272,7 +273,8 @@ def announced_late(meeting: Meeting, published_at: datetime | None = None) -> bo
 
 def answer_invitation(invitation: Invitation, actor: User, response: Response, *, reason: str | None = None,
                       delegate_id: int | None = None, attendee_id: int | None = None) -> Invitation:
-    """Attending, absent with a reason, or delegated to another person (who then acts for the principal)."""
+    """Attending, absent with a reason, or delegated to another person (who then acts for the principal); the
+    secretariat sees the answer live after the commit."""
     if invitation.meeting.status not in (MeetingStatus.DRAFT, MeetingStatus.PUBLISHED, MeetingStatus.POSTPONED,
                                          MeetingStatus.IN_PROGRESS):
         raise DomainError("not_answerable", _("This meeting no longer takes answers."), "response", 409)
@@ -295,6 +297,7 @@ def answer_invitation(invitation: Invitation, actor: User, response: Response, *
     invitation.responded_at = utcnow()
     invitation.responded_by_id = actor.id
     db.session.flush()
+    after_commit(lambda: realtime.invitation_answered(invitation))
     return invitation
 
 

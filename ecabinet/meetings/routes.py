@@ -16,12 +16,11 @@ from ecabinet.core.db import db, utcnow
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.forms import page_filters, parse_form
 from ecabinet.core.i18n import local_zone
-from ecabinet.meetings import forms, letters, notices, realtime
+from ecabinet.meetings import forms, letters, notices
 from ecabinet.meetings import operations as ops
 from ecabinet.meetings.loaders import load_meeting
 from ecabinet.meetings.models import ChangeKind, Invitation, Meeting, MeetingKind, MeetingStatus, Room
 from ecabinet.meetings.schemas import InvitationAnswer, StatusChange
-from ecabinet.notify import operations as notify
 from ecabinet.org import operations as org
 from ecabinet.org.models import Unit
 from ecabinet.policy import Action, allowed, require
@@ -158,7 +157,7 @@ def change_status(meeting_id: int):
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))
     try:
         change = ops.change_status(meeting, body.version, STATUS_ACTIONS[body.action], current_user, body.reason)
-        created = notices.announce(meeting, [change])
+        notices.announce(meeting, [change])
     except DomainError as exc:
         db.session.rollback()
         if exc.field == "reason":
@@ -167,7 +166,6 @@ def change_status(meeting_id: int):
         flash(exc.message, "danger")
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))
     db.session.commit()
-    notify.push(created)
     messages = {"publish": _("The meeting is published and the invitations are sent."),
                 "postpone": _("The meeting is postponed; the invitees are told."),
                 "cancel": _("The meeting is cancelled; the invitees are told.")}
@@ -193,7 +191,6 @@ def answer(invitation_id: int):
             errors = {exc.field or "__all__": exc.message}
         else:
             db.session.commit()
-            realtime.invitation_answered(invitation)
             flash(_("Your answer for %(name)s is recorded.", name=invitation.principal_label), "success")
             return redirect(url_for("meetings.detail", meeting_id=meeting.id, _anchor=f"invitation-{invitation.id}"))
     return _detail(meeting, 422, answer_errors={invitation.id: errors}, answer_form=request.form)
@@ -278,11 +275,10 @@ def edit(meeting_id: int):
     try:
         recorded = ops.update_meeting(meeting, extras.version, forms.changes_of(data), current_user,
                                       _clash_policy(request.form), extras.reason)
-        created = notices.announce(meeting, recorded)
+        notices.announce(meeting, recorded)
     except DomainError as exc:
         return _refused(meeting, exc)
     db.session.commit()
-    notify.push(created)
     flash(_("The meeting is saved.") if recorded else _("Nothing was changed."), "success" if recorded else "info")
     return redirect(url_for("meetings.detail", meeting_id=meeting.id))
 

@@ -25,7 +25,6 @@ from ecabinet.core.api import ApiError, load_or_404, not_found, route
 from ecabinet.core.db import db
 from ecabinet.core.storage import StorageError
 from ecabinet.meetings.models import Meeting
-from ecabinet.notify import operations as notify
 from ecabinet.policy import Action, allowed, require
 
 bp = Blueprint("notices_api", __name__)
@@ -47,11 +46,6 @@ def notice_row(notice: Notice) -> dict[str, Any]:
     row = {name: getattr(notice, name) for name in NoticeOut.model_fields if name != "tasks"}
     row["tasks"] = tasks_of_notice(notice) if notice.status == NoticeStatus.ISSUED else []
     return row
-
-
-def _commit(notifications: list | None = None) -> None:
-    db.session.commit()
-    notify.push(notifications or [])
 
 
 def reject_action(notice: Notice) -> Action | None:
@@ -120,7 +114,7 @@ def update_notice(notice_id: int, body: NoticeUpdate):
     if body.recipients is not None:
         recipients = [drafting.RecipientData(r.unit_id, r.user_id, r.label) for r in body.recipients]
     drafting.update_notice(notice, current_user, body.version, changes, recipients=recipients)
-    _commit()
+    db.session.commit()
     return notice_row(notice)
 
 
@@ -139,7 +133,8 @@ def _changes(body: NoticeUpdate) -> dict[str, Any]:
 def _step(notice_id: int, action: Action, operation, *args) -> dict[str, Any]:
     notice = load_notice(notice_id)
     require(current_user, action, notice)
-    _commit(operation(notice, current_user, *args))
+    operation(notice, current_user, *args)
+    db.session.commit()
     return notice_row(notice)
 
 
@@ -171,7 +166,8 @@ def reject(notice_id: int, body: ReasonIn):
     action = reject_action(notice)
     if action is not None:
         require(current_user, action, notice)
-    _commit(workflow.reject(notice, current_user, body.reason))
+    workflow.reject(notice, current_user, body.reason)
+    db.session.commit()
     return notice_row(notice)
 
 
@@ -189,7 +185,7 @@ def not_needed(notice_id: int, body: ReasonIn):
     notice = load_notice(notice_id)
     require(current_user, Action.EDIT_NOTICE, notice)
     workflow.mark_not_needed(notice, current_user, body.reason)
-    _commit()
+    db.session.commit()
     return notice_row(notice)
 
 
@@ -199,7 +195,7 @@ def reopen(notice_id: int):
     notice = load_notice(notice_id)
     require(current_user, Action.EDIT_NOTICE, notice)
     workflow.reopen(notice, current_user)
-    _commit()
+    db.session.commit()
     return notice_row(notice)
 
 
@@ -210,7 +206,7 @@ def correct(notice_id: int):
     notice = load_notice(notice_id)
     require(current_user, Action.EDIT_NOTICE, notice)
     draft = drafting.correct(notice, current_user)
-    _commit()
+    db.session.commit()
     return notice_row(draft)
 
 

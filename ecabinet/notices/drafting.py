@@ -5,7 +5,7 @@ A draft is made by the job ``draft_for_ended_meetings`` when a meeting ends, wit
 the Office) edits it while it is a draft. An issued notice never changes again: ``correct`` starts a correcting
 draft that supersedes it once issued.
 
-Operations flush and never commit; the job returns the notifications for ``notify.push`` after the commit.
+Operations flush and never commit; the notifications are pushed after the job's commit.
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ reason. Every step is recorded as an event of the notice and tells the next peop
 This module also holds the small rules the other notice modules share: when a state allows an action
 (``refuse_unless``), recording an event, and the facts and link a notification about a notice carries.
 
-``policy`` decides who may act; the operations here decide when. Operations flush and never commit; those
-that notify return the notifications for ``notify.push`` after the caller's commit.
+``policy`` decides who may act; the operations here decide when. Operations flush and never commit; the
+notifications they make are pushed after the caller's commit.
 """
 
 from __future__ import annotations

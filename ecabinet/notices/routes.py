@@ -26,7 +26,6 @@ from ecabinet.notices.tasks import tasks_of_notice
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.forms import page_filters, parse_form
-from ecabinet.notify import operations as notify
 from ecabinet.org import operations as org
 from ecabinet.policy import Action, allowed, require
 from ecabinet.registers import operations as registers
@@ -161,9 +160,8 @@ def edit(notice_id: int):
     return redirect(url_for("notices.detail", notice_id=notice.id))
 
 
-def _after(notice: Notice, done: str, notifications: list | None = None, target: Notice | None = None):
+def _after(notice: Notice, done: str, target: Notice | None = None):
     db.session.commit()
-    notify.push(notifications or [])
     flash(_done_messages()[done], "success")
     return redirect(url_for("notices.detail", notice_id=(target or notice).id))
 
@@ -181,10 +179,10 @@ def workflow_step(notice_id: int, step: str):
     action, operation = STEPS[step]
     require(current_user, action, notice)
     try:
-        notifications = operation(notice, current_user)
+        operation(notice, current_user)
     except DomainError as exc:
         return _refused(notice_id, exc)
-    return _after(notice, step, notifications)
+    return _after(notice, step)
 
 
 def _reason_form(notice: Notice, which: str) -> tuple[str | None, object]:
@@ -205,10 +203,10 @@ def reject(notice_id: int):
     if reason is None:
         return refused_page
     try:
-        notifications = workflow.reject(notice, current_user, reason)
+        workflow.reject(notice, current_user, reason)
     except DomainError as exc:
         return _refused(notice_id, exc)
-    return _after(notice, "reject", notifications)
+    return _after(notice, "reject")
 
 
 @bp.post("/notices/<int:notice_id>/not-needed")

@@ -2,9 +2,9 @@
 
 Callers (meetings, tasks, reminders) do, inside their own transaction::
 
-    created = notify.notify(f"meeting-change:{change.id}", recipient_ids, notify.Message(...))
-    db.session.commit()
-    notify.push(created)
+    notify.notify(f"meeting-change:{change.id}", recipient_ids, notify.Message(...))
+
+and the caller's commit sends the live pushes (``core.aftercommit``); a rollback drops them.
 
 ``notify`` is idempotent, also between concurrent transactions: the database's unique
 ``(event_key, user_id)`` decides, through ``INSERT … ON CONFLICT DO NOTHING``.
@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ecabinet.accounts.models import User
+from ecabinet.core.aftercommit import after_commit
 from ecabinet.core.db import db, upsert_insert, utcnow
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.extensions import socketio, user_room
@@ -166,7 +167,7 @@ def notify(event_key: str, recipient_ids: Iterable[int], message: Message) -> li
     retry, or a concurrent transaction) are left alone; unknown user ids are ignored. Each
     new notification is shown in the app unless the user's preference for the kind says
     no, and its e-mail is queued when the user is active, has an address and wants e-mail.
-    Returns the new notifications, for ``push`` after the commit.
+    The new notifications, returned, are pushed live after the commit.
     """
     if not 1 <= len(event_key) <= MAX_KEY:
         raise ValueError(f"an event key has 1 to {MAX_KEY} characters: {event_key!r}")
@@ -186,6 +187,7 @@ def notify(event_key: str, recipient_ids: Iterable[int], message: Message) -> li
     created = list(db.session.scalars(sa.select(Notification).where(Notification.id.in_(new_ids))
                                       .order_by(Notification.id)))
     _queue_emails(created, users, channels, message.attachment)
+    after_commit(lambda: _push(created))
     return created
 
 
@@ -246,8 +248,8 @@ def payload(notification: Notification, unread: int) -> dict:
             "link": notification.link, "created_at": notification.created_at.isoformat(), "unread_count": unread}
 
 
-def push(notifications: Iterable[Notification]) -> None:
-    """Emit ``notification`` to each recipient's room. Call after the commit; never raises.
+def _push(notifications: Iterable[Notification]) -> None:
+    """Emit ``notification`` to each recipient's room, after the commit; never raises.
 
     A push that fails (no message queue, say) is logged: the notification is saved and the
     user sees it on the next page load.

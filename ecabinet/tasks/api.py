@@ -15,7 +15,6 @@ from sqlalchemy.exc import IntegrityError
 from ecabinet.core import storage
 from ecabinet.core.api import ApiError, load_or_404, not_found, route
 from ecabinet.core.db import db
-from ecabinet.notify import operations as notify
 from ecabinet.policy import Action, allowed, require
 from ecabinet.tasks import operations as ops
 from ecabinet.tasks import periodic
@@ -54,14 +53,13 @@ def task_detail(task: Task) -> dict:
             "extension_requests": ops.extensions_of(task)}
 
 
-def commit(notifications: list | None = None) -> None:
-    """One commit, then the pushes; a concurrent duplicate (a second pending extension) → 409."""
+def commit() -> None:
+    """A concurrent duplicate (a second pending extension) → 409."""
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         raise ApiError(409, "conflict", _("Someone else changed this record meanwhile; reload it.")) from None
-    notify.push(notifications or [])
 
 
 def task_data(body: TaskFields) -> ops.TaskData:
@@ -79,8 +77,8 @@ def get_task(task_id: int):
 def create_task(body: TaskCreate):
     """The Office enters a task from a work programme, the Government or by hand; the lead agency is told."""
     require(current_user, Action.MANAGE_TASKS)
-    task, notifications = ops.create_task(task_data(body), current_user)
-    commit(notifications)
+    task = ops.create_task(task_data(body), current_user)
+    commit()
     return task_detail(task)
 
 
@@ -89,8 +87,8 @@ def update_task(task_id: int, body: TaskUpdate):
     """An open task only (409 otherwise); a new deadline is recorded in the deadline history."""
     task = load_task(task_id)
     require(current_user, Action.MANAGE_TASKS, task)
-    _task, notifications = ops.update_task(task, task_data(body), current_user, body.version)
-    commit(notifications)
+    ops.update_task(task, task_data(body), current_user, body.version)
+    commit()
     return task_detail(task)
 
 
@@ -117,10 +115,9 @@ def report(task_id: int, form: ReportForm, files: dict):
     (PDF, Office documents, images; at most 20 MB each, else 422). ``done`` marks the task reported done."""
     task = load_task(task_id)
     require(current_user, Action.REPORT_TASK, task)
-    progress, notifications = ops.report_progress(task, current_user, form.text, form.percent, uploads(),
-                                                  done=form.done, completed_on=form.completed_on,
-                                                  version=form.version)
-    commit(notifications)
+    progress = ops.report_progress(task, current_user, form.text, form.percent, uploads(), done=form.done,
+                                   completed_on=form.completed_on, version=form.version)
+    commit()
     return progress
 
 
@@ -129,7 +126,8 @@ def report(task_id: int, form: ReportForm, files: dict):
 def verify(task_id: int, body: VersionBody):
     task = load_task(task_id)
     require(current_user, Action.MANAGE_TASKS, task)
-    commit(ops.verify(task, current_user, body.version))
+    ops.verify(task, current_user, body.version)
+    commit()
     return task_detail(task)
 
 
@@ -138,7 +136,8 @@ def verify(task_id: int, body: VersionBody):
 def return_report(task_id: int, body: ReasonBody):
     task = load_task(task_id)
     require(current_user, Action.MANAGE_TASKS, task)
-    commit(ops.return_report(task, current_user, body.reason, body.version))
+    ops.return_report(task, current_user, body.reason, body.version)
+    commit()
     return task_detail(task)
 
 
@@ -182,8 +181,8 @@ def request_extension(task_id: int, body: ExtensionBody):
     """A new deadline after the current one and not in the past (else 422); one pending request (else 409)."""
     task = load_task(task_id)
     require(current_user, Action.REQUEST_EXTENSION, task)
-    extension, notifications = ops.request_extension(task, current_user, body.new_deadline, body.reason)
-    commit(notifications)
+    extension = ops.request_extension(task, current_user, body.new_deadline, body.reason)
+    commit()
     return extension
 
 
@@ -196,7 +195,8 @@ def decide_extension(request_id: int, body: DecisionBody):
     if not may_see(task):
         raise not_found()
     require(current_user, Action.DECIDE_EXTENSION, task)
-    commit(ops.decide_extension(extension, current_user, body.grant, body.note))
+    ops.decide_extension(extension, current_user, body.grant, body.note)
+    commit()
     return extension
 
 
@@ -205,8 +205,8 @@ def decide_extension(request_id: int, body: DecisionBody):
 def split(task_id: int, body: SplitBody):
     task = load_task(task_id)
     require(current_user, Action.MANAGE_TASKS, task)
-    _parts, notifications = ops.split(task, current_user, body.unit_ids, body.version)
-    commit(notifications)
+    ops.split(task, current_user, body.unit_ids, body.version)
+    commit()
     return task_detail(task)
 
 

@@ -3,8 +3,8 @@ carried out and reported on by the lead agency, verified by the Office, extended
 
 A directive becomes one task, once (``Task.directive_id`` is unique): a correcting notice updates the task of
 a directive it repeats instead of adding another. Operations flush and never commit; a refusal is a
-``DomainError`` (409 for a wrong state or a stale version, 422 for bad input). Functions that tell people
-return the notifications to push after the commit.
+``DomainError`` (409 for a wrong state or a stale version, 422 for bad input). The notifications of those that
+tell people are pushed after the caller's commit.
 """
 
 from __future__ import annotations
@@ -255,7 +255,7 @@ def _apply_recurrence(task: Task, data: TaskData, deadline_changed: bool) -> Non
     task.recurrence, task.recurrence_until = data.recurrence, data.recurrence_until
 
 
-def create_task(data: TaskData, actor: User) -> tuple[Task, list]:
+def create_task(data: TaskData, actor: User) -> Task:
     """A task entered by the Office (a work programme item, a task from the Government, or manual); the lead
     agency's liaisons are told."""
     coordinating = _check(data)
@@ -265,10 +265,11 @@ def create_task(data: TaskData, actor: User) -> tuple[Task, list]:
     _apply_recurrence(task, data, deadline_changed=True)
     db.session.add(task)
     db.session.flush()
-    return task, tell_assigned(task)
+    tell_assigned(task)
+    return task
 
 
-def update_task(task: Task, data: TaskData, actor: User, version: int) -> tuple[Task, list]:
+def update_task(task: Task, data: TaskData, actor: User, version: int) -> Task:
     """Change an open task; a changed deadline is recorded in its history, a new lead agency is told."""
     check_version(task, version)
     _refuse_unless(task, *OPEN_STATUSES, doing="sửa nhiệm vụ")
@@ -283,7 +284,9 @@ def update_task(task: Task, data: TaskData, actor: User, version: int) -> tuple[
         if task.original_deadline_on is None:
             task.original_deadline_on = data.deadline_on
     _flush()
-    return task, tell_assigned(task) if new_lead else []
+    if new_lead:
+        tell_assigned(task)
+    return task
 
 
 # --- carrying out --------------------------------------------------------------------------------
@@ -328,7 +331,7 @@ def _mark_done(task: Task, completed_on: date) -> None:
 
 def report_progress(task: Task, author: User, text: str, percent: int, files: Sequence[Upload] = (), *,
                     done: bool = False, completed_on: date | None = None,
-                    version: int | None = None) -> tuple[ProgressReport, list]:
+                    version: int | None = None) -> ProgressReport:
     """The lead agency's report: text, percent, files. A new task is started by it; ``done`` reports it
     finished (completed on ``completed_on``, by default today, never in the future), which the Office is told."""
     check_version(task, version)
@@ -350,12 +353,12 @@ def report_progress(task: Task, author: User, text: str, percent: int, files: Se
         task.status, task.progress_percent = TaskStatus.IN_PROGRESS, percent
     _flush()
     roll_up(task.parent, author)
-    if not done:
-        return report, []
-    return report, _tell(f"task-report:{report.id}:done", _office_ids(), "task.reported_done",
-                         _("Task reported done: %(content)s", content=_short(task)),
-                         _("%(unit)s reports the task done on %(day)s: %(content)s", unit=task.lead_unit.name,
-                           day=f"{task.completed_on:%d/%m/%Y}", content=task.content), task)
+    if done:
+        _tell(f"task-report:{report.id}:done", _office_ids(), "task.reported_done",
+              _("Task reported done: %(content)s", content=_short(task)),
+              _("%(unit)s reports the task done on %(day)s: %(content)s", unit=task.lead_unit.name,
+                day=f"{task.completed_on:%d/%m/%Y}", content=task.content), task)
+    return report
 
 
 def _last_done_report(task: Task) -> ProgressReport | None:
@@ -452,7 +455,7 @@ def pending_extension(task: Task) -> ExtensionRequest | None:
                                                                ExtensionRequest.status == ExtensionStatus.PENDING))
 
 
-def request_extension(task: Task, actor: User, new_deadline: date, reason: str) -> tuple[ExtensionRequest, list]:
+def request_extension(task: Task, actor: User, new_deadline: date, reason: str) -> ExtensionRequest:
     """Ask for more time: a day after the current deadline and not in the past; one pending request per task
     (another → 409). The Office and the assigning leader are told."""
     _refuse_parent(task, "xin gia hạn")
@@ -473,10 +476,11 @@ def request_extension(task: Task, actor: User, new_deadline: date, reason: str) 
     except sa.exc.IntegrityError:  # another request arrived at the same moment; the caller rolls back
         raise _conflict("extension_pending", "Nhiệm vụ đang có một đề nghị gia hạn chờ quyết định.") from None
     recipients = _office_ids() | ({task.assigned_by_id} if task.assigned_by_id else set())
-    return request, _tell(f"task-extension:{request.id}:requested", recipients, "task.extension_requested",
-                          _("Extension requested: %(content)s", content=_short(task)),
-                          _("%(unit)s asks to extend the deadline to %(day)s: %(reason)s", unit=task.lead_unit.name,
-                            day=f"{new_deadline:%d/%m/%Y}", reason=request.reason), task)
+    _tell(f"task-extension:{request.id}:requested", recipients, "task.extension_requested",
+          _("Extension requested: %(content)s", content=_short(task)),
+          _("%(unit)s asks to extend the deadline to %(day)s: %(reason)s", unit=task.lead_unit.name,
+            day=f"{new_deadline:%d/%m/%Y}", reason=request.reason), task)
+    return request
 
 
 def decide_extension(request: ExtensionRequest, actor: User, grant: bool, note: str = "") -> list:
@@ -502,7 +506,7 @@ def decide_extension(request: ExtensionRequest, actor: User, grant: bool, note: 
 
 # --- parts ---------------------------------------------------------------------------------------
 
-def split(task: Task, actor: User, unit_ids: Sequence[int], version: int | None = None) -> tuple[list[Task], list]:
+def split(task: Task, actor: User, unit_ids: Sequence[int], version: int | None = None) -> list[Task]:
     """One part per agency (same content, deadline, source and assigning leader; that agency leads it); the
     parent keeps its source and counts through its parts. Each agency's liaisons are told."""
     check_version(task, version)
@@ -523,7 +527,9 @@ def split(task: Task, actor: User, unit_ids: Sequence[int], version: int | None 
     task.parts.extend(parts)
     _flush()
     roll_up(task, actor)
-    return parts, [n for part in parts for n in tell_assigned(part)]
+    for part in parts:
+        tell_assigned(part)
+    return parts
 
 
 def roll_up(parent: Task | None, actor: User | None = None) -> None:

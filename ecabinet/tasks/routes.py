@@ -21,7 +21,6 @@ from ecabinet.core.api import ApiError
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.forms import parse_form
-from ecabinet.notify import operations as notify
 from ecabinet.org import operations as org
 from ecabinet.policy import Action, allowed, require
 from ecabinet.tasks import operations as ops
@@ -83,9 +82,8 @@ def detail(task_id: int):
     return _page(_load(task_id))
 
 
-def _done(task_id: int, message: str, notifications: list | None = None):
+def _done(task_id: int, message: str):
     db.session.commit()
-    notify.push(notifications or [])
     flash(message, "success")
     return redirect(url_for("tasks.detail", task_id=task_id))
 
@@ -106,10 +104,10 @@ def _form_action(task_id: int, which: str, action: Action, model: type, run: Cal
     if body is None:
         return _page(task, {which: errors}, {which: request.form}, 422)
     try:
-        notifications = run(task, body)
+        run(task, body)
     except DomainError as exc:
         return _refused(task_id, which, exc, (*model.model_fields, "files"))
-    return _done(task_id, message, notifications if isinstance(notifications, list) else None)
+    return _done(task_id, message)
 
 
 @bp.post("/tasks/<int:task_id>/start")
@@ -123,11 +121,9 @@ def start(task_id: int):
 @bp.post("/tasks/<int:task_id>/report")
 @login_required
 def report(task_id: int):
-    def run(task: Task, body: ReportForm) -> list:
-        _report, notifications = ops.report_progress(task, current_user, body.text, body.percent, uploads(),
-                                                     done=body.done, completed_on=body.completed_on,
-                                                     version=body.version)
-        return notifications
+    def run(task: Task, body: ReportForm) -> None:
+        ops.report_progress(task, current_user, body.text, body.percent, uploads(), done=body.done,
+                            completed_on=body.completed_on, version=body.version)
 
     return _form_action(task_id, "report", Action.REPORT_TASK, ReportForm, run, _("The report has been sent."))
 
@@ -244,14 +240,14 @@ def _save(task: Task | None):
         return _form_page(task, request.form, errors, 422)
     try:
         if task is None:
-            task, notifications = ops.create_task(task_data(body), current_user)
+            task = ops.create_task(task_data(body), current_user)
         else:
-            task, notifications = ops.update_task(task, task_data(body), current_user, body.version or 0)
+            task = ops.update_task(task, task_data(body), current_user, body.version or 0)
     except DomainError as exc:
         db.session.rollback()
         field = exc.field if exc.field in TASK_FIELDS and exc.field != "version" else "__all__"
         return _form_page(task and db.session.get(Task, task.id), request.form, {field: exc.message}, exc.status)
-    return _done(task.id, _("The task has been saved."), notifications)
+    return _done(task.id, _("The task has been saved."))
 
 
 @bp.route("/tasks/new", methods=["GET", "POST"])

@@ -160,7 +160,6 @@ PUSH_FROM_ANOTHER_PROCESS = textwrap.dedent("""
             kind="meeting.reminder", subject="Nhắc lịch họp qua Redis", body="Phiên họp sắp bắt đầu",
             link="/meetings"))
         db.session.commit()
-        notify.push(created)
         print(created[0].id)
 """)
 

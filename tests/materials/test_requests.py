@@ -278,12 +278,12 @@ def test_the_checklist_counts_equal_its_rows(
         actor = db.session.get(User, people.secretary)
         first_item, second_item = db.session.get(AgendaItem, item["id"]), db.session.get(AgendaItem, second["id"])
         past = today - timedelta(days=10)
-        (overdue,), _ = requests.request_materials(first_item, [people.department], actor, today=past,
-                                                   due_on=past + timedelta(days=2))
-        (late,), _ = requests.request_materials(first_item, [people.district], actor, today=past,
+        (overdue,) = requests.request_materials(first_item, [people.department], actor, today=past,
                                                 due_on=past + timedelta(days=2))
+        (late,) = requests.request_materials(first_item, [people.district], actor, today=past,
+                                             due_on=past + timedelta(days=2))
         requests.fulfil(late, now=utcnow())
-        (on_time, missing, cancelled), _ = requests.request_materials(
+        (on_time, missing, cancelled) = requests.request_materials(
             second_item, [people.other_department, people.office, people.province], actor)
         requests.fulfil(on_time)
         requests.cancel_request(cancelled)
@@ -305,8 +305,8 @@ def test_the_checklist_counts_equal_its_rows(
 
 def _request(app, item_id: int, unit_id: int, actor_id: int, today: date, due_on: date | None = None) -> int:
     with app.app_context():
-        (created,), _ = requests.request_materials(db.session.get(AgendaItem, item_id), [unit_id],
-                                                   db.session.get(User, actor_id), due_on=due_on, today=today)
+        (created,) = requests.request_materials(db.session.get(AgendaItem, item_id), [unit_id],
+                                                db.session.get(User, actor_id), due_on=due_on, today=today)
         db.session.commit()
         return created.id
 

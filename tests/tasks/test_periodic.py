@@ -168,8 +168,8 @@ def test_a_split_periodic_task_rolls_on_with_the_same_parts(app, task_people, pe
     first = periodic_task(date(2026, 10, 31), lead_unit=task_people.office_unit)
     with app.app_context():
         office = db.session.get(User, task_people.office)
-        parts, _told = ops.split(db.session.get(Task, first), office,
-                                 [task_people.unit_a, task_people.unit_b, task_people.district])
+        parts = ops.split(db.session.get(Task, first), office,
+                          [task_people.unit_a, task_people.unit_b, task_people.district])
         parts[0].coordinating_units = [db.session.get(Unit, task_people.district)]
         ops.cancel(parts[2], office, "Huyện không còn liên quan")
         db.session.commit()

@@ -86,8 +86,8 @@ def test_an_extension_starts_the_cycle_again(app, task_people, task_factory):
     assert run(app, date(2027, 2, 11)) == [(task_people.liaison_a, f"task:{tid}:overdue:2027-02-03:0")]
     with app.app_context():
         task = db.session.get(Task, tid)
-        request, _ = ops.request_extension(task, db.session.get(User, task_people.liaison_a), date(2027, 2, 26),
-                                           "Chờ ý kiến thẩm định của Bộ Tài chính")
+        request = ops.request_extension(task, db.session.get(User, task_people.liaison_a), date(2027, 2, 26),
+                                        "Chờ ý kiến thẩm định của Bộ Tài chính")
         ops.decide_extension(request, db.session.get(User, task_people.leader), grant=True)
         db.session.commit()
     assert run(app, date(2027, 2, 18)) == []  # neither the old deadline's weekly reminder nor its escalation

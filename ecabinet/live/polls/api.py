@@ -12,7 +12,6 @@ from ecabinet.core.db import db
 from ecabinet.live.polls import operations as ops
 from ecabinet.live.models import OpinionPoll
 from ecabinet.live.polls.schemas import AnswerIn, PollCreate, PollOut, PollQuery, PollSummary
-from ecabinet.notify import operations as notify
 from ecabinet.policy import Action, require
 
 bp = Blueprint("poll_api", __name__)
@@ -49,11 +48,6 @@ def poll_row(poll: OpinionPoll) -> dict[str, Any]:
                        "not_answered": [_person(m) for m in result.not_answered]}}
 
 
-def _commit(notifications: list) -> None:
-    db.session.commit()
-    notify.push(notifications)
-
-
 @route(bp, "/opinion-polls", summary="The written opinion forms the caller may see", query=PollQuery,
        response=list[PollSummary])
 def list_polls(query: PollQuery):
@@ -67,10 +61,9 @@ def create_poll(body: PollCreate):
     """For a meeting, the invited leaders and members who answered absent are asked besides ``member_ids``; each
     member asked is notified. A deadline in the past or an unknown member → 422."""
     require(current_user, Action.MANAGE_POLLS)
-    poll, notifications = ops.create_poll(current_user, title=body.title, question=body.question,
-                                          deadline_at=body.deadline_at, member_ids=body.member_ids,
-                                          meeting_id=body.meeting_id, agenda_item_id=body.agenda_item_id)
-    _commit(notifications)
+    poll = ops.create_poll(current_user, title=body.title, question=body.question, deadline_at=body.deadline_at,
+                           member_ids=body.member_ids, meeting_id=body.meeting_id, agenda_item_id=body.agenda_item_id)
+    db.session.commit()
     return poll_row(poll)
 
 
@@ -99,7 +92,8 @@ def close_poll(poll_id: int):
     """Its creator is told the result; a form already closed or cancelled → 409."""
     poll = load_poll(poll_id)
     require(current_user, Action.MANAGE_POLLS)
-    _commit(ops.close_poll(poll))
+    ops.close_poll(poll)
+    db.session.commit()
     return poll_row(poll)
 
 
@@ -109,7 +103,8 @@ def cancel_poll(poll_id: int):
     """The members asked are told; a form already closed or cancelled → 409."""
     poll = load_poll(poll_id)
     require(current_user, Action.MANAGE_POLLS)
-    _commit(ops.cancel_poll(poll))
+    ops.cancel_poll(poll)
+    db.session.commit()
     return poll_row(poll)
 
 

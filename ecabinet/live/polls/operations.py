@@ -6,7 +6,7 @@ poll closes; the Office may enter an answer received on paper. The job ``remind_
 answered once, ``OPINION_REMINDER_HOURS`` before the deadline, and closes the polls past their deadline; each
 is recorded on the poll in the job's transaction, and the notification keys are a second guard.
 
-Operations flush and never commit; those that notify return the notifications for ``notify.push``.
+Operations flush and never commit; the notifications they make are pushed after the caller's commit.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def _meeting_and_item(meeting_id: int | None, item_id: int | None) -> tuple[Meet
 
 def create_poll(actor: User, *, title: str, question: str, deadline_at: datetime, member_ids: Iterable[int] = (),
                 meeting_id: int | None = None, agenda_item_id: int | None = None,
-                now: datetime | None = None) -> tuple[OpinionPoll, list[Notification]]:
+                now: datetime | None = None) -> OpinionPoll:
     """Ask the members (the meeting's absent members and anyone named) by ``deadline_at`` and tell them."""
     if deadline_at <= (now or utcnow()):
         raise DomainError("deadline_past", _("The deadline must be in the future."), "deadline_at")
@@ -93,7 +93,8 @@ def create_poll(actor: User, *, title: str, question: str, deadline_at: datetime
         kind=KIND_REQUEST, link=link(poll), subject=_("Your written opinion is asked: %(title)s", title=title),
         body=_("Please give your opinion on “%(title)s” by %(deadline)s.", title=title,
                deadline=format_datetime(deadline_at)))
-    return poll, notify.notify(f"opinion-poll:{poll.id}", [m.id for m in members], message)
+    notify.notify(f"opinion-poll:{poll.id}", [m.id for m in members], message)
+    return poll
 
 
 # --- answering -------------------------------------------------------------------------------

@@ -19,7 +19,6 @@ from ecabinet.live.models import OpinionPoll
 from ecabinet.live.polls.schemas import AnswerForm, PollForm, PollQuery
 from ecabinet.meetings import operations as meetings
 from ecabinet.meetings.models import Meeting, MeetingStatus
-from ecabinet.notify import operations as notify
 from ecabinet.policy import Action, allowed, require
 
 bp = Blueprint("poll_pages", __name__)
@@ -92,14 +91,13 @@ def create():
     if body is None:
         return _form_page(request.form, errors, 422)
     try:
-        poll, notifications = ops.create_poll(
+        poll = ops.create_poll(
             current_user, title=body.title, question=body.question, member_ids=body.member_ids,
             deadline_at=local_moment(body.deadline_date, body.deadline_time), meeting_id=body.meeting_id)
     except DomainError as exc:
         db.session.rollback()
         return _form_page(request.form, {_field(exc.field, FORM_FIELDS): exc.message}, 422)
     db.session.commit()
-    notify.push(notifications)
     flash(_("The opinion form is sent to %(n)s members.", n=len(poll.recipients)), "success")
     return redirect(url_for("poll_pages.detail", poll_id=poll.id))
 
@@ -154,13 +152,12 @@ def close_or_cancel(poll_id: int, action: str):
     poll = _load(poll_id)
     require(current_user, Action.MANAGE_POLLS)
     try:
-        notifications = ops.close_poll(poll) if action == "close" else ops.cancel_poll(poll)
+        (ops.close_poll if action == "close" else ops.cancel_poll)(poll)
     except DomainError as exc:
         db.session.rollback()
         flash(exc.message, "danger")
     else:
         db.session.commit()
-        notify.push(notifications)
         flash(_("The opinion form is closed.") if action == "close" else _("The opinion form is cancelled."),
               "success")
     return redirect(url_for("poll_pages.detail", poll_id=poll.id))

@@ -17,21 +17,19 @@ from ecabinet.materials.requests import operations as ops
 from ecabinet.materials.requests.access import load_meeting, may_see_request, visible_units
 from ecabinet.materials.models import AgendaItem, MaterialRequest
 from ecabinet.materials.requests.schemas import ChecklistOut, RequestCreate, RequestOut, RequestUpdate
-from ecabinet.notify import operations as notify
 from ecabinet.policy import Action, allowed, require
 
 bp = Blueprint("request_api", __name__)
 
 
-def _commit(created: list) -> None:
-    """One commit, then the pushes; two secretaries asking the same agency at once meet the unique key."""
+def _commit() -> None:
+    """Two secretaries asking the same agency at once meet the unique key: the second gets a 409."""
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         raise ApiError(409, "duplicate_request", _("This agency has already been asked for these materials.")) \
             from None
-    notify.push(created)
 
 
 @route(bp, "/meetings/<int:meeting_id>/material-requests", summary="The checklist of requested materials",
@@ -53,9 +51,8 @@ def create_requests(item_id: int, body: RequestCreate):
     day or in the past, or an unknown agency → 422; an agency already asked for this item → 409."""
     item = load_or_404(AgendaItem, item_id, lambda i: allowed(current_user, Action.VIEW_MEETING, i.meeting))
     require(current_user, Action.SECRETARIAT_WORK)
-    created, notifications = ops.request_materials(item, body.unit_ids, current_user, due_on=body.due_on,
-                                                   note=body.note)
-    _commit(notifications)
+    created = ops.request_materials(item, body.unit_ids, current_user, due_on=body.due_on, note=body.note)
+    _commit()
     return ops.rows_of(created)
 
 
@@ -69,8 +66,8 @@ def update_request(request_id: int, body: RequestUpdate):
     if "due_on" in body.model_fields_set and body.due_on is None:
         raise ApiError(422, "validation_error", _("Some fields are missing or invalid."),
                        [{"field": "due_on", "type": "missing", "message": "a request needs a deadline"}])
-    notifications = ops.change_request(request, due_on=body.due_on, note=body.note)
+    ops.change_request(request, due_on=body.due_on, note=body.note)
     if body.status is not None and body.status != request.status:
         ops.set_status(request, body.status)
-    _commit(notifications)
+    _commit()
     return ops.rows_of([request])[0]

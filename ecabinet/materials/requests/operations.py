@@ -6,8 +6,7 @@ when asked; the job ``remind_due`` reminds them ``MATERIAL_REMINDER_WORKING_DAYS
 deadline and once more on (or after) it, recording each reminder on the request in the same
 transaction as its notification, whose key (with the deadline in it) is a second guard.
 
-Operations flush and never commit; those that notify return the notifications for
-``notify.push`` after the caller's commit.
+Operations flush and never commit; their notifications are pushed after the caller's commit.
 """
 
 from __future__ import annotations
@@ -111,9 +110,9 @@ def _refuse_duplicates(item: AgendaItem, units: list[Unit]) -> None:
 
 
 def request_materials(item: AgendaItem, unit_ids: Iterable[int], actor: User, due_on: date | None = None,
-                      note: str = "", today: date | None = None) -> tuple[list[MaterialRequest], list[Notification]]:
+                      note: str = "", today: date | None = None) -> list[MaterialRequest]:
     """Ask each agency for the materials of ``item`` by ``due_on`` (by default ``default_due_on``) and tell
-    its liaisons. Returns the requests and the notifications to push after the commit."""
+    its liaisons. Returns the requests."""
     meeting = item.meeting
     today = today or local_today()
     _check_meeting_open(meeting, today)
@@ -126,10 +125,9 @@ def request_materials(item: AgendaItem, unit_ids: Iterable[int], actor: User, du
                for unit in units]
     db.session.add_all(created)
     db.session.flush()
-    notifications = []
     for request in created:
-        notifications += _announce(request)
-    return created, notifications
+        _announce(request)
+    return created
 
 
 def _link(request: MaterialRequest) -> str:

@@ -21,7 +21,6 @@ from ecabinet.materials.requests.access import load_meeting, may_see_request, vi
 from ecabinet.materials.models import AgendaItem, MaterialRequest, RequestStatus
 from ecabinet.materials.requests.schemas import RequestForm
 from ecabinet.meetings.models import Meeting
-from ecabinet.notify import operations as notify
 from ecabinet.org import operations as org
 from ecabinet.policy import Action, allowed, require
 
@@ -74,13 +73,12 @@ def create(meeting_id: int):
     if body is None or item is None:
         return _page(meeting, request.form, errors, 422)
     try:
-        created, notifications = ops.request_materials(item, body.unit_ids, current_user, due_on=body.due_on,
-                                                       note=body.note)
+        created = ops.request_materials(item, body.unit_ids, current_user, due_on=body.due_on,
+                                         note=body.note)
     except DomainError as exc:
         db.session.rollback()
         return _page(meeting, request.form, {exc.field or "__all__": exc.message}, 422)
     db.session.commit()
-    notify.push(notifications)
     flash(_("The materials of “%(item)s” are requested from: %(units)s.", item=item.title,
             units=", ".join(r.unit.name for r in created)), "success")
     return redirect(url_for("request_pages.checklist_page", meeting_id=meeting.id, _anchor=f"item-{item.id}"))

@@ -34,7 +34,6 @@ from ecabinet.core import storage
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.notify import operations as notify
-from ecabinet.notify.models import Notification
 from ecabinet.org.models import Sector, Unit
 from ecabinet.tasks.exports import COLUMNS, COORDINATOR_SEPARATOR, PRIORITY_LABELS, RECURRENCE_LABELS, SOURCE_LABELS
 from ecabinet.tasks.models import Priority, Recurrence, Task, TaskSource, TaskStatus
@@ -424,26 +423,24 @@ def _new_task(fields: dict[str, Any], units: dict[int, Unit], actor: User) -> Ta
                 created_by_id=actor.id)
 
 
-def _tell_agencies(tasks: list[Task]) -> list[Notification]:
+def _tell_agencies(tasks: list[Task]) -> None:
     """One notification per lead agency, listing its new tasks (not one per task: a sheet can hold hundreds)."""
     by_unit: dict[int, list[Task]] = defaultdict(list)
     for task in tasks:
         by_unit[task.lead_unit_id].append(task)
     batch = min(task.id for task in tasks)
-    created: list[Notification] = []
     for unit_id, unit_tasks in sorted(by_unit.items()):
         lines = [f"- {short(t.content)}" + (f" (hạn {t.deadline_on:%d/%m/%Y})" if t.deadline_on else "")
                  + f" — /tasks/{t.id}" for t in unit_tasks]
-        created += notify.notify(
+        notify.notify(
             f"task-import:{batch}:unit:{unit_id}", [u.id for u in accounts.liaisons_of([unit_id])],
             notify.Message(kind="task.assigned", link=f"/tasks?lead_unit_id={unit_id}",
                            subject=_("%(n)s new tasks for your agency", n=len(unit_tasks)),
                            body=_("The Office has entered new tasks that your agency leads:") + "\n"
                            + "\n".join(lines)))
-    return created
 
 
-def _receipt(sha256: str, actor: User, count: int) -> list[Notification]:
+def _receipt(sha256: str, actor: User, count: int) -> None:
     """The importer's receipt, once per file and person: its unique key makes a second confirmation of the same
     file (a double click, a form sent again, two tabs at once) a 409 instead of every task twice."""
     receipt = notify.notify(f"task-import:{sha256}", [actor.id], notify.Message(
@@ -452,23 +449,23 @@ def _receipt(sha256: str, actor: User, count: int) -> list[Notification]:
     if not receipt:
         raise DomainError("already_imported", "Bảng tính này đã được nhập rồi: các nhiệm vụ của nó đã có trong danh "
                                               "sách, không nhập lại lần nữa.", "file", 409)
-    return receipt
 
 
-def confirm(sha256: str, actor: User) -> tuple[list[Task], list[Notification]]:
+def confirm(sha256: str, actor: User) -> list[Task]:
     """Save every row of the stored sheet as a new task, checked again; ``ImportRefused`` (422) and nothing
     saved when any row has an error, 409 ``already_imported`` when this person imported this file before. The
-    caller commits, then pushes the notifications."""
+    caller commits (the notifications are pushed then)."""
     result = _check_sheet(_stored(sha256))
     if not result.clean:
         raise ImportRefused(result)
-    receipt = _receipt(sha256, actor, len(result.rows))
+    _receipt(sha256, actor, len(result.rows))
     unit_ids = {u for row in result.rows for u in row.task["coordinating"]}
     units = {u.id: u for u in db.session.scalars(sa.select(Unit).where(Unit.id.in_(unit_ids)))} if unit_ids else {}
     tasks = [_new_task(row.task, units, actor) for row in result.rows]
     db.session.add_all(tasks)
     db.session.flush()
-    return tasks, receipt + _tell_agencies(tasks)
+    _tell_agencies(tasks)
+    return tasks
 
 
 def template_workbook() -> bytes:

@@ -12,7 +12,6 @@ from flask_login import current_user, login_required
 
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
-from ecabinet.notify import operations as notify
 from ecabinet.policy import Action, require
 from ecabinet.tasks.importing import operations as importing
 from ecabinet.tasks.importing.operations import ImportPreview, ImportRefused, ImportRow
@@ -66,7 +65,7 @@ def confirm():
     """Save the previewed sheet, checked again, in one transaction; refused with its errors otherwise."""
     require(current_user, Action.MANAGE_TASKS)
     try:
-        tasks, notifications = importing.confirm(request.form.get("sha256", ""), current_user)
+        tasks = importing.confirm(request.form.get("sha256", ""), current_user)
     except ImportRefused as exc:
         db.session.rollback()
         return _page(exc.preview, errors={"file": exc.message}, status=422)
@@ -74,7 +73,6 @@ def confirm():
         db.session.rollback()
         return _page(errors={"file": exc.message}, status=exc.status)
     db.session.commit()
-    notify.push(notifications)
     flash(_("%(n)s tasks imported.", n=len(tasks)), "success")
     return redirect(url_for("task_stats.list_page", sort="created", order="desc"))
 
