@@ -9,11 +9,12 @@ from ecabinet.core.i18n import format_date, format_datetime
 from tests.conftest import ROOT, web_login
 
 METHODS = [("ecabinet/**.py", "python"), ("templates/**.html", "jinja2")]
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}  # as babel.cfg's extraction (-k _l -k lazy_gettext)
 
 
 def _source_messages() -> set[str]:
     found = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(str(ROOT), METHODS, keywords=DEFAULT_KEYWORDS):
+    for _file, _line, message, _comments, _context in extract_from_dir(str(ROOT), METHODS, keywords=KEYWORDS):
         found.add(message if isinstance(message, str) else message[0])
     return found
 
