@@ -14,13 +14,21 @@ def select_locale() -> str:
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
-    chosen = session.get("lang") or request.args.get("lang")
+    chosen = session.get("lang") or request.args.get("lang") or _asked_by_api_client(languages)
     if chosen in languages:
         return chosen
     user_locale = getattr(current_user, "locale", None)
     if user_locale is not None and user_locale.value in languages:
         return user_locale.value
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _asked_by_api_client(languages: tuple[str, ...]) -> str | None:
+    """A program with a bearer token names its language in ``Accept-Language``; browsers send that header too, but
+    their pages keep the language chosen in the interface (the session, the account)."""
+    if request.authorization is None or request.authorization.type != "bearer":
+        return None
+    return request.accept_languages.best_match(languages)
 
 
 def local_zone() -> ZoneInfo:
