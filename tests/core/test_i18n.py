@@ -20,6 +20,7 @@ from ecabinet.org.models import Unit
 from ecabinet.tasks import exports
 from ecabinet.tasks.models import Task
 from tests.conftest import ROOT, web_login
+from tests.tasks.conftest import task_factory, task_people  # noqa: F401  (fixtures)
 
 METHODS = [("ecabinet/**.py", "python"), ("templates/**.html", "jinja2")]
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}  # as babel.cfg's extraction (-k _l -k lazy_gettext)
@@ -188,3 +189,20 @@ def test_the_english_interface_shows_vietnamese_only_in_names_and_documents(app,
     assert visited > 100
     assert not leftovers, "Vietnamese in the English interface:\n" + "\n".join(
         f"{page}: {sorted(texts)}" for page, texts in sorted(leftovers.items()))
+
+
+def test_an_api_client_gets_its_errors_in_the_language_it_asks_for(client, task_factory, task_people):
+    task_id = task_factory()
+    vietnamese = task_people.headers(client, "office")
+    english = {**vietnamese, "Accept-Language": "en-GB,en;q=0.9,vi;q=0.5"}
+
+    def message(path: str, headers: dict, **body) -> str:
+        response = client.post(f"/api/v1/tasks/{task_id}/{path}", headers=headers, json={"version": 1, **body})
+        assert response.status_code in (409, 422)
+        return response.get_json()["error"]["message"]
+
+    assert message("verify", english) == "Cannot verify it done: the task is “Newly assigned”."
+    assert message("verify", vietnamese) == "Không thể xác nhận hoàn thành: nhiệm vụ đang ở trạng thái “Mới giao”."
+    merge = {"reason": "Trùng lặp", "into_id": task_id}
+    assert message("merge", english, **merge) == "A task cannot be merged into itself."
+    assert message("merge", {**vietnamese, "Accept-Language": "fr"}, **merge) == "Không thể gộp nhiệm vụ vào chính nó."
