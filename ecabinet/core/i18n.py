@@ -1,4 +1,10 @@
-"""Language choice and the display of dates and times (stored UTC, shown in the province's zone)."""
+"""Language choice and the display of dates and times (stored UTC, shown in the province's zone).
+
+One convention for every interface text (pages, errors, labels, notifications): an English msgid through gettext
+(``lazy_gettext`` in module-level tables), its Vietnamese in ``translations/vi``. Outside a request the default
+language, Vietnamese, applies. Only names and document bodies (notices, minutes, letters, the task sheet's columns)
+are written in Vietnamese in the code.
+"""
 
 from __future__ import annotations
 
