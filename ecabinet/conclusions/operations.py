@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app
+from flask_babel import gettext as _
 
 from ecabinet.accounts.models import User
 from ecabinet.conclusions import realtime
@@ -80,13 +81,13 @@ def meeting_conclusions(meeting_id: int) -> list[Conclusion]:
 def lock_reason(meeting: Meeting) -> DomainError | None:
     """Why the meeting's conclusions cannot be written now, or None when they can."""
     if meeting.status not in WRITABLE_MEETING_STATUSES:
-        return DomainError("meeting_not_held", "Chỉ ghi kết luận khi cuộc họp đang diễn ra hoặc đã kết thúc.",
-                           "meeting", 409)
+        return DomainError("meeting_not_held", _("Conclusions are written only while the meeting is in progress "
+                                                 "or after it has ended."), "meeting", 409)
     notice = latest_notice(meeting.id)
     if notice is not None and not notice.draft:
-        return DomainError("notice_locked", "Thông báo kết luận đã gửi duyệt hoặc đã ban hành: không sửa được kết "
-                                            "luận. Muốn sửa, hãy trả Thông báo về dự thảo hoặc lập Thông báo đính "
-                                            "chính.", "notice", 409)
+        return DomainError("notice_locked", _("The conclusion notice has been submitted or issued: the conclusions "
+                                              "cannot be changed. To change them, return the notice to draft or draft "
+                                              "a correcting notice."), "notice", 409)
     return None
 
 
@@ -152,13 +153,14 @@ def _check_item(meeting: Meeting, agenda_item_id: int | None) -> None:
         return
     item = db.session.get(AgendaItem, agenda_item_id)
     if item is None or item.meeting_id != meeting.id:
-        raise DomainError("unknown_agenda_item", "Nội dung này không thuộc chương trình cuộc họp.", "agenda_item_id")
+        raise DomainError("unknown_agenda_item", _("This item is not on the meeting's agenda."), "agenda_item_id")
 
 
 def _check_version(conclusion: Conclusion, version: int) -> None:
     if conclusion.version != version:
-        raise DomainError("edit_conflict", f"Kết luận đã được người khác sửa (phiên bản {conclusion.version}, bạn "
-                                           f"sửa trên phiên bản {version}). Hãy tải lại rồi sửa lại.", "version", 409)
+        raise DomainError("edit_conflict", _("Someone else has changed the conclusion (version %(current)s, you "
+                                             "edited version %(yours)s). Reload it and edit it again.",
+                                             current=conclusion.version, yours=version), "version", 409)
 
 
 def _next_position(column: Any, where: Any) -> int:
@@ -209,7 +211,7 @@ def reorder_conclusions(meeting: Meeting, conclusion_ids: list[int]) -> None:
     require_writable(meeting)
     conclusions = {c.id: c for c in meeting_conclusions(meeting.id)}
     if len(set(conclusion_ids)) != len(conclusion_ids) or set(conclusion_ids) != set(conclusions):
-        raise DomainError("incomplete_order", "Danh sách phải gồm đúng mỗi kết luận của cuộc họp một lần.",
+        raise DomainError("incomplete_order", _("The list must name each of the meeting's conclusions exactly once."),
                           "conclusion_ids")
     for position, conclusion_id in enumerate(conclusion_ids, start=1):
         if conclusions[conclusion_id].position != position:
@@ -221,7 +223,7 @@ def reorder_conclusions(meeting: Meeting, conclusion_ids: list[int]) -> None:
 # --- directives ------------------------------------------------------------------------------
 
 def _has_task() -> DomainError:
-    return DomainError("directive_has_task", "Chỉ đạo đã được giao thành nhiệm vụ nên không xóa được.",
+    return DomainError("directive_has_task", _("The directive has already become a task, so it cannot be deleted."),
                        "directive", 409)
 
 
@@ -233,29 +235,32 @@ def _active_unit(unit_id: int) -> Unit | None:
 def _unit_errors(data: DirectiveData) -> list[dict[str, str]]:
     errors = []
     if _active_unit(data.lead_unit_id) is None:
-        errors.append(_detail("lead_unit_id", "unknown_unit", "Cơ quan chủ trì không tồn tại hoặc đã ngừng hoạt động."))
+        errors.append(_detail("lead_unit_id", "unknown_unit",
+                              _("The lead agency does not exist or is no longer active.")))
     coordinating = data.coordinating_unit_ids
     if len(set(coordinating)) != len(coordinating):
-        errors.append(_detail("coordinating_unit_ids", "duplicate_unit", "Mỗi cơ quan phối hợp chỉ chọn một lần."))
+        errors.append(_detail("coordinating_unit_ids", "duplicate_unit",
+                              _("Choose each coordinating agency only once.")))
     elif data.lead_unit_id in coordinating:
         errors.append(_detail("coordinating_unit_ids", "lead_is_coordinating",
-                              "Cơ quan chủ trì không đồng thời là cơ quan phối hợp."))
+                              _("The lead agency cannot also be a coordinating agency.")))
     elif any(_active_unit(unit_id) is None for unit_id in coordinating):
         errors.append(_detail("coordinating_unit_ids", "unknown_unit",
-                              "Có cơ quan phối hợp không tồn tại hoặc đã ngừng hoạt động."))
+                              _("A coordinating agency does not exist or is no longer active.")))
     return errors
 
 
 def _deadline_errors(meeting: Meeting, data: DirectiveData) -> list[dict[str, str]]:
     if data.deadline_kind == DeadlineKind.DATE:
         if data.deadline_on is None:
-            return [_detail("deadline.on", "missing", "Nhập ngày hoàn thành.")]
+            return [_detail("deadline.on", "missing", _("Enter the completion date."))]
         meeting_day = local_date(meeting.starts_at)
         if data.deadline_on < meeting_day:
             return [_detail("deadline.on", "before_meeting",
-                            f"Thời hạn không được trước ngày họp ({meeting_day:%d/%m/%Y}).")]
+                            _("The deadline cannot be before the day of the meeting (%(day)s).",
+                              day=f"{meeting_day:%d/%m/%Y}"))]
     if data.deadline_kind == DeadlineKind.WORKING_DAYS and not 1 <= (data.deadline_count or 0) <= 365:
-        return [_detail("deadline.count", "out_of_range", "Số ngày làm việc phải từ 1 đến 365.")]
+        return [_detail("deadline.count", "out_of_range", _("The number of working days must be from 1 to 365."))]
     return []
 
 
@@ -267,7 +272,7 @@ def _check_directive(meeting: Meeting, data: DirectiveData) -> None:
     """Every problem of the entry at once, as one 422 with a detail per field."""
     errors = _unit_errors(data) + _deadline_errors(meeting, data)
     if not data.content.strip():
-        errors.insert(0, _detail("content", "missing", "Nhập nội dung chỉ đạo."))
+        errors.insert(0, _detail("content", "missing", _("Enter the directive.")))
     if errors:
         raise DomainError(errors[0]["type"], errors[0]["message"], errors[0]["field"], 422, details=errors)
 

@@ -1,4 +1,10 @@
-"""Language choice and the display of dates and times (stored UTC, shown in the province's zone)."""
+"""Language choice and the display of dates and times (stored UTC, shown in the province's zone).
+
+One convention for every interface text (pages, errors, labels, notifications): an English msgid through gettext
+(``lazy_gettext`` in module-level tables), its Vietnamese in ``translations/vi``. Outside a request the default
+language, Vietnamese, applies. Only names and document bodies (notices, minutes, letters, the task sheet's columns)
+are written in Vietnamese in the code.
+"""
 
 from __future__ import annotations
 
@@ -14,13 +20,21 @@ def select_locale() -> str:
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
-    chosen = session.get("lang") or request.args.get("lang")
+    chosen = session.get("lang") or request.args.get("lang") or _asked_by_api_client(languages)
     if chosen in languages:
         return chosen
     user_locale = getattr(current_user, "locale", None)
     if user_locale is not None and user_locale.value in languages:
         return user_locale.value
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _asked_by_api_client(languages: tuple[str, ...]) -> str | None:
+    """A program with a bearer token names its language in ``Accept-Language``; browsers send that header too, but
+    their pages keep the language chosen in the interface (the session, the account)."""
+    if request.authorization is None or request.authorization.type != "bearer":
+        return None
+    return request.accept_languages.best_match(languages)
 
 
 def local_zone() -> ZoneInfo:

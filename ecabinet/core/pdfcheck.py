@@ -1,6 +1,6 @@
 """Checking an uploaded PDF: ``validate_pdf`` checks it before it is stored or read (materials, the signature
-check) and refuses it with ``PdfRejected`` (a reason code and a Vietnamese message that can be shown to the
-uploader as is). A pure function on bytes (or a path), shared by the domains that take PDFs."""
+check) and refuses it with ``PdfRejected`` (a reason code and a message in the uploader's language that can be
+shown as is). A pure function on bytes (or a path), shared by the domains that take PDFs."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask_babel import format_decimal
+from flask_babel import lazy_gettext as _l
 from pypdf import PdfReader
 from pypdf.errors import LimitReachedError, PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
@@ -23,26 +25,32 @@ MAX_TOTAL_INFLATED = 512 * MB  # all content streams of the document together
 MAX_IMAGE_PIXELS = 100_000_000  # width × height of one image; an A3 page scanned at 600 dpi is 70 million
 
 MESSAGES = {
-    "not_pdf": "Tệp không phải là tài liệu PDF.",
-    "too_large": "Tệp PDF vượt quá dung lượng cho phép ({limit} MB).",
-    "encrypted": "Tệp PDF được đặt mật khẩu hoặc mã hóa; vui lòng gỡ mật khẩu rồi tải lên lại.",
-    "truncated": "Tệp PDF bị cắt cụt (tải lên chưa hết); vui lòng tải lên lại.",
-    "corrupt": "Tệp PDF bị hỏng, không đọc được.",
-    "no_pages": "Tệp PDF không có trang nào.",
-    "too_many_pages": "Tệp PDF có quá nhiều trang (tối đa {limit} trang).",
-    "bomb": "Tệp PDF chứa dữ liệu nén bất thường (giải nén quá lớn) và bị từ chối.",
-    "image_too_large": "Tệp PDF chứa hình ảnh có kích thước quá lớn (trên {limit} triệu điểm ảnh), "
-                       "không thể hiển thị an toàn, và bị từ chối.",
+    "not_pdf": _l("The file is not a PDF document."),
+    "too_large": _l("The PDF file is larger than allowed (%(limit)s MB)."),
+    "encrypted": _l("The PDF file is protected by a password or encrypted; remove the password and upload it again."),
+    "truncated": _l("The PDF file is cut short (the upload did not finish); upload it again."),
+    "corrupt": _l("The PDF file is damaged and cannot be read."),
+    "no_pages": _l("The PDF file has no pages."),
+    "too_many_pages": _l("The PDF file has too many pages (at most %(limit)s pages)."),
+    "bomb": _l("The PDF file holds abnormally compressed data (far too large once inflated) and is refused."),
+    "image_too_large": _l("The PDF file holds an image too large (over %(limit)s million pixels) to be shown "
+                          "safely, and is refused."),
 }
 
 
 class PdfRejected(ValueError):
-    """An upload refused: ``code`` (stable, for programs) and ``message_vi`` (for people)."""
+    """An upload refused: ``code`` (stable, for programs) and ``message`` (for people, in their language)."""
 
-    def __init__(self, code: str, message_vi: str | None = None) -> None:
+    def __init__(self, code: str, limit: int | float | None = None) -> None:
         self.code = code
-        self.message_vi = message_vi or MESSAGES.get(code, MESSAGES["corrupt"])
-        super().__init__(f"{code}: {self.message_vi}")
+        self.limit = limit
+        super().__init__(code if limit is None else f"{code} ({limit})")
+
+    @property
+    def message(self) -> str:
+        """A fractional limit is written with the language's decimal mark (Vietnamese: a comma)."""
+        limit = format_decimal(self.limit) if isinstance(self.limit, float) else self.limit
+        return str(MESSAGES.get(self.code, MESSAGES["corrupt"])) % {"limit": limit}
 
 
 @dataclass(frozen=True)
@@ -58,17 +66,17 @@ def _read(source: bytes | str | Path, max_bytes: int) -> bytes:
     else:
         path = Path(source)
         if path.stat().st_size > max_bytes:
-            raise PdfRejected("too_large", MESSAGES["too_large"].format(limit=max_bytes // MB))
+            raise PdfRejected("too_large", max_bytes // MB)
         data = path.read_bytes()
     if len(data) > max_bytes:
-        raise PdfRejected("too_large", MESSAGES["too_large"].format(limit=max_bytes // MB))
+        raise PdfRejected("too_large", max_bytes // MB)
     return data
 
 
 def _count_pages(reader: PdfReader, max_pages: int) -> int:
     """Leaves of the page tree, walked without pypdf's flattening: stops as soon as the claimed
     /Count or the real number of leaves passes ``max_pages``; cycles are corruption."""
-    too_many = PdfRejected("too_many_pages", MESSAGES["too_many_pages"].format(limit=max_pages))
+    too_many = PdfRejected("too_many_pages", max_pages)
     root = reader.trailer["/Root"].get_object()["/Pages"].get_object()
     claimed = root.get("/Count", 0)
     if isinstance(claimed, int) and claimed > max_pages:
@@ -105,8 +113,7 @@ _OVERLAP = 1024  # bytes of inflated content kept for the next chunk: an inline 
 
 
 def _image_too_large(max_pixels: int) -> PdfRejected:
-    limit = f"{max_pixels / 1_000_000:g}".replace(".", ",")  # Vietnamese decimal comma
-    return PdfRejected("image_too_large", MESSAGES["image_too_large"].format(limit=limit))
+    return PdfRejected("image_too_large", max_pixels / 1_000_000)
 
 
 def _check_inline_images(content: bytes, max_pixels: int) -> None:

@@ -144,7 +144,7 @@ def add_version(material: Material, upload: Upload, actor: User) -> MaterialVers
         info = pdfcheck.validate_pdf(upload.data, max_bytes=current_app.config["MATERIAL_MAX_BYTES"],
                                 max_pages=current_app.config["MATERIAL_MAX_PAGES"])
     except pdfcheck.PdfRejected as exc:
-        raise DomainError(f"pdf_{exc.code}", exc.message_vi, "file") from None
+        raise DomainError(f"pdf_{exc.code}", exc.message, "file") from None
     sha256 = storage.store_bytes(upload.data)
     version = MaterialVersion(number=len(material.versions) + 1, sha256=sha256, size=info.size,
                               page_count=info.pages, filename=_display_name(upload.filename),

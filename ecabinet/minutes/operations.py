@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from ecabinet.accounts.models import User
@@ -123,15 +124,17 @@ def _check_draft(minutes_id: int) -> None:
     if db.session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(read=True)
     if db.session.scalar(query) != MinutesStatus.DRAFT:
-        raise conflict("minutes_signed", "Biên bản đã được ký, không thể sửa nội dung. Nếu cần sửa, Chủ trì trả "
-                                         "lại biên bản cho Thư ký.", "text")
+        raise conflict("minutes_signed", _("The minutes are signed and cannot be changed. To change them, the chair "
+                                           "returns them to the secretary."), "text")
 
 
 def _edit_conflict(section: MinutesSection) -> DomainError:
     db.session.refresh(section)
     editor = section.updated_by.full_name if section.updated_by else None
-    message = (f"{editor or 'Người khác'} vừa lưu phần này (bản số {section.revision}). Hãy xem bản mới "
-               "rồi chọn giữ bản của mình hoặc dùng bản mới.")
+    message = (_("%(editor)s has just saved this section (revision %(revision)s). Look at the new text, then keep "
+                 "yours or use the new one.", editor=editor, revision=section.revision) if editor
+               else _("Someone else has just saved this section (revision %(revision)s). Look at the new text, then "
+                      "keep yours or use the new one.", revision=section.revision))
     return DomainError("edit_conflict", message, "text", 409, [{
         "field": "text", "type": "edit_conflict", "message": message, "text": section.text,
         "revision": section.revision, "updated_by": editor,
@@ -144,7 +147,8 @@ def save_section(section: MinutesSection, text: str, base_revision: int, actor: 
     ``edit_conflict``, 409, carrying the text that is there now). Autosaves by the same person within
     ``MINUTES_COALESCE_SECONDS`` amend their last revision; otherwise a revision is added."""
     if len(text) > MAX_TEXT:
-        raise DomainError("too_long", f"Nội dung quá dài (tối đa {MAX_TEXT:,} ký tự).".replace(",", "."), "text")
+        raise DomainError("too_long", _("The text is too long (at most %(limit)s characters).",
+                                        limit=f"{MAX_TEXT:,}".replace(",", ".")), "text")
     _check_draft(section.minutes_id)
     now = now or utcnow()
     table = MinutesSection.__table__
@@ -182,7 +186,7 @@ def restore_revision(section: MinutesSection, revision_number: int, base_revisio
     old = db.session.scalars(sa.select(MinutesRevision).where(MinutesRevision.section_id == section.id,
                                                               MinutesRevision.number == revision_number)).first()
     if old is None:
-        raise DomainError("unknown_revision", "Không có bản lưu này.", "number", 404)
+        raise DomainError("unknown_revision", _("There is no such saved version."), "number", 404)
     return save_section(section, old.text, base_revision, actor, now)
 
 
@@ -197,10 +201,10 @@ def sign_as_secretary(minutes: Minutes, actor: User, now: datetime | None = None
     """DRAFT → SECRETARY_SIGNED, once the meeting has ended; the sections cannot change after it."""
     _lock_for_signing(minutes)
     if minutes.status != MinutesStatus.DRAFT:
-        raise conflict("not_draft", "Biên bản không ở trạng thái dự thảo nên Thư ký không thể ký.", "status")
+        raise conflict("not_draft", _("The minutes are not a draft, so the secretary cannot sign them."), "status")
     if minutes.meeting.status not in (MeetingStatus.ENDED, MeetingStatus.CLOSED):
-        raise conflict("meeting_not_ended", "Cuộc họp chưa kết thúc: chỉ ký biên bản sau khi cuộc họp kết thúc.",
-                       "status")
+        raise conflict("meeting_not_ended", _("The meeting has not ended: the minutes are signed only after the "
+                                              "meeting ends."), "status")
     minutes.status = MinutesStatus.SECRETARY_SIGNED
     minutes.secretary_signed_by_id, minutes.secretary_signed_at = actor.id, now or utcnow()
     db.session.flush()
@@ -213,8 +217,8 @@ def sign_as_chair(minutes: Minutes, actor: User, now: datetime | None = None) ->
     """SECRETARY_SIGNED → SIGNED: the minutes are rendered once more and frozen as that PDF."""
     _lock_for_signing(minutes)
     if minutes.status != MinutesStatus.SECRETARY_SIGNED:
-        message = ("Biên bản đã được Chủ trì ký." if minutes.status == MinutesStatus.SIGNED
-                   else "Thư ký chưa ký biên bản: Chủ trì ký sau Thư ký.")
+        message = (_("The chair has already signed the minutes.") if minutes.status == MinutesStatus.SIGNED
+                   else _("The secretary has not signed the minutes: the chair signs after the secretary."))
         raise conflict("not_secretary_signed", message, "status")
     with db.session.no_autoflush:  # the PDF shows the signature, which the database accepts only with the PDF
         minutes.status = MinutesStatus.SIGNED
@@ -231,11 +235,11 @@ def return_to_secretary(minutes: Minutes, actor: User, reason: str) -> Minutes:
     """SECRETARY_SIGNED → DRAFT with the chair's reason; the secretary's signature is cleared."""
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("reason_required", "Nhập lý do trả lại biên bản.", "reason")
+        raise DomainError("reason_required", _("Enter the reason for returning the minutes."), "reason")
     _lock_for_signing(minutes)
     if minutes.status != MinutesStatus.SECRETARY_SIGNED:
-        raise conflict("not_secretary_signed", "Chỉ trả lại được biên bản Thư ký đã ký và Chủ trì chưa ký.",
-                       "status")
+        raise conflict("not_secretary_signed", _("Only minutes signed by the secretary and not yet by the chair can "
+                                                 "be returned."), "status")
     minutes.status = MinutesStatus.DRAFT
     minutes.secretary_signed_by_id = minutes.secretary_signed_at = None
     minutes.returned_reason = reason[:1000]

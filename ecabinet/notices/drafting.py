@@ -178,7 +178,7 @@ def _check_signer(signer_id: int | None) -> None:
         return
     signer = db.session.get(User, signer_id)
     if signer is None or not signer.active:
-        raise DomainError("unknown_signer", "Người ký không tồn tại hoặc đã ngừng hoạt động.", "signer_id")
+        raise DomainError("unknown_signer", _("The signer does not exist or is no longer active."), "signer_id")
 
 
 def _resolved(recipients: Sequence[RecipientData]) -> list[RecipientData]:
@@ -188,11 +188,11 @@ def _resolved(recipients: Sequence[RecipientData]) -> list[RecipientData]:
     units = {u.id: u for u in db.session.scalars(sa.select(Unit).where(Unit.id.in_(unit_ids)))} if unit_ids else {}
     users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(user_ids)))} if user_ids else {}
     if set(units) != unit_ids or set(users) != user_ids:
-        raise DomainError("unknown_recipient", "Có cơ quan hoặc người nhận không tồn tại.", "recipients")
+        raise DomainError("unknown_recipient", _("A receiving agency or person does not exist."), "recipients")
     result, seen = [], set()
     for r in recipients:
         if r.unit_id is not None and r.user_id is not None:
-            raise DomainError("recipient_unit_or_user", "Mỗi dòng nơi nhận là một cơ quan hoặc một người.",
+            raise DomainError("recipient_unit_or_user", _("Each recipient line is one agency or one person."),
                               "recipients")
         label = r.label.strip()
         if not label and r.unit_id is not None:
@@ -234,7 +234,7 @@ def update_notice(notice: Notice, actor: User, version: int, changes: dict, *,
     one → 409 ``edit_conflict``. Issued → 409 ``notice_issued``; in the workflow → 409 ``notice_in_workflow``."""
     workflow.refuse_unless(notice, NoticeStatus.DRAFT)
     if version != notice.version:
-        raise DomainError("edit_conflict", "Thông báo vừa được người khác sửa; hãy tải lại trang rồi sửa tiếp.",
+        raise DomainError("edit_conflict", _("Someone else has just changed the notice; reload the page and edit again."),
                           "version", 409)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
@@ -257,13 +257,14 @@ def correct(notice: Notice, actor: User) -> Notice:
     """A draft correcting the issued ``notice``: same wording and recipients, the opening saying it replaces
     it. The issued one is left as it is until the correction is issued (then marked superseded)."""
     if notice.status != NoticeStatus.ISSUED:
-        raise DomainError("not_issued", "Chỉ đính chính được thông báo đã ban hành.", None, 409)
+        raise DomainError("not_issued", _("Only an issued notice can be corrected."), None, 409)
     if notice.superseded_at is not None:
-        raise DomainError("already_superseded", "Thông báo này đã được thay thế bởi một thông báo khác.", None, 409)
+        raise DomainError("already_superseded", _("This notice has been superseded by another one."), None,
+                          409)
     pending = db.session.scalar(sa.select(Notice.id).where(Notice.corrects_id == notice.id,
                                                            Notice.status != NoticeStatus.NOT_NEEDED))
     if pending is not None:
-        raise DomainError("correction_exists", "Đã có thông báo đính chính cho thông báo này.", None, 409)
+        raise DomainError("correction_exists", _("A correcting notice already exists for this notice."), None, 409)
     replaces = f"Thông báo này thay thế Thông báo số {notice.number_symbol} ngày {notice.issued_on:%d/%m/%Y}."
     draft = Notice(meeting_id=notice.meeting_id, corrects=notice, status=NoticeStatus.DRAFT,
                    **{name: getattr(notice, name) for name in EDITABLE if name != "signature_authority"},

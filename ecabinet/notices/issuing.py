@@ -44,7 +44,7 @@ def _claim(notice: Notice, actor: User, now: datetime) -> None:
     try:
         db.session.flush()
     except StaleDataError:
-        raise DomainError("notice_changed", "Thông báo vừa được người khác ban hành hoặc thay đổi; hãy tải lại.",
+        raise DomainError("notice_changed", _("Someone else has just issued or changed the notice; reload it."),
                           None, 409) from None
 
 

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ecabinet.accounts import operations as accounts
 from ecabinet.accounts.models import Role, User
@@ -39,13 +40,13 @@ KIND_REVIEWED = "notice.reviewed"
 KIND_APPROVED = "notice.approved"
 KIND_REJECTED = "notice.rejected"
 
-STATUS_NAMES_VI = {
-    NoticeStatus.DRAFT: "dự thảo",
-    NoticeStatus.IN_REVIEW: "chờ thẩm định",
-    NoticeStatus.AWAITING_APPROVAL: "chờ lãnh đạo duyệt",
-    NoticeStatus.APPROVED: "đã duyệt, chờ ban hành",
-    NoticeStatus.ISSUED: "đã ban hành",
-    NoticeStatus.NOT_NEEDED: "không cần ban hành",
+STATUS_NAMES = {
+    NoticeStatus.DRAFT: _l("draft"),
+    NoticeStatus.IN_REVIEW: _l("awaiting review"),
+    NoticeStatus.AWAITING_APPROVAL: _l("awaiting the leader's approval"),
+    NoticeStatus.APPROVED: _l("approved, awaiting issue"),
+    NoticeStatus.ISSUED: _l("issued"),
+    NoticeStatus.NOT_NEEDED: _l("not to be issued"),
 }
 
 
@@ -65,13 +66,13 @@ def refuse_unless(notice: Notice, *statuses: NoticeStatus) -> None:
     if notice.status in statuses:
         return
     if notice.status == NoticeStatus.ISSUED:
-        raise DomainError("notice_issued", "Thông báo đã ban hành, không thể sửa; hãy lập thông báo đính chính.",
+        raise DomainError("notice_issued", _("The notice is issued and cannot be changed; draft a correcting notice."),
                           None, 409)
     if statuses == (NoticeStatus.DRAFT,):
-        raise DomainError("notice_in_workflow", "Thông báo đang trong quy trình "
-                          f"({STATUS_NAMES_VI[notice.status]}); chỉ sửa được khi là dự thảo.", None, 409)
-    raise DomainError("wrong_status", "Không thực hiện được khi thông báo đang ở trạng thái "
-                      f"“{STATUS_NAMES_VI[notice.status]}”.", "status", 409)
+        raise DomainError("notice_in_workflow", _("The notice is in the workflow (%(status)s); only a draft can be "
+                                                  "changed.", status=STATUS_NAMES[notice.status]), None, 409)
+    raise DomainError("wrong_status", _("Not possible while the notice is “%(status)s”.",
+                                        status=STATUS_NAMES[notice.status]), "status", 409)
 
 
 def move(notice: Notice, actor: User | None, to: NoticeStatus, kind: NoticeEventKind, *,
@@ -110,9 +111,10 @@ def link(notice: Notice) -> str:
 def _reason(reason: str | None, field: str = "reason") -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("reason_required", "Hãy ghi rõ lý do.", field)
+        raise DomainError("reason_required", _("State the reason."), field)
     if len(reason) > MAX_REASON:
-        raise DomainError("reason_too_long", f"Lý do dài tối đa {MAX_REASON} ký tự.", field)
+        raise DomainError("reason_too_long", _("The reason is at most %(limit)s characters long.", limit=MAX_REASON),
+                          field)
     return reason
 
 
@@ -144,8 +146,8 @@ def submit(notice: Notice, actor: User) -> list[Notification]:
     """Draft → in review; the office leaders are told. Needs a conclusion with text or a directive (422)."""
     refuse_unless(notice, NoticeStatus.DRAFT)
     if not has_content(notice):
-        raise DomainError("no_conclusions", "Cuộc họp chưa có kết luận hoặc chỉ đạo nào; hãy ghi kết luận trước "
-                                            "khi trình.", None, 422)
+        raise DomainError("no_conclusions", _("The meeting has no conclusion or directive yet; write the "
+                                              "conclusions before submitting."), None, 422)
     _add_directive_agencies(notice)
     move(notice, actor, NoticeStatus.IN_REVIEW, NoticeEventKind.SUBMITTED, allowed_from=(NoticeStatus.DRAFT,))
     notice.submitted_at = utcnow()

@@ -50,7 +50,7 @@ def _remind(notice: Notice, days: int, now: datetime) -> list[Notification]:
 def _escalate(notice: Notice, days: int, now: datetime) -> list[Notification]:
     notice.escalated_at = now
     workflow.record_event(notice, NoticeEventKind.ESCALATED, None, notice.status, at=now)
-    facts = {**workflow.facts(notice), "days": str(days), "status": workflow.STATUS_NAMES_VI[notice.status]}
+    facts = {**workflow.facts(notice), "days": str(days), "status": workflow.STATUS_NAMES[notice.status]}
     return notify.notify(f"notice:{notice.id}:escalation", workflow.office_leader_ids(), notify.Message(
         kind=KIND_ESCALATION, subject=_("Overdue conclusion notice: %(meeting)s", **facts),
         body=_("The conclusion notice of the meeting “%(meeting)s” on %(day)s is still not issued, %(days)s working "

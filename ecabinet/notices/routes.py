@@ -117,7 +117,7 @@ def _page(notice: Notice, form: MultiDict | None = None, errors: dict[str, str] 
         tasks=tasks_of_notice(notice) if notice.status == NoticeStatus.ISSUED else [],
         units=org.unit_choices() if editable else [], people=_people_choices(notice) if editable else [],
         may_reject=step is not None and allowed(current_user, step, notice),
-        corrections=queries.corrections_of(notice), status_names=workflow.STATUS_NAMES_VI), status
+        corrections=queries.corrections_of(notice), status_names=workflow.STATUS_NAMES), status
 
 
 @bp.get("/notices/<int:notice_id>")

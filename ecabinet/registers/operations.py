@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import Flask, current_app
+from flask_babel import gettext as _
 
 from ecabinet.accounts.models import User
 from ecabinet.core.clock import local_date
@@ -72,11 +73,14 @@ def cancel_number(taken: RegisterNumber, actor: User, reason: str) -> RegisterNu
     """Record the number as cancelled (the document was withdrawn); it stays used and is never given again."""
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("reason_required", "Hãy ghi lý do hủy số.", "reason")
+        raise DomainError("reason_required", _("Give the reason for cancelling the number."), "reason")
     if len(reason) > MAX_REASON:
-        raise DomainError("reason_too_long", f"Lý do hủy số dài tối đa {MAX_REASON} ký tự.", "reason")
+        raise DomainError("reason_too_long",
+                          _("The reason for cancelling a number is at most %(limit)s characters long.",
+                            limit=MAX_REASON), "reason")
     if taken.status == NumberStatus.CANCELLED:
-        raise DomainError("already_cancelled", f"Số {taken.number_symbol} đã được hủy trước đó.", None, 409)
+        raise DomainError("already_cancelled",
+                          _("The number %(number)s has already been cancelled.", number=taken.number_symbol), None, 409)
     actor_id = actor.id  # read before changing the row: a lazy load would autoflush it half-changed
     taken.cancel_reason, taken.cancelled_at, taken.cancelled_by_id = reason, utcnow(), actor_id
     taken.status = NumberStatus.CANCELLED

@@ -19,6 +19,7 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
@@ -36,14 +37,14 @@ EXPIRY_WARNING_DAYS = 30
 FIELD_PREFIX = "ChuKySo"
 
 VALID_TRUSTED, VALID_UNTRUSTED, INVALID, ERROR = "valid_trusted", "valid_untrusted", "invalid", "error"
-LABELS_VI = {
-    VALID_TRUSTED: "Hợp lệ",
-    VALID_UNTRUSTED: "Chữ ký toàn vẹn, chưa xác minh được chứng thư",
-    INVALID: "Không hợp lệ",
-    ERROR: "Không kiểm tra được chữ ký",
+LABELS = {
+    VALID_TRUSTED: _l("Valid"),
+    VALID_UNTRUSTED: _l("Intact signature, certificate not verified"),
+    INVALID: _l("Not valid"),
+    ERROR: _l("The signature could not be checked"),
 }
-UNREADABLE_MESSAGE = "Không đọc được chứng thư số: sai mật khẩu hoặc tệp hỏng."
-EXPIRED_MESSAGE = "Chứng thư số của Văn phòng đã hết hạn: cần gia hạn chứng thư trước khi ký văn bản."
+UNREADABLE_MESSAGE = _l("The digital certificate cannot be read: wrong password or damaged file.")
+EXPIRED_MESSAGE = _l("The Office's digital certificate has expired: renew it before signing documents.")
 
 
 # --- the Office's certificate ------------------------------------------------------------------
@@ -69,7 +70,7 @@ def load_signer() -> signers.SimpleSigner:
 
 
 def _unreadable() -> DomainError:
-    return DomainError("signing_certificate_unreadable", UNREADABLE_MESSAGE, None, 503)
+    return DomainError("signing_certificate_unreadable", str(UNREADABLE_MESSAGE), None, 503)
 
 
 @lru_cache(maxsize=4)
@@ -128,7 +129,7 @@ def sign_pdf(data: bytes, *, reason: str = DEFAULT_REASON, location: str | None 
         return None
     signer = load_signer()
     if signer.signing_cert.not_valid_after <= utcnow():
-        raise DomainError("signing_certificate_expired", EXPIRED_MESSAGE, None, 503)
+        raise DomainError("signing_certificate_expired", str(EXPIRED_MESSAGE), None, 503)
     writer = IncrementalPdfFileWriter(BytesIO(data), strict=False)
     metadata = signers.PdfSignatureMetadata(
         field_name=_free_field_name(writer), reason=reason,
@@ -181,7 +182,7 @@ _EMPTY = {"field": None, "signer": None, "organisation": None, "issuer": None, "
 
 
 def _failed(result: dict) -> dict:
-    return {**result, "code": ERROR, "label": LABELS_VI[ERROR]}
+    return {**result, "code": ERROR, "label": str(LABELS[ERROR])}
 
 
 def _inspect(signature: EmbeddedPdfSignature, roots: list[asn1_x509.Certificate]) -> dict:
@@ -201,7 +202,7 @@ def _inspect(signature: EmbeddedPdfSignature, roots: list[asn1_x509.Certificate]
                   trusted=bool(roots) and bool(status.trusted),
                   covers_whole_document=status.coverage == SignatureCoverageLevel.ENTIRE_FILE)
     code = _summary(result)
-    return {**result, "code": code, "label": LABELS_VI[code]}
+    return {**result, "code": code, "label": str(LABELS[code])}
 
 
 def _summary(result: dict) -> str:

@@ -62,5 +62,5 @@ def check():
         pdfcheck.validate_pdf(data, max_bytes=current_app.config["MATERIAL_MAX_BYTES"],
                          max_pages=current_app.config["MATERIAL_MAX_PAGES"])
     except pdfcheck.PdfRejected as exc:
-        return _page(errors={"file": exc.message_vi}, status=422)
+        return _page(errors={"file": exc.message}, status=422)
     return _page(checked=ops.inspect_signatures(data), filename=sent.filename)

@@ -17,6 +17,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
 from ecabinet.accounts import operations as accounts
@@ -32,10 +33,10 @@ from ecabinet.tasks.models import (
     ProgressReport, Recurrence, ReportAttachment, Task, TaskComment, TaskSource, TaskStatus,
 )
 
-STATUS_NAMES_VI = {
-    TaskStatus.NEW: "Mới giao", TaskStatus.IN_PROGRESS: "Đang thực hiện",
-    TaskStatus.REPORTED_DONE: "Đã báo cáo hoàn thành", TaskStatus.VERIFIED_DONE: "Đã xác nhận hoàn thành",
-    TaskStatus.CANCELLED: "Đã hủy", TaskStatus.MERGED: "Đã gộp vào nhiệm vụ khác",
+STATUS_NAMES = {
+    TaskStatus.NEW: _l("Newly assigned"), TaskStatus.IN_PROGRESS: _l("In progress"),
+    TaskStatus.REPORTED_DONE: _l("Reported done"), TaskStatus.VERIFIED_DONE: _l("Verified done"),
+    TaskStatus.CANCELLED: _l("Cancelled task"), TaskStatus.MERGED: _l("Merged into another task"),
 }
 ATTACHMENT_TYPES = {
     ".pdf": "application/pdf",
@@ -79,7 +80,7 @@ def _conflict(code: str, message: str, field_name: str | None = None) -> DomainE
 
 
 def _edit_conflict() -> DomainError:
-    return _conflict("edit_conflict", "Nhiệm vụ vừa được người khác thay đổi; hãy tải lại trang rồi thao tác lại.",
+    return _conflict("edit_conflict", _("Someone else has just changed the task; reload the page and try again."),
                      "version")
 
 
@@ -99,14 +100,14 @@ def _flush() -> None:
 
 def _refuse_unless(task: Task, *statuses: TaskStatus, doing: str) -> None:
     if task.status not in statuses:
-        raise _conflict("wrong_status", f"Không thể {doing}: nhiệm vụ đang ở trạng thái "
-                                        f"“{STATUS_NAMES_VI[task.status]}”.")
+        raise _conflict("wrong_status", _("Cannot %(doing)s: the task is “%(status)s”.", doing=doing,
+                                          status=STATUS_NAMES[task.status]))
 
 
 def _refuse_parent(task: Task, doing: str) -> None:
     if task.parts:
-        raise _conflict("task_has_parts", f"Không thể {doing}: nhiệm vụ đã được chia cho các đơn vị; hãy thực hiện "
-                                          "trên từng phần.")
+        raise _conflict("task_has_parts", _("Cannot %(doing)s: the task has been split between agencies; act on "
+                                            "each part.", doing=doing))
 
 
 def _office_ids() -> set[int]:
@@ -194,28 +195,29 @@ class TaskData:
 def _units(unit_ids: Sequence[int], field_name: str) -> list[Unit]:
     units = list(db.session.scalars(sa.select(Unit).where(Unit.id.in_(list(unit_ids)), Unit.active.is_(True))))
     if len(units) != len(set(unit_ids)):
-        raise DomainError("unknown_unit", "Có đơn vị không tồn tại hoặc đã ngừng hoạt động.", field_name)
+        raise DomainError("unknown_unit", _("A unit does not exist or is no longer active."), field_name)
     return units
 
 
 def _check(data: TaskData, creating: bool = True) -> list[Unit]:
     """The coordinating units, once every field is checked."""
     if creating and data.source == TaskSource.NOTICE:
-        raise DomainError("notice_source", "Nhiệm vụ từ thông báo kết luận được tạo khi ban hành thông báo.",
+        raise DomainError("notice_source", _("Tasks from a conclusion notice are created when the notice is issued."),
                           "source")
     if not data.content.strip():
-        raise DomainError("content_required", "Hãy nhập nội dung nhiệm vụ.", "content")
+        raise DomainError("content_required", _("Enter the task."), "content")
     _units([data.lead_unit_id], "lead_unit_id")
     if data.lead_unit_id in data.coordinating_unit_ids:
-        raise DomainError("lead_coordinates", "Đơn vị chủ trì không đồng thời là đơn vị phối hợp.",
+        raise DomainError("lead_coordinates", _("The lead unit cannot also be a coordinating unit."),
                           "coordinating_unit_ids")
     coordinating = _units(data.coordinating_unit_ids, "coordinating_unit_ids")
     if data.assigned_by_id is not None:
         leader = db.session.get(User, data.assigned_by_id)
         if leader is None or not leader.active or not leader.has_role(Role.LEADER):
-            raise DomainError("unknown_leader", "Người giao nhiệm vụ phải là lãnh đạo UBND tỉnh.", "assigned_by_id")
+            raise DomainError("unknown_leader", _("The assigning person must be a leader of the provincial People's "
+                                                  "Committee."), "assigned_by_id")
     if data.sector_id is not None and db.session.get(Sector, data.sector_id) is None:
-        raise DomainError("unknown_sector", "Lĩnh vực không tồn tại.", "sector_id")
+        raise DomainError("unknown_sector", _("The field does not exist."), "sector_id")
     _check_recurrence(data)
     return coordinating
 
@@ -225,14 +227,14 @@ def _check_recurrence(data: TaskData) -> None:
     before that deadline."""
     if data.recurrence == Recurrence.NONE:
         if data.recurrence_until is not None:
-            raise DomainError("until_without_recurrence", "Chỉ báo cáo định kỳ mới có ngày kết thúc; hãy chọn "
-                                                          "kỳ báo cáo hoặc bỏ trống ngày này.", "recurrence_until")
+            raise DomainError("until_without_recurrence", _("Only a periodic report has an end date; choose a "
+                                                            "period or leave this date empty."), "recurrence_until")
         return
     if data.deadline_on is None:
-        raise DomainError("periodic_needs_deadline", "Báo cáo định kỳ phải có thời hạn (hạn báo cáo của kỳ này).",
+        raise DomainError("periodic_needs_deadline", _("A periodic report needs a deadline (this period's)."),
                           "deadline_on")
     if data.recurrence_until is not None and data.recurrence_until < data.deadline_on:
-        raise DomainError("until_before_deadline", "Ngày kết thúc báo cáo định kỳ không được trước thời hạn.",
+        raise DomainError("until_before_deadline", _("The end of a periodic report cannot be before its deadline."),
                           "recurrence_until")
 
 
@@ -272,7 +274,7 @@ def create_task(data: TaskData, actor: User) -> Task:
 def update_task(task: Task, data: TaskData, actor: User, version: int) -> Task:
     """Change an open task; a changed deadline is recorded in its history, a new lead agency is told."""
     check_version(task, version)
-    _refuse_unless(task, *OPEN_STATUSES, doing="sửa nhiệm vụ")
+    _refuse_unless(task, *OPEN_STATUSES, doing=_("edit the task"))
     if task.source == TaskSource.NOTICE:  # the notice stays its source
         data.source, data.source_reference = TaskSource.NOTICE, task.source_reference
     coordinating = _check(data, creating=False)
@@ -294,8 +296,8 @@ def update_task(task: Task, data: TaskData, actor: User, version: int) -> Task:
 def start(task: Task, actor: User, version: int | None = None) -> Task:
     """New → in progress (also done by the first progress report)."""
     check_version(task, version)
-    _refuse_parent(task, "bắt đầu thực hiện")
-    _refuse_unless(task, TaskStatus.NEW, doing="bắt đầu thực hiện")
+    _refuse_parent(task, _("start the task"))
+    _refuse_unless(task, TaskStatus.NEW, doing=_("start the task"))
     task.status = TaskStatus.IN_PROGRESS
     _flush()
     roll_up(task.parent, actor)
@@ -314,12 +316,13 @@ def _attachment(upload: Upload) -> ReportAttachment:
     content_type = ATTACHMENT_TYPES.get(os.path.splitext(name)[1].lower())
     signatures = MAGIC.get(content_type or "", ())
     if content_type is None or (signatures and not upload.data.startswith(signatures)):
-        raise DomainError("attachment_type", f"Tệp “{name}” không được chấp nhận: chỉ nhận PDF, tài liệu Office "
-                                             "(Word, Excel, PowerPoint) và ảnh.", "files")
+        raise DomainError("attachment_type", _("The file “%(name)s” is not accepted: only PDF, Office documents "
+                                               "(Word, Excel, PowerPoint) and images.", name=name), "files")
     if not upload.data:
-        raise DomainError("attachment_empty", f"Tệp “{name}” rỗng.", "files")
+        raise DomainError("attachment_empty", _("The file “%(name)s” is empty.", name=name), "files")
     if len(upload.data) > current_app.config.get("TASK_ATTACHMENT_MAX_BYTES", MAX_ATTACHMENT_BYTES):
-        raise DomainError("attachment_too_large", f"Tệp “{name}” vượt quá 20 MB.", "files")
+        raise DomainError("attachment_too_large", _("The file “%(name)s” is larger than 20 MB.", name=name),
+                          "files")
     return ReportAttachment(sha256=storage.store_bytes(upload.data), filename=name, content_type=content_type,
                             size=len(upload.data))
 
@@ -335,14 +338,14 @@ def report_progress(task: Task, author: User, text: str, percent: int, files: Se
     """The lead agency's report: text, percent, files. A new task is started by it; ``done`` reports it
     finished (completed on ``completed_on``, by default today, never in the future), which the Office is told."""
     check_version(task, version)
-    _refuse_parent(task, "báo cáo")
-    _refuse_unless(task, *OPEN_STATUSES, doing="báo cáo tiến độ")
+    _refuse_parent(task, _("report"))
+    _refuse_unless(task, *OPEN_STATUSES, doing=_("report progress"))
     if not text.strip():
-        raise DomainError("text_required", "Hãy nhập nội dung báo cáo.", "text")
+        raise DomainError("text_required", _("Enter the report."), "text")
     if not 0 <= percent <= 100:
-        raise DomainError("percent_range", "Tỷ lệ hoàn thành phải từ 0 đến 100.", "percent")
+        raise DomainError("percent_range", _("The percentage done must be from 0 to 100."), "percent")
     if completed_on is not None and completed_on > today():
-        raise DomainError("completed_in_future", "Ngày hoàn thành không được sau ngày hôm nay.", "completed_on")
+        raise DomainError("completed_in_future", _("The completion date cannot be after today."), "completed_on")
     report = ProgressReport(task_id=task.id, unit_id=task.lead_unit_id, author_id=author.id, text=text.strip(),
                             percent=100 if done else percent, done=done, created_at=utcnow(),
                             attachments=[_attachment(upload) for upload in files])
@@ -370,8 +373,8 @@ def _last_done_report(task: Task) -> ProgressReport | None:
 def verify(task: Task, actor: User, version: int | None = None) -> list:
     """Reported done → verified done by the Office; the lead agency is told."""
     check_version(task, version)
-    _refuse_parent(task, "xác nhận hoàn thành")
-    _refuse_unless(task, TaskStatus.REPORTED_DONE, doing="xác nhận hoàn thành")
+    _refuse_parent(task, _("verify it done"))
+    _refuse_unless(task, TaskStatus.REPORTED_DONE, doing=_("verify it done"))
     task.status, task.verified_at, task.verified_by_id = TaskStatus.VERIFIED_DONE, utcnow(), actor.id
     _flush()
     roll_up(task.parent, actor)
@@ -383,8 +386,8 @@ def verify(task: Task, actor: User, version: int | None = None) -> list:
 def return_report(task: Task, actor: User, reason: str, version: int | None = None) -> list:
     """Reported done → in progress: the Office does not accept the report (``reason``); the agency is told."""
     check_version(task, version)
-    _refuse_parent(task, "trả lại báo cáo")
-    _refuse_unless(task, TaskStatus.REPORTED_DONE, doing="trả lại báo cáo")
+    _refuse_parent(task, _("return the report"))
+    _refuse_unless(task, TaskStatus.REPORTED_DONE, doing=_("return the report"))
     _require_reason(reason)
     report = _last_done_report(task)
     task.status, task.completed_on, task.reported_done_at = TaskStatus.IN_PROGRESS, None, None
@@ -399,13 +402,13 @@ def return_report(task: Task, actor: User, reason: str, version: int | None = No
 
 def _require_reason(reason: str) -> None:
     if not reason.strip():
-        raise DomainError("reason_required", "Hãy nêu lý do.", "reason")
+        raise DomainError("reason_required", _("Give a reason."), "reason")
 
 
 def cancel(task: Task, actor: User, reason: str, version: int | None = None) -> Task:
     """Cancel an open (or reported) task with a reason; its open parts are cancelled with it."""
     check_version(task, version)
-    _refuse_unless(task, *OPEN_STATUSES, TaskStatus.REPORTED_DONE, doing="hủy nhiệm vụ")
+    _refuse_unless(task, *OPEN_STATUSES, TaskStatus.REPORTED_DONE, doing=_("cancel the task"))
     _require_reason(reason)
     _close(task, TaskStatus.CANCELLED, reason.strip())
     for part in task.parts:
@@ -424,11 +427,11 @@ def merge_into(task: Task, other: Task, actor: User, reason: str, version: int |
     """``task`` duplicates ``other``: merged into it (its reports stay where they are)."""
     check_version(task, version)
     if other.id == task.id:
-        raise DomainError("merge_into_itself", "Không thể gộp nhiệm vụ vào chính nó.", "into_id")
+        raise DomainError("merge_into_itself", _("A task cannot be merged into itself."), "into_id")
     if other.status in CLOSED_STATUSES:
-        raise _conflict("merge_into_closed", "Không thể gộp vào một nhiệm vụ đã hủy hoặc đã gộp.", "into_id")
-    _refuse_parent(task, "gộp nhiệm vụ")
-    _refuse_unless(task, *OPEN_STATUSES, doing="gộp nhiệm vụ")
+        raise _conflict("merge_into_closed", _("Cannot merge into a cancelled or merged task."), "into_id")
+    _refuse_parent(task, _("merge the task"))
+    _refuse_unless(task, *OPEN_STATUSES, doing=_("merge the task"))
     _require_reason(reason)
     _close(task, TaskStatus.MERGED, reason.strip())
     task.merged_into_id = other.id
@@ -440,7 +443,7 @@ def merge_into(task: Task, other: Task, actor: User, reason: str, version: int |
 def comment(task: Task, author: User, text: str) -> TaskComment:
     """A remark by a coordinating agency, the lead agency, the Office or the assigning leader."""
     if not text.strip():
-        raise DomainError("text_required", "Hãy nhập nội dung ý kiến.", "text")
+        raise DomainError("text_required", _("Enter the comment."), "text")
     remark = TaskComment(task_id=task.id, unit_id=author.unit_id, author_id=author.id, text=text.strip(),
                          created_at=utcnow())
     db.session.add(remark)
@@ -458,23 +461,24 @@ def pending_extension(task: Task) -> ExtensionRequest | None:
 def request_extension(task: Task, actor: User, new_deadline: date, reason: str) -> ExtensionRequest:
     """Ask for more time: a day after the current deadline and not in the past; one pending request per task
     (another → 409). The Office and the assigning leader are told."""
-    _refuse_parent(task, "xin gia hạn")
-    _refuse_unless(task, *OPEN_STATUSES, doing="xin gia hạn")
+    _refuse_parent(task, _("ask for an extension"))
+    _refuse_unless(task, *OPEN_STATUSES, doing=_("ask for an extension"))
     if task.deadline_on is None:
-        raise _conflict("no_deadline", "Nhiệm vụ không có thời hạn nên không cần gia hạn.")
+        raise _conflict("no_deadline", _("The task has no deadline, so it needs no extension."))
     if new_deadline <= task.deadline_on or new_deadline < today():
-        raise DomainError("deadline_not_later", "Thời hạn đề nghị phải sau thời hạn hiện tại và không ở quá khứ.",
-                          "new_deadline")
+        raise DomainError("deadline_not_later", _("The requested deadline must be after the current one and not in "
+                                                  "the past."), "new_deadline")
     _require_reason(reason)
     if pending_extension(task) is not None:
-        raise _conflict("extension_pending", "Nhiệm vụ đang có một đề nghị gia hạn chờ quyết định.")
+        raise _conflict("extension_pending", _("The task already has an extension request awaiting a decision."))
     request = ExtensionRequest(task_id=task.id, requested_by_id=actor.id, requested_at=utcnow(),
                                requested_deadline_on=new_deadline, reason=reason.strip())
     db.session.add(request)
     try:
         db.session.flush()
     except sa.exc.IntegrityError:  # another request arrived at the same moment; the caller rolls back
-        raise _conflict("extension_pending", "Nhiệm vụ đang có một đề nghị gia hạn chờ quyết định.") from None
+        raise _conflict("extension_pending",
+                        _("The task already has an extension request awaiting a decision.")) from None
     recipients = _office_ids() | ({task.assigned_by_id} if task.assigned_by_id else set())
     _tell(f"task-extension:{request.id}:requested", recipients, "task.extension_requested",
           _("Extension requested: %(content)s", content=_short(task)),
@@ -487,10 +491,10 @@ def decide_extension(request: ExtensionRequest, actor: User, grant: bool, note: 
     """Grant (the deadline moves, recorded in its history; the original deadline stays) or refuse; the lead
     agency is told."""
     if request.status != ExtensionStatus.PENDING:
-        raise _conflict("extension_decided", "Đề nghị gia hạn này đã được quyết định.")
+        raise _conflict("extension_decided", _("This extension request has already been decided."))
     task = db.session.get(Task, request.task_id)
     if not grant and not note.strip():
-        raise DomainError("reason_required", "Hãy nêu lý do không đồng ý gia hạn.", "note")
+        raise DomainError("reason_required", _("Give the reason for refusing the extension."), "note")
     request.status = ExtensionStatus.GRANTED if grant else ExtensionStatus.REFUSED
     request.decided_by_id, request.decided_at, request.decision_note = actor.id, utcnow(), note.strip() or None
     if grant:
@@ -511,11 +515,11 @@ def split(task: Task, actor: User, unit_ids: Sequence[int], version: int | None 
     parent keeps its source and counts through its parts. Each agency's liaisons are told."""
     check_version(task, version)
     if task.parent_id is not None:
-        raise _conflict("part_of_task", "Không thể chia tiếp một phần của nhiệm vụ.")
-    _refuse_parent(task, "chia nhiệm vụ")
-    _refuse_unless(task, *OPEN_STATUSES, doing="chia nhiệm vụ")
+        raise _conflict("part_of_task", _("A part of a task cannot be split again."))
+    _refuse_parent(task, _("split the task"))
+    _refuse_unless(task, *OPEN_STATUSES, doing=_("split the task"))
     if len(unit_ids) < 2 or len(set(unit_ids)) != len(unit_ids):
-        raise DomainError("parts_units", "Hãy chọn ít nhất hai đơn vị khác nhau.", "unit_ids")
+        raise DomainError("parts_units", _("Choose at least two different units."), "unit_ids")
     units = _units(unit_ids, "unit_ids")
     parts = [Task(content=task.content, source=task.source, source_reference=task.source_reference,
                   notice_id=task.notice_id, assigned_by_id=task.assigned_by_id, lead_unit_id=unit.id,

@@ -71,7 +71,7 @@ def _page(task: Task, errors: dict[str, dict[str, str]] | None = None, forms: di
         parts=[p for p in task.parts if may_see(p)], parent_visible=may_see(task.parent),
         **_periods(task),
         reports=ops.reports_of(task), comments=ops.comments_of(task), extensions=ops.extensions_of(task),
-        pending=ops.pending_extension(task), status_names=ops.STATUS_NAMES_VI,
+        pending=ops.pending_extension(task), status_names=ops.STATUS_NAMES,
         units=org.unit_choices() if manage else [], errors=errors or {}, forms=forms or {},
         list_url=list_url()), status
 
@@ -155,7 +155,7 @@ def cancel(task_id: int):
 def _merge(task: Task, body: MergeForm):
     other = db.session.get(Task, body.into_id)
     if other is None:
-        raise DomainError("unknown_task", "Không có nhiệm vụ số này.", "into_id")
+        raise DomainError("unknown_task", _("There is no task with this number."), "into_id")
     return ops.merge_into(task, other, current_user, body.reason, body.version)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import holidays
 import sqlalchemy as sa
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ecabinet.core.db import db
@@ -81,10 +82,19 @@ def _days(start: date, step: int) -> Iterator[date]:
     raise ValueError("no working day within ten years")
 
 
+HOLIDAY_LANGUAGES = {"vi": "vi", "en": "en_US"}
+"""The ``holidays`` package's name of each interface language."""
+
+
 @lru_cache(maxsize=64)
-def public_holidays(year: int) -> holidays.HolidayBase:
-    """Vietnam's public holidays of ``year`` with their Vietnamese names."""
-    return holidays.country_holidays("VN", years=year, language="vi")
+def public_holidays(year: int, language: str = "vi") -> holidays.HolidayBase:
+    """Vietnam's public holidays of ``year``, named in ``language`` (Vietnamese unless told)."""
+    return holidays.country_holidays("VN", years=year, language=language)
+
+
+def _named_holidays(year: int) -> holidays.HolidayBase:
+    """The public holidays named in the user's language."""
+    return public_holidays(year, HOLIDAY_LANGUAGES.get(str(get_locale()), "vi"))
 
 
 def is_public_working_day(day: date) -> bool:
@@ -146,7 +156,7 @@ def _unchanged_message(day: date, kind: DayKind) -> str:
     if kind == DayKind.WORKING_DAY:
         return _("%(date)s is already a working day: a make-up working day must fall on a weekend or a public "
                  "holiday.", date=format_date(day))
-    name = public_holidays(day.year).get(day)
+    name = _named_holidays(day.year).get(day)
     if name:
         return _("%(date)s is already a day off (%(name)s).", date=format_date(day), name=name)
     return _("%(date)s is already a day off (a weekend).", date=format_date(day))
@@ -191,7 +201,7 @@ def year_calendar(year: int) -> list[CalendarEntry]:
     Public holidays on a weekend change nothing and are left out; every correction is listed, so that an
     admin can always see and remove it.
     """
-    public = public_holidays(year)
+    public = _named_holidays(year)
     recorded = corrections(year)
     corrected = {c.day for c in recorded}
     entries = [CalendarEntry(day, DayKind.DAY_OFF, name, Source.PUBLIC)

@@ -110,7 +110,7 @@ def cancel_poll(poll_id: int):
 
 @route(bp, "/opinion-polls/<int:poll_id>/export.xlsx", summary="The consolidated result as an Excel workbook")
 def export_poll(poll_id: int):
-    """Sheets "Tổng hợp" (the counts) and "Ý kiến" (one row per member)."""
+    """Sheets "Tổng hợp" (the counts) and "Ý kiến" (one row per member), in the caller's language."""
     poll = load_poll(poll_id)
     response = current_app.response_class(ops.export_xlsx(poll), mimetype=XLSX)
     response.headers["Content-Disposition"] = f'attachment; filename="phieu-lay-y-kien-{poll.id}.xlsx"'

@@ -19,6 +19,7 @@ from io import BytesIO
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ecabinet.accounts.models import User
 from ecabinet.core.db import db, utcnow
@@ -37,7 +38,7 @@ KIND_REQUEST = "opinion.request"
 KIND_REMINDER = "opinion.reminder"
 KIND_CLOSED = "opinion.closed"
 KIND_CANCELLED = "opinion.cancelled"
-ANSWER_LABELS_VI = {Answer.AGREE: "Đồng ý", Answer.DISAGREE: "Không đồng ý", Answer.OTHER: "Ý kiến khác"}
+ANSWER_LABELS = {Answer.AGREE: _l("Agree"), Answer.DISAGREE: _l("Disagree"), Answer.OTHER: _l("Other opinion")}
 
 
 def link(poll: OpinionPoll) -> str:
@@ -232,28 +233,30 @@ def users_by_id(ids: Iterable[int]) -> dict[int, User]:
 
 # --- the Excel export ------------------------------------------------------------------------
 
-STATUS_VI = {PollStatus.OPEN: "Đang lấy ý kiến", PollStatus.CLOSED: "Đã kết thúc", PollStatus.CANCELLED: "Đã hủy"}
+STATUS_NAMES = {PollStatus.OPEN: _l("Collecting opinions"), PollStatus.CLOSED: _l("Ended"),
+                PollStatus.CANCELLED: _l("Cancelled opinion form")}
 
 
 def export_xlsx(poll: OpinionPoll) -> bytes:
-    """The consolidated result: a sheet "Tổng hợp" with the counts, one "Ý kiến" with a row per member."""
+    """The consolidated result in the user's language: a sheet "Tổng hợp" (totals) with the counts, one "Ý kiến"
+    (opinion) with a row per member."""
     result = result_of(poll)
     book = Workbook()
     summary = book.active
-    summary.title = "Tổng hợp"
-    summary.append(["Phiếu lấy ý kiến", poll.title])
-    summary.append(["Nội dung xin ý kiến", poll.question])
-    summary.append(["Hạn trả lời", format_datetime(poll.deadline_at)])
-    summary.append(["Trạng thái", STATUS_VI[poll.status]])
+    summary.title = _("Totals")
+    summary.append([_("Opinion form"), poll.title])
+    summary.append([_("Matter asked about"), poll.question])
+    summary.append([_("Reply by"), format_datetime(poll.deadline_at)])
+    summary.append([_("Status"), str(STATUS_NAMES[poll.status])])
     summary.append([])
-    summary.append(["Ý kiến", "Số lượng"])
-    for answer, label in ANSWER_LABELS_VI.items():
-        summary.append([label, result.counts[answer.value]])
-    summary.append(["Chưa trả lời", result.counts["missing"]])
-    summary.append(["Tổng số thành viên được xin ý kiến", result.counts["asked"]])
+    summary.append([_("Opinion"), _("Count")])
+    for answer, label in ANSWER_LABELS.items():
+        summary.append([str(label), result.counts[answer.value]])
+    summary.append([_("Not answered"), result.counts["missing"]])
+    summary.append([_("Members asked in total"), result.counts["asked"]])
     summary.column_dimensions["A"].width, summary.column_dimensions["B"].width = 36, 60
-    sheet = book.create_sheet("Ý kiến")
-    sheet.append(["STT", "Thành viên", "Chức vụ", "Ý kiến", "Nội dung", "Thời gian", "Người nhập"])
+    sheet = book.create_sheet(_("Opinion"))
+    sheet.append([_("Item no."), _("Member"), _("Position"), _("Opinion"), _("Comments"), _("Time"), _("Entered by")])
     for cell in (*summary[6], *sheet[1]):
         cell.font = Font(bold=True)
     entered_by = users_by_id(a.answered_by_id for a in result.answers)
@@ -261,9 +264,9 @@ def export_xlsx(poll: OpinionPoll) -> bytes:
     for number, member in enumerate(poll.recipients, start=1):
         row = by_member.get(member.id)
         if row is None:
-            sheet.append([number, member.full_name, member.position_title, "Chưa trả lời", "", "", ""])
+            sheet.append([number, member.full_name, member.position_title, _("Not answered"), "", "", ""])
             continue
-        sheet.append([number, member.full_name, member.position_title, ANSWER_LABELS_VI[row.answer], row.text,
+        sheet.append([number, member.full_name, member.position_title, str(ANSWER_LABELS[row.answer]), row.text,
                       format_datetime(row.answered_at), entered_by[row.answered_by_id].full_name])
     for column, width in zip("ABCDEFG", (6, 28, 28, 16, 60, 18, 28)):
         sheet.column_dimensions[column].width = width

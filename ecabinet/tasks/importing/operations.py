@@ -118,8 +118,9 @@ class ImportRefused(DomainError):
 
     def __init__(self, preview: ImportPreview) -> None:
         count = len(preview.rows_with_errors)
-        super().__init__("import_has_errors", f"Bảng tính còn {count} dòng có lỗi: chưa nhập nhiệm vụ nào. "
-                                              "Hãy sửa các dòng được đánh dấu rồi tải lên lại.", "file", 422)
+        super().__init__("import_has_errors", _("The sheet still has %(count)s rows with errors: no task has been "
+                                                "imported. Correct the marked rows and upload it again.",
+                                                count=count), "file", 422)
         self.preview = preview
 
 
@@ -131,13 +132,12 @@ def _file_error(code: str, message: str) -> DomainError:
 
 def _check_package(data: bytes) -> None:
     if not data:
-        raise _file_error("empty_file", "Tệp trống: hãy chọn tệp Excel (.xlsx) danh sách nhiệm vụ.")
+        raise _file_error("empty_file", _("The file is empty: choose the Excel file (.xlsx) of the tasks."))
     if len(data) > MAX_BYTES:
-        raise _file_error("file_too_large", f"Tệp lớn hơn {MAX_BYTES // (1024 * 1024)} MB: hãy chia bảng tính "
-                                            "thành nhiều tệp.")
-    not_xlsx = _file_error("not_xlsx", "Tệp không phải bảng tính Excel (.xlsx). Hãy lưu bảng tính dưới dạng "
-                                       "“Excel Workbook (.xlsx)” rồi tải lên lại (tệp .xls, .csv, .ods không dùng "
-                                       "được).")
+        raise _file_error("file_too_large", _("The file is larger than %(mb)s MB: split the sheet into several "
+                                              "files.", mb=MAX_BYTES // (1024 * 1024)))
+    not_xlsx = _file_error("not_xlsx", _("The file is not an Excel sheet (.xlsx). Save the sheet as “Excel Workbook "
+                                         "(.xlsx)” and upload it again (.xls, .csv and .ods files cannot be used)."))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             entries = package.infolist()
@@ -147,7 +147,8 @@ def _check_package(data: bytes) -> None:
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
         raise not_xlsx
     if sum(entry.file_size for entry in entries) > MAX_UNPACKED_BYTES:
-        raise _file_error("file_too_large", "Tệp giải nén quá lớn: đây không phải một danh sách nhiệm vụ hợp lệ.")
+        raise _file_error("file_too_large", _("The file is far too large once unpacked: this is not a valid list "
+                                              "of tasks."))
 
 
 def _header_map(row: Iterable[Any]) -> dict[int, str]:
@@ -175,16 +176,17 @@ def _sheet_rows(data: bytes) -> Iterator[tuple[int, dict[str, Any]]]:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged or foreign file
-        raise _file_error("not_xlsx", "Không đọc được bảng tính: tệp .xlsx bị hỏng hoặc không đúng định dạng.") \
-            from None
+        raise _file_error("not_xlsx", _("The sheet cannot be read: the .xlsx file is damaged or not in the right "
+                                        "format.")) from None
     try:
         for sheet in workbook.worksheets:
             found = _find_header(sheet)
             if found is not None:
                 break
         else:
-            raise _file_error("missing_columns", "Không tìm thấy dòng tiêu đề có các cột "
-                                                 f"“{CONTENT}” và “{LEAD_UNIT}”. Hãy dùng tệp mẫu.")
+            raise _file_error("missing_columns", _("No header row with the columns “%(content)s” and "
+                                                   "“%(lead)s” was found. Use the template.", content=CONTENT,
+                                                   lead=LEAD_UNIT))
         header_row, headers = found
         width = max(headers) + 1
         count = 0
@@ -195,8 +197,8 @@ def _sheet_rows(data: bytes) -> Iterator[tuple[int, dict[str, Any]]]:
                 continue
             count += 1
             if count > MAX_ROWS:
-                raise _file_error("too_many_rows", f"Bảng tính có hơn {MAX_ROWS} nhiệm vụ: hãy chia thành nhiều "
-                                                   "tệp.")
+                raise _file_error("too_many_rows", _("The sheet has more than %(max)s tasks: split it into several "
+                                                     "files.", max=MAX_ROWS))
             yield number, values
     finally:
         workbook.close()
@@ -248,10 +250,11 @@ class _Lookups:
 def _named(names: _Names, text: str, what: str, errors: dict[str, str], column: str) -> int | None:
     found = names.find(text)
     if found == "ambiguous":
-        errors[column] = f"“{text}” trùng tên với nhiều {what}: hãy ghi mã (hoặc tên đăng nhập)."
+        errors[column] = _("“%(text)s” is the name of more than one %(what)s: write the code (or the username).",
+                           text=text, what=what)
         return None
     if found is None:
-        errors[column] = f"Không tìm thấy {what} “{text}”."
+        errors[column] = _("No %(what)s named “%(text)s” was found.", what=what, text=text)
     return found
 
 
@@ -279,9 +282,9 @@ def parse_deadline(value: Any) -> date | None:
 def _check_content(values: dict[str, Any], errors: dict[str, str]) -> str:
     content = unicodedata.normalize("NFC", str(values.get(CONTENT) or "")).strip()
     if not content:
-        errors[CONTENT] = "Chưa có nội dung nhiệm vụ."
+        errors[CONTENT] = _("The task is not written.")
     elif len(content) > MAX_CONTENT:
-        errors[CONTENT] = f"Nội dung dài quá {MAX_CONTENT} ký tự."
+        errors[CONTENT] = _("The text is longer than %(max)s characters.", max=MAX_CONTENT)
     return content
 
 
@@ -291,18 +294,18 @@ def _check_source(text: str, lookups: _Lookups, errors: dict[str, str]) -> TaskS
     source = lookups.sources.get(normal(text))
     if source is None:
         choices = ", ".join(f"“{label}”" for s, label in SOURCE_LABELS.items() if s != TaskSource.NOTICE)
-        errors[SOURCE] = f"Nguồn “{text}” không hợp lệ: dùng {choices}."
+        errors[SOURCE] = _("The source “%(text)s” is not valid: use %(choices)s.", text=text, choices=choices)
     elif source == TaskSource.NOTICE:
-        errors[SOURCE] = ("Nhiệm vụ từ thông báo kết luận được tạo khi ban hành thông báo trên hệ thống; hãy chọn "
-                          "nguồn khác và ghi số văn bản.")
+        errors[SOURCE] = _("Tasks from a conclusion notice are created when the notice is issued in the system; "
+                           "choose another source and write the document number.")
     return source or TaskSource.MANUAL
 
 
 def _check_units(values: dict[str, str], lookups: _Lookups, errors: dict[str, str]) -> tuple[int | None, list[int]]:
     lead = values[LEAD_UNIT]
-    lead_id = _named(lookups.units, lead, "cơ quan chủ trì", errors, LEAD_UNIT) if lead else None
+    lead_id = _named(lookups.units, lead, _("lead agency"), errors, LEAD_UNIT) if lead else None
     if not lead:
-        errors[LEAD_UNIT] = "Chưa có cơ quan chủ trì."
+        errors[LEAD_UNIT] = _("No lead agency.")
     coordinating: list[int] = []
     problems = []
     for name in (part.strip() for part in values[COORDINATORS].split(COORDINATOR_SEPARATOR)):
@@ -310,13 +313,13 @@ def _check_units(values: dict[str, str], lookups: _Lookups, errors: dict[str, st
             continue
         found = lookups.units.find(name)
         if found == "ambiguous" or found is None:
-            problems.append(f"“{name}”" + (" (trùng tên, hãy ghi mã)" if found else ""))
+            problems.append(f"“{name}”" + (" " + _("(a name shared by several: write the code)") if found else ""))
         elif found == lead_id:
-            errors[COORDINATORS] = "Cơ quan chủ trì không đồng thời là cơ quan phối hợp."
+            errors[COORDINATORS] = _("The lead agency cannot also be a coordinating agency.")
         elif found not in coordinating:
             coordinating.append(found)
     if problems:
-        errors[COORDINATORS] = f"Không tìm thấy cơ quan phối hợp: {', '.join(problems)}."
+        errors[COORDINATORS] = _("Coordinating agencies not found: %(names)s.", names=", ".join(problems))
     return lead_id, coordinating
 
 
@@ -326,7 +329,8 @@ def _check_day(raw: Any, text: str, column: str, errors: dict[str, str]) -> date
     try:
         return parse_deadline(raw)
     except ValueError:
-        errors[column] = f"{column} “{text}” không phải ngày hợp lệ: ghi theo dạng dd/mm/yyyy."
+        errors[column] = _("%(column)s “%(text)s” is not a valid date: write it as dd/mm/yyyy.", column=column,
+                           text=text)
         return None
 
 
@@ -336,7 +340,7 @@ def _check_priority(text: str, lookups: _Lookups, errors: dict[str, str]) -> Pri
     priority = lookups.priorities.get(normal(text))
     if priority is None:
         choices = ", ".join(f"“{label}”" for label in PRIORITY_LABELS.values())
-        errors[PRIORITY] = f"Độ ưu tiên “{text}” không hợp lệ: dùng {choices}."
+        errors[PRIORITY] = _("The priority “%(text)s” is not valid: use %(choices)s.", text=text, choices=choices)
     return priority or Priority.NORMAL
 
 
@@ -347,15 +351,16 @@ def _check_recurrence(values: dict[str, str], raw: dict[str, Any], deadline: dat
     recurrence = lookups.recurrences.get(folded(text)) if text else Recurrence.NONE
     if recurrence is None:
         choices = ", ".join(f"“{label}”" for label in RECURRENCE_LABELS.values())
-        errors[RECURRENCE] = f"Báo cáo định kỳ “{text}” không hợp lệ: dùng {choices}."
+        errors[RECURRENCE] = _("The periodic report “%(text)s” is not valid: use %(choices)s.", text=text,
+                               choices=choices)
         recurrence = Recurrence.NONE
     elif recurrence != Recurrence.NONE and deadline is None and DEADLINE not in errors:
-        errors[RECURRENCE] = "Báo cáo định kỳ cần có hạn xử lý của kỳ đầu tiên."
+        errors[RECURRENCE] = _("A periodic report needs the deadline of its first period.")
     until = _check_day(raw.get(UNTIL), values[UNTIL], UNTIL, errors)
     if until is not None and recurrence == Recurrence.NONE and RECURRENCE not in errors:
-        errors[UNTIL] = "Chỉ ghi “Định kỳ đến ngày” cho báo cáo định kỳ."
+        errors[UNTIL] = _("Fill in “%(column)s” only for a periodic report.", column=UNTIL)
     elif until is not None and deadline is not None and until < deadline:
-        errors[UNTIL] = "“Định kỳ đến ngày” không được trước hạn xử lý của kỳ đầu tiên."
+        errors[UNTIL] = _("“%(column)s” cannot be before the deadline of the first period.", column=UNTIL)
     return recurrence, until
 
 
@@ -368,10 +373,10 @@ def check_row(number: int, raw: dict[str, Any], lookups: _Lookups) -> ImportRow:
     source = _check_source(values[SOURCE], lookups, errors)
     reference = values[REFERENCE]
     if len(reference) > MAX_REFERENCE:
-        errors[REFERENCE] = f"Số/ký hiệu văn bản dài quá {MAX_REFERENCE} ký tự."
-    leader_id = _named(lookups.leaders, values[LEADER], "lãnh đạo", errors, LEADER) if values[LEADER] else None
+        errors[REFERENCE] = _("The document number is longer than %(max)s characters.", max=MAX_REFERENCE)
+    leader_id = _named(lookups.leaders, values[LEADER], _("leader"), errors, LEADER) if values[LEADER] else None
     lead_id, coordinating = _check_units(values, lookups, errors)
-    sector_id = _named(lookups.sectors, values[SECTOR], "lĩnh vực", errors, SECTOR) if values[SECTOR] else None
+    sector_id = _named(lookups.sectors, values[SECTOR], _("field of work"), errors, SECTOR) if values[SECTOR] else None
     deadline = _check_day(raw.get(DEADLINE), values[DEADLINE], DEADLINE, errors)
     priority = _check_priority(values[PRIORITY], lookups, errors)
     recurrence, until = _check_recurrence(values, raw, deadline, lookups, errors)
@@ -387,7 +392,7 @@ def _check_sheet(data: bytes) -> ImportPreview:
     lookups = _Lookups()
     rows = [check_row(number, raw, lookups) for number, raw in _sheet_rows(data)]
     if not rows:
-        raise _file_error("empty_sheet", "Bảng tính không có dòng nhiệm vụ nào dưới dòng tiêu đề.")
+        raise _file_error("empty_sheet", _("The sheet has no task rows under the header row."))
     return ImportPreview(rows=rows)
 
 
@@ -403,7 +408,7 @@ def preview(data: bytes) -> ImportPreview:
 # --- saving --------------------------------------------------------------------------------------
 
 def _stored(sha256: str) -> bytes:
-    missing = _file_error("import_file_missing", "Không tìm thấy tệp đã tải lên: hãy tải tệp lên lại.")
+    missing = _file_error("import_file_missing", _("The uploaded file cannot be found: upload it again."))
     if not storage.SHA256_RE.match(sha256 or ""):
         raise missing
     try:
@@ -430,7 +435,8 @@ def _tell_agencies(tasks: list[Task]) -> None:
         by_unit[task.lead_unit_id].append(task)
     batch = min(task.id for task in tasks)
     for unit_id, unit_tasks in sorted(by_unit.items()):
-        lines = [f"- {short(t.content)}" + (f" (hạn {t.deadline_on:%d/%m/%Y})" if t.deadline_on else "")
+        lines = [f"- {short(t.content)}" + (f" ({_('due %(deadline)s', deadline=f'{t.deadline_on:%d/%m/%Y}')})"
+                                             if t.deadline_on else "")
                  + f" — /tasks/{t.id}" for t in unit_tasks]
         notify.notify(
             f"task-import:{batch}:unit:{unit_id}", [u.id for u in accounts.liaisons_of([unit_id])],
@@ -447,8 +453,8 @@ def _receipt(sha256: str, actor: User, count: int) -> None:
         kind="task.imported", link="/tasks", subject=_("%(n)s tasks imported from Excel", n=count),
         body=_("You imported %(n)s tasks from an Excel sheet.", n=count)))
     if not receipt:
-        raise DomainError("already_imported", "Bảng tính này đã được nhập rồi: các nhiệm vụ của nó đã có trong danh "
-                                              "sách, không nhập lại lần nữa.", "file", 409)
+        raise DomainError("already_imported", _("This sheet has already been imported: its tasks are in the list "
+                                                "and are not imported again."), "file", 409)
 
 
 def confirm(sha256: str, actor: User) -> list[Task]:
