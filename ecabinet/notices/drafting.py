@@ -234,8 +234,8 @@ def update_notice(notice: Notice, actor: User, version: int, changes: dict, *,
     one → 409 ``edit_conflict``. Issued → 409 ``notice_issued``; in the workflow → 409 ``notice_in_workflow``."""
     workflow.refuse_unless(notice, NoticeStatus.DRAFT)
     if version != notice.version:
-        raise DomainError("edit_conflict", _("Someone else has just changed the notice; reload the page and edit again."),
-                          "version", 409)
+        raise DomainError("edit_conflict", _("Someone else has just changed the notice; reload the page and edit "
+                                             "again."), "version", 409)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
