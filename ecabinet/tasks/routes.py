@@ -170,7 +170,7 @@ def merge(task_id: int):
 @login_required
 def split(task_id: int):
     return _form_action(task_id, "split", Action.MANAGE_TASKS, SplitForm,
-                        lambda task, body: ops.split(task, current_user, body.unit_ids, body.version)[1],
+                        lambda task, body: ops.split(task, current_user, body.unit_ids, body.version),
                         _("The task has been split into one part per agency."), list_fields=("unit_ids",))
 
 
@@ -186,8 +186,7 @@ def comment(task_id: int):
 @login_required
 def request_extension(task_id: int):
     return _form_action(task_id, "extension", Action.REQUEST_EXTENSION, ExtensionForm,
-                        lambda task, body: ops.request_extension(task, current_user, body.new_deadline,
-                                                                 body.reason)[1],
+                        lambda task, body: ops.request_extension(task, current_user, body.new_deadline, body.reason),
                         _("The extension request has been sent."))
 
 
