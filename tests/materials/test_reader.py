@@ -142,7 +142,7 @@ PAGES = 6
 
 
 @pytest.fixture(scope="module")
-def readerupload_pdf(live_server, browser):
+def reader_material(live_server, browser):
     """A 6-page Vietnamese PDF (real text, embedded fonts)."""
     return demo_upload(live_server, browser, "Báo cáo tình hình kinh tế - xã hội tháng 11 năm 2026",
                         pdfs.text_pdf(PAGES, seed=2026))
