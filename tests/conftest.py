@@ -4,4 +4,13 @@ pytest_plugins = [
     "tests.fixtures.database",
     "tests.fixtures.network",
     "tests.fixtures.browser",
+    "tests.fixtures.web",
+    "tests.fixtures.meetings",
+    "tests.fixtures.notify",
+    "tests.fixtures.live",
+    "tests.fixtures.minutes",
+    "tests.fixtures.conclusions",
+    "tests.fixtures.notices",
+    "tests.fixtures.tasks",
+    "tests.fixtures.signing",
 ]

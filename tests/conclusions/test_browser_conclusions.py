@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fixtures.browser import ARTIFACTS
-from tests.live.test_browser_live import Screen, _api, _demo_meeting_id
+from tests.fixtures.browser import ARTIFACTS, demo_meeting_id, demo_token, server_api, sign_in_page
+from tests.fixtures.live import Screen
 
 pytestmark = pytest.mark.browser
 
@@ -23,10 +23,9 @@ def _check_width(page, width: int, name: str) -> None:
     assert wide == [], name
 
 
-def test_the_console_shows_the_conclusions_as_the_secretary_writes_them(live_server, browser):  # noqa: F811
-    meeting_id = _demo_meeting_id(live_server)
-    token = _api(live_server + "/api/v1/auth/token", body={"username": "chuyenvien1", "password": "demo"})
-    _api(f"{live_server}/api/v1/meetings/{meeting_id}/live/actions", token["access_token"],
+def test_the_console_shows_the_conclusions_as_the_secretary_writes_them(live_server, browser):
+    meeting_id = demo_meeting_id(live_server)
+    server_api(f"{live_server}/api/v1/meetings/{meeting_id}/live/actions", demo_token(live_server),
          {"action": "start", "args": {}})
     console = Screen(browser, live_server, "chuyenvien1", 1280, 800, f"/meetings/{meeting_id}/console")
     writer = browser.new_context(viewport={"width": 800, "height": 1280}, has_touch=True)
@@ -36,11 +35,7 @@ def test_the_console_shows_the_conclusions_as_the_secretary_writes_them(live_ser
     try:
         console.wait("#console-conclusions")
         assert console.page.is_visible("#console-conclusions-empty")
-        page.goto(live_server + "/login")
-        page.fill("#username", "chuyenvien1")
-        page.fill("#password", "demo")
-        page.click("#login-submit")
-        page.wait_for_selector("main#home")
+        sign_in_page(page, live_server, "chuyenvien1")
         page.goto(f"{live_server}/meetings/{meeting_id}/conclusions")
         new_form = page.locator('#conclusions form[id^="new-"]').first
         new_form.locator("textarea").fill(TEXT)

@@ -13,8 +13,8 @@ from ecabinet.notices.models import Notice, NoticeStatus
 from ecabinet.core.db import db
 from ecabinet.org.models import Unit
 from ecabinet.tasks.models import Task
-from tests.conclusions.conftest import DATE_DEADLINE
-from tests.live.conftest import Tablet
+from tests.fixtures.conclusions import DATE_DEADLINE
+from tests.fixtures.live import Tablet
 
 
 def _conclusions(client, meeting, username="chuyenvien"):
@@ -251,7 +251,7 @@ class Console(Tablet):
         self.sio.on("conclusions:changed", self.events["conclusions:changed"].put)
 
 
-def test_every_change_reaches_the_console_live(client, concluded_meeting, app_server):  # noqa: F811
+def test_every_change_reaches_the_console_live(client, concluded_meeting, app_server):
     chair = Console(app_server, concluded_meeting.headers["pct"]).connect()
     viewer = Console(app_server, concluded_meeting.headers["quansat"]).connect()
     try:

@@ -15,7 +15,7 @@ from ecabinet.notices.document import render_notice
 from ecabinet.core.db import db
 from ecabinet.documents.formatting import MOTTO, NATIONAL_TITLE
 from ecabinet.documents.pdf import MARGIN_LEFT, MARGIN_RIGHT, PT
-from tests.documents.helpers import full_text, missing_lines, norm
+from tests.fixtures.pdf_text import full_text, missing_lines, norm
 
 SAMPLES = Path(__file__).resolve().parents[2] / "docs" / "samples"
 A4_WIDTH = 210.0

@@ -4,11 +4,9 @@ see the page; and the register page."""
 
 from __future__ import annotations
 
-import json
 import re
 import time
 import urllib.error
-import urllib.request
 
 import pytest
 import sqlalchemy as sa
@@ -16,23 +14,9 @@ import sqlalchemy as sa
 from ecabinet.notices.models import Notice, NoticeStatus
 from ecabinet.core.db import db
 from ecabinet.registers.models import NumberStatus, RegisterNumber
-from tests.conclusions.test_notices import desk, draft, ok, to_approved  # noqa: F401
-from tests.fixtures.browser import ARTIFACTS
-from tests.fixtures.web import csrf_from, web_login
-
-
-@pytest.fixture
-def pages(app):
-    """A second client for the pages, so the API calls keep their bearer tokens."""
-    return app.test_client()
-
-
-def signed_in(pages, username: str):
-    page = pages.get("/login")
-    if page.status_code != 200:  # still signed in: sign out properly
-        pages.post("/logout", data={"csrf_token": csrf_from(pages.get("/").get_data(as_text=True))})
-    assert web_login(pages, username).status_code == 302
-    return pages
+from tests.fixtures.browser import ARTIFACTS, DEMO_MEETING, demo_token, server_api, sign_in_page
+from tests.fixtures.notices import draft, to_approved
+from tests.fixtures.web import csrf_from, ok, signed_in
 
 
 def state(app, notice_id: int) -> Notice:
@@ -43,7 +27,7 @@ def state(app, notice_id: int) -> Notice:
 
 
 def test_the_secretary_edits_and_submits_the_draft_through_the_page(app, pages, client, concluded_meeting,
-                                                                    desk):  # noqa: F811
+                                                                    desk):
     notice = draft(app, client, concluded_meeting.id, desk)
     page = signed_in(pages, "chuyenvien")
     listing = page.get("/notices").get_data(as_text=True)
@@ -87,7 +71,7 @@ def test_the_secretary_edits_and_submits_the_draft_through_the_page(app, pages, 
 
 
 def test_review_approval_rejection_and_issue_through_the_pages(app, pages, client, concluded_meeting,
-                                                              desk):  # noqa: F811
+                                                              desk):
     nid = draft(app, client, concluded_meeting.id, desk)["id"]
     ok(client.post(f"/api/v1/notices/{nid}/submit", headers=desk["chuyenvien"]))
 
@@ -127,7 +111,7 @@ def test_review_approval_rejection_and_issue_through_the_pages(app, pages, clien
         assert db.session.scalar(sa.select(sa.func.count()).select_from(RegisterNumber)) == 1
 
 
-def test_who_sees_the_notice_pages(app, pages, client, concluded_meeting, desk):  # noqa: F811
+def test_who_sees_the_notice_pages(app, pages, client, concluded_meeting, desk):
     nid = draft(app, client, concluded_meeting.id, desk)["id"]
     for username in ("sotc", "sokhdt"):
         page = signed_in(pages, username)
@@ -145,7 +129,7 @@ def test_who_sees_the_notice_pages(app, pages, client, concluded_meeting, desk):
 # --- the register --------------------------------------------------------------------------------
 
 def test_the_register_page_lists_numbers_and_records_a_cancellation(app, pages, client, concluded_meeting,
-                                                                    desk):  # noqa: F811
+                                                                    desk):
     nid = draft(app, client, concluded_meeting.id, desk)["id"]
     to_approved(client, nid, desk)
     issued = ok(client.post(f"/api/v1/notices/{nid}/issue", headers=desk["vanthu"]))
@@ -179,31 +163,18 @@ def test_the_register_page_lists_numbers_and_records_a_cancellation(app, pages, 
 
 # --- in a real browser ---------------------------------------------------------------------------
 
-DEMO_MEETING = "Phiên họp Ủy ban nhân dân tỉnh thường kỳ"
-
-
-def _api(url: str, token: str | None = None, body: dict | None = None, method: str | None = None):
-    headers = {"Content-Type": "application/json", "Accept": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, headers=headers, method=method)
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())
-
-
 def _ended_demo_meeting_with_a_draft(server: str) -> int:
     """End the demo's UBND session with a conclusion, then wait for the scheduler to draft its notice."""
-    token = _api(server + "/api/v1/auth/token", body={"username": "chuyenvien1", "password": "demo"})["access_token"]
-    [meeting] = [m for m in _api(server + "/api/v1/meetings?mine=true", token) if m["title"] == DEMO_MEETING]
+    token = demo_token(server)
+    [meeting] = [m for m in server_api(server + "/api/v1/meetings?mine=true", token) if m["title"] == DEMO_MEETING]
     for action in ("start", "end"):
-        _api(f"{server}/api/v1/meetings/{meeting['id']}/live/actions", token, {"action": action, "args": {}})
-    _api(f"{server}/api/v1/meetings/{meeting['id']}/conclusions", token,
+        server_api(f"{server}/api/v1/meetings/{meeting['id']}/live/actions", token, {"action": action, "args": {}})
+    server_api(f"{server}/api/v1/meetings/{meeting['id']}/conclusions", token,
          {"text": "Ủy ban nhân dân tỉnh thống nhất thông qua các nội dung trình tại phiên họp."})
     deadline = time.monotonic() + 90  # the drafting job runs every 30 seconds
     while time.monotonic() < deadline:
         try:
-            return _api(f"{server}/api/v1/meetings/{meeting['id']}/notice", token)["id"]
+            return server_api(f"{server}/api/v1/meetings/{meeting['id']}/notice", token)["id"]
         except urllib.error.HTTPError as exc:
             assert exc.code == 404
             time.sleep(2)
@@ -211,18 +182,14 @@ def _ended_demo_meeting_with_a_draft(server: str) -> int:
 
 
 @pytest.mark.browser
-def test_the_secretary_submits_the_draft_in_chromium(live_server, browser):  # noqa: F811
+def test_the_secretary_submits_the_draft_in_chromium(live_server, browser):
     notice_id = _ended_demo_meeting_with_a_draft(live_server)
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
-        page.goto(live_server + "/login")
-        page.fill("#username", "chuyenvien1")
-        page.fill("#password", "demo")
-        page.click("#login-submit")
-        page.wait_for_url(re.compile(r"^(?!.*/login)"))
+        sign_in_page(page, live_server, "chuyenvien1")
         page.goto(f"{live_server}/notices")
         page.click(f"#notice-{notice_id} a")
         page.wait_for_selector('#notice-page [data-status="draft"]')

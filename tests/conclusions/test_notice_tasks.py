@@ -12,11 +12,12 @@ from ecabinet.core.db import db
 from ecabinet.registers import operations as registers
 from ecabinet.tasks import sources
 from ecabinet.tasks.models import TaskSource
-from tests.conclusions.test_notice_pages import pages, signed_in  # noqa: F401
-from tests.conclusions.test_notices import desk, draft, ok, to_approved  # noqa: F401
+from tests.fixtures.web import signed_in
+from tests.fixtures.notices import draft, to_approved
+from tests.fixtures.web import ok
 
 
-def _issued(app, client, concluded_meeting, desk) -> int:  # noqa: F811
+def _issued(app, client, concluded_meeting, desk) -> int:
     nid = draft(app, client, concluded_meeting.id, desk)["id"]
     to_approved(client, nid, desk)
     ok(client.post(f"/api/v1/notices/{nid}/issue", headers=desk["vanthu"]))
@@ -27,8 +28,8 @@ def _user(username: str) -> User:
     return db.session.scalar(sa.select(User).where(User.username == username))
 
 
-def test_the_task_page_links_the_notice_only_for_those_who_may_see_it(app, client, pages,  # noqa: F811
-                                                                      concluded_meeting, desk):  # noqa: F811
+def test_the_task_page_links_the_notice_only_for_those_who_may_see_it(app, client, pages,
+                                                                      concluded_meeting, desk):
     nid = _issued(app, client, concluded_meeting, desk)
     with app.app_context():
         notice = db.session.get(Notice, nid)
@@ -43,7 +44,7 @@ def test_the_task_page_links_the_notice_only_for_those_who_may_see_it(app, clien
     assert f'href="/notices/{nid}" id="source-link"' in html
 
 
-def test_the_register_names_the_notice_that_took_each_number(app, client, concluded_meeting, desk):  # noqa: F811
+def test_the_register_names_the_notice_that_took_each_number(app, client, concluded_meeting, desk):
     nid = _issued(app, client, concluded_meeting, desk)
     with app.app_context():
         notice = db.session.get(Notice, nid)

@@ -11,7 +11,7 @@ from datetime import date, datetime, timezone
 import pytest
 import sqlalchemy as sa
 
-from ecabinet.accounts.models import Role, User
+from ecabinet.accounts.models import User
 from ecabinet.notices import drafting as notice_drafting
 from ecabinet.notices import issuing as notice_issuing
 from ecabinet.notices import reminders as notice_reminders
@@ -25,73 +25,14 @@ from ecabinet.documents.fonts import FontMissing
 from ecabinet.documents.formatting import squash
 from ecabinet.notify import delivery
 from ecabinet.notify.models import Notification
-from ecabinet.org.models import Unit, UnitKind
 from ecabinet.registers import operations as registers
 from ecabinet.registers.models import DocumentRegister, RegisterNumber
 from ecabinet.tasks.models import Task
-from tests.conclusions.conftest import DATE_DEADLINE, _conclude, _end_meeting
-from tests.documents.helpers import full_text, missing_lines
-from tests.fixtures.factories import make_unit, make_user
-from tests.fixtures.web import api_token
-from tests.meetings.conftest import MONDAY_8H
-from tests.notify.conftest import mailable  # noqa: F401  (people with e-mail addresses)
-
-TET_ISSUE = datetime(2027, 2, 3, 2, 0, tzinfo=timezone.utc)  # Wednesday 03/02/2027, 09:00 in Hà Nội
-FRIDAY_ISSUE = datetime(2027, 3, 5, 2, 0, tzinfo=timezone.utc)  # Friday 05/03/2027, 09:00 in Hà Nội
-
-
-def ok(response, status: int = 200):
-    assert response.status_code == status, response.get_json()
-    return response.get_json()
-
-
-@pytest.fixture
-def desk(app, client, people, concluded_meeting):
-    """The văn thư (clerk, with an address), an agency no notice is sent to, and its liaison."""
-    with app.app_context():
-        office = db.session.get(Unit, people.office)
-        clerk = make_user("vanthu", office, Role.CLERK, full_name="Lê Thị Văn Thư")
-        clerk.email = "vanthu@ubnd.example.vn"
-        outsider_unit = make_unit("sokhdt", UnitKind.DEPARTMENT, db.session.get(Unit, people.province),
-                                  "Sở Kế hoạch và Đầu tư")
-        make_user("sokhdt", outsider_unit, Role.AGENCY_LIAISON)
-        db.session.commit()
-    headers = dict(concluded_meeting.headers)
-    headers["vanthu"] = api_token(client, "vanthu")
-    headers["sokhdt"] = api_token(client, "sokhdt")
-    return headers
-
-
-def run_job(app, job):
-    with app.app_context():
-        created = job()
-        db.session.commit()
-        return [(n.user_id, n.kind) for n in created]
-
-
-def draft(app, client, meeting_id: int, headers) -> dict:
-    """Run the drafting job and read the meeting's notice."""
-    run_job(app, notice_drafting.draft_for_ended_meetings)
-    found = ok(client.get(f"/api/v1/meetings/{meeting_id}/notice", headers=headers["chuyenvien"]))
-    return ok(client.get(f"/api/v1/notices/{found['id']}", headers=headers["chuyenvien"]))
-
-
-def to_approved(client, notice_id: int, headers) -> dict:
-    assert ok(client.post(f"/api/v1/notices/{notice_id}/submit", headers=headers["chuyenvien"]))["status"] == \
-        "in_review"
-    assert ok(client.post(f"/api/v1/notices/{notice_id}/review", headers=headers["chanhvp"]))["status"] == \
-        "awaiting_approval"
-    approved = ok(client.post(f"/api/v1/notices/{notice_id}/approve", headers=headers["pct"]))
-    assert approved["status"] == "approved"
-    return approved
-
-
-def issue_at(app, notice_id: int, moment: datetime, username: str = "vanthu") -> None:
-    with app.app_context():
-        actor = db.session.scalar(sa.select(User).where(User.username == username))
-        created = notice_issuing.issue(db.session.get(Notice, notice_id), actor, now=moment)
-        db.session.commit()
-        assert created
+from tests.fixtures.conclusions import DATE_DEADLINE, conclude, end_meeting
+from tests.fixtures.meetings import MONDAY_8H
+from tests.fixtures.notices import FRIDAY_ISSUE, TET_ISSUE, draft, issue_at, run_job, to_approved
+from tests.fixtures.pdf_text import full_text, missing_lines
+from tests.fixtures.web import ok
 
 
 def second_meeting(client, schedule_meeting, secretary, people) -> int:
@@ -101,14 +42,14 @@ def second_meeting(client, schedule_meeting, secretary, people) -> int:
                                  ends_at=MONDAY_8H.replace(day=1, month=12, hour=3).isoformat())
     item = ok(client.post(f"/api/v1/meetings/{meeting['id']}/agenda", headers=secretary,
                           json={"title": "Phương án phòng, chống bão lũ", "presenting_unit_id": people.district}), 201)
-    _end_meeting(client, secretary, meeting)
-    _conclude(client, secretary, meeting["id"], [item["id"], item["id"]], people)
+    end_meeting(client, secretary, meeting)
+    conclude(client, secretary, meeting["id"], [item["id"], item["id"]], people)
     return meeting["id"]
 
 
 # --- the whole lifecycle -------------------------------------------------------------------------
 
-def test_lifecycle_from_meeting_end_to_issued_notice(app, client, concluded_meeting, desk, mailable,  # noqa: F811
+def test_lifecycle_from_meeting_end_to_issued_notice(app, client, concluded_meeting, desk, mailable,
                                                      smtp_server, schedule_meeting, secretary, people):
     meeting = concluded_meeting
     # The job drafts the notice once, however often it runs, and tells the secretary.
@@ -333,7 +274,7 @@ def test_an_altered_stored_pdf_is_never_served(app, client, concluded_meeting, d
 
 def test_submitting_needs_a_conclusion(app, client, people, schedule_meeting, secretary):
     [meeting] = schedule_meeting(title="Họp giao ban tuần")
-    _end_meeting(client, secretary, meeting)
+    end_meeting(client, secretary, meeting)
     run_job(app, notice_drafting.draft_for_ended_meetings)
     nid = ok(client.get(f"/api/v1/meetings/{meeting['id']}/notice", headers=secretary))["id"]
     refused = client.post(f"/api/v1/notices/{nid}/submit", headers=secretary)

@@ -21,7 +21,6 @@ from ecabinet.tasks import exports
 from ecabinet.tasks.models import Task
 from tests.fixtures import ROOT
 from tests.fixtures.web import web_login
-from tests.tasks.conftest import task_factory, task_people  # noqa: F401  (fixtures)
 
 METHODS = [("ecabinet/**.py", "python"), ("templates/**.html", "jinja2")]
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}  # as babel.cfg's extraction (-k _l -k lazy_gettext)
@@ -193,7 +192,7 @@ def test_the_english_interface_shows_vietnamese_only_in_names_and_documents(app,
         f"{page}: {sorted(texts)}" for page, texts in sorted(leftovers.items()))
 
 
-def test_an_api_client_gets_its_errors_in_the_language_it_asks_for(client, task_factory, task_people):  # noqa: F811
+def test_an_api_client_gets_its_errors_in_the_language_it_asks_for(client, task_factory, task_people):
     task_id = task_factory()
     vietnamese = task_people.headers(client, "office")
     english = {**vietnamese, "Accept-Language": "en-GB,en;q=0.9,vi;q=0.5"}

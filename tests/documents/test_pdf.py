@@ -23,8 +23,8 @@ from ecabinet.documents import (
     render_text,
 )
 from ecabinet.documents.fonts import find_font_set
-from tests.documents import samples
-from tests.documents.helpers import full_text, fonts, missing_lines, norm, page_texts, reader
+from tests.fixtures import samples
+from tests.fixtures.pdf_text import full_text, fonts, missing_lines, norm, page_texts, reader
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "documents"
 MM = 72 / 25.4

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 
 from ecabinet.documents import Column, Paragraph, Table, render_pdf, render_text
-from tests.documents import samples
-from tests.documents.helpers import full_text, missing_lines, norm, page_texts
+from tests.fixtures import samples
+from tests.fixtures.pdf_text import full_text, missing_lines, norm, page_texts
 
 TITLES = [c.title for c in samples.SCHEDULE_COLUMNS]
 

@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from ecabinet.documents import AdminDocument, Paragraph, render_text
-from tests.documents import samples
+from tests.fixtures import samples
 
 
 def test_invitation_plain_text_reads_in_order() -> None:

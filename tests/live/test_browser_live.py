@@ -3,67 +3,16 @@ two leaders' tablets (800×1280 and 1280×800) in separate browser contexts stay
 
 from __future__ import annotations
 
-import json
-import urllib.request
-
 import pytest
 
-from tests.fixtures.browser import ARTIFACTS
+from tests.fixtures.browser import demo_meeting_id
+from tests.fixtures.live import WAIT, Screen
 
 pytestmark = pytest.mark.browser
 
-DEMO_MEETING = "Phiên họp Ủy ban nhân dân tỉnh thường kỳ"
-WAIT = 15_000  # ms: a change crosses the server and two browsers
 
-
-def _api(url: str, token: str | None = None, body: dict | None = None) -> object:
-    headers = {"Content-Type": "application/json", "Accept": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    data = json.dumps(body).encode() if body is not None else None
-    with urllib.request.urlopen(urllib.request.Request(url, data=data, headers=headers), timeout=10) as response:
-        return json.loads(response.read())
-
-
-def _demo_meeting_id(server: str) -> int:
-    token = _api(server + "/api/v1/auth/token", body={"username": "chuyenvien1", "password": "demo"})["access_token"]
-    [meeting] = [m for m in _api(server + "/api/v1/meetings?mine=true", token) if m["title"] == DEMO_MEETING]
-    return meeting["id"]
-
-
-class Screen:
-    """One browser context signed in as ``username`` on a page of the live room; collects console errors."""
-
-    def __init__(self, browser, server: str, username: str, width: int, height: int, path: str):  # noqa: F811
-        self.width = width
-        self.context = browser.new_context(viewport={"width": width, "height": height}, has_touch=True)
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.page.on("console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None)
-        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
-        self.page.goto(server + "/login")
-        self.page.fill("#username", username)
-        self.page.fill("#password", "demo")
-        self.page.click("#login-submit")
-        self.page.wait_for_selector("main#home")
-        self.page.goto(server + path)
-        self.page.wait_for_selector('#live-connection[data-state="connected"]', timeout=WAIT)
-
-    def wait(self, selector: str) -> None:
-        self.page.wait_for_selector(selector, timeout=WAIT)
-
-    def text(self, selector: str) -> str:
-        return self.page.inner_text(selector).strip()
-
-    def check_layout(self, name: str) -> None:
-        assert self.page.evaluate("document.documentElement.scrollWidth") <= self.width, name
-        assert self.text("#live-connection-text") == "Đã kết nối"
-        ARTIFACTS.mkdir(exist_ok=True)
-        self.page.screenshot(path=str(ARTIFACTS / f"live-{name}.png"), full_page=True)
-
-
-def test_console_and_two_tablets_stay_in_step(live_server, browser):  # noqa: F811
-    meeting_id = _demo_meeting_id(live_server)
+def test_console_and_two_tablets_stay_in_step(live_server, browser):
+    meeting_id = demo_meeting_id(live_server)
     console = Screen(browser, live_server, "chuyenvien1", 1280, 800, f"/meetings/{meeting_id}/console")
     tablets = [Screen(browser, live_server, "pct1", 800, 1280, f"/meetings/{meeting_id}/live"),
                Screen(browser, live_server, "pct2", 1280, 800, f"/meetings/{meeting_id}/live")]

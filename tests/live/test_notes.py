@@ -12,12 +12,11 @@ from ecabinet.core.db import db
 from ecabinet.live.models import PrivateNote
 from tests.fixtures import pdfs
 from tests.fixtures.web import api_token
-from tests.materials.conftest import meeting, publish, upload  # noqa: F401  (shared fixtures)
-from tests.meetings.conftest import schedule_meeting, secretary, venue  # noqa: F401  (shared fixtures)
+from tests.fixtures.materials import publish, upload
 
 
 @pytest.fixture
-def material(client, meeting, secretary):  # noqa: F811
+def material(client, meeting, secretary):
     """A published three-page material of the meeting chaired by pct."""
     response = upload(client, secretary, meeting["id"], pdfs.text_pdf(3, seed=4), title="Tờ trình quy hoạch")
     assert response.status_code == 201, response.get_json()
@@ -55,7 +54,7 @@ def test_a_note_is_its_authors_alone(client, material):
     assert client.get(f"/api/v1/notes/{second['id']}", headers=chair).status_code == 404
 
 
-def test_the_page_must_exist_in_the_current_version(app, client, material, secretary):  # noqa: F811
+def test_the_page_must_exist_in_the_current_version(app, client, material, secretary):
     chair = api_token(client, "pct")
     out_of_range = _write(client, chair, material["id"], 422, page=4, text="Trang không tồn tại")
     assert out_of_range["error"]["code"] == "page_out_of_range"
@@ -65,7 +64,7 @@ def test_the_page_must_exist_in_the_current_version(app, client, material, secre
         assert db.session.scalar(sa.select(sa.func.count(PrivateNote.id))) == 0
 
 
-def test_notes_stay_when_the_material_gets_a_new_version(client, material, secretary):  # noqa: F811
+def test_notes_stay_when_the_material_gets_a_new_version(client, material, secretary):
     chair = api_token(client, "pct")
     note = _write(client, chair, material["id"], page=3, text="Xem lại phụ lục")
     response = client.post(f"/api/v1/materials/{material['id']}/versions", headers=secretary,
@@ -77,7 +76,7 @@ def test_notes_stay_when_the_material_gets_a_new_version(client, material, secre
     assert _write(client, chair, material["id"], page=5, text="Trang mới")["written_on_version"] == 2
 
 
-def test_notes_are_hidden_and_kept_while_read_access_is_lost(app, client, meeting, secretary, people):  # noqa: F811
+def test_notes_are_hidden_and_kept_while_read_access_is_lost(app, client, meeting, secretary, people):
     response = upload(client, secretary, meeting["id"], pdfs.text_pdf(2, seed=6), title="Phương án nhân sự",
                       confidentiality="confidential")
     assert response.status_code == 201, response.get_json()

@@ -11,16 +11,8 @@ from io import BytesIO
 import pytest
 
 from tests.fixtures import pdfs
-from tests.fixtures.web import web_login
-from tests.materials.conftest import meeting, publish, upload  # noqa: F401  (shared fixtures)
-from tests.meetings.conftest import schedule_meeting, secretary, venue  # noqa: F401  (shared fixtures)
-
-
-def _page_client(app, username):
-    """A second client for the pages, so the fixtures' API calls keep their bearer tokens."""
-    page = app.test_client()
-    assert web_login(page, username).status_code == 302
-    return page
+from tests.fixtures.web import signed_in
+from tests.fixtures.materials import publish, upload
 
 
 def _labels(html: str) -> dict[str, str]:
@@ -37,27 +29,27 @@ def _labels(html: str) -> dict[str, str]:
     ("quansat", 403, 403),      # a viewer sees the meeting but is not part of it
     ("admin", 404, 404),        # an administrator does not see meetings at all
 ])
-def test_who_gets_the_tablet_and_the_console(app, meeting, username, tablet, console):  # noqa: F811
-    page = _page_client(app, username)
+def test_who_gets_the_tablet_and_the_console(app, meeting, username, tablet, console):
+    page = signed_in(app.test_client(), username)
     assert page.get(f"/meetings/{meeting['id']}/live").status_code == tablet
     assert page.get(f"/meetings/{meeting['id']}/console").status_code == console
 
 
-def test_an_unknown_or_unseen_meeting_is_a_404(app, schedule_meeting):  # noqa: F811
+def test_an_unknown_or_unseen_meeting_is_a_404(app, schedule_meeting):
     [confidential] = schedule_meeting(confidentiality="confidential")
-    viewer = _page_client(app, "quansat")
+    viewer = signed_in(app.test_client(), "quansat")
     for path in ("live", "console"):
         assert viewer.get(f"/meetings/{confidential['id']}/{path}").status_code == 404
-        assert _page_client(app, "chuyenvien").get(f"/meetings/999999/{path}").status_code == 404
+        assert signed_in(app.test_client(), "chuyenvien").get(f"/meetings/999999/{path}").status_code == 404
 
 
-def test_signed_out_users_are_sent_to_sign_in(app, meeting):  # noqa: F811
+def test_signed_out_users_are_sent_to_sign_in(app, meeting):
     response = app.test_client().get(f"/meetings/{meeting['id']}/live")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_the_tablet_is_in_vietnamese_with_the_labels_the_script_needs(app, meeting):  # noqa: F811
-    response = _page_client(app, "pct").get(f"/meetings/{meeting['id']}/live")
+def test_the_tablet_is_in_vietnamese_with_the_labels_the_script_needs(app, meeting):
+    response = signed_in(app.test_client(), "pct").get(f"/meetings/{meeting['id']}/live")
     html = response.get_data(as_text=True)
     assert meeting["title"] in html
     assert 'id="live-room" data-mode="tablet"' in html and f'data-meeting-id="{meeting["id"]}"' in html
@@ -81,12 +73,12 @@ def test_the_tablet_is_in_vietnamese_with_the_labels_the_script_needs(app, meeti
         assert not re.search(r"\b(the|of|is|has|for)\b", text), (key, text)  # nothing left in English
 
 
-def test_the_console_lists_the_readable_materials_to_present(app, client, meeting, secretary):  # noqa: F811
+def test_the_console_lists_the_readable_materials_to_present(app, client, meeting, secretary):
     uploaded = upload(client, secretary, meeting["id"], pdfs.text_pdf(4, seed=3), title="Tờ trình đầu tư công")
     assert uploaded.status_code == 201, uploaded.get_json()
     publish(client, secretary, meeting["id"])
     material = uploaded.get_json()
-    html = _page_client(app, "pct").get(f"/meetings/{meeting['id']}/console").get_data(as_text=True)
+    html = signed_in(app.test_client(), "pct").get(f"/meetings/{meeting['id']}/console").get_data(as_text=True)
     assert 'id="live-room" data-mode="console"' in html
     assert re.search(rf'<option value="{material["id"]}" data-page-count="4">Tờ trình đầu tư công</option>', html)
     for text in ("Điều hành", "Bắt đầu", "Tạm dừng", "Tiếp tục", "Kết thúc cuộc họp", "Nội dung trước",
@@ -97,29 +89,29 @@ def test_the_console_lists_the_readable_materials_to_present(app, client, meetin
         assert f">{english}<" not in html and f"{english}</" not in html, english
 
 
-def test_a_console_without_published_materials_says_so(app, meeting):  # noqa: F811
-    html = _page_client(app, "chuyenvien").get(f"/meetings/{meeting['id']}/console").get_data(as_text=True)
+def test_a_console_without_published_materials_says_so(app, meeting):
+    html = signed_in(app.test_client(), "chuyenvien").get(f"/meetings/{meeting['id']}/console").get_data(as_text=True)
     assert 'id="console-no-materials"' in html and "Chưa có tài liệu đã phát hành để trình chiếu." in html
 
 
 @pytest.mark.parametrize("username, room, console", [
     ("pct", True, True), ("sotc", True, False), ("quansat", False, False),
 ])
-def test_the_meeting_page_links_to_the_live_room(app, meeting, username, room, console):  # noqa: F811
-    html = _page_client(app, username).get(f"/meetings/{meeting['id']}").get_data(as_text=True)
+def test_the_meeting_page_links_to_the_live_room(app, meeting, username, room, console):
+    html = signed_in(app.test_client(), username).get(f"/meetings/{meeting['id']}").get_data(as_text=True)
     assert (f'href="/meetings/{meeting["id"]}/live" id="live-room-link"' in html) is room
     assert (f'href="/meetings/{meeting["id"]}/console" id="live-console-link"' in html) is console
     if room:
         assert "Phòng họp trực tuyến" in html
 
 
-def test_an_unpublished_material_is_not_offered_to_the_chair(app, client, meeting, secretary):  # noqa: F811
+def test_an_unpublished_material_is_not_offered_to_the_chair(app, client, meeting, secretary):
     response = client.post(f"/api/v1/meetings/{meeting['id']}/materials", headers=secretary,
                            data={"title": "Dự thảo chưa phát hành", "doc_type": "submission",
                                  "file": (BytesIO(pdfs.text_pdf(2, seed=5)), "du-thao.pdf")},
                            content_type="multipart/form-data")
     assert response.status_code == 201, response.get_json()
-    html = _page_client(app, "pct").get(f"/meetings/{meeting['id']}/console").get_data(as_text=True)
+    html = signed_in(app.test_client(), "pct").get(f"/meetings/{meeting['id']}/console").get_data(as_text=True)
     assert "Dự thảo chưa phát hành" not in html
-    assert "Dự thảo chưa phát hành" in _page_client(app, "chuyenvien").get(
+    assert "Dự thảo chưa phát hành" in signed_in(app.test_client(), "chuyenvien").get(
         f"/meetings/{meeting['id']}/console").get_data(as_text=True)

@@ -20,11 +20,10 @@ from ecabinet.org.models import Unit
 from ecabinet.scheduler import _jobs, run_job
 from tests.fixtures.factories import make_user
 from tests.fixtures.web import api_token, csrf_from, web_login
-from tests.meetings.conftest import schedule_meeting, secretary, venue  # noqa: F401  (shared fixtures)
 
 
 @pytest.fixture
-def members(app, people):
+def poll_members(app, people):
     """Two more members of the committee: one answers on paper, the other never answers."""
     with app.app_context():
         province = db.session.get(Unit, people.province)
@@ -35,7 +34,7 @@ def members(app, people):
 
 
 @pytest.fixture
-def absent_meeting(client, schedule_meeting, venue, secretary, people):  # noqa: F811
+def absent_meeting(client, schedule_meeting, venue, secretary, people):
     """A meeting the Chairman (chutich) cannot attend."""
     [meeting] = schedule_meeting(invitee_ids=[people.office_leader, venue.second_leader])
     [invitation] = [i for i in meeting["invitations"] if i["user"] and i["user"]["id"] == venue.second_leader]
@@ -69,9 +68,9 @@ def _job():
     return next(job for job in _jobs() if job.id == "remind-opinion-polls")
 
 
-def test_the_life_of_an_opinion_poll(app, client, fresh_app, people, venue, members,  # noqa: F811
-                                     absent_meeting, secretary):  # noqa: F811
-    paper, silent = members
+def test_the_life_of_an_opinion_poll(app, client, fresh_app, people, venue, poll_members,
+                                     absent_meeting, secretary):
+    paper, silent = poll_members
     poll = _create(client, secretary, meeting_id=absent_meeting["id"], member_ids=[people.leader, paper, silent])
     asked = sorted([venue.second_leader, people.leader, paper, silent])
     assert sorted(m["id"] for m in poll["members"]) == asked  # the absent Chairman is asked by default
@@ -137,15 +136,15 @@ def test_the_life_of_an_opinion_poll(app, client, fresh_app, people, venue, memb
     assert by_name["Nguyễn Văn Pct"][3:5] == ("Không đồng ý", "Chưa cân đối được vốn.")
 
 
-def test_a_poll_without_a_meeting_is_cancelled_and_closed_once(app, client, people, members, secretary):  # noqa: F811
-    poll = _create(client, secretary, member_ids=list(members))
+def test_a_poll_without_a_meeting_is_cancelled_and_closed_once(app, client, people, poll_members, secretary):
+    poll = _create(client, secretary, member_ids=list(poll_members))
     assert poll["meeting_id"] is None and poll["result"]["counts"]["missing"] == 2
     cancelled = client.post(f"/api/v1/opinion-polls/{poll['id']}/cancel", headers=secretary)
     assert cancelled.status_code == 200 and cancelled.get_json()["status"] == "cancelled"
-    assert _notified(app, f"opinion-poll:{poll['id']}:cancelled") == sorted(members)
+    assert _notified(app, f"opinion-poll:{poll['id']}:cancelled") == sorted(poll_members)
     assert client.post(f"/api/v1/opinion-polls/{poll['id']}/close", headers=secretary).status_code == 409
     _answer(client, api_token(client, "uyvien"), poll["id"], 409, answer="agree")
-    other = _create(client, secretary, member_ids=[members[0]])
+    other = _create(client, secretary, member_ids=[poll_members[0]])
     assert client.post(f"/api/v1/opinion-polls/{other['id']}/close", headers=secretary).get_json()["status"] == "closed"
     assert _notified(app, f"opinion-poll:{other['id']}:closed") == [people.secretary]
     listed = client.get("/api/v1/opinion-polls?status=closed", headers=secretary).get_json()
@@ -156,19 +155,19 @@ def test_a_poll_without_a_meeting_is_cancelled_and_closed_once(app, client, peop
     assert [p["id"] for p in mine] == [poll["id"]]  # only the forms it was asked
 
 
-def test_refusals(app, client, people, members, secretary):  # noqa: F811
-    past = _create(client, secretary, 422, member_ids=list(members),
+def test_refusals(app, client, people, poll_members, secretary):
+    past = _create(client, secretary, 422, member_ids=list(poll_members),
                    deadline_at=(utcnow() - timedelta(minutes=1)).isoformat())
     assert past["error"]["code"] == "deadline_past"
-    unknown = _create(client, secretary, 422, member_ids=[members[0], 999_999])
+    unknown = _create(client, secretary, 422, member_ids=[poll_members[0], 999_999])
     assert unknown["error"]["code"] == "unknown_member"
     assert _create(client, secretary, 422, member_ids=[])["error"]["code"] == "no_members"
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(OpinionPoll.id))) == 0
         assert db.session.scalar(sa.select(sa.func.count(Notification.id))) == 0
     for username in ("quansat", "sotc", "pct"):  # viewer, agency liaison, leader
-        _create(client, api_token(client, username), 403, member_ids=list(members))
-    poll = _create(client, secretary, member_ids=[members[0]])
+        _create(client, api_token(client, username), 403, member_ids=list(poll_members))
+    poll = _create(client, secretary, member_ids=[poll_members[0]])
     _answer(client, api_token(client, "pct"), poll["id"], 403, answer="agree")  # not asked
     assert client.get(f"/api/v1/opinion-polls/{poll['id']}", headers=api_token(client, "sotc")).status_code == 403
     assert client.get(f"/api/v1/opinion-polls/{poll['id']}/export.xlsx",
@@ -176,28 +175,28 @@ def test_refusals(app, client, people, members, secretary):  # noqa: F811
     assert client.get("/api/v1/opinion-polls/999999", headers=secretary).status_code == 404
 
 
-def test_the_pages_in_vietnamese(app, client, people, members):
+def test_the_pages_in_vietnamese(app, client, people, poll_members):
     web_login(client, "chuyenvien")
     form = client.get("/opinion-polls/new")
     assert form.status_code == 200 and "Phiếu lấy ý kiến mới" in form.get_data(as_text=True)
     token = csrf_from(form.get_data(as_text=True))
     bad = client.post("/opinion-polls/new", data={"csrf_token": token, "title": "", "question": "Nội dung",
                                                    "deadline_date": "31/02/2026", "deadline_time": "25:00",
-                                                   "member_ids": [str(members[0])]})
+                                                   "member_ids": [str(poll_members[0])]})
     html = bad.get_data(as_text=True)
     assert bad.status_code == 422
     assert "Chưa lưu gì" in html and "Nhập ngày theo dạng dd/mm/yyyy" in html and "Nhập giờ theo dạng" in html
     yesterday = (utcnow() - timedelta(days=1)).strftime("%d/%m/%Y")
     past = client.post("/opinion-polls/new", data={"csrf_token": token, "title": "Xin ý kiến", "question": "Nội dung",
                                                     "deadline_date": yesterday, "deadline_time": "08:00",
-                                                    "member_ids": [str(members[0])]})
+                                                    "member_ids": [str(poll_members[0])]})
     assert past.status_code == 422 and "Hạn trả lời phải sau thời điểm hiện tại" in past.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(OpinionPoll.id))) == 0
     later = (utcnow() + timedelta(days=3)).strftime("%d/%m/%Y")
     created = client.post("/opinion-polls/new", data={
         "csrf_token": token, "title": "Xin ý kiến về quy hoạch", "question": "Đồng ý quy hoạch phân khu?",
-        "deadline_date": later, "deadline_time": "17:00", "member_ids": [str(members[0])]})
+        "deadline_date": later, "deadline_time": "17:00", "member_ids": [str(poll_members[0])]})
     assert created.status_code == 302
     detail = client.get(created.headers["Location"]).get_data(as_text=True)
     assert "Đồng ý quy hoạch phân khu?" in detail and "Xuất Excel" in detail and "Đang lấy ý kiến" in detail

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from ecabinet.core.db import db
 from ecabinet.live.models import Ballot
-from tests.live.conftest import Tablet, act
+from tests.fixtures.live import Tablet, act
 
 
 def test_an_unauthenticated_connection_is_refused(app_server):

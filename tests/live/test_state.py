@@ -9,8 +9,8 @@ from ecabinet.core.db import db
 from ecabinet.live.models import Ballot, SpeakerRequest, Vote
 from tests.fixtures import pdfs
 from ecabinet.meetings.models import Meeting
-from tests.live.conftest import act
-from tests.materials.conftest import publish, upload
+from tests.fixtures.live import act
+from tests.fixtures.materials import publish, upload
 
 
 def snapshot(client, room, username="chuyenvien", expect=200):

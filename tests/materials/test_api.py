@@ -11,8 +11,8 @@ from ecabinet.core.db import db
 from tests.fixtures import pdfs
 from ecabinet.materials.models import Material, MaterialVersion
 from tests.fixtures.web import api_token
-from tests.materials.conftest import build_packs, publish
-from tests.materials.conftest import upload as _upload
+from tests.fixtures.materials import build_packs, publish
+from tests.fixtures.materials import upload as _upload
 
 
 def _storage_files(app):
@@ -21,7 +21,7 @@ def _storage_files(app):
     return sorted(p.name for p in Path(app.config["STORAGE_DIR"]).rglob("*") if p.is_file())
 
 
-def test_agenda_items_are_added_and_reordered(client, meeting, secretary, people):  # noqa: F811
+def test_agenda_items_are_added_and_reordered(client, meeting, secretary, people):
     url = f"/api/v1/meetings/{meeting['id']}/agenda"
     first = client.post(url, headers=secretary, json={"title": "Kế hoạch đầu tư công", "purpose": "decision",
                                                       "presenting_unit_id": people.department}).get_json()
@@ -35,7 +35,7 @@ def test_agenda_items_are_added_and_reordered(client, meeting, secretary, people
     assert client.post(url, headers=liaison, json={"title": "X"}).status_code in (403, 404)
 
 
-def test_an_upload_is_validated_stored_and_versioned(app, client, meeting, secretary):  # noqa: F811
+def test_an_upload_is_validated_stored_and_versioned(app, client, meeting, secretary):
     created = _upload(client, secretary, meeting["id"], pdfs.text_pdf(3, seed=1))
     assert created.status_code == 201, created.get_json()
     body = created.get_json()
@@ -52,7 +52,7 @@ def test_an_upload_is_validated_stored_and_versioned(app, client, meeting, secre
     (lambda: pdfs.encrypted_pdf(pdfs.text_pdf(2)), "pdf_encrypted"), (pdfs.bomb_pdf, "pdf_bomb"),
     (pdfs.claimed_pages_pdf, "pdf_too_many_pages"), (pdfs.no_pages_pdf, "pdf_no_pages"),
 ])
-def test_bad_files_are_refused_and_nothing_is_kept(app, client, meeting, secretary, maker, code):  # noqa: F811
+def test_bad_files_are_refused_and_nothing_is_kept(app, client, meeting, secretary, maker, code):
     response = _upload(client, secretary, meeting["id"], maker())
     assert response.status_code == 422
     error = response.get_json()["error"]
@@ -62,7 +62,7 @@ def test_bad_files_are_refused_and_nothing_is_kept(app, client, meeting, secreta
     assert _storage_files(app) == []
 
 
-def test_a_failure_after_storing_leaves_neither_row_nor_file(app, client, meeting, secretary):  # noqa: F811
+def test_a_failure_after_storing_leaves_neither_row_nor_file(app, client, meeting, secretary):
     """A version whose row cannot be written (here: a page count the database refuses) is rolled back and
     its freshly stored file removed."""
     from ecabinet.materials import operations as ops
@@ -87,7 +87,7 @@ def test_a_failure_after_storing_leaves_neither_row_nor_file(app, client, meetin
     assert _storage_files(app) == []
 
 
-def test_confidential_materials_reach_only_their_readers(app, client, meeting, secretary, people):  # noqa: F811
+def test_confidential_materials_reach_only_their_readers(app, client, meeting, secretary, people):
     created = _upload(client, secretary, meeting["id"], pdfs.text_pdf(3, seed=3), title="Phương án nhân sự",
                       confidentiality="confidential").get_json()
     _upload(client, secretary, meeting["id"], pdfs.text_pdf(1, seed=4), title="Báo cáo công khai")
@@ -113,7 +113,7 @@ def test_confidential_materials_reach_only_their_readers(app, client, meeting, s
         assert [(e.actor_name, e.entity_id) for e in reads] == [("pct", str(created["id"]))]
 
 
-def test_a_liaison_uploads_only_for_its_agencys_items(client, meeting, secretary, people):  # noqa: F811
+def test_a_liaison_uploads_only_for_its_agencys_items(client, meeting, secretary, people):
     url = f"/api/v1/meetings/{meeting['id']}/agenda"
     own = client.post(url, headers=secretary, json={"title": "Dự toán ngân sách",
                                                     "presenting_unit_id": people.department}).get_json()
@@ -125,14 +125,14 @@ def test_a_liaison_uploads_only_for_its_agencys_items(client, meeting, secretary
                    agenda_item_id=str(other["id"])).status_code == 403
 
 
-def test_an_upload_must_be_multipart_with_a_file(client, meeting, secretary):  # noqa: F811
+def test_an_upload_must_be_multipart_with_a_file(client, meeting, secretary):
     url = f"/api/v1/meetings/{meeting['id']}/materials"
     assert client.post(url, headers=secretary, json={"title": "X"}).status_code == 415
     missing = client.post(url, headers=secretary, data={"title": "X"}, content_type="multipart/form-data")
     assert missing.status_code == 422 and missing.get_json()["error"]["details"][0]["field"] == "file"
 
 
-def test_text_is_extracted_in_the_background_and_a_bad_file_loses_nothing(app, client, meeting, secretary):  # noqa: F811
+def test_text_is_extracted_in_the_background_and_a_bad_file_loses_nothing(app, client, meeting, secretary):
     from ecabinet.core import storage
     from ecabinet.materials import operations as ops
     from ecabinet.materials.models import TextStatus
@@ -157,7 +157,7 @@ def test_text_is_extracted_in_the_background_and_a_bad_file_loses_nothing(app, c
     assert status["versions"][0]["text_status"] == "failed"
 
 
-def test_the_meeting_pack_holds_what_the_reader_may_read(app, client, meeting, secretary, people):  # noqa: F811
+def test_the_meeting_pack_holds_what_the_reader_may_read(app, client, meeting, secretary, people):
     url = f"/api/v1/meetings/{meeting['id']}"
     item = client.post(url + "/agenda", headers=secretary, json={"title": "Kế hoạch đầu tư công"}).get_json()
     _upload(client, secretary, meeting["id"], pdfs.text_pdf(2, seed=11), agenda_item_id=str(item["id"]))
@@ -180,6 +180,6 @@ def test_the_meeting_pack_holds_what_the_reader_may_read(app, client, meeting, s
     assert len(PdfReader(BytesIO(chair.data)).pages) == len(reader.pages) + 3
 
 
-def test_an_empty_pack_is_a_404(client, meeting, secretary):  # noqa: F811
+def test_an_empty_pack_is_a_404(client, meeting, secretary):
     response = client.get(f"/api/v1/meetings/{meeting['id']}/pack.pdf", headers=secretary)
     assert response.status_code == 404 and response.get_json()["error"]["code"] == "empty_pack"

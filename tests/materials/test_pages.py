@@ -12,22 +12,8 @@ import sqlalchemy as sa
 from ecabinet.core.db import db
 from tests.fixtures import pdfs
 from ecabinet.materials.models import AgendaItem, Material
-from tests.fixtures.web import csrf_from, web_login
-from tests.materials.conftest import publish
-
-
-@pytest.fixture
-def browser(app):
-    """A second client for the pages, so the API calls of the fixtures keep their bearer tokens."""
-    return app.test_client()
-
-
-def _signed_in(browser, username):
-    page = browser.get("/login")
-    if page.status_code == 302:
-        browser.post("/logout", data={"csrf_token": csrf_from(browser.get("/").get_data(as_text=True))})
-    assert web_login(browser, username).status_code == 302
-    return browser
+from tests.fixtures.web import csrf_from, signed_in
+from tests.fixtures.materials import publish
 
 
 def _add_item(client, headers, meeting_id, **body):
@@ -63,14 +49,14 @@ def _stored(app) -> list[str]:
     return sorted(p.name for p in Path(app.config["STORAGE_DIR"]).rglob("*") if p.is_file())
 
 
-def test_the_agenda_is_vietnamese_and_in_order(browser, client, meeting, secretary, people):  # noqa: F811
+def test_the_agenda_is_vietnamese_and_in_order(pages, client, meeting, secretary, people):
     first = _add_item(client, secretary, meeting["id"], title="Kế hoạch đầu tư công năm 2027", purpose="decision",
                       presenting_unit_id=people.department, presenter="Giám đốc Sở Tài chính", planned_minutes=45,
                       review_opinion="Đề nghị thông qua")
     second = _add_item(client, secretary, meeting["id"], title="Báo cáo thu ngân sách", purpose="information")
     client.put(f"/api/v1/meetings/{meeting['id']}/agenda/order", headers=secretary,
                json={"item_ids": [second["id"], first["id"]]})
-    page = _signed_in(browser, "chuyenvien")
+    page = signed_in(pages, "chuyenvien")
     response = page.get(f"/meetings/{meeting['id']}/agenda")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -85,36 +71,36 @@ def test_the_agenda_is_vietnamese_and_in_order(browser, client, meeting, secreta
     assert page.get("/meetings/999999/agenda").status_code == 404
 
 
-def test_the_review_opinion_is_for_the_office_and_the_chair(browser, client, meeting, secretary, people):  # noqa: F811
+def test_the_review_opinion_is_for_the_office_and_the_chair(pages, client, meeting, secretary, people):
     _add_item(client, secretary, meeting["id"], title="Dự toán ngân sách", presenting_unit_id=people.department,
               review_opinion="Hồ sơ còn thiếu ý kiến Sở Tư pháp")
     for username, shown in (("pct", True), ("chanhvp", True), ("sotc", False)):
-        html = _signed_in(browser, username).get(f"/meetings/{meeting['id']}/agenda").get_data(as_text=True)
+        html = signed_in(pages, username).get(f"/meetings/{meeting['id']}/agenda").get_data(as_text=True)
         assert ("Hồ sơ còn thiếu ý kiến Sở Tư pháp" in html) is shown, username
         assert "Dự toán ngân sách" in html
 
 
-def test_a_confidential_material_is_shown_only_to_its_readers(browser, client, meeting, secretary, people):  # noqa: F811
+def test_a_confidential_material_is_shown_only_to_its_readers(pages, client, meeting, secretary, people):
     item = _add_item(client, secretary, meeting["id"], title="Công tác cán bộ")
     secret = _api_upload(client, secretary, meeting["id"], "Phương án nhân sự tuyệt mật",
                          confidentiality="confidential", agenda_item_id=str(item["id"]))
     _api_upload(client, secretary, meeting["id"], "Báo cáo công khai", agenda_item_id=str(item["id"]))
     publish(client, secretary, meeting["id"])
-    office_leader = _signed_in(browser, "chanhvp").get(f"/meetings/{meeting['id']}/agenda").get_data(as_text=True)
+    office_leader = signed_in(pages, "chanhvp").get(f"/meetings/{meeting['id']}/agenda").get_data(as_text=True)
     assert "Báo cáo công khai" in office_leader
     assert "Phương án nhân sự tuyệt mật" not in office_leader and f"material-{secret['id']}" not in office_leader
     assert 'data-confidentiality="confidential"' not in office_leader
     assert office_leader.count('class="list-group-item material"') == 1  # not even a count of the others
-    chair = _signed_in(browser, "pct").get(f"/meetings/{meeting['id']}/agenda").get_data(as_text=True)
+    chair = signed_in(pages, "pct").get(f"/meetings/{meeting['id']}/agenda").get_data(as_text=True)
     assert "Phương án nhân sự tuyệt mật" in chair and f"/api/v1/materials/{secret['id']}/file" in chair
     assert 'data-confidentiality="confidential"' in chair
-    download = browser.get(f"/api/v1/materials/{secret['id']}/file")  # the session cookie is enough
+    download = pages.get(f"/api/v1/materials/{secret['id']}/file")  # the session cookie is enough
     assert download.status_code == 200 and download.mimetype == "application/pdf"
 
 
-def test_uploading_through_the_page_and_a_new_version(app, browser, client, meeting, secretary):  # noqa: F811
+def test_uploading_through_the_page_and_a_new_version(app, pages, client, meeting, secretary):
     item = _add_item(client, secretary, meeting["id"], title="Kế hoạch đầu tư công")
-    page = _signed_in(browser, "chuyenvien")
+    page = signed_in(pages, "chuyenvien")
     response = _page_upload(page, meeting["id"], pdfs.text_pdf(2), agenda_item_id=str(item["id"]))
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     assert _materials(app) == [("Tờ trình dự toán ngân sách 2027", 1)] and len(_stored(app)) == 1
@@ -132,8 +118,8 @@ def test_uploading_through_the_page_and_a_new_version(app, browser, client, meet
     assert _materials(app) == [("Tờ trình dự toán ngân sách 2027", 2)]
 
 
-def test_a_paper_only_material_needs_no_file(app, browser, meeting):
-    page = _signed_in(browser, "chuyenvien")
+def test_a_paper_only_material_needs_no_file(app, pages, meeting):
+    page = signed_in(pages, "chuyenvien")
     response = _page_upload(page, meeting["id"], None, title="Bản đồ quy hoạch khổ A0", confidentiality="paper_only")
     assert response.status_code == 302
     html = page.get(response.headers["Location"]).get_data(as_text=True)
@@ -145,8 +131,8 @@ def test_a_paper_only_material_needs_no_file(app, browser, meeting):
     (pdfs.not_a_pdf(), "Tệp không phải là tài liệu PDF."),
     (None, "Tài liệu chỉ có bản giấy không có tệp; các tài liệu khác phải có tệp PDF."),
 ])
-def test_a_bad_upload_is_shown_next_to_the_form_and_nothing_is_saved(app, browser, meeting, data, message):
-    page = _signed_in(browser, "chuyenvien")
+def test_a_bad_upload_is_shown_next_to_the_form_and_nothing_is_saved(app, pages, meeting, data, message):
+    page = signed_in(pages, "chuyenvien")
     response = _page_upload(page, meeting["id"], data)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -158,9 +144,9 @@ def test_a_bad_upload_is_shown_next_to_the_form_and_nothing_is_saved(app, browse
     assert _materials(app) == [] and _stored(app) == []
 
 
-def test_a_bad_new_version_is_refused_and_the_old_one_kept(app, browser, client, meeting, secretary):  # noqa: F811
+def test_a_bad_new_version_is_refused_and_the_old_one_kept(app, pages, client, meeting, secretary):
     material = _api_upload(client, secretary, meeting["id"], "Báo cáo tổng hợp")
-    page = _signed_in(browser, "chuyenvien")
+    page = signed_in(pages, "chuyenvien")
     token = csrf_from(page.get(f"/meetings/{meeting['id']}/agenda").get_data(as_text=True))
     response = page.post(f"/materials/{material['id']}/versions", content_type="multipart/form-data",
                          data={"csrf_token": token, "file": (BytesIO(pdfs.encrypted_pdf(pdfs.text_pdf(2))), "x.pdf")})
@@ -169,9 +155,9 @@ def test_a_bad_new_version_is_refused_and_the_old_one_kept(app, browser, client,
     assert _materials(app) == [("Báo cáo tổng hợp", 1)] and len(_stored(app)) == 1
 
 
-def test_reordering_with_the_arrows(app, browser, client, meeting, secretary):  # noqa: F811
+def test_reordering_with_the_arrows(app, pages, client, meeting, secretary):
     ids = [_add_item(client, secretary, meeting["id"], title=f"Nội dung số {n}")["id"] for n in (1, 2, 3)]
-    page = _signed_in(browser, "chuyenvien")
+    page = signed_in(pages, "chuyenvien")
     html = page.get(f"/meetings/{meeting['id']}/agenda").get_data(as_text=True)
     assert re.search(rf'id="up-{ids[0]}"\s+disabled', html) and re.search(rf'id="down-{ids[2]}"\s+disabled', html)
     token = csrf_from(html)
@@ -188,8 +174,8 @@ def test_reordering_with_the_arrows(app, browser, client, meeting, secretary):  
                      data={"direction": "up"}).status_code == 400  # no CSRF token
 
 
-def test_adding_and_editing_an_item_through_the_form(app, browser, meeting, people):
-    page = _signed_in(browser, "chuyenvien")
+def test_adding_and_editing_an_item_through_the_form(app, pages, meeting, people):
+    page = signed_in(pages, "chuyenvien")
     url = f"/meetings/{meeting['id']}/agenda/new"
     html = page.get(url).get_data(as_text=True)
     assert "Thêm nội dung họp" in html and "Cơ quan trình" in html and "Trình HĐND tỉnh" in html
@@ -219,12 +205,12 @@ def test_adding_and_editing_an_item_through_the_form(app, browser, meeting, peop
     assert "Sẵn sàng" in html and "Quyết định" in html
 
 
-def test_a_liaison_uploads_for_its_agency_but_does_not_edit_the_agenda(app, browser, client, meeting, secretary,  # noqa: F811
+def test_a_liaison_uploads_for_its_agency_but_does_not_edit_the_agenda(app, pages, client, meeting, secretary,
                                                                       people):
     own = _add_item(client, secretary, meeting["id"], title="Dự toán ngân sách", presenting_unit_id=people.department)
     other = _add_item(client, secretary, meeting["id"], title="Kế hoạch y tế",
                       presenting_unit_id=people.other_department)
-    page = _signed_in(browser, "sotc")
+    page = signed_in(pages, "sotc")
     html = page.get(f"/meetings/{meeting['id']}/agenda").get_data(as_text=True)
     assert f'id="upload-{own["id"]}-form"' in html and f'id="upload-{other["id"]}-form"' not in html
     assert 'id="upload-general-form"' not in html and 'id="add-item"' not in html and "agenda.js" not in html
@@ -239,15 +225,15 @@ def test_a_liaison_uploads_for_its_agency_but_does_not_edit_the_agenda(app, brow
     assert _materials(app) == [("Tờ trình dự toán ngân sách 2027", 1)]
 
 
-def test_a_viewer_not_involved_sees_the_agenda_but_no_forms(browser, client, meeting, secretary):  # noqa: F811
+def test_a_viewer_not_involved_sees_the_agenda_but_no_forms(pages, client, meeting, secretary):
     _add_item(client, secretary, meeting["id"], title="Dự toán ngân sách")
-    html = _signed_in(browser, "quansat").get(f"/meetings/{meeting['id']}/agenda").get_data(as_text=True)
+    html = signed_in(pages, "quansat").get(f"/meetings/{meeting['id']}/agenda").get_data(as_text=True)
     assert "Dự toán ngân sách" in html and "upload-" not in html and 'id="add-item"' not in html
 
 
-def test_publishing_from_the_page_and_the_not_read_list(app, browser, client, meeting, secretary, people):
+def test_publishing_from_the_page_and_the_not_read_list(app, pages, client, meeting, secretary, people):
     _api_upload(client, secretary, meeting["id"], "Tờ trình giao kế hoạch vốn")
-    page = _signed_in(browser, "chuyenvien")
+    page = signed_in(pages, "chuyenvien")
     html = page.get(f"/meetings/{meeting['id']}/agenda").get_data(as_text=True)
     assert "1 tài liệu chưa phát hành" in html and "Chưa phát hành" in html
     token = csrf_from(html)
@@ -259,13 +245,13 @@ def test_publishing_from_the_page_and_the_not_read_list(app, browser, client, me
     assert again.status_code == 409 and "đã được phát hành" in again.get_data(as_text=True)
     reads = page.get(f"/meetings/{meeting['id']}/reads").get_data(as_text=True)
     assert "Chưa đọc" in reads and "Nguyễn Văn Pct" in reads and 'data-state="unread"' in reads
-    chair = _signed_in(app.test_client(), "pct")
+    chair = signed_in(app.test_client(), "pct")
     assert chair.get(f"/meetings/{meeting['id']}/reads").status_code == 403
     assert "publish-form" not in chair.get(f"/meetings/{meeting['id']}/agenda").get_data(as_text=True)
 
 
-def test_choosing_the_readers_of_a_confidential_material_on_the_page(app, browser, meeting, people):
-    page = _signed_in(browser, "chuyenvien")
+def test_choosing_the_readers_of_a_confidential_material_on_the_page(app, pages, meeting, people):
+    page = signed_in(pages, "chuyenvien")
     html = page.get(f"/meetings/{meeting['id']}/agenda").get_data(as_text=True)
     assert re.search(rf'value="{people.leader}"\s+id="upload-general-reader-{people.leader}" checked', html)
     token = csrf_from(html)

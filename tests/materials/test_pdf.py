@@ -22,7 +22,6 @@ from ecabinet.materials.pdf import (
 from ecabinet.materials.pdf import pack as pack_module
 from ecabinet.materials.pdf import watermark as watermark_module
 from ecabinet.materials.pdf.rawpdf import _Unsupported
-from tests.meetings.conftest import schedule_meeting, secretary, venue  # noqa: F401  (for the upload test)
 
 
 def words(text: str) -> str:
@@ -420,7 +419,7 @@ def test_watermark_placement_normalises_odd_rotate_values():
 
 # --- the upload API turns the refusal into pdf_image_too_large --------------------------------------------
 
-def test_an_image_bomb_upload_is_refused_by_the_api(client, schedule_meeting, secretary):  # noqa: F811
+def test_an_image_bomb_upload_is_refused_by_the_api(client, schedule_meeting, secretary):
     [meeting] = schedule_meeting()
     response = client.post(f"/api/v1/meetings/{meeting['id']}/materials", headers=secretary,
                            data={"title": "Bản đồ quy hoạch", "doc_type": "submission",

@@ -17,7 +17,7 @@ from ecabinet.materials.models import PackBuild, PackStatus
 from ecabinet.notify.models import Notification
 from tests.fixtures.network import disconnect
 from tests.fixtures.web import api_token
-from tests.materials.conftest import build_packs, publish, upload
+from tests.fixtures.materials import build_packs, publish, upload
 
 
 def _titles(client, headers, meeting_id):
@@ -94,7 +94,7 @@ def test_the_readers_of_a_confidential_material_are_chosen(app, client, meeting,
     assert refused.status_code == 422 and refused.get_json()["error"]["code"] == "not_confidential"
 
 
-def test_a_new_version_is_announced_live_to_its_readers(app, client, meeting, secretary, people, app_server):  # noqa: F811
+def test_a_new_version_is_announced_live_to_its_readers(app, client, meeting, secretary, people, app_server):
     material = upload(client, secretary, meeting["id"], pdfs.text_pdf(1, seed=5)).get_json()
     publish(client, secretary, meeting["id"])
     received: queue.Queue = queue.Queue()

@@ -8,40 +8,19 @@ from io import BytesIO
 
 import pytest
 
-from tests.fixtures import pdfs
-from tests.fixtures import ROOT
-from tests.fixtures.browser import ARTIFACTS
-from tests.fixtures.web import web_login
-from tests.materials.conftest import meeting, publish, upload  # noqa: F401  (shared fixtures)
-from tests.meetings.conftest import schedule_meeting, secretary, venue  # noqa: F401  (shared fixtures)
+from tests.fixtures import ROOT, pdfs
+from tests.fixtures.browser import ARTIFACTS, DEMO_SECRETARY, sign_in_page
+from tests.fixtures.materials import READER_OVERFLOW, demo_upload, html_attribute, publish, upload_pdf
+from tests.fixtures.web import signed_in
 
 PDFJS_DIR = ROOT / "static" / "vendor" / "pdfjs"
 
 
-def _material(client, headers, meeting_id, pages=3, **fields) -> dict:
-    response = upload(client, headers, meeting_id, pdfs.text_pdf(pages, seed=11), **fields)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
-def _page_client(app, username):
-    """A second client for the pages, so the fixtures' API calls keep their bearer tokens."""
-    page = app.test_client()
-    assert web_login(page, username).status_code == 302
-    return page
-
-
-def _attr(html: str, name: str) -> str:
-    match = re.search(rf'{name}="([^"]*)"', html)
-    assert match, f"no {name} in the page"
-    return match.group(1)
-
-
 # --- the page through the test client ------------------------------------------------------------------
 
-def test_a_reader_gets_the_reader_in_vietnamese(app, client, meeting, secretary):  # noqa: F811
-    material = _material(client, secretary, meeting["id"], title="Tờ trình dự toán ngân sách tỉnh năm 2027")
-    response = _page_client(app, "chuyenvien").get(f"/materials/{material['id']}/read")
+def test_a_reader_gets_the_reader_in_vietnamese(app, client, meeting, secretary):
+    material = upload_pdf(client, secretary, meeting["id"], title="Tờ trình dự toán ngân sách tỉnh năm 2027")
+    response = signed_in(app.test_client(), "chuyenvien").get(f"/materials/{material['id']}/read")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "Tờ trình dự toán ngân sách tỉnh năm 2027" in html and meeting["title"] in html
@@ -52,94 +31,95 @@ def test_a_reader_gets_the_reader_in_vietnamese(app, client, meeting, secretary)
         assert label in html, label
     for english in ("Previous page", "Next page", "Fit to width", "Zoom in", "Loading the document"):
         assert english not in html, english
-    assert _attr(html, "data-label-page") == "Trang {page}"
-    assert _attr(html, "data-label-go-to-page") == "Đến trang {page}"
-    assert _attr(html, "data-file-url") == f"/api/v1/materials/{material['id']}/file"
-    assert _attr(html, "data-page-count") == "3" and _attr(html, "data-initial-page") == "1"
+    assert html_attribute(html, "data-label-page") == "Trang {page}"
+    assert html_attribute(html, "data-label-go-to-page") == "Đến trang {page}"
+    assert html_attribute(html, "data-file-url") == f"/api/v1/materials/{material['id']}/file"
+    assert html_attribute(html, "data-page-count") == "3" and html_attribute(html, "data-initial-page") == "1"
     assert '<script type="module" src="/static/js/reader.js' in html
 
 
-def test_an_updated_material_is_marked_with_its_version(app, client, meeting, secretary):  # noqa: F811
-    material = _material(client, secretary, meeting["id"])
+def test_an_updated_material_is_marked_with_its_version(app, client, meeting, secretary):
+    material = upload_pdf(client, secretary, meeting["id"])
     replaced = client.post(f"/api/v1/materials/{material['id']}/versions", headers=secretary,
                            data={"file": (BytesIO(pdfs.text_pdf(5, seed=12)), "to-trinh-v2.pdf")},
                            content_type="multipart/form-data")
     assert replaced.status_code == 201, replaced.get_json()
-    html = _page_client(app, "chuyenvien").get(f"/materials/{material['id']}/read").get_data(as_text=True)
+    html = signed_in(app.test_client(), "chuyenvien").get(f"/materials/{material['id']}/read").get_data(as_text=True)
     assert 'id="reader-updated"' in html and "Đã cập nhật" in html
-    assert 'id="reader-version">Phiên bản 2<' in html and _attr(html, "data-page-count") == "5"
+    assert 'id="reader-version">Phiên bản 2<' in html and html_attribute(html, "data-page-count") == "5"
 
 
 @pytest.mark.parametrize("query, page", [("?page=2", 2), ("?page=3", 3), ("?page=99", 3), ("?page=0", 1),
                                          ("?page=-4", 1), ("?page=abc", 1), ("", 1)])
-def test_the_page_to_open_comes_from_the_query(app, client, meeting, secretary, query, page):  # noqa: F811
-    material = _material(client, secretary, meeting["id"])
-    response = _page_client(app, "chuyenvien").get(f"/materials/{material['id']}/read{query}")
+def test_the_page_to_open_comes_from_the_query(app, client, meeting, secretary, query, page):
+    material = upload_pdf(client, secretary, meeting["id"])
+    response = signed_in(app.test_client(), "chuyenvien").get(f"/materials/{material['id']}/read{query}")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert _attr(html, "data-initial-page") == str(page)
+    assert html_attribute(html, "data-initial-page") == str(page)
     assert re.search(rf'id="reader-page-input"[^>]*value="{page}"', html)
 
 
-def test_a_confidential_material_is_a_404_for_another_agencys_liaison(app, client, meeting, secretary,  # noqa: F811
+def test_a_confidential_material_is_a_404_for_another_agencys_liaison(app, client, meeting, secretary,
                                                                       people):
-    secret = _material(client, secretary, meeting["id"], title="Phương án sắp xếp nhân sự",
+    secret = upload_pdf(client, secretary, meeting["id"], title="Phương án sắp xếp nhân sự",
                        confidentiality="confidential")
     publish(client, secretary, meeting["id"])
-    liaison = _page_client(app, "sotc")  # its agency is invited, but it is not a reader of the confidential one
+    liaison = signed_in(app.test_client(), "sotc")  # its agency is invited, not a reader of the confidential one
     response = liaison.get(f"/materials/{secret['id']}/read")
     assert response.status_code == 404
     assert response.mimetype == "text/html" and "Phương án sắp xếp nhân sự" not in response.get_data(as_text=True)
     assert liaison.get(f"/api/v1/materials/{secret['id']}/file").status_code == 404  # the same answer as the API
-    chair = _page_client(app, "pct")  # a reader of it by default
+    chair = signed_in(app.test_client(), "pct")  # a reader of it by default
     html = chair.get(f"/materials/{secret['id']}/read").get_data(as_text=True)
     assert "Phương án sắp xếp nhân sự" in html and 'data-confidentiality="confidential"' in html
-    assert _page_client(app, "sotc").get("/materials/999999/read").status_code == 404
+    assert signed_in(app.test_client(), "sotc").get("/materials/999999/read").status_code == 404
 
 
-def test_an_unpublished_material_is_only_for_the_secretariat(app, client, meeting, secretary):  # noqa: F811
-    material = _material(client, secretary, meeting["id"])
-    assert _page_client(app, "pct").get(f"/materials/{material['id']}/read").status_code == 404
+def test_an_unpublished_material_is_only_for_the_secretariat(app, client, meeting, secretary):
+    material = upload_pdf(client, secretary, meeting["id"])
+    assert signed_in(app.test_client(), "pct").get(f"/materials/{material['id']}/read").status_code == 404
     publish(client, secretary, meeting["id"])
-    assert _page_client(app, "pct").get(f"/materials/{material['id']}/read").status_code == 200
+    assert signed_in(app.test_client(), "pct").get(f"/materials/{material['id']}/read").status_code == 200
 
 
-def test_the_reader_needs_a_sign_in(app, client, meeting, secretary):  # noqa: F811
-    material = _material(client, secretary, meeting["id"])
+def test_the_reader_needs_a_sign_in(app, client, meeting, secretary):
+    material = upload_pdf(client, secretary, meeting["id"])
     response = app.test_client().get(f"/materials/{material['id']}/read")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_a_paper_only_material_has_nothing_to_load(app, client, meeting, secretary):  # noqa: F811
+def test_a_paper_only_material_has_nothing_to_load(app, client, meeting, secretary):
     response = client.post(f"/api/v1/meetings/{meeting['id']}/paper-materials", headers=secretary,
                            json={"title": "Bản đồ quy hoạch khổ A0"})
     assert response.status_code == 201, response.get_json()
-    html = _page_client(app, "chuyenvien").get(f"/materials/{response.get_json()['id']}/read").get_data(as_text=True)
+    reader = signed_in(app.test_client(), "chuyenvien")
+    html = reader.get(f"/materials/{response.get_json()['id']}/read").get_data(as_text=True)
     assert "Bản đồ quy hoạch khổ A0" in html and "Phát bản giấy tại cuộc họp" in html
     assert 'id="reader"' not in html and "reader.js" not in html
 
 
-def test_pdfjs_is_served_by_the_app_as_javascript(app, client, meeting, secretary):  # noqa: F811
+def test_pdfjs_is_served_by_the_app_as_javascript(app, client, meeting, secretary):
     assert (PDFJS_DIR / "pdf.min.mjs").is_file(), "static/vendor/pdfjs is missing: run `make assets`"
-    material = _material(client, secretary, meeting["id"])
-    html = _page_client(app, "chuyenvien").get(f"/materials/{material['id']}/read").get_data(as_text=True)
+    material = upload_pdf(client, secretary, meeting["id"])
+    html = signed_in(app.test_client(), "chuyenvien").get(f"/materials/{material['id']}/read").get_data(as_text=True)
     anonymous = app.test_client()
     for name in ("data-pdfjs-url", "data-worker-url"):
-        url = _attr(html, name)
+        url = html_attribute(html, name)
         assert url.startswith("/static/vendor/pdfjs/") and url.endswith(".mjs")
         response = anonymous.get(url)
         assert response.status_code == 200, url
         assert response.mimetype in ("text/javascript", "application/javascript"), (url, response.mimetype)
         response.close()
-    assert f'rel="modulepreload" href="{_attr(html, "data-pdfjs-url")}"' in html
+    assert f'rel="modulepreload" href="{html_attribute(html, "data-pdfjs-url")}"' in html
     for name, probe in (("data-cmap-url", "UniJIS-UCS2-H.bcmap"), ("data-standard-font-url", "FoxitSerif.pfb"),
                         ("data-wasm-url", "openjpeg.wasm")):
-        url = _attr(html, name)
+        url = html_attribute(html, name)
         assert url.endswith("/")
         response = anonymous.get(url + probe)
         assert response.status_code == 200, url + probe
         response.close()
-    assert anonymous.get(_attr(html, "data-wasm-url") + "openjpeg.wasm").mimetype == "application/wasm"
+    assert anonymous.get(html_attribute(html, "data-wasm-url") + "openjpeg.wasm").mimetype == "application/wasm"
 
 
 def test_the_mjs_type_does_not_depend_on_the_system_mime_types(database_url, tmp_path):
@@ -158,45 +138,14 @@ def test_the_mjs_type_does_not_depend_on_the_system_mime_types(database_url, tmp
 
 # --- a real Chromium on a tablet -----------------------------------------------------------------------
 
-DEMO_SECRETARY = "chuyenvien1"  # the secretary of the demo's regular session (ecabinet/demo/data.py)
-DEMO_PASSWORD = "demo"
 PAGES = 6
 
 
-def _demo_upload(base: str, browser, title: str, data: bytes) -> dict:  # noqa: F811
-    """Upload a PDF as the demo secretary to the demo's regular session, through the API."""
-    context = browser.new_context()
-    api = context.request
-    token = api.post(f"{base}/api/v1/auth/token",
-                     data={"username": DEMO_SECRETARY, "password": DEMO_PASSWORD})
-    assert token.ok, token.text()
-    headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
-    meetings = api.get(f"{base}/api/v1/meetings", headers=headers)
-    assert meetings.ok, meetings.text()
-    [session] = [m for m in meetings.json() if m["title"] == "Phiên họp Ủy ban nhân dân tỉnh thường kỳ"][:1]
-    created = api.post(f"{base}/api/v1/meetings/{session['id']}/materials", headers=headers, multipart={
-        "title": title, "doc_type": "report",
-        "file": {"name": "tai-lieu.pdf", "mimeType": "application/pdf", "buffer": data},
-    })
-    assert created.status == 201, created.text()
-    material = created.json()
-    context.close()
-    return material
-
-
 @pytest.fixture(scope="module")
-def reader_material(live_server, browser):  # noqa: F811
+def reader_material(live_server, browser):
     """A 6-page Vietnamese PDF (real text, embedded fonts)."""
-    return _demo_upload(live_server, browser, "Báo cáo tình hình kinh tế - xã hội tháng 11 năm 2026",
+    return demo_upload(live_server, browser, "Báo cáo tình hình kinh tế - xã hội tháng 11 năm 2026",
                         pdfs.text_pdf(PAGES, seed=2026))
-
-
-def _sign_in(page, base: str) -> None:
-    page.goto(base + "/login")
-    page.fill("#username", DEMO_SECRETARY)
-    page.fill("#password", DEMO_PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_selector("main#home")
 
 
 INK = """selector => {
@@ -208,23 +157,17 @@ INK = """selector => {
   return ink / (canvas.width * canvas.height);
 }"""
 
-OVERFLOW = """() => ({
-  page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
-  toolbar: (t => t.scrollWidth - t.clientWidth)(document.querySelector(".reader-toolbar")),
-  header: (h => h.scrollWidth - h.clientWidth)(document.querySelector(".reader-header")),
-})"""
-
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width, height", [(800, 1280), (1280, 800)])
-def test_a_tablet_reads_a_material_page_by_page(live_server, browser, reader_material, width, height):  # noqa: F811
+def test_a_tablet_reads_a_material_page_by_page(live_server, browser, reader_material, width, height):
     context = browser.new_context(viewport={"width": width, "height": height}, has_touch=True,
                                   device_scale_factor=1.5)
     page = context.new_page()
     problems: list[str] = []
     page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
-    _sign_in(page, live_server)
+    sign_in_page(page, live_server, DEMO_SECRETARY)
 
     page.goto(f"{live_server}/materials/{reader_material['id']}/read")
     page.wait_for_selector("#reader[data-state=ready]", timeout=20_000)
@@ -273,7 +216,7 @@ def test_a_tablet_reads_a_material_page_by_page(live_server, browser, reader_mat
     fitted = page.evaluate("document.querySelector('#page-2').getBoundingClientRect().width")
     available = page.evaluate("document.querySelector('#reader-pages').clientWidth")
     assert available - 40 <= fitted <= available
-    overflow = page.evaluate(OVERFLOW)
+    overflow = page.evaluate(READER_OVERFLOW)
     assert overflow == {"page": 0, "toolbar": 0, "header": 0}, overflow
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"reader-{width}x{height}.png"))
@@ -282,7 +225,7 @@ def test_a_tablet_reads_a_material_page_by_page(live_server, browser, reader_mat
     page.wait_for_function("document.querySelector('#reader-fit-width').getAttribute('aria-pressed') === 'false'")
     assert page.evaluate("document.querySelector('#page-2').getBoundingClientRect().width") > fitted
     assert page.evaluate("window.ecabinetReader.currentPage()") == 2
-    assert page.evaluate(OVERFLOW)["page"] == 0
+    assert page.evaluate(READER_OVERFLOW)["page"] == 0
     page.tap("#reader-fit-width")
     page.wait_for_function("document.querySelector('#reader-fit-width').getAttribute('aria-pressed') === 'true'")
 
@@ -290,19 +233,19 @@ def test_a_tablet_reads_a_material_page_by_page(live_server, browser, reader_mat
     page.wait_for_function("""() => Math.abs(document.querySelector('#page-2').getBoundingClientRect().width
                                  - document.querySelector('#reader-pages').clientWidth) < 40""")
     assert page.evaluate("window.ecabinetReader.currentPage()") == 2
-    assert page.evaluate(OVERFLOW) == {"page": 0, "toolbar": 0, "header": 0}
+    assert page.evaluate(READER_OVERFLOW) == {"page": 0, "toolbar": 0, "header": 0}
     assert not problems, problems
     context.close()
 
 
 @pytest.mark.browser
-def test_the_reader_opens_at_the_page_asked_for(live_server, browser, reader_material):  # noqa: F811
+def test_the_reader_opens_at_the_page_asked_for(live_server, browser, reader_material):
     context = browser.new_context(viewport={"width": 800, "height": 1280}, has_touch=True)
     page = context.new_page()
     problems: list[str] = []
     page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
-    _sign_in(page, live_server)
+    sign_in_page(page, live_server, DEMO_SECRETARY)
     page.goto(f"{live_server}/materials/{reader_material['id']}/read?page=5")
     page.wait_for_selector("#reader[data-state=ready]", timeout=20_000)
     assert page.evaluate("window.ecabinetReader.currentPage()") == 5
@@ -357,14 +300,14 @@ def range_server():
 
 
 @pytest.mark.browser
-def test_with_ranges_the_first_page_comes_before_the_whole_file(live_server, browser, reader_material,  # noqa: F811
+def test_with_ranges_the_first_page_comes_before_the_whole_file(live_server, browser, reader_material,
                                                                  range_server):
     """pdf.js streams and asks for ranges: page 1 of a 400-page file is drawn long before its last byte came."""
     context = browser.new_context(viewport={"width": 800, "height": 1280}, has_touch=True)
     page = context.new_page()
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(str(error)))
-    _sign_in(page, live_server)
+    sign_in_page(page, live_server, DEMO_SECRETARY)
     page.route("**/api/v1/materials/*/file", lambda route: route.continue_(url=range_server["url"]))
     page.goto(f"{live_server}/materials/{reader_material['id']}/read")
     page.wait_for_selector("#reader[data-state=ready]", timeout=15_000)
@@ -377,17 +320,17 @@ def test_with_ranges_the_first_page_comes_before_the_whole_file(live_server, bro
 
 
 @pytest.mark.browser
-def test_portrait_and_landscape_pages_each_fit_the_width(live_server, browser):  # noqa: F811
+def test_portrait_and_landscape_pages_each_fit_the_width(live_server, browser):
     """A pack mixes A4 portrait and landscape pages, turned by /Rotate, with a non-embedded standard font."""
     mixed = ((0, (0, 0, 595, 842), None, False), (0, (0, 0, 842, 595), None, False),  # A4 portrait, landscape
              (90, (0, 0, 595, 842), None, False), (0, (0, 0, 595, 842), None, False))  # portrait turned, portrait
-    material = _demo_upload(live_server, browser, "Phụ lục các bảng biểu", pdfs.rotated_pdf(mixed))
+    material = demo_upload(live_server, browser, "Phụ lục các bảng biểu", pdfs.rotated_pdf(mixed))
     context = browser.new_context(viewport={"width": 1280, "height": 800}, has_touch=True)
     page = context.new_page()
     problems: list[str] = []
     page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
-    _sign_in(page, live_server)
+    sign_in_page(page, live_server, DEMO_SECRETARY)
     page.goto(f"{live_server}/materials/{material['id']}/read")
     page.wait_for_selector("#reader[data-state=ready]", timeout=20_000)
     assert page.evaluate("window.ecabinetReader.pageCount()") == len(mixed)
@@ -409,12 +352,12 @@ def test_portrait_and_landscape_pages_each_fit_the_width(live_server, browser): 
 
 
 @pytest.mark.browser
-def test_a_file_that_cannot_be_opened_is_said_in_vietnamese(live_server, browser, reader_material):  # noqa: F811
+def test_a_file_that_cannot_be_opened_is_said_in_vietnamese(live_server, browser, reader_material):
     context = browser.new_context(viewport={"width": 800, "height": 1280}, has_touch=True)
     page = context.new_page()
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(str(error)))
-    _sign_in(page, live_server)
+    sign_in_page(page, live_server, DEMO_SECRETARY)
     page.route("**/api/v1/materials/*/file",
                lambda route: route.fulfill(status=200, body=b"%PDF-1.7 broken", content_type="application/pdf"))
     page.goto(f"{live_server}/materials/{reader_material['id']}/read")

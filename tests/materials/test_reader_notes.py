@@ -8,25 +8,16 @@ import re
 import pytest
 
 from tests.fixtures import pdfs
-from tests.fixtures.browser import ARTIFACTS
-from tests.materials.conftest import meeting, publish, upload  # noqa: F401  (shared fixtures)
-from tests.materials.test_reader import (
-    DEMO_PASSWORD,
-    DEMO_SECRETARY,
-    OVERFLOW,
-    _attr,
-    _demo_upload,
-    _material,
-    _page_client,
-)
-from tests.meetings.conftest import schedule_meeting, secretary, venue  # noqa: F401  (shared fixtures)
+from tests.fixtures.browser import ARTIFACTS, DEMO_SECRETARY, demo_token, sign_in_page
+from tests.fixtures.materials import READER_OVERFLOW, demo_upload, html_attribute, upload_pdf
+from tests.fixtures.web import signed_in
 
 # --- the page through the test client ------------------------------------------------------------------
 
 
-def test_the_reader_has_a_notes_panel_in_vietnamese(app, client, meeting, secretary):  # noqa: F811
-    material = _material(client, secretary, meeting["id"], pages=4)
-    page = _page_client(app, "chuyenvien")
+def test_the_reader_has_a_notes_panel_in_vietnamese(app, client, meeting, secretary):
+    material = upload_pdf(client, secretary, meeting["id"], pages=4)
+    page = signed_in(app.test_client(), "chuyenvien")
     html = page.get(f"/materials/{material['id']}/read?page=3").get_data(as_text=True)
     assert 'id="reader-notes-toggle"' in html and 'aria-controls="reader-notes"' in html
     assert re.search(r'<aside class="reader-notes" id="reader-notes" hidden', html)
@@ -38,18 +29,18 @@ def test_the_reader_has_a_notes_panel_in_vietnamese(app, client, meeting, secret
     for english in ("Private notes", "Save the note", "All notes", "This page", "Only you can see",
                     "Written on version", "Delete this note"):
         assert english not in html, english
-    assert _attr(html, "data-list-url") == f"/api/v1/materials/{material['id']}/notes"
-    assert _attr(html, "data-note-url") == "/api/v1/notes/{id}"
-    token = _attr(html, "data-csrf-token")
+    assert html_attribute(html, "data-list-url") == f"/api/v1/materials/{material['id']}/notes"
+    assert html_attribute(html, "data-note-url") == "/api/v1/notes/{id}"
+    token = html_attribute(html, "data-csrf-token")
     assert len(token) > 20
-    assert _attr(html, "data-label-page-notes") == "Ghi chú trang {page}"
-    assert _attr(html, "data-label-add") == "Thêm ghi chú cho trang {page}"
-    assert _attr(html, "data-label-older-version") == "Ghi trên phiên bản {version}"
-    assert _attr(html, "data-label-count") == "{count} ghi chú"
-    assert _attr(html, "data-label-edit") == "Sửa" and _attr(html, "data-label-delete") == "Xóa"
-    assert _attr(html, "data-label-save") == "Lưu" and _attr(html, "data-label-cancel") == "Hủy"
-    assert _attr(html, "data-label-confirm-delete") == "Xóa ghi chú này?"
-    assert _attr(html, "data-label-offline").startswith("Không kết nối được máy chủ.")
+    assert html_attribute(html, "data-label-page-notes") == "Ghi chú trang {page}"
+    assert html_attribute(html, "data-label-add") == "Thêm ghi chú cho trang {page}"
+    assert html_attribute(html, "data-label-older-version") == "Ghi trên phiên bản {version}"
+    assert html_attribute(html, "data-label-count") == "{count} ghi chú"
+    assert html_attribute(html, "data-label-edit") == "Sửa" and html_attribute(html, "data-label-delete") == "Xóa"
+    assert html_attribute(html, "data-label-save") == "Lưu" and html_attribute(html, "data-label-cancel") == "Hủy"
+    assert html_attribute(html, "data-label-confirm-delete") == "Xóa ghi chú này?"
+    assert html_attribute(html, "data-label-offline").startswith("Không kết nối được máy chủ.")
     assert '<script type="module" src="/static/js/reader-notes.js' in html
 
     # the token in the page is the one the API takes from this session's cookie
@@ -60,11 +51,12 @@ def test_the_reader_has_a_notes_panel_in_vietnamese(app, client, meeting, secret
                      json={"page": 2, "text": "Không có mã"}).status_code == 400  # no token: refused
 
 
-def test_a_paper_only_material_has_no_notes_panel(app, client, meeting, secretary):  # noqa: F811
+def test_a_paper_only_material_has_no_notes_panel(app, client, meeting, secretary):
     response = client.post(f"/api/v1/meetings/{meeting['id']}/paper-materials", headers=secretary,
                            json={"title": "Bản đồ quy hoạch khổ A0"})
     assert response.status_code == 201, response.get_json()
-    html = _page_client(app, "chuyenvien").get(f"/materials/{response.get_json()['id']}/read").get_data(as_text=True)
+    reader = signed_in(app.test_client(), "chuyenvien")
+    html = reader.get(f"/materials/{response.get_json()['id']}/read").get_data(as_text=True)
     assert "Phát bản giấy tại cuộc họp" in html
     assert "reader-notes" not in html and "Ghi chú riêng" not in html
 
@@ -74,15 +66,7 @@ def test_a_paper_only_material_has_no_notes_panel(app, client, meeting, secretar
 OTHER_SECRETARY = "chuyenvien2"  # another secretary: may read the material, must not see the first one's notes
 
 
-def _sign_in(page, base: str, username: str) -> None:
-    page.goto(base + "/login")
-    page.fill("#username", username)
-    page.fill("#password", DEMO_PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_selector("main#home")
-
-
-def _tablet(browser, width: int, height: int):  # noqa: F811
+def _tablet(browser, width: int, height: int):
     context = browser.new_context(viewport={"width": width, "height": height}, has_touch=True,
                                   device_scale_factor=1.5)
     page = context.new_page()
@@ -119,20 +103,20 @@ SMALL_TARGETS = """() => [...document.querySelectorAll(
 
 
 def _no_overflow(page) -> None:
-    assert page.evaluate(OVERFLOW) == {"page": 0, "toolbar": 0, "header": 0}
+    assert page.evaluate(READER_OVERFLOW) == {"page": 0, "toolbar": 0, "header": 0}
     notes = page.evaluate(NOTES_OVERFLOW)
     assert notes["panel"] <= 0 and notes["list"] <= 0 and notes["right"] <= 0, notes
     assert page.evaluate(SMALL_TARGETS) == []
 
 
 @pytest.mark.browser
-def test_a_tablet_writes_edits_and_deletes_a_private_note(live_server, browser):  # noqa: F811
-    material = _demo_upload(live_server, browser, "Tờ trình phân bổ vốn đầu tư công năm 2027",
+def test_a_tablet_writes_edits_and_deletes_a_private_note(live_server, browser):
+    material = demo_upload(live_server, browser, "Tờ trình phân bổ vốn đầu tư công năm 2027",
                             pdfs.text_pdf(4, seed=77))
     mid = material["id"]
     long_text = "Đề nghị Sở Kế hoạch và Đầu tư làm rõ cơ sở phân bổ 1.250 tỷ đồng cho các dự án chuyển tiếp; " * 4
     context, page, problems = _tablet(browser, 800, 1280)
-    _sign_in(page, live_server, DEMO_SECRETARY)
+    sign_in_page(page, live_server, DEMO_SECRETARY)
     page.evaluate("() => localStorage.removeItem('ecabinet.reader.notes')")
     _open(page, live_server, mid)
 
@@ -202,7 +186,7 @@ def test_a_tablet_writes_edits_and_deletes_a_private_note(live_server, browser):
 
     # another user reads the same material and sees none of it
     other_context, other, other_problems = _tablet(browser, 1280, 800)
-    _sign_in(other, live_server, OTHER_SECRETARY)
+    sign_in_page(other, live_server, OTHER_SECRETARY)
     _open(other, live_server, mid, "?page=2")
     other.tap("#reader-notes-toggle")
     other.wait_for_selector("#reader-notes-page-empty", state="visible")
@@ -215,8 +199,7 @@ def test_a_tablet_writes_edits_and_deletes_a_private_note(live_server, browser):
 
     # a new version: the note stays and says on which version it was written
     api = browser.new_context().request
-    token = api.post(f"{live_server}/api/v1/auth/token", data={"username": DEMO_SECRETARY, "password": DEMO_PASSWORD})
-    headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    headers = {"Authorization": f"Bearer {demo_token(live_server)}"}
     replaced = api.post(f"{live_server}/api/v1/materials/{mid}/versions", headers=headers, multipart={
         "file": {"name": "to-trinh-v2.pdf", "mimeType": "application/pdf", "buffer": pdfs.text_pdf(4, seed=78)}})
     assert replaced.status == 201, replaced.text()
@@ -259,12 +242,12 @@ def test_a_tablet_writes_edits_and_deletes_a_private_note(live_server, browser):
 
 
 @pytest.mark.browser
-def test_an_error_from_the_server_is_shown_in_vietnamese(live_server, browser):  # noqa: F811
+def test_an_error_from_the_server_is_shown_in_vietnamese(live_server, browser):
     """A note deleted in another tab: editing it answers 404, said with the server's own Vietnamese message."""
-    material = _demo_upload(live_server, browser, "Báo cáo kết quả giải ngân vốn đầu tư công",
+    material = demo_upload(live_server, browser, "Báo cáo kết quả giải ngân vốn đầu tư công",
                             pdfs.text_pdf(3, seed=79))
     context, page, problems = _tablet(browser, 800, 1280)
-    _sign_in(page, live_server, DEMO_SECRETARY)
+    sign_in_page(page, live_server, DEMO_SECRETARY)
     page.evaluate("() => localStorage.setItem('ecabinet.reader.notes', 'shown')")
     _open(page, live_server, material["id"], "?page=3")
     assert page.is_visible("#reader-notes")

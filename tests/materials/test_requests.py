@@ -26,7 +26,6 @@ from ecabinet.workdays.operations import add_working_days
 from tests.fixtures import pdfs
 from tests.fixtures.factories import make_user
 from tests.fixtures.web import api_token, csrf_from, web_login
-from tests.meetings.conftest import schedule_meeting, secretary, venue  # noqa: F401  (shared fixtures)
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 AFTER_TET = datetime(2027, 2, 11, 1, 0, tzinfo=timezone.utc)  # Thursday 11/02/2027 08:00, right after Tết
@@ -46,7 +45,7 @@ def meeting_day(app):
 
 
 @pytest.fixture
-def meeting(schedule_meeting, meeting_day, people):  # noqa: F811
+def agency_meeting(schedule_meeting, meeting_day, people):
     """Invites the Department of Finance and the district (whose liaison sees the meeting but is asked nothing)."""
     start = _at_eight(meeting_day)
     [created] = schedule_meeting(starts_at=start.isoformat(), ends_at=(start + timedelta(hours=2)).isoformat(),
@@ -65,8 +64,8 @@ def liaisons(app, people):
 
 
 @pytest.fixture
-def item(client, meeting, secretary, people):  # noqa: F811
-    response = client.post(f"/api/v1/meetings/{meeting['id']}/agenda", headers=secretary,
+def item(client, agency_meeting, secretary, people):
+    response = client.post(f"/api/v1/meetings/{agency_meeting['id']}/agenda", headers=secretary,
                            json={"title": "Dự toán ngân sách tỉnh năm 2027", "presenting_unit_id": people.department})
     assert response.status_code == 201, response.get_json()
     return response.get_json()
@@ -107,7 +106,7 @@ def _api_upload(client, headers, meeting_id, item_id=None, seed=1):
 
 # --- deadlines in working days ---------------------------------------------------------------
 
-def test_the_default_deadline_counts_working_days_across_weekends_and_tet(app, schedule_meeting):  # noqa: F811
+def test_the_default_deadline_counts_working_days_across_weekends_and_tet(app, schedule_meeting):
     after_tet = schedule_meeting(starts_at=AFTER_TET.isoformat(), ends_at=(AFTER_TET + timedelta(hours=2)).isoformat())
     monday = schedule_meeting(starts_at=WEEKEND_MONDAY.isoformat(),
                               ends_at=(WEEKEND_MONDAY + timedelta(hours=2)).isoformat(), room_id=None,
@@ -126,7 +125,7 @@ def test_the_default_deadline_counts_working_days_across_weekends_and_tet(app, s
 
 
 def test_a_request_is_due_by_default_five_working_days_before_and_tells_the_liaison(
-        app, client, secretary, item, meeting, meeting_day, people):  # noqa: F811
+        app, client, secretary, item, agency_meeting, meeting_day, people):
     [created] = _ask(client, secretary, item["id"], note="Gửi kèm dự thảo nghị quyết")
     with app.app_context():
         expected = add_working_days(meeting_day, -5)
@@ -137,14 +136,14 @@ def test_a_request_is_due_by_default_five_working_days_before_and_tells_the_liai
     assert _notifications(app) == [(f"material-request:{created['id']}", people.liaison, "material.request")]
     with app.app_context():
         notification = db.session.scalar(sa.select(Notification))
-        assert notification.link == f"/meetings/{meeting['id']}/material-requests"
+        assert notification.link == f"/meetings/{agency_meeting['id']}/material-requests"
         assert expected.strftime("%d/%m/%Y") in notification.subject and "Gửi kèm dự thảo" in notification.body
 
 
 # --- validation --------------------------------------------------------------------------------
 
 def test_bad_requests_are_refused_and_nothing_is_saved(
-        app, client, secretary, item, meeting, meeting_day, people, liaisons):  # noqa: F811
+        app, client, secretary, item, agency_meeting, meeting_day, people, liaisons):
     with app.app_context():
         today = requests.local_today()
         inactive = db.session.get(Unit, people.other_department)
@@ -163,7 +162,7 @@ def test_bad_requests_are_refused_and_nothing_is_saved(
         response = client.post(f"/api/v1/agenda-items/{item['id']}/material-requests", headers=secretary, json=body)
         assert (response.status_code, response.get_json()["error"]["code"]) == (status, code), body
         assert response.get_json()["error"]["message"]
-    without_agency = client.post(f"/api/v1/meetings/{meeting['id']}/agenda", headers=secretary,
+    without_agency = client.post(f"/api/v1/meetings/{agency_meeting['id']}/agenda", headers=secretary,
                                  json={"title": "Báo cáo tình hình kinh tế - xã hội"}).get_json()
     refused = client.post(f"/api/v1/agenda-items/{without_agency['id']}/material-requests", headers=secretary,
                           json={})
@@ -184,7 +183,7 @@ def test_bad_requests_are_refused_and_nothing_is_saved(
         assert db.session.scalar(sa.select(sa.func.count()).select_from(MaterialRequest)) == 1
 
 
-def test_a_cancelled_meeting_takes_no_requests(app, client, secretary, item):  # noqa: F811
+def test_a_cancelled_meeting_takes_no_requests(app, client, secretary, item):
     with app.app_context():
         from ecabinet.meetings.models import MeetingStatus
 
@@ -197,21 +196,21 @@ def test_a_cancelled_meeting_takes_no_requests(app, client, secretary, item):  #
 
 # --- who sees what ----------------------------------------------------------------------------
 
-def test_a_liaison_sees_only_its_own_agency(app, client, secretary, item, meeting, people, liaisons):  # noqa: F811
+def test_a_liaison_sees_only_its_own_agency(app, client, secretary, item, agency_meeting, people, liaisons):
     finance_request, health_request = _ask(client, secretary, item["id"],
                                            unit_ids=[people.department, people.other_department])
-    everything = _checklist(client, secretary, meeting["id"])
+    everything = _checklist(client, secretary, agency_meeting["id"])
     assert [r["unit"]["code"] for r in _rows(everything)] == ["sotc", "soyt"]
     assert everything["counts"] == {"requested": 2, "fulfilled": 0, "missing": 2, "overdue": 0}
 
     finance = api_token(client, "sotc")
-    own = _checklist(client, finance, meeting["id"])
+    own = _checklist(client, finance, agency_meeting["id"])
     assert [r["id"] for r in _rows(own)] == [finance_request["id"]] and own["counts"]["requested"] == 1
     health = api_token(client, "soyt")  # asked, though its agency is not invited: sees its own request only
-    assert [r["id"] for r in _rows(_checklist(client, health, meeting["id"]))] == [health_request["id"]]
+    assert [r["id"] for r in _rows(_checklist(client, health, agency_meeting["id"]))] == [health_request["id"]]
 
     district = api_token(client, "lienlachuyen")  # invited, asked for nothing
-    theirs = _checklist(client, district, meeting["id"])
+    theirs = _checklist(client, district, agency_meeting["id"])
     assert theirs["items"] == [] and theirs["counts"]["requested"] == 0
     for headers in (district, health):
         refused = client.patch(f"/api/v1/material-requests/{finance_request['id']}", headers=headers,
@@ -221,20 +220,20 @@ def test_a_liaison_sees_only_its_own_agency(app, client, secretary, item, meetin
                         json={"status": "fulfilled"}).status_code == 403  # the secretariat marks by hand
 
 
-def test_an_agency_not_asked_nor_invited_does_not_learn_the_meeting(client, item, meeting, liaisons):  # noqa: F811
+def test_an_agency_not_asked_nor_invited_does_not_learn_the_meeting(client, item, agency_meeting, liaisons):
     health = api_token(client, "soyt")
-    assert _checklist(client, health, meeting["id"], expect=404)["error"]["code"] == "not_found"
+    assert _checklist(client, health, agency_meeting["id"], expect=404)["error"]["code"] == "not_found"
     assert _checklist(client, health, 999_999, expect=404)["error"]["code"] == "not_found"
 
 
 # --- fulfilment ---------------------------------------------------------------------------------
 
-def test_an_upload_by_the_agency_fulfils_its_request(app, client, secretary, item, meeting, people):  # noqa: F811
+def test_an_upload_by_the_agency_fulfils_its_request(app, client, secretary, item, agency_meeting, people):
     [asked] = _ask(client, secretary, item["id"])
     finance = api_token(client, "sotc")
-    general = _api_upload(client, secretary, meeting["id"])  # of the whole meeting: fulfils nothing
-    by_secretary = _api_upload(client, secretary, meeting["id"], item["id"], seed=2)  # another agency's upload
-    uploaded = _api_upload(client, finance, meeting["id"], item["id"], seed=3)
+    general = _api_upload(client, secretary, agency_meeting["id"])  # of the whole agency_meeting: fulfils nothing
+    by_secretary = _api_upload(client, secretary, agency_meeting["id"], item["id"], seed=2)  # another agency's upload
+    uploaded = _api_upload(client, finance, agency_meeting["id"], item["id"], seed=3)
     with app.app_context():
         office_user = db.session.get(User, people.secretary)
         finance_user = db.session.get(User, people.liaison)
@@ -243,12 +242,12 @@ def test_an_upload_by_the_agency_fulfils_its_request(app, client, secretary, ite
         requests.fulfil_on_upload(db.session.get(Material, uploaded["id"]), finance_user)  # no-op if wired
         db.session.commit()
         assert requests.fulfil_on_upload(db.session.get(Material, uploaded["id"]), finance_user) == []
-    [row] = _rows(_checklist(client, secretary, meeting["id"]))
+    [row] = _rows(_checklist(client, secretary, agency_meeting["id"]))
     assert row["id"] == asked["id"] and row["status"] == "fulfilled" and row["state"] == "submitted"
     assert row["material_count"] == 1 and row["late"] is False and row["fulfilled_at"]
 
 
-def test_the_secretariat_marks_received_reopens_and_cancels(app, client, secretary, item, meeting):  # noqa: F811
+def test_the_secretariat_marks_received_reopens_and_cancels(app, client, secretary, item, agency_meeting):
     [asked] = _ask(client, secretary, item["id"])
     url = f"/api/v1/material-requests/{asked['id']}"
     received = client.patch(url, headers=secretary, json={"status": "fulfilled"}).get_json()
@@ -262,15 +261,15 @@ def test_the_secretariat_marks_received_reopens_and_cancels(app, client, secreta
     for body in ({"due_on": None}, {"status": "done"}, {"due_on": "2027-02-30"}):
         assert client.patch(url, headers=secretary, json=body).status_code == 422, body
     assert client.patch("/api/v1/material-requests/999999", headers=secretary, json={}).status_code == 404
-    counts = _checklist(client, secretary, meeting["id"])["counts"]
+    counts = _checklist(client, secretary, agency_meeting["id"])["counts"]
     assert counts == {"requested": 0, "fulfilled": 0, "missing": 0, "overdue": 0}  # cancelled ones do not count
 
 
 # --- the checklist ---------------------------------------------------------------------------
 
 def test_the_checklist_counts_equal_its_rows(
-        app, client, secretary, item, meeting, meeting_day, people, liaisons):  # noqa: F811
-    second = client.post(f"/api/v1/meetings/{meeting['id']}/agenda", headers=secretary,
+        app, client, secretary, item, agency_meeting, meeting_day, people, liaisons):
+    second = client.post(f"/api/v1/meetings/{agency_meeting['id']}/agenda", headers=secretary,
                          json={"title": "Đề án phát triển y tế cơ sở", "presenting_unit_id": people.other_department})
     second = second.get_json()
     with app.app_context():
@@ -288,7 +287,7 @@ def test_the_checklist_counts_equal_its_rows(
         requests.fulfil(on_time)
         requests.cancel_request(cancelled)
         db.session.commit()
-    checklist = _checklist(client, secretary, meeting["id"])
+    checklist = _checklist(client, secretary, agency_meeting["id"])
     rows = _rows(checklist)
     assert [e["item"]["id"] for e in checklist["items"]] == [item["id"], second["id"]]
     states = [r["state"] for r in rows]
@@ -320,7 +319,7 @@ def _remind(app, today: date) -> list[tuple[str, int]]:
 
 
 def test_reminders_go_out_once_before_and_once_on_the_deadline(app, client, item, meeting_day, people,
-                                                               fresh_app):  # noqa: F811
+                                                               fresh_app):
     with app.app_context():
         due = add_working_days(meeting_day, -5)
         eve = add_working_days(due, -1)
@@ -362,7 +361,7 @@ def add_working_days_in(app, day: date, count: int) -> date:
 
 
 def test_a_first_run_after_the_deadline_sends_one_overdue_reminder(app, client, item, meeting_day,
-                                                                   people):  # noqa: F811
+                                                                   people):
     with app.app_context():
         due = add_working_days(meeting_day, -5)
     request_id = _request(app, item["id"], people.department, people.secretary, today=due - timedelta(days=20))
@@ -377,7 +376,7 @@ def test_a_first_run_after_the_deadline_sends_one_overdue_reminder(app, client, 
 
 
 def test_fulfilled_and_cancelled_requests_are_not_reminded(app, client, item, meeting_day, people,
-                                                           liaisons):  # noqa: F811
+                                                           liaisons):
     with app.app_context():
         due = add_working_days(meeting_day, -5)
     start = due - timedelta(days=20)
@@ -391,7 +390,7 @@ def test_fulfilled_and_cancelled_requests_are_not_reminded(app, client, item, me
         assert _remind(app, day) == []
 
 
-def test_the_job_is_in_the_scheduler_table_and_runs(app, client, item, people):  # noqa: F811
+def test_the_job_is_in_the_scheduler_table_and_runs(app, client, item, people):
     from ecabinet.scheduler import _jobs, run_job
 
     [job] = [j for j in _jobs() if j.id == "remind-material-requests"]
@@ -402,17 +401,11 @@ def test_the_job_is_in_the_scheduler_table_and_runs(app, client, item, people): 
 
 # --- the page ------------------------------------------------------------------------------------
 
-@pytest.fixture
-def browser(app):
-    """A second client for the pages, so the API calls keep their bearer tokens."""
-    return app.test_client()
-
-
-def test_the_page_asks_agencies_and_shows_the_checklist_in_vietnamese(app, browser, item, meeting, meeting_day,
-                                                                     people):  # noqa: F811
-    assert web_login(browser, "chuyenvien").status_code == 302
-    url = f"/meetings/{meeting['id']}/material-requests"
-    page = browser.get(url)
+def test_the_page_asks_agencies_and_shows_the_checklist_in_vietnamese(app, pages, item, agency_meeting, meeting_day,
+                                                                     people):
+    assert web_login(pages, "chuyenvien").status_code == 302
+    url = f"/meetings/{agency_meeting['id']}/material-requests"
+    page = pages.get(url)
     html = page.get_data(as_text=True)
     with app.app_context():
         due = add_working_days(meeting_day, -5)
@@ -423,54 +416,54 @@ def test_the_page_asks_agencies_and_shows_the_checklist_in_vietnamese(app, brows
     form = {"csrf_token": token, "agenda_item_id": str(item["id"]), "unit_ids": [str(people.department)],
             "note": "Nộp bản điện tử có chữ ký số"}
 
-    bad_date = browser.post(url, data={**form, "due_on": "31/02/2027"})
+    bad_date = pages.post(url, data={**form, "due_on": "31/02/2027"})
     assert bad_date.status_code == 422
     assert "Nhập ngày theo dạng dd/mm/yyyy." in bad_date.get_data(as_text=True)
-    after = browser.post(url, data={**form, "due_on": (meeting_day + timedelta(days=1)).strftime("%d/%m/%Y")})
+    after = pages.post(url, data={**form, "due_on": (meeting_day + timedelta(days=1)).strftime("%d/%m/%Y")})
     after_html = after.get_data(as_text=True)
     assert after.status_code == 422 and "Hạn nộp không được sau ngày họp" in after_html
     assert "Nộp bản điện tử có chữ ký số" in after_html  # the form keeps what was typed
-    no_item = browser.post(url, data={**form, "agenda_item_id": ""})
+    no_item = pages.post(url, data={**form, "agenda_item_id": ""})
     assert no_item.status_code == 422 and "Chọn một nội dung của chương trình họp." in no_item.get_data(as_text=True)
-    assert browser.post(url, data={**form, "csrf_token": "x"}).status_code == 400
+    assert pages.post(url, data={**form, "csrf_token": "x"}).status_code == 400
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(MaterialRequest)) == 0
 
-    sent = browser.post(url, data={**form, "due_on": due.strftime("%d/%m/%Y")}, follow_redirects=True)
+    sent = pages.post(url, data={**form, "due_on": due.strftime("%d/%m/%Y")}, follow_redirects=True)
     html = sent.get_data(as_text=True)
     assert sent.status_code == 200 and "Chưa nộp" in html and due.strftime("%d/%m/%Y") in html
     with app.app_context():
         request_id = db.session.scalar(sa.select(MaterialRequest.id))
-    received = browser.post(f"{url}/{request_id}/status", data={"csrf_token": csrf_from(html), "status": "fulfilled"},
+    received = pages.post(f"{url}/{request_id}/status", data={"csrf_token": csrf_from(html), "status": "fulfilled"},
                             follow_redirects=True)
     assert "Đã nộp" in received.get_data(as_text=True)
     assert 'id="count-fulfilled">1<' in received.get_data(as_text=True)
 
 
 def test_a_liaison_sees_its_requests_with_the_way_to_upload(
-        app, client, browser, secretary, item, meeting, people, liaisons):  # noqa: F811
+        app, client, pages, secretary, item, agency_meeting, people, liaisons):
     _ask(client, secretary, item["id"], unit_ids=[people.department, people.other_department])
-    url = f"/meetings/{meeting['id']}/material-requests"
-    assert web_login(browser, "sotc").status_code == 302
-    html = browser.get(url).get_data(as_text=True)
+    url = f"/meetings/{agency_meeting['id']}/material-requests"
+    assert web_login(pages, "sotc").status_code == 302
+    html = pages.get(url).get_data(as_text=True)
     assert "Tài liệu đề nghị cơ quan cung cấp" in html and "Sở Tài chính" in html and "Sở Y tế" not in html
-    assert f'href="/meetings/{meeting["id"]}/agenda#item-{item["id"]}"' in html
+    assert f'href="/meetings/{agency_meeting["id"]}/agenda#item-{item["id"]}"' in html
     assert 'id="request-form"' not in html
     with app.app_context():
         request_id = db.session.scalar(sa.select(MaterialRequest.id).where(
             MaterialRequest.unit_id == people.other_department))
-    refused = browser.post(f"{url}/{request_id}/status", data={"csrf_token": csrf_from(html), "status": "fulfilled"})
+    refused = pages.post(f"{url}/{request_id}/status", data={"csrf_token": csrf_from(html), "status": "fulfilled"})
     assert refused.status_code == 404
-    browser.post("/logout", data={"csrf_token": csrf_from(html)})
-    assert web_login(browser, "lienlachuyen").status_code == 302
-    district_html = browser.get(url).get_data(as_text=True)
+    pages.post("/logout", data={"csrf_token": csrf_from(html)})
+    assert web_login(pages, "lienlachuyen").status_code == 302
+    district_html = pages.get(url).get_data(as_text=True)
     assert "Chưa có đề nghị cung cấp tài liệu nào gửi cơ quan" in district_html and "Sở Tài chính" not in district_html
 
 
-def test_upload_fulfils_the_request(app, client, secretary, item, meeting):  # noqa: F811
+def test_upload_fulfils_the_request(app, client, secretary, item, agency_meeting):
     [asked] = _ask(client, secretary, item["id"])
-    _api_upload(client, api_token(client, "sotc"), meeting["id"], item["id"])
-    [row] = _rows(_checklist(client, secretary, meeting["id"]))
+    _api_upload(client, api_token(client, "sotc"), agency_meeting["id"], item["id"])
+    [row] = _rows(_checklist(client, secretary, agency_meeting["id"]))
     assert (row["id"], row["state"], row["material_count"]) == (asked["id"], "submitted", 1)
     with app.app_context():
         assert db.session.get(MaterialRequest, asked["id"]).status == RequestStatus.FULFILLED

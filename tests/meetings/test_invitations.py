@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from tests.fixtures.web import api_token
-from tests.meetings.conftest import MONDAY_8H
+from tests.fixtures.meetings import MONDAY_8H
 
 
 def _invitation(meeting, *, username=None, unit=None):

@@ -8,7 +8,7 @@ from tests.fixtures.network import disconnect
 from tests.fixtures.web import api_token
 
 
-def test_the_secretary_sees_an_answer_as_it_arrives(client, schedule_meeting, secretary, app_server):  # noqa: F811
+def test_the_secretary_sees_an_answer_as_it_arrives(client, schedule_meeting, secretary, app_server):
     [meeting] = schedule_meeting()
     invitation = next(i for i in meeting["invitations"] if i["unit"])
     received: queue.Queue = queue.Queue()

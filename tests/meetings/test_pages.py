@@ -10,24 +10,8 @@ import sqlalchemy as sa
 
 from ecabinet.core.db import db, utcnow
 from ecabinet.meetings.models import Invitation, Meeting, MeetingStatus, Response, Room
-from tests.fixtures.web import csrf_from, web_login
-from tests.meetings.conftest import MONDAY_8H
-
-
-@pytest.fixture
-def browser(app):
-    """A second client for the pages, so the API calls of the fixtures keep their bearer tokens."""
-    return app.test_client()
-
-
-def _signed_in(browser, username):
-    """Sign ``username`` in on this client (signing out whoever was signed in)."""
-    page = browser.get("/login")
-    if page.status_code == 302:
-        token = csrf_from(browser.get("/").get_data(as_text=True))
-        browser.post("/logout", data={"csrf_token": token})
-    assert web_login(browser, username).status_code == 302
-    return browser
+from tests.fixtures.web import csrf_from, signed_in
+from tests.fixtures.meetings import MONDAY_8H
 
 
 def _meetings(app) -> list[Meeting]:
@@ -47,9 +31,9 @@ def _form(people, venue, **overrides) -> dict:
     return data
 
 
-def _post(browser, url, data, page=None):
-    token = csrf_from(browser.get(page or url).get_data(as_text=True))
-    return browser.post(url, data={**data, "csrf_token": token})
+def _post(pages, url, data, page=None):
+    token = csrf_from(pages.get(page or url).get_data(as_text=True))
+    return pages.post(url, data={**data, "csrf_token": token})
 
 
 def _day_section(html: str, day: str) -> str:
@@ -59,9 +43,9 @@ def _day_section(html: str, day: str) -> str:
     return html[start:end if end != -1 else None]
 
 
-def test_pages_are_vietnamese_and_the_editor_is_for_the_secretariat(browser, schedule_meeting, people):
+def test_pages_are_vietnamese_and_the_editor_is_for_the_secretariat(pages, schedule_meeting, people):
     [meeting] = schedule_meeting()
-    page = _signed_in(browser, "chuyenvien")
+    page = signed_in(pages, "chuyenvien")
     html = page.get("/meetings?date=30/11/2026").get_data(as_text=True)
     assert "Lịch họp" in html and "Thêm cuộc họp" in html and "Họp về kế hoạch đầu tư công năm 2027" in html
     detail = page.get(f"/meetings/{meeting['id']}").get_data(as_text=True)
@@ -74,9 +58,9 @@ def test_pages_are_vietnamese_and_the_editor_is_for_the_secretariat(browser, sch
 
 
 @pytest.mark.parametrize("username", ["sotc", "quansat", "pct"])
-def test_others_cannot_open_the_editor(app, browser, schedule_meeting, people, venue, username):
+def test_others_cannot_open_the_editor(app, pages, schedule_meeting, people, venue, username):
     [meeting] = schedule_meeting()
-    page = _signed_in(browser, username)
+    page = signed_in(pages, username)
     assert page.get("/meetings/new").status_code == 403
     assert page.get(f"/meetings/{meeting['id']}/edit").status_code in (403, 404)
     token = csrf_from(page.get("/").get_data(as_text=True))
@@ -85,21 +69,21 @@ def test_others_cannot_open_the_editor(app, browser, schedule_meeting, people, v
     assert "Thêm cuộc họp" not in page.get("/meetings?date=30/11/2026").get_data(as_text=True)
 
 
-def test_a_confidential_meeting_is_hidden_from_a_leader_not_named(browser, schedule_meeting, people, venue):
+def test_a_confidential_meeting_is_hidden_from_a_leader_not_named(pages, schedule_meeting, people, venue):
     [meeting] = schedule_meeting(title="Họp về công tác cán bộ", confidentiality="confidential",
                                  chair_id=venue.second_leader, invitee_ids=[], unit_ids=[])
-    leader = _signed_in(browser, "pct")
+    leader = signed_in(pages, "pct")
     assert leader.get(f"/meetings/{meeting['id']}").status_code == 404
     assert leader.get(f"/meetings/{meeting['id']}/giay-moi.pdf").status_code == 404
     for view in ("week", "month", "list"):
         assert "công tác cán bộ" not in leader.get(f"/meetings?view={view}&date=30/11/2026").get_data(as_text=True)
-    chairman = _signed_in(browser, "chutich")
+    chairman = signed_in(pages, "chutich")
     assert chairman.get(f"/meetings/{meeting['id']}").status_code == 200
     assert "công tác cán bộ" in chairman.get("/meetings/mine?date=30/11/2026").get_data(as_text=True)
 
 
-def test_creating_a_meeting_through_the_form(app, browser, people, venue):
-    page = _signed_in(browser, "chuyenvien")
+def test_creating_a_meeting_through_the_form(app, pages, people, venue):
+    page = signed_in(pages, "chuyenvien")
     response = _post(page, "/meetings/new", _form(people, venue))
     assert response.status_code == 302
     [meeting] = _meetings(app)
@@ -113,8 +97,8 @@ def test_creating_a_meeting_through_the_form(app, browser, people, venue):
     assert "Đã lưu cuộc họp ở dạng nháp." in page.get(response.headers["Location"]).get_data(as_text=True)
 
 
-def test_a_series_is_created_from_the_simple_choice(app, browser, people, venue):
-    page = _signed_in(browser, "chuyenvien")
+def test_a_series_is_created_from_the_simple_choice(app, pages, people, venue):
+    page = signed_in(pages, "chuyenvien")
     missing = _post(page, "/meetings/new", _form(people, venue, repeat="biweekly"))
     assert missing.status_code == 422 and "Hãy nhập số lần họp của chuỗi." in missing.get_data(as_text=True)
     response = _post(page, "/meetings/new", _form(people, venue, repeat="biweekly", occurrences="3"))
@@ -133,9 +117,9 @@ def test_a_series_is_created_from_the_simple_choice(app, browser, people, venue)
     ("title", "", "Trường này là bắt buộc."),
     ("online_link", "hop truc tuyen", "Nhập địa chỉ web bắt đầu bằng http:// hoặc https://."),
 ])
-def test_bad_input_is_shown_next_to_its_field_and_nothing_is_saved(app, browser, people, venue, field, value,
+def test_bad_input_is_shown_next_to_its_field_and_nothing_is_saved(app, pages, people, venue, field, value,
                                                                     message):
-    page = _signed_in(browser, "chuyenvien")
+    page = signed_in(pages, "chuyenvien")
     response = _post(page, "/meetings/new", _form(people, venue, **{field: value}))
     html = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -144,9 +128,9 @@ def test_bad_input_is_shown_next_to_its_field_and_nothing_is_saved(app, browser,
     assert _meetings(app) == []
 
 
-def test_a_leaders_clash_is_shown_and_saved_after_confirmation(app, browser, schedule_meeting, people, venue):
+def test_a_leaders_clash_is_shown_and_saved_after_confirmation(app, pages, schedule_meeting, people, venue):
     schedule_meeting()  # the leader chairs Monday 08:00-10:00 in room 1
-    page = _signed_in(browser, "chuyenvien")
+    page = signed_in(pages, "chuyenvien")
     clash = _form(people, venue, room_id=venue.other_room, start_time="09:00", end_time="11:00", unit_ids=[],
                   invitee_ids=[])
     response = _post(page, "/meetings/new", clash)
@@ -159,26 +143,26 @@ def test_a_leaders_clash_is_shown_and_saved_after_confirmation(app, browser, sch
     assert confirmed.status_code == 302 and len(_meetings(app)) == 2
 
 
-def test_only_an_office_leader_may_override_a_room_clash(app, browser, schedule_meeting, people, venue):
+def test_only_an_office_leader_may_override_a_room_clash(app, pages, schedule_meeting, people, venue):
     schedule_meeting()
     other = _form(people, venue, chair_id=venue.second_leader, invitee_ids=[], unit_ids=[], start_time="09:00",
                   end_time="11:00")
-    page = _signed_in(browser, "chuyenvien")
+    page = signed_in(pages, "chuyenvien")
     refused = _post(page, "/meetings/new", {**other, "override_room_conflict": "true"})
     html = refused.get_data(as_text=True)
     assert refused.status_code == 409 and "chỉ Lãnh đạo Văn phòng mới có thể quyết định dùng phòng" in html
     assert 'name="override_room_conflict"' not in html and len(_meetings(app)) == 1
-    office_leader = _signed_in(browser, "chanhvp")
+    office_leader = signed_in(pages, "chanhvp")
     shown = _post(office_leader, "/meetings/new", other)
     assert shown.status_code == 409 and 'name="override_room_conflict"' in shown.get_data(as_text=True)
     assert _post(office_leader, "/meetings/new", {**other, "override_room_conflict": "true"}).status_code == 302
     assert len(_meetings(app)) == 2
 
 
-def test_editing_reschedules_and_a_stale_version_is_explained(app, browser, client, schedule_meeting, secretary,
+def test_editing_reschedules_and_a_stale_version_is_explained(app, pages, client, schedule_meeting, secretary,
                                                                people, venue):
     [meeting] = schedule_meeting()
-    page = _signed_in(browser, "chuyenvien")
+    page = signed_in(pages, "chuyenvien")
     url = f"/meetings/{meeting['id']}/edit"
     html = page.get(url).get_data(as_text=True)
     assert 'value="30/11/2026"' in html and 'value="08:00"' in html and 'name="version" value="1"' in html
@@ -195,9 +179,9 @@ def test_editing_reschedules_and_a_stale_version_is_explained(app, browser, clie
     assert _meetings(app)[0].title == "Họp bàn phương án phòng chống bão"  # not "Tên mới"
 
 
-def test_status_changes_from_the_meeting_page(app, browser, schedule_meeting, people):
+def test_status_changes_from_the_meeting_page(app, pages, schedule_meeting, people):
     [meeting] = schedule_meeting()
-    page = _signed_in(browser, "chuyenvien")
+    page = signed_in(pages, "chuyenvien")
     url = f"/meetings/{meeting['id']}"
     published = _post(page, url + "/status", {"action": "publish", "version": "1"}, page=url)
     assert published.status_code == 302 and _meetings(app)[0].status == MeetingStatus.PUBLISHED
@@ -214,11 +198,11 @@ def test_status_changes_from_the_meeting_page(app, browser, schedule_meeting, pe
     assert page.get(url + "/edit").status_code == 302  # a cancelled meeting is no longer edited
 
 
-def test_the_calendar_marks_changes_after_publication(client, browser, schedule_meeting, secretary):
+def test_the_calendar_marks_changes_after_publication(client, pages, schedule_meeting, secretary):
     [meeting] = schedule_meeting()
     published = client.post(f"/api/v1/meetings/{meeting['id']}/status", headers=secretary,
                             json={"version": 1, "action": "publish"}).get_json()
-    page = _signed_in(browser, "chuyenvien")
+    page = signed_in(pages, "chuyenvien")
     assert "Thay đổi" not in page.get("/meetings?date=30/11/2026").get_data(as_text=True)
     client.patch(f"/api/v1/meetings/{meeting['id']}", headers=secretary, json={
         "version": published["version"], "starts_at": "2026-11-30T07:00:00Z", "ends_at": "2026-11-30T09:00:00Z"})
@@ -226,28 +210,28 @@ def test_the_calendar_marks_changes_after_publication(client, browser, schedule_
     assert "Thay đổi" in _day_section(week, "2026-11-30") and "14:00 – 16:00" in week
 
 
-def test_the_week_view_puts_meetings_on_their_local_day(browser, schedule_meeting, people, venue):
+def test_the_week_view_puts_meetings_on_their_local_day(pages, schedule_meeting, people, venue):
     schedule_meeting()  # Monday 08:00 local
     late = MONDAY_8H + timedelta(hours=17)  # 18:00 UTC Monday = 01:00 Tuesday in Hà Nội
     schedule_meeting(title="Trực ban phòng chống bão", room_id=venue.other_room, chair_id=venue.second_leader,
                      invitee_ids=[], unit_ids=[], starts_at=late.isoformat(),
                      ends_at=(late + timedelta(hours=2)).isoformat())
-    page = _signed_in(browser, "chuyenvien")
+    page = signed_in(pages, "chuyenvien")
     html = page.get("/meetings?date=03/12/2026").get_data(as_text=True)  # any day of the week
     assert "Tuần từ 30/11/2026 đến 06/12/2026" in html
     monday, tuesday = _day_section(html, "2026-11-30"), _day_section(html, "2026-12-01")
     assert "Họp về kế hoạch đầu tư công năm 2027" in monday and "08:00 – 10:00" in monday
     assert "Trực ban phòng chống bão" in tuesday and "01:00 – 03:00" in tuesday
     assert "Trực ban" not in monday
-    mine = _signed_in(browser, "chanhvp").get("/meetings/mine?date=2026-11-30").get_data(as_text=True)
+    mine = signed_in(pages, "chanhvp").get("/meetings/mine?date=2026-11-30").get_data(as_text=True)
     assert "Họp về kế hoạch" in mine and "Trực ban" not in mine
 
 
-def test_answering_an_invitation_through_the_page(app, browser, schedule_meeting, people):
+def test_answering_an_invitation_through_the_page(app, pages, schedule_meeting, people):
     [meeting] = schedule_meeting()
     invitation = next(i for i in meeting["invitations"] if i["user"] and i["user"]["username"] == "chanhvp")
     agency = next(i for i in meeting["invitations"] if i["unit"])
-    page = _signed_in(browser, "chanhvp")
+    page = signed_in(pages, "chanhvp")
     url = f"/meetings/{meeting['id']}"
     html = page.get(url).get_data(as_text=True)
     assert f'id="answer-form-{invitation["id"]}"' in html
@@ -260,10 +244,10 @@ def test_answering_an_invitation_through_the_page(app, browser, schedule_meeting
         saved = db.session.get(Invitation, invitation["id"])
         assert saved.response == Response.ABSENT and saved.absence_reason == "Đi công tác Hà Nội"
     assert "Lý do: Đi công tác Hà Nội" in page.get(url).get_data(as_text=True)
-    chair = _signed_in(browser, "pct")  # sees the meeting, answers for nobody else
+    chair = signed_in(pages, "pct")  # sees the meeting, answers for nobody else
     assert 'id="answer-form-' not in chair.get(url).get_data(as_text=True)
     assert _post(chair, f"/meetings/invitations/{agency['id']}", {"response": "attending"}, page=url).status_code == 403
-    liaison = _signed_in(browser, "sotc")
+    liaison = signed_in(pages, "sotc")
     named = _post(liaison, f"/meetings/invitations/{agency['id']}",
                   {"response": "attending", "attendee_id": str(people.liaison)}, page=url)
     assert named.status_code == 302
@@ -271,17 +255,17 @@ def test_answering_an_invitation_through_the_page(app, browser, schedule_meeting
         assert db.session.get(Invitation, agency["id"]).attendee_id == people.liaison
 
 
-def test_the_invitation_letter_is_a_pdf(browser, schedule_meeting):
+def test_the_invitation_letter_is_a_pdf(pages, schedule_meeting):
     [meeting] = schedule_meeting()
-    response = _signed_in(browser, "chanhvp").get(f"/meetings/{meeting['id']}/giay-moi.pdf")
+    response = signed_in(pages, "chanhvp").get(f"/meetings/{meeting['id']}/giay-moi.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")
 
 
-def test_rooms_and_kinds_are_kept_by_office_leaders(app, browser, venue):
-    page = _signed_in(browser, "chuyenvien")
+def test_rooms_and_kinds_are_kept_by_office_leaders(app, pages, venue):
+    page = signed_in(pages, "chuyenvien")
     assert page.get("/admin/rooms").status_code == 403
-    page = _signed_in(browser, "chanhvp")
+    page = signed_in(pages, "chanhvp")
     html = page.get("/admin/rooms").get_data(as_text=True)
     assert "Phòng họp số 1" in html and "Họp chuyên đề" in html
     room = {"code": "phong3", "name": "Phòng họp số 3", "capacity": "25", "location": "Tầng 4",

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from ecabinet.core.db import db, utcnow
 from ecabinet.meetings.models import Meeting
 from tests.fixtures.web import api_token
-from tests.meetings.conftest import MONDAY_8H
+from tests.fixtures.meetings import MONDAY_8H
 
 
 def _count(app) -> int:

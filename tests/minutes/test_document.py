@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.documents.helpers import full_text
-from tests.minutes.conftest import SECTION_TEXT, get_minutes, save, sign
+from tests.fixtures.pdf_text import full_text
+from tests.fixtures.minutes import SECTION_TEXT, get_minutes, save, sign
 
 
 def test_the_facts_come_from_the_live_session(client, ended_room, people):

@@ -15,7 +15,7 @@ from ecabinet.core.exceptions import DomainError
 from ecabinet.meetings.models import Meeting
 from ecabinet.minutes import operations as ops
 from ecabinet.minutes.models import Minutes, MinutesRevision, MinutesSection
-from tests.minutes.conftest import SECTION_TEXT, get_minutes, save
+from tests.fixtures.minutes import SECTION_TEXT, get_minutes, save
 
 T0 = datetime(2026, 11, 30, 2, 0, tzinfo=timezone.utc)
 
@@ -114,7 +114,7 @@ def test_who_may_read_and_edit(client, room):
     assert response.status_code == 404
 
 
-def test_a_confidential_meeting_is_404_for_those_who_may_not_see_it(client, room, schedule_meeting, people):  # noqa: F811
+def test_a_confidential_meeting_is_404_for_those_who_may_not_see_it(client, room, schedule_meeting, people):
     [meeting] = schedule_meeting(title="Họp về công tác cán bộ", confidentiality="confidential",
                                starts_at="2026-12-01T01:00:00+00:00", ends_at="2026-12-01T03:00:00+00:00")
     assert client.get(f"/api/v1/meetings/{meeting['id']}/minutes", headers=room.headers["quansat"]).status_code == 404

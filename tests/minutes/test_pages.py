@@ -9,16 +9,9 @@ import re
 
 import pytest
 
-from tests.fixtures.browser import ARTIFACTS
-from tests.fixtures.web import csrf_from, web_login
-from tests.minutes.conftest import SECTION_TEXT, get_minutes, run_meeting, save, sign
-
-
-def _page_client(app, username):
-    """A second client for the pages, so the fixtures' API calls keep their bearer tokens."""
-    page = app.test_client()
-    assert web_login(page, username).status_code == 302
-    return page
+from tests.fixtures.browser import ARTIFACTS, demo_meeting_id, sign_in_page, signed_in_page
+from tests.fixtures.minutes import SECTION_TEXT, get_minutes, run_meeting, save, sign
+from tests.fixtures.web import csrf_from, signed_in
 
 
 def _labels(html: str) -> dict[str, str]:
@@ -29,7 +22,7 @@ def _labels(html: str) -> dict[str, str]:
 
 def test_the_secretarys_page_has_every_section_the_facts_and_the_labels(app, client, room):
     save(client, room, "chuyenvien", get_minutes(client, room)["sections"][1], SECTION_TEXT, 0)
-    page = _page_client(app, "chuyenvien").get(f"/meetings/{room.id}/minutes")
+    page = signed_in(app.test_client(), "chuyenvien").get(f"/meetings/{room.id}/minutes")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert html.count('class="form-control section-text"') == 5 and "readonly" not in html
@@ -37,14 +30,14 @@ def test_the_secretarys_page_has_every_section_the_facts_and_the_labels(app, cli
     assert "Kế hoạch đầu tư công năm 2027" in html and "Nguyễn Văn Uyvien4 (lý do: Đi công tác Hà Nội)" in html
     assert 'id="sign-secretary"' in html and 'id="sign-chair"' not in html and 'id="minutes-pdf"' in html
     assert {"saving", "saved", "conflict", "retrying", "restore"} <= set(_labels(html))
-    detail = _page_client(app, "chuyenvien").get(f"/meetings/{room.id}").get_data(as_text=True)
+    detail = signed_in(app.test_client(), "chuyenvien").get(f"/meetings/{room.id}").get_data(as_text=True)
     assert f'href="/meetings/{room.id}/minutes"' in detail
 
 
 @pytest.mark.parametrize("username, status, editable", [
     ("pct", 200, True), ("sotc", 200, False), ("quansat", 403, False), ("admin", 404, False)])
 def test_who_sees_the_page_and_who_may_write(app, room, username, status, editable):
-    page = _page_client(app, username).get(f"/meetings/{room.id}/minutes")
+    page = signed_in(app.test_client(), username).get(f"/meetings/{room.id}/minutes")
     assert page.status_code == status
     if status == 200:
         html = page.get_data(as_text=True)
@@ -53,7 +46,7 @@ def test_who_sees_the_page_and_who_may_write(app, room, username, status, editab
 
 
 def test_signing_and_returning_through_the_page(app, client, room, people):
-    secretary = _page_client(app, "chuyenvien")
+    secretary = signed_in(app.test_client(), "chuyenvien")
     token = csrf_from(secretary.get(f"/meetings/{room.id}/minutes").get_data(as_text=True))
     early = secretary.post(f"/meetings/{room.id}/minutes/sign", data={"role": "secretary", "csrf_token": token},
                            follow_redirects=True).get_data(as_text=True)
@@ -62,7 +55,7 @@ def test_signing_and_returning_through_the_page(app, client, room, people):
     secretary.post(f"/meetings/{room.id}/minutes/sign", data={"role": "secretary", "csrf_token": token})
     assert get_minutes(client, room)["status"] == "secretary_signed"
 
-    chair = _page_client(app, "pct")
+    chair = signed_in(app.test_client(), "pct")
     html = chair.get(f"/meetings/{room.id}/minutes").get_data(as_text=True)
     assert 'id="sign-chair"' in html and 'id="return-form"' in html and "readonly" in html
     token = csrf_from(html)
@@ -80,23 +73,17 @@ def test_signing_and_returning_through_the_page(app, client, room, people):
 
 # --- real Chromium ---------------------------------------------------------------------------
 
-from tests.live.test_browser_live import _demo_meeting_id  # noqa: E402
-
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width, height", [(800, 1280), (1280, 800)])
-def test_typing_is_autosaved_and_there_after_a_reload(live_server, browser, width, height):  # noqa: F811
-    meeting_id = _demo_meeting_id(live_server)
+def test_typing_is_autosaved_and_there_after_a_reload(live_server, browser, width, height):
+    meeting_id = demo_meeting_id(live_server)
     context = browser.new_context(viewport={"width": width, "height": height}, has_touch=True)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
-        page.goto(live_server + "/login")
-        page.fill("#username", "chuyenvien1")
-        page.fill("#password", "demo")
-        page.click("#login-submit")
-        page.wait_for_selector("main#home")
+        sign_in_page(page, live_server, "chuyenvien1")
         page.goto(f"{live_server}/meetings/{meeting_id}/minutes")
         section = page.locator(".minutes-section").nth(1)
         text = f"Ý kiến thống nhất của các đồng chí thành viên UBND tỉnh ({width}×{height})."
@@ -114,23 +101,12 @@ def test_typing_is_autosaved_and_there_after_a_reload(live_server, browser, widt
         context.close()
 
 
-def _signed_in(browser, server: str, username: str, width: int = 1280, height: int = 800):  # noqa: F811
-    context = browser.new_context(viewport={"width": width, "height": height}, has_touch=True)
-    page = context.new_page()
-    page.goto(server + "/login")
-    page.fill("#username", username)
-    page.fill("#password", "demo")
-    page.click("#login-submit")
-    page.wait_for_selector("main#home")
-    return context, page
-
-
 @pytest.mark.browser
-def test_two_editors_meet_a_conflict_keep_their_text_and_restore_a_version(live_server, browser):  # noqa: F811
-    meeting_id = _demo_meeting_id(live_server)
+def test_two_editors_meet_a_conflict_keep_their_text_and_restore_a_version(live_server, browser):
+    meeting_id = demo_meeting_id(live_server)
     url = f"{live_server}/meetings/{meeting_id}/minutes"
-    (first_context, first), (second_context, second) = (_signed_in(browser, live_server, "chuyenvien1"),
-                                                        _signed_in(browser, live_server, "chutich", 800, 1280))
+    (first_context, first), (second_context, second) = (signed_in_page(browser, live_server, "chuyenvien1"),
+                                                        signed_in_page(browser, live_server, "chutich", 800, 1280))
     try:
         first.goto(url)
         second.goto(url)  # both start from the same revision

@@ -8,7 +8,7 @@ from ecabinet.audit.models import AuditEvent
 from ecabinet.core import storage
 from ecabinet.core.db import db
 from ecabinet.minutes.models import Minutes
-from tests.minutes.conftest import SECTION_TEXT, get_minutes, run_meeting, save, sign
+from tests.fixtures.minutes import SECTION_TEXT, get_minutes, run_meeting, save, sign
 
 
 def _return(client, room, username, body, expect):

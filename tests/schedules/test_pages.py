@@ -5,28 +5,15 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
-import pytest
 import sqlalchemy as sa
 
 from ecabinet.accounts.models import User
 from ecabinet.core.db import db
 from ecabinet.schedules import operations as ops
 from ecabinet.schedules.models import CalendarFeed, ScheduleStatus, WeeklySchedule
-from tests.fixtures.web import csrf_from, web_login
+from tests.fixtures.web import csrf_from, signed_in
 
 FRIDAY_BEFORE_15H = datetime(2026, 11, 27, 8, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def browser(app):
-    return app.test_client()
-
-
-def _signed_in(browser, username):
-    if browser.get("/login").status_code == 302:
-        browser.post("/logout", data={"csrf_token": csrf_from(browser.get("/").get_data(as_text=True))})
-    assert web_login(browser, username).status_code == 302
-    return browser
 
 
 def _publish_meeting(client, schedule_meeting, secretary, **overrides):
@@ -42,7 +29,7 @@ def _row(html: str, meeting_id: int) -> str:
     return html[html.rfind("<tr", 0, start):html.index("</tr>", start)]
 
 
-def test_the_week_page_marks_a_rescheduled_meeting(app, client, browser, schedule_meeting, secretary, venue):
+def test_the_week_page_marks_a_rescheduled_meeting(app, client, pages, schedule_meeting, secretary, venue):
     meeting = _publish_meeting(client, schedule_meeting, secretary)
     with app.app_context():
         schedule = ops.ensure_schedule(datetime(2026, 11, 30).date())
@@ -50,7 +37,7 @@ def test_the_week_page_marks_a_rescheduled_meeting(app, client, browser, schedul
         ops.approve(schedule, schedule.version, chief, "Lịch có thể thay đổi.")
         ops.publish(schedule, FRIDAY_BEFORE_15H)
         db.session.commit()
-    page = _signed_in(browser, "pct")
+    page = signed_in(pages, "pct")
     html = page.get("/schedules/2026-11-30").get_data(as_text=True)
     assert "Lịch công tác tuần" in html and "Đã công bố" in html and "27/11/2026 15:00" in html
     assert "Thứ Hai, 30/11/2026" in html and "Sáng" in html and 'data-change="' not in html
@@ -73,15 +60,15 @@ def test_the_week_page_marks_a_rescheduled_meeting(app, client, browser, schedul
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
 
 
-def test_an_office_leader_approves_the_draft_from_the_page(app, browser, people):
-    secretary = _signed_in(browser, "chuyenvien")
+def test_an_office_leader_approves_the_draft_from_the_page(app, pages, people):
+    secretary = signed_in(pages, "chuyenvien")
     html = secretary.get("/schedules/2026-11-30").get_data(as_text=True)
     assert "Dự thảo" in html and 'id="approve-form"' not in html
     assert "Tuần này chưa có lịch công tác của lãnh đạo." in html
     token = csrf_from(html)
     form = {"csrf_token": token, "version": "1"}
     assert secretary.post("/schedules/2026-11-30/approve", data=form).status_code == 403
-    chief = _signed_in(browser, "chanhvp")
+    chief = signed_in(pages, "chanhvp")
     html = chief.get("/schedules/2026-11-30").get_data(as_text=True)
     assert 'id="approve-form"' in html and 'name="version" value="1"' in html
     response = chief.post("/schedules/2026-11-30/approve",
@@ -97,8 +84,8 @@ def test_an_office_leader_approves_the_draft_from_the_page(app, browser, people)
     assert chief.get("/schedules/not-a-week").status_code == 404
 
 
-def test_a_feed_url_is_shown_once_and_can_be_revoked(app, browser, people):
-    page = _signed_in(browser, "pct")
+def test_a_feed_url_is_shown_once_and_can_be_revoked(app, pages, people):
+    page = signed_in(pages, "pct")
     html = page.get("/calendar/feeds").get_data(as_text=True)
     assert "Đồng bộ lịch" in html and "Bạn chưa có nguồn lịch nào." in html
     created = page.post("/calendar/feeds", data={"csrf_token": csrf_from(html)})
@@ -106,21 +93,21 @@ def test_a_feed_url_is_shown_once_and_can_be_revoked(app, browser, people):
     assert created.status_code == 200 and created.headers["Cache-Control"] == "no-store"
     feed_url = re.search(r'value="(http://[^"]+\.ics)"[^>]*id="feed-url"', body).group(1)
     assert 'data-copy-target="feed-url"' in body
-    ics = browser.get(feed_url.replace("http://localhost", ""))
+    ics = pages.get(feed_url.replace("http://localhost", ""))
     assert ics.status_code == 200 and ics.mimetype == "text/calendar"
     again = page.get("/calendar/feeds").get_data(as_text=True)
     assert feed_url not in again and "Cuộc họp của tôi" in again  # listed, but the address is not shown again
     with app.app_context():
         feed_id = db.session.scalar(sa.select(CalendarFeed.id))
     assert page.post(f"/calendar/feeds/{feed_id}/revoke", data={"csrf_token": csrf_from(again)}).status_code == 302
-    assert browser.get(feed_url.replace("http://localhost", "")).status_code == 404
-    other = _signed_in(browser, "chuyenvien")
+    assert pages.get(feed_url.replace("http://localhost", "")).status_code == 404
+    other = signed_in(pages, "chuyenvien")
     token = csrf_from(other.get("/calendar/feeds").get_data(as_text=True))
     assert other.post(f"/calendar/feeds/{feed_id}/revoke", data={"csrf_token": token}).status_code == 404
 
 
-def test_only_a_leaders_schedule_can_be_subscribed_to(app, browser, people):
-    page = _signed_in(browser, "chuyenvien")
+def test_only_a_leaders_schedule_can_be_subscribed_to(app, pages, people):
+    page = signed_in(pages, "chuyenvien")
     html = page.get("/calendar/feeds").get_data(as_text=True)
     assert f'<option value="{people.leader}">' in html and f'<option value="{people.secretary}">' not in html
     refused = page.post("/calendar/feeds", data={"csrf_token": csrf_from(html), "leader_id": str(people.secretary)})

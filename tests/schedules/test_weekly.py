@@ -9,7 +9,7 @@ from ecabinet.notify.models import Notification
 from ecabinet.schedules import operations as ops
 from ecabinet.schedules.models import ScheduleStatus, WeeklySchedule
 from tests.fixtures.web import api_token
-from tests.meetings.conftest import MONDAY_8H
+from tests.fixtures.meetings import MONDAY_8H
 
 WEEK = MONDAY_8H.date()  # Monday 30/11/2026
 FRIDAY_BEFORE_15H = datetime(2026, 11, 27, 8, 0, tzinfo=timezone.utc)  # 15:00 in Hà Nội

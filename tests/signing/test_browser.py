@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from ecabinet.signing import operations as signing
-from tests.fixtures.browser import ARTIFACTS, serve
-from tests.signing.conftest import SIGNER_NAME
+from tests.fixtures.browser import ARTIFACTS, serve, sign_in_page
+from tests.fixtures.signing import SIGNER_NAME
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +32,7 @@ def _sign_outside_playwright(app, data: bytes) -> bytes:
         return pool.submit(sign).result()
 
 
-def test_the_admin_checks_a_signed_pdf_on_a_tablet(signing_server, browser, plain_app, notice_pdf,  # noqa: F811
+def test_the_admin_checks_a_signed_pdf_on_a_tablet(signing_server, browser, plain_app, notice_pdf,
                                                     tmp_path):
     signed = tmp_path / "thong-bao-ket-luan.pdf"
     signed.write_bytes(_sign_outside_playwright(plain_app, notice_pdf))
@@ -40,11 +40,7 @@ def test_the_admin_checks_a_signed_pdf_on_a_tablet(signing_server, browser, plai
     page = context.new_page()
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(str(error)))
-    page.goto(signing_server + "/login")
-    page.fill("#username", "admin")
-    page.fill("#password", "demo")
-    page.click("#login-submit")
-    page.wait_for_selector("main#home")
+    sign_in_page(page, signing_server, "admin")
 
     page.goto(signing_server + "/admin/signing")
     assert SIGNER_NAME in page.inner_text("#certificate-subject")

@@ -11,9 +11,7 @@ from ecabinet.materials import operations as materials
 from ecabinet.materials.models import MaterialVersion
 from ecabinet.signing import operations as signing
 from tests.fixtures.web import web_login
-from tests.materials.conftest import meeting  # noqa: F401  (shared fixture)
-from tests.meetings.conftest import schedule_meeting, secretary, venue  # noqa: F401  (shared fixtures)
-from tests.signing.conftest import SIGNER_NAME, ui_text
+from tests.fixtures.signing import SIGNER_NAME, ui_text
 
 
 def _signed(app, data: bytes) -> bytes:
@@ -36,7 +34,7 @@ def _upload(client, headers, meeting_id, data, title, filename):
     return response.get_json()
 
 
-def test_the_extraction_job_records_signatures(signing_app, client, meeting, secretary, notice_pdf):  # noqa: F811
+def test_the_extraction_job_records_signatures(signing_app, client, meeting, secretary, notice_pdf):
     signed = _upload(client, secretary, meeting["id"], _signed(signing_app, notice_pdf), "Thông báo kết luận",
                      "thong-bao-da-ky.pdf")
     assert signed["versions"][0]["signatures"] is None  # never checked inside the upload request
@@ -54,7 +52,7 @@ def test_the_extraction_job_records_signatures(signing_app, client, meeting, sec
     assert signature["label"] == "Hợp lệ" and signature["signing_time"]
 
 
-def test_the_agenda_page_shows_the_signer_and_the_result(signing_app, client, meeting, secretary,  # noqa: F811
+def test_the_agenda_page_shows_the_signer_and_the_result(signing_app, client, meeting, secretary,
                                                          notice_pdf):
     _upload(client, secretary, meeting["id"], _signed(signing_app, notice_pdf), "Thông báo kết luận", "tb.pdf")
     signing_app.config["SIGNING_TRUST_ROOTS"] = None  # uploaded signatures from an unknown authority

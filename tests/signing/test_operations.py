@@ -10,7 +10,7 @@ import pytest
 from ecabinet.core.exceptions import DomainError
 from ecabinet.materials.pdf import extract_text
 from ecabinet.signing import operations as ops
-from tests.signing.conftest import CA_NAME, SIGNER_NAME, SIGNER_ORG, make_pki
+from tests.fixtures.signing import CA_NAME, SIGNER_NAME, SIGNER_ORG, make_pki
 
 
 def _tamper(signed: bytes) -> bytes:
@@ -156,7 +156,6 @@ def test_the_trust_roots_are_named(plain_app):
     assert ops.trust_root_names() == [f"CN={CA_NAME}, O=ecabinet, C=VN"]
     plain_app.config["SIGNING_TRUST_ROOTS"] = "/khong/co/tep.pem"
     assert ops.trust_root_names() == []
-
 
 
 def test_an_expired_certificate_is_shown_and_does_not_sign(plain_app, notice_pdf, tmp_path):

@@ -9,7 +9,7 @@ import pytest
 
 from ecabinet.signing import operations as signing
 from tests.fixtures.web import csrf_from, web_login
-from tests.signing.conftest import CA_NAME, SIGNER_NAME, make_pki, ui_text
+from tests.fixtures.signing import CA_NAME, SIGNER_NAME, make_pki, ui_text
 
 
 @pytest.fixture
@@ -73,6 +73,7 @@ def test_checking_a_signed_pdf_shows_its_signatures_and_stores_nothing(signing_a
     assert "thong-bao.pdf" in html
     storage = Path(signing_app.config["STORAGE_DIR"])
     assert not storage.exists() or not any(path.is_file() for path in storage.rglob("*"))
+
 
 def test_checking_an_unsigned_pdf_and_a_non_pdf(admin_page, notice_pdf):
     unsigned = _check(admin_page, notice_pdf)

@@ -3,40 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from io import BytesIO
-
-import pytest
-
-from tests.tasks.conftest import TODAY
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def ok(response, status: int = 200):
-    assert response.status_code == status, response.get_json()
-    return response.get_json()
-
-
-@pytest.fixture
-def h(client, task_people):
-    """API headers per person key of ``task_people``."""
-    cache: dict = {}
-
-    def headers(key: str) -> dict:
-        if key not in cache:
-            cache[key] = task_people.headers(client, key)
-        return cache[key]
-
-    return headers
-
-
-def report(client, headers, task_id, version=None, files=(), **fields):
-    data = {"text": "Đã rà soát 5/9 dự án", "percent": "50", **{k: str(v) for k, v in fields.items()}}
-    if version is not None:
-        data["version"] = str(version)
-    data["files"] = [(BytesIO(content), name) for name, content in files]
-    return client.post(f"/api/v1/tasks/{task_id}/reports", headers=headers, data=data,
-                       content_type="multipart/form-data")
+from tests.fixtures import TODAY
+from tests.fixtures.tasks import PDF, report
+from tests.fixtures.web import ok
 
 
 def test_the_office_enters_a_task_and_the_lead_agency_is_told(client, app, task_people, h):

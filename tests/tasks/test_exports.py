@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from ecabinet.tasks.exports import COLUMNS
 from tests.fixtures.web import web_login
-from tests.tasks.conftest import TODAY
+from tests.fixtures import TODAY
 
 
 def _sheet_rows(data: bytes) -> list[tuple]:

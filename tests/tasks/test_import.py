@@ -16,12 +16,10 @@ from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.notify.models import Notification
 from ecabinet.tasks.importing import operations as importing
-from ecabinet.tasks.exports import COLUMNS
 from ecabinet.tasks.models import Priority, Recurrence, Task, TaskSource, TaskStatus
-from tests.fixtures.browser import ARTIFACTS
+from tests.fixtures.browser import ARTIFACTS, signed_in_page
+from tests.fixtures.tasks import HEADERS
 from tests.fixtures.web import csrf_from, web_login
-
-HEADERS = list(COLUMNS[:9])
 
 
 def sheet_bytes(rows: list[list], headers: list[str] = HEADERS, title: str | None = None) -> bytes:
@@ -247,8 +245,6 @@ def test_the_template_has_the_header_row(app, client, task_people):
 
 # --- real Chromium ---------------------------------------------------------------------------
 
-from tests.tasks.test_pages import _browser_login  # noqa: E402
-
 
 def _choose(page, data: bytes) -> None:
     page.set_input_files("#file", {"name": "nhiem-vu.xlsx", "mimeType": importing.XLSX_TYPE, "buffer": data})
@@ -257,8 +253,8 @@ def _choose(page, data: bytes) -> None:
 
 
 @pytest.mark.browser
-def test_importing_through_the_page_in_chromium(live_server, browser):  # noqa: F811
-    context, page = _browser_login(browser, live_server, "chuyenvien1", 1280, 800)
+def test_importing_through_the_page_in_chromium(live_server, browser):
+    context, page = signed_in_page(browser, live_server, "chuyenvien1", 1280, 800)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:

@@ -8,11 +8,12 @@ from io import BytesIO
 import pytest
 
 from tests.fixtures.web import csrf_from, web_login
-from tests.tasks.test_api import PDF, h, ok, report  # noqa: F401
+from tests.fixtures.tasks import PDF, report
+from tests.fixtures.web import ok
 
 
 @pytest.fixture
-def a_task(client, task_factory, h):  # noqa: F811
+def a_task(client, task_factory, h):
     """Agency A's task with a report carrying a file, and a pending extension request: (task id, attachment id,
     extension request id)."""
     task_id = task_factory()
@@ -36,7 +37,7 @@ API_CHANGES = [
 
 
 @pytest.mark.parametrize("who", ["liaison_b", "viewer"])
-def test_another_agency_cannot_see_or_change_the_task_through_the_api(client, a_task, h, who):  # noqa: F811
+def test_another_agency_cannot_see_or_change_the_task_through_the_api(client, a_task, h, who):
     task_id, attachment_id, extension_id = a_task
     headers = h(who)
     assert client.get(f"/api/v1/tasks/{task_id}", headers=headers).status_code == 404
@@ -71,7 +72,7 @@ def test_another_agency_cannot_see_or_change_the_task_through_the_pages(app, a_t
     assert upload.status_code == 404
 
 
-def test_a_parent_shows_only_the_parts_the_user_may_see(client, app, task_factory, task_people, h):  # noqa: F811
+def test_a_parent_shows_only_the_parts_the_user_may_see(client, app, task_factory, task_people, h):
     parent_id = task_factory(lead_unit=task_people.unit_b)
     parent = ok(client.post(f"/api/v1/tasks/{parent_id}/split", headers=h("office"),
                             json={"version": 1, "unit_ids": [task_people.unit_a, task_people.unit_b]}))
@@ -91,7 +92,7 @@ def test_a_parent_shows_only_the_parts_the_user_may_see(client, app, task_factor
 
 
 def test_a_coordinating_agency_sees_and_comments_but_does_not_report(client, task_factory, task_people,
-                                                                     h):  # noqa: F811
+                                                                     h):
     task_id = task_factory(coordinating=[task_people.unit_b])
     seen = ok(client.get(f"/api/v1/tasks/{task_id}", headers=h("liaison_b")))
     assert seen["lead_unit"]["id"] == task_people.unit_a

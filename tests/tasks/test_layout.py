@@ -16,10 +16,8 @@ import openpyxl
 import pytest
 import requests
 
-from tests.fixtures.browser import ARTIFACTS
-from tests.tasks.test_api import PDF
-from tests.tasks.test_import import HEADERS
-from tests.tasks.test_pages import _browser_login
+from tests.fixtures.browser import ARTIFACTS, DEMO_PASSWORD, signed_in_page
+from tests.fixtures.tasks import HEADERS, PDF
 
 pytestmark = pytest.mark.browser
 
@@ -73,7 +71,8 @@ class Api:
 
     def __init__(self, server: str, username: str):
         self.base = server + "/api/v1"
-        token = requests.post(self.base + "/auth/token", json={"username": username, "password": "demo"}, timeout=30)
+        token = requests.post(self.base + "/auth/token", json={"username": username, "password": DEMO_PASSWORD},
+                              timeout=30)
         token.raise_for_status()
         self.session = requests.Session()
         self.session.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
@@ -85,7 +84,7 @@ class Api:
 
 
 @pytest.fixture(scope="module")
-def seeded(live_server) -> Seeded:  # noqa: F811
+def seeded(live_server) -> Seeded:
     office, liaison, leader = (Api(live_server, name) for name in ("chuyenvien1", "sotc", "pct1"))
     units = {u["code"]: u["id"] for u in office.call("GET", "/units")}
     reported = office.call("POST", "/tasks", json={
@@ -172,10 +171,10 @@ def filters_open(form_id: str, charts: bool = False):
 
 
 @pytest.mark.parametrize("width, height", [(800, 1280), (1280, 800)])
-def test_every_task_page_fits_the_tablet_and_the_laptop(live_server, browser, seeded, tmp_path,  # noqa: F811
+def test_every_task_page_fits_the_tablet_and_the_laptop(live_server, browser, seeded, tmp_path,
                                                         width, height):
     touch = width < 1024
-    sessions = {name: _browser_login(browser, live_server, name, width, height)
+    sessions = {name: signed_in_page(browser, live_server, name, width, height)
                 for name in ("chuyenvien1", "sotc", "pct1")}
     office, liaison, leader = (sessions[name][1] for name in ("chuyenvien1", "sotc", "pct1"))
     errors: list[str] = []

@@ -13,11 +13,10 @@ from ecabinet.notify.models import Notification
 from ecabinet.tasks.derived import Derived, derive, derived_expression
 from ecabinet.tasks.models import DeadlineChange, Task
 from ecabinet.workdays.operations import add_working_days
-from tests.conclusions.conftest import concluded_meeting  # noqa: F401
-from tests.conclusions.test_notices import FRIDAY_ISSUE, TET_ISSUE, desk, draft, issue_at, to_approved  # noqa: F401
-from tests.meetings.conftest import schedule_meeting, secretary, venue  # noqa: F401
-from tests.tasks.conftest import TODAY
-from tests.tasks.test_api import h, ok, report  # noqa: F401
+from tests.fixtures import TODAY
+from tests.fixtures.notices import FRIDAY_ISSUE, TET_ISSUE, draft, issue_at, to_approved
+from tests.fixtures.tasks import report
+from tests.fixtures.web import ok
 
 
 def derived_of(app, task_id: int, today: date) -> tuple[Derived, str]:
@@ -38,7 +37,7 @@ def derived_of(app, task_id: int, today: date) -> tuple[Derived, str]:
     (TODAY - timedelta(days=5), "verified_done", TODAY - timedelta(days=4), Derived.DONE_LATE),
     (TODAY - timedelta(days=5), "cancelled", None, Derived.CLOSED),
 ])
-def test_derived_status_at_the_boundaries(app, client, task_factory, h, deadline, status, completed_on,  # noqa: F811
+def test_derived_status_at_the_boundaries(app, client, task_factory, h, deadline, status, completed_on,
                                           expected):
     task_id = task_factory(deadline=deadline, status=status, completed_on=completed_on)
     assert derived_of(app, task_id, TODAY) == (expected, expected.value)
@@ -61,7 +60,7 @@ def test_a_deadline_of_ten_working_days_across_tet(app, task_factory):
 
 
 def test_done_on_the_deadline_day_is_on_time_and_a_day_after_late_through_reports(app, client, task_factory,
-                                                                                   h):  # noqa: F811
+                                                                                   h):
     on_time = task_factory(deadline=TODAY - timedelta(days=2))
     late = task_factory(deadline=TODAY - timedelta(days=2))
     ok(report(client, h("liaison_a"), on_time, done="true", completed_on=(TODAY - timedelta(days=2)).isoformat()), 201)
@@ -79,7 +78,7 @@ def test_statistics_can_count_by_the_original_deadline(app, task_factory):
         assert derive(task, TODAY, DeadlineBasis.ORIGINAL) == Derived.OVERDUE
 
 
-def test_a_correcting_notice_records_the_deadline_change(app, client, concluded_meeting, desk):  # noqa: F811
+def test_a_correcting_notice_records_the_deadline_change(app, client, concluded_meeting, desk):
     notice = draft(app, client, concluded_meeting.id, desk)
     to_approved(client, notice["id"], desk)
     issue_at(app, notice["id"], TET_ISSUE)
@@ -102,7 +101,7 @@ def test_a_correcting_notice_records_the_deadline_change(app, client, concluded_
         assert dated.deadline_changes == []  # an unchanged deadline leaves no history
 
 
-def test_a_correcting_notice_moves_the_open_parts_of_a_split_directive(app, client, concluded_meeting, desk):  # noqa: F811
+def test_a_correcting_notice_moves_the_open_parts_of_a_split_directive(app, client, concluded_meeting, desk):
     notice = draft(app, client, concluded_meeting.id, desk)
     to_approved(client, notice["id"], desk)
     issue_at(app, notice["id"], TET_ISSUE)
@@ -136,7 +135,7 @@ def recipients(app, event_key: str) -> list[int]:
                                          .where(Notification.event_key == event_key)))
 
 
-def test_who_is_told(app, client, task_factory, task_people, h):  # noqa: F811
+def test_who_is_told(app, client, task_factory, task_people, h):
     task_id = task_factory(deadline=TODAY + timedelta(days=10))
     extension = ok(client.post(f"/api/v1/tasks/{task_id}/extensions", headers=h("liaison_a"),
                                json={"new_deadline": (TODAY + timedelta(days=20)).isoformat(),

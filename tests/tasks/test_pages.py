@@ -3,7 +3,6 @@ their fields with nothing saved."""
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 from io import BytesIO
 
@@ -12,28 +11,16 @@ import sqlalchemy as sa
 
 from ecabinet.core.db import db
 from ecabinet.tasks.models import ExtensionRequest, ProgressReport, Task
-from tests.fixtures.browser import ARTIFACTS
-from tests.fixtures.web import csrf_from, web_login
-from tests.tasks.conftest import TODAY
-from tests.tasks.test_api import PDF
-
-
-def signed_in(client, username: str) -> str:
-    """Sign ``client`` in (a fresh test client per person) and return a CSRF token for the forms."""
-    web_login(client, username)
-    return csrf_from(client.get("/account/password").get_data(as_text=True))
-
-
-def page(client, task_id: int, status: int = 200) -> str:
-    response = client.get(f"/tasks/{task_id}")
-    assert response.status_code == status
-    return response.get_data(as_text=True)
+from tests.fixtures import TODAY
+from tests.fixtures.browser import ARTIFACTS, signed_in_page
+from tests.fixtures.tasks import PDF, start_new_task, task_page
+from tests.fixtures.web import form_token, signed_in
 
 
 def test_the_liaison_reports_with_a_file_and_the_office_verifies(app, client, task_factory, task_people):
     task_id = task_factory(deadline=TODAY + timedelta(days=3), coordinating=[task_people.unit_b])
-    token = signed_in(client, "sotc")
-    html = page(client, task_id)
+    token = form_token(signed_in(client, "sotc"))
+    html = task_page(client, task_id)
     assert 'id="report-form"' in html and 'id="extension-form"' in html and 'id="start-button"' in html
     assert 'id="verify-button"' not in html and 'id="office-tools"' not in html and 'id="edit-link"' not in html
     assert 'data-derived="due_soon"' in html
@@ -49,7 +36,7 @@ def test_the_liaison_reports_with_a_file_and_the_office_verifies(app, client, ta
         "csrf_token": token, "text": "Đã hoàn thành, gửi kèm báo cáo", "percent": "100", "done": "true",
         "version": "1", "files": [(BytesIO(PDF), "bao-cao.pdf")]})
     assert done.status_code == 302
-    html = page(client, task_id)
+    html = task_page(client, task_id)
     assert 'data-status="reported_done"' in html and "bao-cao.pdf" in html
     with app.app_context():
         [report] = db.session.scalars(sa.select(ProgressReport)).all()
@@ -57,8 +44,8 @@ def test_the_liaison_reports_with_a_file_and_the_office_verifies(app, client, ta
     assert client.get(f"/tasks/{task_id}/attachments/{attachment_id}").data == PDF
 
     client = app.test_client()
-    token = signed_in(client, "chuyenvien")
-    html = page(client, task_id)
+    token = form_token(signed_in(client, "chuyenvien"))
+    html = task_page(client, task_id)
     assert 'id="verify-button"' in html and 'id="report-form"' not in html
     with app.app_context():
         version = db.session.get(Task, task_id).version
@@ -66,20 +53,20 @@ def test_the_liaison_reports_with_a_file_and_the_office_verifies(app, client, ta
     assert stale.status_code == 409 and "vừa được người khác thay đổi" in stale.get_data(as_text=True)
     ok = client.post(f"/tasks/{task_id}/verify", data={"csrf_token": token, "version": str(version)})
     assert ok.status_code == 302
-    assert 'data-status="verified_done"' in page(client, task_id)
+    assert 'data-status="verified_done"' in task_page(client, task_id)
 
 
 def test_extension_request_and_decision_through_the_page(app, client, task_factory):
     task_id = task_factory(deadline=date(2026, 12, 10))
-    token = signed_in(client, "sotc")
+    token = form_token(signed_in(client, "sotc"))
     earlier = client.post(f"/tasks/{task_id}/extension", data={"csrf_token": token, "new_deadline": "05/12/2026",
                                                                "reason": "Chờ số liệu"})
     assert earlier.status_code == 422 and 'id="extension-new_deadline-error"' in earlier.get_data(as_text=True)
     assert client.post(f"/tasks/{task_id}/extension", data={"csrf_token": token, "new_deadline": "20/12/2026",
                                                             "reason": "Chờ số liệu"}).status_code == 302
     client = app.test_client()
-    token = signed_in(client, "pct")
-    html = page(client, task_id)
+    token = form_token(signed_in(client, "pct"))
+    html = task_page(client, task_id)
     assert 'id="decide-form"' in html and "20/12/2026" in html
     with app.app_context():
         request_id = db.session.scalar(sa.select(ExtensionRequest.id))
@@ -87,12 +74,12 @@ def test_extension_request_and_decision_through_the_page(app, client, task_facto
     no_note = client.post(url, data={"csrf_token": token, "grant": "false"})
     assert no_note.status_code == 422 and 'id="decide-note-error"' in no_note.get_data(as_text=True)
     assert client.post(url, data={"csrf_token": token, "grant": "true"}).status_code == 302
-    html = page(client, task_id)
+    html = task_page(client, task_id)
     assert 'id="deadline-history"' in html and "20/12/2026" in html and "10/12/2026" in html
 
 
 def test_the_office_enters_a_task_and_errors_are_shown_next_to_fields(app, client, task_people):
-    token = signed_in(client, "chuyenvien")
+    token = form_token(signed_in(client, "chuyenvien"))
     form = client.get("/tasks/new")
     assert form.status_code == 200 and 'id="task-form"' in form.get_data(as_text=True)
     missing = client.post("/tasks/new", data={"csrf_token": token, "content": "", "lead_unit_id": "",
@@ -116,7 +103,7 @@ def test_the_office_enters_a_task_and_errors_are_shown_next_to_fields(app, clien
         task = db.session.scalar(sa.select(Task))
         assert (task.deadline_on, task.original_deadline_on) == (date(2027, 1, 15), date(2027, 1, 15))
         assert sorted(u.id for u in task.coordinating_units) == sorted([task_people.unit_b, task_people.district])
-    html = page(client, task.id)
+    html = task_page(client, task.id)
     assert "Tổng kết 5 năm thực hiện Nghị quyết" in html and "Chương trình công tác năm 2027" in html
     client = app.test_client()
     signed_in(client, "sotc")
@@ -125,14 +112,14 @@ def test_the_office_enters_a_task_and_errors_are_shown_next_to_fields(app, clien
 
 def test_split_and_cancel_through_the_page(app, client, task_factory, task_people):
     task_id = task_factory()
-    token = signed_in(client, "chuyenvien")
+    token = form_token(signed_in(client, "chuyenvien"))
     one = client.post(f"/tasks/{task_id}/split", data={"csrf_token": token, "version": "1",
                                                        "unit_ids": [str(task_people.unit_a)]})
     assert one.status_code == 422 and 'id="split-unit_ids-error"' in one.get_data(as_text=True)
     assert client.post(f"/tasks/{task_id}/split", data={
         "csrf_token": token, "version": "1",
         "unit_ids": [str(task_people.unit_a), str(task_people.unit_b)]}).status_code == 302
-    html = page(client, task_id)
+    html = task_page(client, task_id)
     assert 'id="task-parts"' in html and html.count('id="task-row-') == 2 and 'id="report-form"' not in html
     with app.app_context():
         version = db.session.get(Task, task_id).version
@@ -140,39 +127,17 @@ def test_split_and_cancel_through_the_page(app, client, task_factory, task_peopl
     assert no_reason.status_code == 422 and 'id="cancel-reason-error"' in no_reason.get_data(as_text=True)
     assert client.post(f"/tasks/{task_id}/cancel", data={"csrf_token": token, "version": str(version),
                                                          "reason": "Đã có chỉ đạo khác"}).status_code == 302
-    html = page(client, task_id)
+    html = task_page(client, task_id)
     assert 'id="cancel-reason"' in html and html.count('data-status="cancelled"') == 3
 
 
 # --- in a real Chromium against the real server ----------------------------------------------------
 
 
-
-def _browser_login(browser, server: str, username: str, width: int, height: int):  # noqa: F811
-    context = browser.new_context(viewport={"width": width, "height": height}, has_touch=True)
-    page = context.new_page()
-    page.goto(server + "/login")
-    page.fill("#username", username)
-    page.fill("#password", "demo")
-    page.click("#login-submit")
-    page.wait_for_url(re.compile(r"^(?!.*/login)"))
-    return context, page
-
-
-def start_new_task(page, server: str, content: str, lead_unit: str = "Sở Tài chính") -> None:
-    """Open the new-task form, type the content and choose the lead agency by the end of its label (the options
-    are indented by level)."""
-    page.goto(server + "/tasks/new")
-    page.fill("#content", content)
-    value = page.evaluate("""(name) => [...document.querySelectorAll('#lead_unit_id option')]
-        .find(o => o.textContent.trim().endsWith(name)).value""", lead_unit)
-    page.select_option("#lead_unit_id", value)
-
-
 @pytest.mark.browser
-def test_a_task_entered_reported_with_a_file_and_verified_in_chromium(live_server, browser, tmp_path):  # noqa: F811
-    office, office_page = _browser_login(browser, live_server, "chuyenvien1", 1280, 800)
-    liaison, liaison_page = _browser_login(browser, live_server, "sotc", 800, 1280)
+def test_a_task_entered_reported_with_a_file_and_verified_in_chromium(live_server, browser, tmp_path):
+    office, office_page = signed_in_page(browser, live_server, "chuyenvien1", 1280, 800)
+    liaison, liaison_page = signed_in_page(browser, live_server, "sotc", 800, 1280)
     errors: list[str] = []
     for page in (office_page, liaison_page):
         page.on("pageerror", lambda exc: errors.append(str(exc)))

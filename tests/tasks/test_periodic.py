@@ -17,13 +17,12 @@ from ecabinet.core.db import db
 from ecabinet.notify.models import Notification
 from ecabinet.tasks import periodic
 from ecabinet.tasks.models import Recurrence, Task, TaskStatus
-from tests.conclusions.conftest import DATE_DEADLINE, concluded_meeting  # noqa: F401
-from tests.conclusions.test_notices import TET_ISSUE, desk, draft, issue_at, to_approved  # noqa: F401
-from tests.fixtures.browser import ARTIFACTS
-from tests.meetings.conftest import schedule_meeting, secretary, venue  # noqa: F401
-from tests.tasks.conftest import TODAY
-from tests.tasks.test_api import h, ok  # noqa: F401
-from tests.tasks.test_pages import _browser_login, page, signed_in, start_new_task
+from tests.fixtures import TODAY
+from tests.fixtures.browser import ARTIFACTS, signed_in_page
+from tests.fixtures.conclusions import DATE_DEADLINE
+from tests.fixtures.notices import TET_ISSUE, draft, issue_at, to_approved
+from tests.fixtures.tasks import start_new_task, task_page
+from tests.fixtures.web import form_token, ok, signed_in
 
 MONTHLY, QUARTERLY = Recurrence.MONTHLY, Recurrence.QUARTERLY
 
@@ -204,7 +203,7 @@ def test_a_concurrent_runner_that_rolled_on_first_wins_and_the_other_goes_on(app
     assert len(series(app, first)) == 2 and len(series(app, also_due)) == 2
 
 
-def test_an_extension_moves_only_this_periods_deadline(app, client, task_people, periodic_task, h):  # noqa: F811
+def test_an_extension_moves_only_this_periods_deadline(app, client, task_people, periodic_task, h):
     first = periodic_task(date(2026, 10, 31))
     roll(app, TODAY)
     [_first, (second, deadline)] = series(app, first)
@@ -221,8 +220,8 @@ def test_an_extension_moves_only_this_periods_deadline(app, client, task_people,
         series(app, first)[2][0]
 
 
-def test_a_notice_task_rolls_on_as_the_offices_follow_up_of_the_directive(app, client, concluded_meeting,  # noqa: F811
-                                                                         desk):  # noqa: F811
+def test_a_notice_task_rolls_on_as_the_offices_follow_up_of_the_directive(app, client, concluded_meeting,
+                                                                         desk):
     notice = draft(app, client, concluded_meeting.id, desk)
     to_approved(client, notice["id"], desk)
     issue_at(app, notice["id"], TET_ISSUE)
@@ -255,7 +254,7 @@ def test_a_notice_task_rolls_on_as_the_offices_follow_up_of_the_directive(app, c
 # --- entering and changing -----------------------------------------------------------------------
 
 def test_entering_a_periodic_task_is_validated_and_nothing_saved_on_a_refusal(app, client, task_people,
-                                                                             h):  # noqa: F811
+                                                                             h):
     body = {"content": "Báo cáo định kỳ tình hình thu ngân sách", "lead_unit_id": task_people.unit_a,
             "recurrence": "monthly"}
     refusals = [
@@ -289,7 +288,7 @@ def test_entering_a_periodic_task_is_validated_and_nothing_saved_on_a_refusal(ap
 
 
 def test_the_form_takes_the_until_day_and_shows_refusals_next_to_fields(app, client, task_people):
-    token = signed_in(client, "chuyenvien")
+    token = form_token(signed_in(client, "chuyenvien"))
     form = {"csrf_token": token, "content": "Báo cáo định kỳ tình hình thu ngân sách", "source": "manual",
             "lead_unit_id": str(task_people.unit_a), "priority": "normal", "recurrence": "quarterly"}
     assert 'name="recurrence_until"' in client.get("/tasks/new").get_data(as_text=True)
@@ -305,7 +304,7 @@ def test_the_form_takes_the_until_day_and_shows_refusals_next_to_fields(app, cli
         assert (task.recurrence, task.recurrence_anchor_on, task.recurrence_until) == (
             QUARTERLY, date(2026, 12, 31), date(2027, 12, 31))
     assert 'value="31/12/2027"' in client.get(f"/tasks/{task.id}/edit").get_data(as_text=True)
-    html = page(client, task.id)
+    html = task_page(client, task.id)
     assert 'id="periodic-report"' in html and "31/12/2027" in html and 'id="next-period-link"' not in html
 
 
@@ -318,22 +317,21 @@ def test_the_page_links_the_previous_and_next_periods_the_viewer_may_see(app, cl
         db.session.get(Task, third).lead_unit_id = task_people.unit_b
         db.session.commit()
     signed_in(client, "chuyenvien")
-    html = page(client, second)
+    html = task_page(client, second)
     assert f'href="/tasks/{first}" id="previous-period-link"' in html
     assert f'href="/tasks/{third}" id="next-period-link"' in html
     assert "Kỳ trước" in html and "Kỳ sau" in html and "30/11/2026" in html
     client = app.test_client()
     signed_in(client, "sotc")  # Sở Tài chính sees its own periods, not Sở Y tế's
-    html = page(client, second)
+    html = task_page(client, second)
     assert 'id="previous-period-link"' in html and 'id="next-period-link"' not in html
-    assert 'id="previous-period-link"' not in page(client, first)
-    page(client, third, 404)
-
+    assert 'id="previous-period-link"' not in task_page(client, first)
+    task_page(client, third, 404)
 
 
 @pytest.mark.browser
-def test_a_periodic_task_entered_in_chromium(live_server, browser):  # noqa: F811
-    context, office = _browser_login(browser, live_server, "chuyenvien1", 1280, 800)
+def test_a_periodic_task_entered_in_chromium(live_server, browser):
+    context, office = signed_in_page(browser, live_server, "chuyenvien1", 1280, 800)
     errors: list[str] = []
     office.on("pageerror", lambda exc: errors.append(str(exc)))
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.tasks.conftest import TODAY
+from tests.fixtures import TODAY
 
 
 def _ids(client, headers, **params) -> list[int]:

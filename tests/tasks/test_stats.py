@@ -7,9 +7,9 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-from tests.fixtures.browser import ARTIFACTS
+from tests.fixtures.browser import ARTIFACTS, signed_in_page
 from tests.fixtures.web import web_login
-from tests.tasks.conftest import TODAY
+from tests.fixtures import TODAY
 
 
 @pytest.fixture
@@ -103,19 +103,10 @@ def test_leader_opens_on_its_portfolio(client, task_people, task_factory):
 # --- in a real Chromium against the real server (the demo province) --------------------------------
 
 
-
 @pytest.mark.browser
 @pytest.mark.parametrize("width, height", [(800, 1280), (1280, 800)])
-def test_statistics_page_draws_its_charts_on_a_tablet(live_server, browser, width, height):  # noqa: F811
-    import re
-
-    context = browser.new_context(viewport={"width": width, "height": height}, has_touch=True)
-    page = context.new_page()
-    page.goto(live_server + "/login")
-    page.fill("#username", "chuyenvien1")
-    page.fill("#password", "demo")
-    page.click("#login-submit")
-    page.wait_for_url(re.compile(r"^(?!.*/login)"))
+def test_statistics_page_draws_its_charts_on_a_tablet(live_server, browser, width, height):
+    context, page = signed_in_page(browser, live_server, "chuyenvien1", width, height)
     page.goto(live_server + "/tasks/statistics")
     page.wait_for_selector("#chart-derived[data-ready='true']")
     page.wait_for_selector("#chart-groups[data-ready='true']")

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.tasks.conftest import TODAY
+from tests.fixtures import TODAY
 
 STATUSES = ["new", "in_progress", "reported_done", "verified_done", "cancelled", "merged"]
 GROUPS = ["status", "agency", "leader", "source", "sector", "month", "quarter", "year"]
