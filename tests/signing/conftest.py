@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from ecabinet.core.db import utcnow
+from ecabinet.core.clock import utcnow
 
 P12_PASSWORD = "mat-khau-chung-thu"
 SIGNER_NAME = "Văn phòng Ủy ban nhân dân tỉnh Quảng Ngãi"
