@@ -31,7 +31,7 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
     """
     from config import DEFAULT_SECRET_KEY, config_for
 
-    from ecabinet.core.db import CLOCK_OFFSET
+    from ecabinet.core.clock import CLOCK_OFFSET
     from ecabinet.core.urls import install_converters
 
     config_cls = config if isinstance(config, type) else config_for(config)

@@ -18,7 +18,8 @@ from flask_babel import gettext as _
 
 from ecabinet.accounts.models import ApiToken, LoginThrottle, Role, User, UserRole
 from ecabinet.core import signals
-from ecabinet.core.db import db, utcnow
+from ecabinet.core.clock import utcnow
+from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.org.models import Sector, Unit
 

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from ecabinet.audit.models import AuditEvent
 from ecabinet.core import signals
 from ecabinet.core.context import current_actor
-from ecabinet.core.db import db, utcnow
+from ecabinet.core.clock import utcnow
+from ecabinet.core.db import db
 
 log = logging.getLogger("ecabinet.audit")
 

@@ -1,12 +1,30 @@
-"""Local calendar arithmetic in the province's zone (timestamps stay UTC)."""
+"""The clock: "now" in UTC, today's date and local calendar arithmetic in the province's zone (timestamps stay UTC).
+
+Every "now" of the application comes from ``utcnow`` and every "today" from ``today``, so that one setting
+(``ECABINET_CLOCK_OFFSET_SECONDS``) moves the whole server in time."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+import os
+from datetime import date, datetime, time, timedelta, timezone
 
 from ecabinet.core.i18n import local_zone
 
+CLOCK_OFFSET = timedelta(seconds=float(os.environ.get("ECABINET_CLOCK_OFFSET_SECONDS") or 0))
+"""Shifts the server's clock: the test suite runs every process on one fixed calendar day, whatever the real
+date, so that its fixed meeting dates stay in the future. The app logs a warning at start when it is set."""
+
 WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware, in UTC. Every stored timestamp and every "now" comes from here."""
+    return datetime.now(timezone.utc) + CLOCK_OFFSET
+
+
+def today() -> date:
+    """The province's current calendar day."""
+    return local_date(utcnow())
 
 
 def local_date(moment: datetime) -> date:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import enum
-import os
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+
+from ecabinet.core.clock import utcnow
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -18,16 +19,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-
-CLOCK_OFFSET = timedelta(seconds=float(os.environ.get("ECABINET_CLOCK_OFFSET_SECONDS") or 0))
-"""Shifts the server's clock: the test suite runs every process on one fixed calendar day, whatever the real
-date, so that its fixed meeting dates stay in the future. The app logs a warning at start when it is set."""
-
-
-def utcnow() -> datetime:
-    """The current time, timezone-aware, in UTC. Every stored timestamp and every "now" comes from here."""
-    return datetime.now(timezone.utc) + CLOCK_OFFSET
 
 
 class UTCDateTime(sa.TypeDecorator):

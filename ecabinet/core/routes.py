@@ -6,7 +6,8 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
 
 from ecabinet.core.api import openapi_document
-from ecabinet.core.db import db, utcnow
+from ecabinet.core.clock import utcnow
+from ecabinet.core.db import db
 
 bp = Blueprint("core", __name__)
 

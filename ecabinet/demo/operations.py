@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from ecabinet.accounts import operations as accounts
 from ecabinet.accounts.models import Role, User
-from ecabinet.core.clock import local_date, monday_of
-from ecabinet.core.db import db, utcnow
+from ecabinet.core.clock import local_date, monday_of, utcnow
+from ecabinet.core.db import db
 from ecabinet.notices import drafting as notice_drafting
 from ecabinet.notices import issuing as notice_issuing
 from ecabinet.notices import operations as notice_workflow

@@ -22,7 +22,8 @@ from sqlalchemy.exc import IntegrityError
 
 from ecabinet.accounts.models import User
 from ecabinet.core.api import validation_details
-from ecabinet.core.db import db, upsert_insert, utcnow
+from ecabinet.core.clock import utcnow
+from ecabinet.core.db import db, upsert_insert
 from ecabinet.core.exceptions import DomainError
 from ecabinet.live import schemas
 from ecabinet.live.models import (Attendance, Ballot, Choice, LiveState, LiveStatus, SpeakerRequest,

@@ -17,8 +17,8 @@ from flask_babel import gettext as _
 
 from ecabinet.accounts.models import Role, User
 from ecabinet.core import pdfcheck, storage
-from ecabinet.core.clock import local_date
-from ecabinet.core.db import db, utcnow
+from ecabinet.core.clock import local_date, utcnow
+from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.i18n import format_datetime
 from ecabinet.materials import pdf

@@ -22,7 +22,8 @@ from flask import current_app
 
 from ecabinet.accounts.models import User
 from ecabinet.core import storage
-from ecabinet.core.db import db, upsert_insert, utcnow
+from ecabinet.core.clock import utcnow
+from ecabinet.core.db import db, upsert_insert
 from ecabinet.core.i18n import format_datetime
 from ecabinet.materials import pdf
 from ecabinet.materials.models import Confidentiality, Material, PackBuild, PackStatus

@@ -18,7 +18,8 @@ from flask_babel import gettext as _
 
 from ecabinet.accounts.models import User
 from ecabinet.core.aftercommit import after_commit
-from ecabinet.core.db import db, upsert_insert, utcnow
+from ecabinet.core.clock import utcnow
+from ecabinet.core.db import db, upsert_insert
 from ecabinet.core.exceptions import DomainError
 from ecabinet.materials import packs, realtime
 from ecabinet.materials.models import Material, MaterialPublication, MaterialRead, MaterialVersion

@@ -6,8 +6,7 @@ from flask import Response, current_app
 
 from ecabinet.accounts import operations as accounts
 from ecabinet.accounts.models import Role
-from ecabinet.core.clock import local_date, weekday_vi
-from ecabinet.core.db import utcnow
+from ecabinet.core.clock import local_date, utcnow, weekday_vi
 from ecabinet.core.i18n import local_zone
 from ecabinet.documents import render_pdf
 from ecabinet.documents.model import AdminDocument, Paragraph, Signature

@@ -18,7 +18,8 @@ from flask_babel import gettext as _
 
 from ecabinet.accounts.models import User
 from ecabinet.core.aftercommit import after_commit
-from ecabinet.core.db import db, utcnow
+from ecabinet.core.clock import utcnow
+from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.i18n import local_zone
 from ecabinet.meetings import conflicts, realtime, recurrence

@@ -11,8 +11,8 @@ from werkzeug.datastructures import MultiDict
 
 from ecabinet.accounts import operations as accounts
 from ecabinet.accounts.models import Role, User
-from ecabinet.core.clock import local_date, monday_of, start_of_day
-from ecabinet.core.db import db, utcnow
+from ecabinet.core.clock import local_date, monday_of, start_of_day, utcnow
+from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.forms import page_filters, parse_form
 from ecabinet.core.i18n import local_zone

@@ -19,7 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from ecabinet.accounts.models import User
 from ecabinet.audit import operations as audit
 from ecabinet.core import storage
-from ecabinet.core.db import db, utcnow
+from ecabinet.core.clock import utcnow
+from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.materials import operations as materials
 from ecabinet.meetings.models import Meeting, MeetingStatus

@@ -25,8 +25,8 @@ from ecabinet.notices import document
 from ecabinet.notices import operations as workflow
 from ecabinet.notices.models import Notice, NoticeEventKind, NoticeRecipient, NoticeStatus
 from ecabinet.notices.queries import original_of
-from ecabinet.core.clock import local_date
-from ecabinet.core.db import db, utcnow
+from ecabinet.core.clock import local_date, utcnow
+from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.materials.models import AgendaItem
 from ecabinet.meetings.models import Meeting

@@ -22,8 +22,8 @@ from ecabinet.notices import operations as workflow
 from ecabinet.notices.models import Notice, NoticeEventKind, NoticeStatus
 from ecabinet.notices.tasks import from_notice
 from ecabinet.core import storage
-from ecabinet.core.clock import local_date
-from ecabinet.core.db import db, utcnow
+from ecabinet.core.clock import local_date, utcnow
+from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.notify import operations as notify
 from ecabinet.notify.models import Notification

@@ -23,8 +23,8 @@ from ecabinet.accounts import operations as accounts
 from ecabinet.accounts.models import Role, User
 from ecabinet.notices import document
 from ecabinet.notices.models import Notice, NoticeEvent, NoticeEventKind, NoticeRecipient, NoticeStatus
-from ecabinet.core.clock import local_date
-from ecabinet.core.db import db, utcnow
+from ecabinet.core.clock import local_date, utcnow
+from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.meetings.models import Meeting, MeetingStatus
 from ecabinet.notify import operations as notify

@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 
 from ecabinet.notices import operations as workflow
 from ecabinet.notices.models import Notice, NoticeEventKind
-from ecabinet.core.clock import local_date
-from ecabinet.core.db import db, utcnow
+from ecabinet.core.clock import local_date, utcnow
+from ecabinet.core.db import db
 from ecabinet.live.models import LiveState
 from ecabinet.meetings.models import Meeting
 from ecabinet.notify import operations as notify

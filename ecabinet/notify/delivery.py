@@ -37,7 +37,8 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ecabinet.accounts.models import User
-from ecabinet.core.db import db, utcnow
+from ecabinet.core.clock import utcnow
+from ecabinet.core.db import db
 from ecabinet.core.storage import read_bytes
 from ecabinet.notify.models import DeliveryStatus, EmailDelivery, Notification
 

@@ -23,7 +23,8 @@ from flask_babel import gettext as _
 
 from ecabinet.accounts.models import User
 from ecabinet.core.aftercommit import after_commit
-from ecabinet.core.db import db, upsert_insert, utcnow
+from ecabinet.core.clock import utcnow
+from ecabinet.core.db import db, upsert_insert
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.extensions import socketio, user_room
 from ecabinet.core.storage import store_bytes

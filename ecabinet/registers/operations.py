@@ -18,8 +18,8 @@ from flask import Flask, current_app
 from flask_babel import gettext as _
 
 from ecabinet.accounts.models import User
-from ecabinet.core.clock import local_date
-from ecabinet.core.db import db, upsert_insert, utcnow
+from ecabinet.core.clock import local_date, utcnow
+from ecabinet.core.db import db, upsert_insert
 from ecabinet.core.exceptions import DomainError
 from ecabinet.documents.formatting import format_number_symbol
 from ecabinet.registers.models import DocumentRegister, NumberStatus, RegisterNumber

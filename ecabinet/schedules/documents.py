@@ -6,8 +6,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 
-from ecabinet.core.clock import weekday_vi
-from ecabinet.core.db import utcnow
+from ecabinet.core.clock import utcnow, weekday_vi
 from ecabinet.core.i18n import local_zone
 from ecabinet.documents import render_pdf
 from ecabinet.documents.model import AdminDocument, Column, Note, Signature, Table

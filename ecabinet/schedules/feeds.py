@@ -11,7 +11,8 @@ from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
 from ecabinet.accounts.models import Role, User
-from ecabinet.core.db import db, utcnow
+from ecabinet.core.clock import utcnow
+from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.meetings import operations as meetings
 from ecabinet.meetings.models import Meeting, MeetingStatus

@@ -16,8 +16,8 @@ from flask_babel import gettext as _
 from ecabinet.accounts import operations as accounts
 from ecabinet.accounts.models import Role, User
 from ecabinet.core import storage
-from ecabinet.core.clock import local_date, monday_of, start_of_day
-from ecabinet.core.db import db, utcnow
+from ecabinet.core.clock import local_date, monday_of, start_of_day, utcnow
+from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.i18n import local_zone
 from ecabinet.meetings import operations as meetings

@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ecabinet.accounts.models import User
-from ecabinet.core.clock import local_date, monday_of
-from ecabinet.core.db import db, utcnow
+from ecabinet.core.clock import local_date, monday_of, utcnow
+from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.forms import parse_form
 from ecabinet.policy import Action, require

@@ -27,7 +27,7 @@ from pyhanko.sign.validation import EmbeddedPdfSignature, validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
-from ecabinet.core.db import utcnow
+from ecabinet.core.clock import utcnow
 from ecabinet.core.exceptions import DomainError
 
 log = logging.getLogger(__name__)

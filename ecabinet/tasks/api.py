@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ecabinet.core import storage
 from ecabinet.core.api import ApiError, load_or_404, not_found, route
+from ecabinet.core import clock
 from ecabinet.core.db import db
 from ecabinet.policy import Action, allowed, require
 from ecabinet.tasks import operations as ops
@@ -44,7 +45,7 @@ def _brief(task: Task, today) -> dict:
 
 def task_detail(task: Task) -> dict:
     """Everything about the task the user may know: its parts only those the user may see."""
-    today = ops.today()
+    today = clock.today()
     fields = {name: getattr(task, name) for name in TaskOut.model_fields
               if name not in {"derived", "parts", "reports", "comments", "extension_requests", "next_period_id"}}
     return {**fields, "derived": derive(task, today), "next_period_id": periodic.next_period_id(task),

@@ -22,7 +22,8 @@ from flask_babel import gettext as _
 
 from ecabinet.accounts import operations as accounts
 from ecabinet.accounts.models import Role, User
-from ecabinet.core.db import db, utcnow
+from ecabinet.core.clock import utcnow
+from ecabinet.core.db import db
 from ecabinet.core.i18n import local_zone
 from ecabinet.notify import operations as notify
 from ecabinet.notify.models import Notification

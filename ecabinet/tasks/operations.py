@@ -23,8 +23,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from ecabinet.accounts import operations as accounts
 from ecabinet.accounts.models import Role, User
 from ecabinet.core import storage
-from ecabinet.core.clock import local_date
-from ecabinet.core.db import db, utcnow
+from ecabinet.core.clock import today, utcnow
+from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.notify import operations as notify
 from ecabinet.org.models import Sector, Unit
@@ -66,11 +66,6 @@ MAGIC = {
 }
 """Leading bytes checked for the types that have a simple signature, so that a renamed file is refused."""
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-
-
-def today() -> date:
-    """The province's current calendar day."""
-    return local_date(utcnow())
 
 
 # --- refusals and shared steps -------------------------------------------------------------------

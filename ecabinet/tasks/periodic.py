@@ -21,6 +21,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, selectinload
 
+from ecabinet.core import clock
 from ecabinet.core.db import db
 from ecabinet.notify.models import Notification
 from ecabinet.tasks import operations as ops
@@ -136,7 +137,7 @@ def roll_on(task: Task) -> tuple[Task | None, list[Notification]]:
 def roll_on_due(today: date | None = None) -> list[Notification]:
     """Job: roll on every periodic task whose period is over (see the module); a series behind by several periods
     (a job that was down, a long extension) catches up in one run. Returns the notifications to push."""
-    today = today or ops.today()
+    today = today or clock.today()
     created: list[Notification] = []
     pending = due_for_roll_on(today)
     while pending:

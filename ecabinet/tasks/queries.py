@@ -18,8 +18,8 @@ from pydantic import ConfigDict, Field, StringConstraints
 from sqlalchemy.orm import aliased, selectinload
 
 from ecabinet.accounts.models import User, portfolio_sectors, portfolio_units
-from ecabinet.core.clock import day_bounds, local_date
-from ecabinet.core.db import db, utcnow
+from ecabinet.core.clock import day_bounds, today
+from ecabinet.core.db import db
 from ecabinet.core.i18n import local_zone
 from ecabinet.core.schemas import Id, Query, VnDate
 from ecabinet.org.models import Sector, Unit
@@ -129,10 +129,6 @@ class TaskRow:
         if self.derived != Derived.OVERDUE or self.deadline is None:
             return None
         return (self.today - self.deadline).days
-
-
-def today() -> date:
-    return local_date(utcnow())
 
 
 def _dialect() -> str:

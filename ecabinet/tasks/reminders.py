@@ -30,8 +30,8 @@ from flask_babel import gettext as _
 
 from ecabinet.accounts import operations as accounts
 from ecabinet.accounts.models import Role
-from ecabinet.core.clock import local_date
-from ecabinet.core.db import db, upsert_insert, utcnow
+from ecabinet.core.clock import local_date, utcnow
+from ecabinet.core.db import db, upsert_insert
 from ecabinet.notify import operations as notify
 from ecabinet.notify.models import Notification
 from ecabinet.tasks.derived import countable

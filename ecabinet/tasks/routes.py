@@ -18,6 +18,7 @@ from werkzeug.datastructures import MultiDict
 from ecabinet.accounts import operations as accounts
 from ecabinet.accounts.models import Role
 from ecabinet.core.api import ApiError
+from ecabinet.core import clock
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.forms import parse_form
@@ -64,7 +65,7 @@ def _periods(task: Task) -> dict[str, Task | None]:
 def _page(task: Task, errors: dict[str, dict[str, str]] | None = None, forms: dict[str, MultiDict] | None = None,
           status: int = 200):
     manage = allowed(current_user, Action.MANAGE_TASKS, task)
-    today = ops.today()
+    today = clock.today()
     return render_template(
         "tasks/detail.html", task=task, derived=derive(task, today), derived_of=lambda t: derive(t, today),
         notice_visible=sources.may_open_notice(current_user, task.notice_id),

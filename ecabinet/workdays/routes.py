@@ -11,8 +11,8 @@ from flask_login import current_user, login_required
 from pydantic import Field
 from werkzeug.datastructures import MultiDict
 
-from ecabinet.core.clock import local_date
-from ecabinet.core.db import db, utcnow
+from ecabinet.core.clock import local_date, utcnow
+from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.forms import page_filters, parse_form
 from ecabinet.core.i18n import format_date

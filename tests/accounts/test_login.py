@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from ecabinet.accounts import operations as ops
 from ecabinet.accounts.models import ApiToken, User
 from ecabinet.audit.models import AuditEvent
-from ecabinet.core.db import db, utcnow
+from ecabinet.core.clock import utcnow
+from ecabinet.core.db import db
 from tests.fixtures.web import PASSWORD, api_token, csrf_from, web_login
 
 

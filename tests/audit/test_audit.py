@@ -55,7 +55,7 @@ def test_audit_page_filters_by_actor(client, people):
 
 
 def test_audit_page_takes_days_as_dd_mm_yyyy_in_the_province_zone(app, client, people):
-    from ecabinet.core.db import utcnow
+    from ecabinet.core.clock import utcnow
     from ecabinet.core.i18n import local_zone
 
     web_login(client, "admin")

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from ecabinet.accounts.models import Role
-from ecabinet.core.db import db, utcnow
+from ecabinet.core.clock import utcnow
+from ecabinet.core.db import db
 from ecabinet.core.i18n import format_datetime
 from ecabinet.live.polls import operations as polls
 from ecabinet.live.models import OpinionPoll, PollStatus

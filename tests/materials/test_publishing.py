@@ -11,7 +11,8 @@ import socketio
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-from ecabinet.core.db import db, utcnow
+from ecabinet.core.clock import utcnow
+from ecabinet.core.db import db
 from tests.fixtures import pdfs
 from ecabinet.materials.models import PackBuild, PackStatus
 from ecabinet.notify.models import Notification

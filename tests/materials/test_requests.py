@@ -11,7 +11,9 @@ import pytest
 import sqlalchemy as sa
 
 from ecabinet.accounts.models import Role, User
-from ecabinet.core.db import db, utcnow
+from ecabinet.core import clock
+from ecabinet.core.clock import utcnow
+from ecabinet.core.db import db
 from ecabinet.materials.requests import operations as requests
 from ecabinet.materials.models import (
     AgendaItem,
@@ -145,7 +147,7 @@ def test_a_request_is_due_by_default_five_working_days_before_and_tells_the_liai
 def test_bad_requests_are_refused_and_nothing_is_saved(
         app, client, secretary, item, agency_meeting, meeting_day, people, liaisons):
     with app.app_context():
-        today = requests.local_today()
+        today = clock.today()
         inactive = db.session.get(Unit, people.other_department)
         inactive.active = False
         db.session.commit()
@@ -273,7 +275,7 @@ def test_the_checklist_counts_equal_its_rows(
                          json={"title": "Đề án phát triển y tế cơ sở", "presenting_unit_id": people.other_department})
     second = second.get_json()
     with app.app_context():
-        today = requests.local_today()
+        today = clock.today()
         actor = db.session.get(User, people.secretary)
         first_item, second_item = db.session.get(AgendaItem, item["id"]), db.session.get(AgendaItem, second["id"])
         past = today - timedelta(days=10)

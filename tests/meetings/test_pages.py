@@ -8,7 +8,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
-from ecabinet.core.db import db, utcnow
+from ecabinet.core.clock import utcnow
+from ecabinet.core.db import db
 from ecabinet.meetings.models import Invitation, Meeting, MeetingStatus, Response, Room
 from tests.fixtures.web import csrf_from, signed_in
 from tests.fixtures.meetings import MONDAY_8H

@@ -4,7 +4,8 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from ecabinet.core.db import db, utcnow
+from ecabinet.core.clock import utcnow
+from ecabinet.core.db import db
 from ecabinet.meetings.models import Meeting
 from tests.fixtures.web import api_token
 from tests.fixtures.meetings import MONDAY_8H

@@ -9,7 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from ecabinet.accounts.models import User
-from ecabinet.core.db import db, utcnow
+from ecabinet.core.clock import utcnow
+from ecabinet.core.db import db
 from ecabinet.notify import delivery
 from ecabinet.notify import operations as notify
 from ecabinet.notify.models import DeliveryStatus, EmailDelivery

@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ecabinet.accounts.models import User
-from ecabinet.core.db import db, utcnow
+from ecabinet.core.clock import utcnow
+from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.live.models import PrivateNote
 from ecabinet.materials.models import Material

@@ -22,7 +22,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ecabinet.accounts.models import User
-from ecabinet.core.db import db, utcnow
+from ecabinet.core.clock import utcnow
+from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.i18n import format_datetime
 from ecabinet.live.models import Answer, OpinionAnswer, OpinionPoll, PollStatus

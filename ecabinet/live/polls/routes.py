@@ -10,8 +10,8 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from ecabinet.accounts import operations as accounts
-from ecabinet.core.clock import local_moment
-from ecabinet.core.db import db, utcnow
+from ecabinet.core.clock import local_moment, utcnow
+from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.forms import page_filters, parse_form
 from ecabinet.live.polls import operations as ops
