@@ -11,8 +11,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any, get_args
+from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import gettext as _
@@ -130,8 +129,15 @@ def _parse_body(model: type[BaseModel]) -> BaseModel:
 _NUMBER = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
 
 
-def _is_temporal(annotation: Any) -> bool:
-    return annotation in (date, datetime) or any(_is_temporal(arg) for arg in get_args(annotation))
+def _formats(schema: dict[str, Any]) -> set[str]:
+    return {schema.get("format")} | {f for option in schema.get("anyOf", ()) for f in _formats(option)}
+
+
+@functools.cache
+def _temporal_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The fields the document declares as dates or date-times (by their names on the wire)."""
+    properties = model.model_json_schema().get("properties", {})
+    return frozenset(name for name, prop in properties.items() if _formats(prop) & {"date", "date-time"})
 
 
 def _validate_strings(model: type[BaseModel], values: dict[str, str], message: str) -> BaseModel:
@@ -139,8 +145,7 @@ def _validate_strings(model: type[BaseModel], values: dict[str, str], message: s
     1970-01-01 (a Unix time): the document says ``format: date``."""
     numbers_as_dates = [
         {"field": name, "type": "date_parsing", "message": "expected a date, not a number"}
-        for name, f in model.model_fields.items()
-        if _NUMBER.match(values.get(f.alias or name, "")) and _is_temporal(f.annotation)
+        for name in _temporal_fields(model) if _NUMBER.match(values.get(name, ""))
     ]
     if numbers_as_dates:
         raise ApiError(422, "validation_error", message, numbers_as_dates)

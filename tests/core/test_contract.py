@@ -17,7 +17,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from ecabinet import create_app
 from tests.conftest import api_token
 
-EXAMPLES_PER_OPERATION = 8
+EXAMPLES_PER_OPERATION = 5
 
 CONFIG = SchemathesisConfig.from_dict({
     "seed": 20261207,
