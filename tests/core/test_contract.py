@@ -3,7 +3,18 @@
 Every operation is driven with data the schema allows (it must be accepted, unless a rule of the domain
 refuses it with its own error code) and data it forbids (it must be refused with a 4xx), including undeclared
 methods (405 with ``Allow``) and calls without credentials (401); every answer must match its declared
-status codes and schema and never be a 5xx. All built-in checks are on.
+status codes and schema and never be a 5xx. All built-in checks are on, on SQLite and on PostgreSQL (where
+text lengths and NUL characters matter), about 7,700 cases per database.
+
+Written-down departures from Schemathesis's defaults, each with its reason:
+
+- ``positive_data_acceptance`` is replaced by ``schema_valid_data_accepted`` below, which also lets a 422
+  with a domain error code pass (an unknown unit, a weak password): whether a referenced record exists or a
+  rule of the domain holds is the database's to say, not the schema's. A 422 ``validation_error`` (what the
+  schema could have said) still fails, on every operation.
+- The stateful phase (chains of calls linked by ids) is off: the pytest integration runs it only through a
+  separate state machine, and its cost does not fit the suite's time budget; every operation is still
+  called with ids that exist (the people fixture's) and ids that do not.
 """
 
 from __future__ import annotations
