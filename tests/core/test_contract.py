@@ -13,8 +13,8 @@ Written-down departures from Schemathesis's defaults, each with its reason:
   rule of the domain holds is the database's to say, not the schema's. A 422 ``validation_error`` (what the
   schema could have said) still fails, on every operation.
 - The stateful phase (chains of calls linked by ids) is off: the pytest integration runs it only through a
-  separate state machine, and its cost does not fit the suite's time budget; every operation is still
-  called with ids that exist (the people fixture's) and ids that do not.
+  separate state machine, and its cost does not fit the suite's time budget. Each operation still meets ids
+  that exist (the boundary id 1 is the people fixture's first unit and user) and ids that do not.
 """
 
 from __future__ import annotations
