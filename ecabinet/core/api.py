@@ -282,10 +282,13 @@ def _keep_definitions(schema: dict[str, Any], components: dict[str, Any]) -> dic
     ``Confidentiality``) get distinct names rather than one silently describing the other."""
     definitions = {_component_name(name): d for name, d in schema.pop("$defs", {}).items()}
     renames: dict[str, str] = {}
-    for name, definition in definitions.items():
-        unique = _free_name(name, _renamed_refs(definition, renames), components)
-        if unique != name:
-            renames[REF_TEMPLATE.format(model=name)] = REF_TEMPLATE.format(model=unique)
+    for _ in range(len(definitions) + 1):  # a definition's name depends on the names of those it refers to
+        found = {REF_TEMPLATE.format(model=name): REF_TEMPLATE.format(model=unique) for name, definition in
+                 definitions.items()
+                 if (unique := _free_name(name, _renamed_refs(definition, renames), components)) != name}
+        if found == renames:
+            break
+        renames = found
     for name, definition in definitions.items():
         unique = renames.get(REF_TEMPLATE.format(model=name), REF_TEMPLATE.format(model=name)).rsplit("/", 1)[1]
         components[unique] = _renamed_refs(definition, renames)
@@ -299,8 +302,9 @@ def _model_schema(model: type[BaseModel], components: dict[str, Any]) -> dict[st
                              components)
 
 
-def _schema(tp: Any, components: dict[str, Any], *, request: bool = False) -> dict[str, Any]:
-    if request:
+def _schema(tp: Any, components: dict[str, Any], *, sent: bool = False) -> dict[str, Any]:
+    """The schema of ``tp`` as a client sends it (``sent``) or receives it."""
+    if sent:
         schema = TypeAdapter(tp).json_schema(ref_template=REF_TEMPLATE, schema_generator=InputJsonSchema)
     else:
         schema = TypeAdapter(tp).json_schema(ref_template=REF_TEMPLATE, mode="serialization")
@@ -318,7 +322,7 @@ PATH_ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 
 def _path_schema(endpoint: Endpoint, converter: str, name: str, components: dict[str, Any]) -> dict[str, Any]:
     if name in endpoint.path:
-        return _schema(endpoint.path[name], components, request=True)
+        return _schema(endpoint.path[name], components, sent=True)
     return PATH_ID if converter == "int" else {"type": "string", "pattern": NO_NUL}
 
 
@@ -381,7 +385,7 @@ def openapi_document(title: str, version: str) -> dict[str, Any]:
             operation["description"] = ep.description
         if ep.body is not None:
             operation["requestBody"] = {"required": True, "content": {
-                "application/json": {"schema": _schema(ep.body, components, request=True)}}}
+                "application/json": {"schema": _schema(ep.body, components, sent=True)}}}
             operation["responses"]["422"] = {"description": "Validation error", **error_ref}
         if ep.form is not None:
             operation["requestBody"] = {"required": True, "content": {
