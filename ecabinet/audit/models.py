@@ -25,7 +25,7 @@ class AuditEvent(db.Model):
     """The username at the time, kept even if the account is renamed later."""
     action: Mapped[str] = mapped_column(sa.String(64), index=True)
     entity_type: Mapped[str | None] = mapped_column(sa.String(64))
-    entity_id: Mapped[str | None] = mapped_column(sa.String(64))
+    entity_id: Mapped[str | None] = mapped_column(sa.String(128))  # composite keys: "user id,kind"
     summary: Mapped[str] = mapped_column(sa.String(500), default="")
     changes: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     ip_address: Mapped[str | None] = mapped_column(sa.String(45))

@@ -7,6 +7,7 @@ the document cannot drift from what the server accepts.
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,8 +19,12 @@ from flask_login import current_user
 from flask_wtf.csrf import validate_csrf
 from wtforms.validators import ValidationError as CSRFValidationError
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic.json_schema import GenerateJsonSchema
+import pydantic_core
+from pydantic_core import core_schema
 
 from ecabinet.core.db import db
+from ecabinet.core.schemas import MAX_ID
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 API_PREFIX = "/api/v1"
@@ -83,6 +88,7 @@ class Endpoint:
     description: str = ""
     form: type[BaseModel] | None = None
     files: tuple[str, ...] = ()
+    path: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -93,37 +99,73 @@ class ApiRegistry:
 registry = ApiRegistry()
 
 
+def _integral_floats_as_ints(value: Any) -> Any:
+    """JSON Schema counts ``298.0`` as an integer, as JavaScript does; pydantic's strict mode would not."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [_integral_floats_as_ints(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _integral_floats_as_ints(v) for k, v in value.items()}
+    return value
+
+
 def _parse_body(model: type[BaseModel]) -> BaseModel:
     if not request.mimetype == "application/json":
         raise ApiError(415, "unsupported_media_type",
                        _("The request body must be JSON (Content-Type: application/json)."))
     try:
-        return model.model_validate_json(request.get_data(cache=True) or b"", strict=True)
+        data = pydantic_core.from_json(request.get_data(cache=True) or b"")
+    except ValueError as exc:
+        raise ApiError(400, "malformed_json", _("The request body is not valid JSON."),
+                       [{"field": None, "type": "json_invalid", "message": str(exc)}]) from None
+    try:
+        # Strict, from JSON text: "5" is no integer and 1 no text, while dates still come as ISO strings
+        return model.model_validate_json(json.dumps(_integral_floats_as_ints(data)), strict=True)
     except ValidationError as exc:
-        if any(err["type"] == "json_invalid" for err in exc.errors()):
-            raise ApiError(400, "malformed_json", _("The request body is not valid JSON."),
-                           validation_details(exc)) from None
         raise ApiError(422, "validation_error", _("Some fields are missing or invalid."),
                        validation_details(exc)) from None
 
 
-def _parse_query(model: type[BaseModel]) -> BaseModel:
+_NUMBER = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
+
+
+def _formats(schema: dict[str, Any]) -> set[str]:
+    return {schema.get("format")} | {f for option in schema.get("anyOf", ()) for f in _formats(option)}
+
+
+@functools.cache
+def _temporal_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The fields the document declares as dates or date-times (by their names on the wire)."""
+    properties = model.model_json_schema().get("properties", {})
+    return frozenset(name for name, prop in properties.items() if _formats(prop) & {"date", "date-time"})
+
+
+def _validate_strings(model: type[BaseModel], values: dict[str, str], message: str) -> BaseModel:
+    """A query string's or a form's fields. A number is no date, though pydantic would read ``0`` as
+    1970-01-01 (a Unix time): the document says ``format: date``."""
+    numbers_as_dates = [
+        {"field": name, "type": "date_parsing", "message": "expected a date, not a number"}
+        for name in _temporal_fields(model) if _NUMBER.match(values.get(name, ""))
+    ]
+    if numbers_as_dates:
+        raise ApiError(422, "validation_error", message, numbers_as_dates)
     try:
-        return model.model_validate(request.args.to_dict())
+        return model.model_validate(values)
     except ValidationError as exc:
-        raise ApiError(422, "validation_error", _("Some query parameters are invalid."),
-                       validation_details(exc)) from None
+        raise ApiError(422, "validation_error", message, validation_details(exc)) from None
+
+
+def _parse_query(model: type[BaseModel]) -> BaseModel:
+    return _validate_strings(model, request.args.to_dict(), _("Some query parameters are invalid."))
 
 
 def _parse_form(model: type[BaseModel], files: tuple[str, ...]) -> tuple[BaseModel, dict]:
     """A multipart/form-data upload: the fields validated by ``model``, the named files required."""
     if request.mimetype != "multipart/form-data":
         raise ApiError(415, "unsupported_media_type", _("Send the upload as multipart/form-data."))
-    try:
-        fields = model.model_validate({k: v for k, v in request.form.items() if k in model.model_fields})
-    except ValidationError as exc:
-        raise ApiError(422, "validation_error", _("Some fields are missing or invalid."),
-                       validation_details(exc)) from None
+    fields = _validate_strings(model, {k: v for k, v in request.form.items() if k in model.model_fields},
+                               _("Some fields are missing or invalid."))
     missing = [name for name in files if name not in request.files or not request.files[name].filename]
     if missing:
         raise ApiError(422, "validation_error", _("Some fields are missing or invalid."),
@@ -156,8 +198,12 @@ def _serialize(response: Any, result: Any) -> Any:
 
 def route(bp: Blueprint, rule: str, *, method: str = "GET", summary: str, body: type[BaseModel] | None = None,
           query: type[BaseModel] | None = None, response: Any = None, status: int = 200,
-          authenticated: bool = True, form: type[BaseModel] | None = None, files: tuple[str, ...] = ()) -> Callable:
+          authenticated: bool = True, form: type[BaseModel] | None = None, files: tuple[str, ...] = (),
+          path: dict[str, Any] | None = None) -> Callable:
     """Register a JSON endpoint on ``bp``; the view gets ``body=``/``query=`` as validated models.
+
+    ``path`` gives the type of a path segment that the URL converter alone does not tell (a date, a year),
+    for the document; the view still checks it.
 
     The view returns the object to serialise with ``response`` (a pydantic model or type), or
     a ready Flask response.
@@ -167,7 +213,7 @@ def route(bp: Blueprint, rule: str, *, method: str = "GET", summary: str, body: 
         registry.endpoints.append(Endpoint(
             rule=API_PREFIX + (bp.url_prefix or "") + rule, method=method, summary=summary, tag=bp.name,
             body=body, query=query, response=response, status=status, authenticated=authenticated,
-            description=(view.__doc__ or "").strip(), form=form, files=files,
+            description=(view.__doc__ or "").strip(), form=form, files=files, path=path or {},
         ))
 
         @functools.wraps(view)
@@ -196,43 +242,118 @@ def route(bp: Blueprint, rule: str, *, method: str = "GET", summary: str, body: 
 # --- OpenAPI ---------------------------------------------------------------------------------
 
 _PATH_PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
+REF_TEMPLATE = "#/components/schemas/{model}"
 
 
 def _component_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "_", name).strip("_")
 
 
-def _schema(tp: Any, components: dict[str, Any]) -> dict[str, Any]:
-    schema = TypeAdapter(tp).json_schema(ref_template="#/components/schemas/{model}", mode="serialization")
-    for name, definition in schema.pop("$defs", {}).items():
-        components[_component_name(name)] = definition
+NO_NUL = "^[^\\x00]*$"
+"""What every text a client sends matches: ``Input`` refuses NUL characters (PostgreSQL cannot store them)."""
+
+
+class InputJsonSchema(GenerateJsonSchema):
+    """Request schemas say what ``Input`` enforces beyond the types: texts without NUL characters."""
+
+    def str_schema(self, schema: core_schema.StringSchema) -> dict[str, Any]:
+        json_schema = super().str_schema(schema)
+        json_schema.setdefault("pattern", NO_NUL)
+        return json_schema
+
+
+def _renamed_refs(value: Any, renames: dict[str, str]) -> Any:
+    if isinstance(value, dict):
+        return {k: renames.get(v, v) if k == "$ref" else _renamed_refs(v, renames) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_renamed_refs(v, renames) for v in value]
+    return value
+
+
+def _free_name(name: str, definition: dict[str, Any], components: dict[str, Any]) -> str:
+    unique, n = name, 1
+    while unique in components and components[unique] != definition:
+        n += 1
+        unique = f"{name}{n}"
+    return unique
+
+
+def _keep_definitions(schema: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:
+    """Move the nested definitions into ``components``; two different types of one name (each domain's
+    ``Confidentiality``) get distinct names rather than one silently describing the other."""
+    definitions = {_component_name(name): d for name, d in schema.pop("$defs", {}).items()}
+    renames: dict[str, str] = {}
+    for _ in range(len(definitions) + 1):  # a definition's name depends on the names of those it refers to
+        found = {REF_TEMPLATE.format(model=name): REF_TEMPLATE.format(model=unique) for name, definition in
+                 definitions.items()
+                 if (unique := _free_name(name, _renamed_refs(definition, renames), components)) != name}
+        if found == renames:
+            break
+        renames = found
+    for name, definition in definitions.items():
+        unique = renames.get(REF_TEMPLATE.format(model=name), REF_TEMPLATE.format(model=name)).rsplit("/", 1)[1]
+        components[unique] = _renamed_refs(definition, renames)
+    schema.update(_renamed_refs(schema, renames))
+    return schema
+
+
+def _model_schema(model: type[BaseModel], components: dict[str, Any]) -> dict[str, Any]:
+    """A request model's schema, inline, its nested models in ``components``."""
+    return _keep_definitions(model.model_json_schema(ref_template=REF_TEMPLATE, schema_generator=InputJsonSchema),
+                             components)
+
+
+def _schema(tp: Any, components: dict[str, Any], *, sent: bool = False) -> dict[str, Any]:
+    """The schema of ``tp`` as a client sends it (``sent``) or receives it."""
+    if sent:
+        schema = TypeAdapter(tp).json_schema(ref_template=REF_TEMPLATE, schema_generator=InputJsonSchema)
+    else:
+        schema = TypeAdapter(tp).json_schema(ref_template=REF_TEMPLATE, mode="serialization")
+    _keep_definitions(schema, components)
     if "title" in schema and schema.get("type") == "object":
-        name = _component_name(schema["title"])
+        name = _free_name(_component_name(schema["title"]), schema, components)
         components[name] = schema
         return {"$ref": f"#/components/schemas/{name}"}
     return schema
 
 
+PATH_ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+"""An ``<int:…>`` path segment: the ids the database columns hold (larger ones are a 404)."""
+
+
+def _path_schema(endpoint: Endpoint, converter: str, name: str, components: dict[str, Any]) -> dict[str, Any]:
+    if name in endpoint.path:
+        return _schema(endpoint.path[name], components, sent=True)
+    return PATH_ID if converter == "int" else {"type": "string", "pattern": NO_NUL}
+
+
+def _without_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """A query string or a form field has no null: an optional one is left out."""
+    options = [option for option in schema.get("anyOf", ()) if option != {"type": "null"}]
+    if len(options) == len(schema.get("anyOf", ())):
+        return schema
+    rest = {k: v for k, v in schema.items() if k != "anyOf" and not (k == "default" and v is None)}
+    return {**rest, **options[0]} if len(options) == 1 else {**rest, "anyOf": options}
+
+
 def _parameters(endpoint: Endpoint, components: dict[str, Any]) -> list[dict[str, Any]]:
     params = [
-        {"name": name, "in": "path", "required": True,
-         "schema": {"type": "integer" if converter == "int" else "string"}}
+        {"name": name, "in": "path", "required": True, "schema": _path_schema(endpoint, converter, name, components)}
         for converter, name in _PATH_PARAM.findall(endpoint.rule)
     ]
     if endpoint.query is not None:
-        schema = endpoint.query.model_json_schema(ref_template="#/components/schemas/{model}")
+        schema = _model_schema(endpoint.query, components)
         required = set(schema.get("required", []))
         params += [
-            {"name": name, "in": "query", "required": name in required, "schema": prop}
+            {"name": name, "in": "query", "required": name in required, "schema": _without_null(prop)}
             for name, prop in schema.get("properties", {}).items()
         ]
     return params
 
 
 def _multipart_schema(endpoint: Endpoint, components: dict[str, Any]) -> dict[str, Any]:
-    schema = endpoint.form.model_json_schema(ref_template="#/components/schemas/{model}")
-    for name, definition in schema.pop("$defs", {}).items():
-        components[_component_name(name)] = definition
+    schema = _model_schema(endpoint.form, components)
+    schema["properties"] = {name: _without_null(prop) for name, prop in schema["properties"].items()}
     schema["properties"].update({name: {"type": "string", "format": "binary"} for name in endpoint.files})
     schema["required"] = sorted(set(schema.get("required", [])) | set(endpoint.files))
     return schema
@@ -265,7 +386,7 @@ def openapi_document(title: str, version: str) -> dict[str, Any]:
             operation["description"] = ep.description
         if ep.body is not None:
             operation["requestBody"] = {"required": True, "content": {
-                "application/json": {"schema": _schema(ep.body, components)}}}
+                "application/json": {"schema": _schema(ep.body, components, sent=True)}}}
             operation["responses"]["422"] = {"description": "Validation error", **error_ref}
         if ep.form is not None:
             operation["requestBody"] = {"required": True, "content": {

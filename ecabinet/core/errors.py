@@ -73,7 +73,9 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(exc: HTTPException):
         status = exc.code or 500
         message = _messages().get(status, exc.description or "")
-        return _answer(status, _code_name(exc), message)
+        # werkzeug's own headers, such as the Allow that RFC 9110 requires on a 405; the body's type is ours
+        headers = {name: value for name, value in exc.get_headers() if name.lower() != "content-type"}
+        return _answer(status, _code_name(exc), message, headers=headers)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

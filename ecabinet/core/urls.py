@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
 from ecabinet.core.schemas import MAX_ID
 
 
 class IdConverter(IntegerConverter):
-    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002 - werkzeug's signature
-        kwargs.setdefault("max", MAX_ID)
-        super().__init__(map, *args, **kwargs)
+    """Digits only (no sign, no fraction); a number beyond ``MAX_ID`` names nothing that can exist.
+
+    Such a number is answered 404 at once: werkzeug would otherwise try the path's other rules,
+    and a rule for another method on the same path turned the answer into a 405.
+    """
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if number > MAX_ID:
+            raise NotFound()
+        return number
 
 
 def install_converters(app: Flask) -> None:

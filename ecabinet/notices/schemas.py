@@ -21,8 +21,24 @@ Mark = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 
 
+_GIVEN = {"type": "integer"}
+_ONE_KIND = {
+    "oneOf": [
+        {"required": ["unit_id"], "properties": {"unit_id": _GIVEN}, "not": {"required": ["user_id"],
+                                                                           "properties": {"user_id": _GIVEN}}},
+        {"required": ["user_id"], "properties": {"user_id": _GIVEN}, "not": {"required": ["unit_id"],
+                                                                           "properties": {"unit_id": _GIVEN}}},
+        {"required": ["label"], "properties": {"label": {"pattern": r"\S"}},
+         "not": {"anyOf": [{"required": [key], "properties": {key: _GIVEN}} for key in ("unit_id", "user_id")]}},
+    ],
+}
+"""``_one_kind`` in JSON Schema, so that the document states the rule."""
+
+
 class RecipientIn(Strict):
     """A "Nơi nhận" line: an agency (``unit_id``), a person (``user_id``) or a label alone."""
+
+    model_config = ConfigDict(json_schema_extra=_ONE_KIND)
 
     unit_id: Id | None = None
     user_id: Id | None = None

@@ -14,7 +14,7 @@ from ecabinet.core.db import db
 from ecabinet.policy import Action, require
 from ecabinet.workdays import models  # noqa: F401  (the table is known to migrations and the app)
 from ecabinet.workdays import operations as ops
-from ecabinet.workdays.schemas import AddOut, AddQuery, CorrectionOut, DayIn, IsoDate, YearOut
+from ecabinet.workdays.schemas import AddOut, AddQuery, CorrectionOut, DayIn, IsoDate, Year, YearOut
 
 bp = Blueprint("workdays_api", __name__)
 
@@ -37,7 +37,8 @@ def _check_year(year: int) -> None:
                        [{"field": "year", "type": "out_of_range", "message": message}])
 
 
-@route(bp, "/workdays/<int:year>", summary="The working-day calendar of a year", response=YearOut)
+@route(bp, "/workdays/<int:year>", summary="The working-day calendar of a year", response=YearOut,
+       path={"year": Year})
 def year_calendar(year: int):
     """Every weekday off (public holidays, admins' days off) and every make-up working day of the year, in date
     order; ``source`` says whether a day comes from the public calendar or an admin's correction."""
@@ -55,6 +56,7 @@ def add_days(query: AddQuery):
 
 
 @route(bp, "/workdays/days/<path:day>", method="PUT", summary="Record a day off or a make-up working day",
+       path={"day": IsoDate},
        body=DayIn, response=CorrectionOut)
 def put_day(day: str, body: DayIn):
     """Creates or changes the correction of the day. One that changes nothing (a make-up working day on an
@@ -65,7 +67,8 @@ def put_day(day: str, body: DayIn):
     return entry
 
 
-@route(bp, "/workdays/days/<path:day>", method="DELETE", summary="Remove a correction of the calendar", status=204)
+@route(bp, "/workdays/days/<path:day>", method="DELETE", summary="Remove a correction of the calendar", status=204,
+       path={"day": IsoDate})
 def delete_day(day: str):
     """The public calendar applies to the day again; a day without a correction is a 404."""
     require(current_user, Action.MANAGE_CALENDAR)

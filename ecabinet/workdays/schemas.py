@@ -28,8 +28,12 @@ def _supported_year(value: date) -> date:
     return value
 
 
-IsoDate = Annotated[date, BeforeValidator(_iso_date), AfterValidator(_supported_year)]
+IsoDate = Annotated[date, BeforeValidator(_iso_date), AfterValidator(_supported_year),
+                    Field(json_schema_extra={"pattern": r"^(20\d\d|2100)-"})]
 """A date of the API (``YYYY-MM-DD``) in the years the calendar supports."""
+
+Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
+"""A year the calendar supports."""
 
 FormDate = Annotated[VnDate, AfterValidator(_supported_year)]
 """A date of the page's form (``dd/mm/yyyy``) in the years the calendar supports."""
