@@ -283,7 +283,7 @@ def _keep_definitions(schema: dict[str, Any], components: dict[str, Any]) -> dic
     ``Confidentiality``) get distinct names rather than one silently describing the other."""
     definitions = {_component_name(name): d for name, d in schema.pop("$defs", {}).items()}
     renames: dict[str, str] = {}
-    for _ in range(len(definitions) + 1):  # a definition's name depends on the names of those it refers to
+    for _round in range(len(definitions) + 1):  # a definition's name depends on the names of those it refers to
         found = {REF_TEMPLATE.format(model=name): REF_TEMPLATE.format(model=unique) for name, definition in
                  definitions.items()
                  if (unique := _free_name(name, _renamed_refs(definition, renames), components)) != name}

@@ -26,7 +26,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from ecabinet import create_app
-from tests.conftest import api_token
+from tests.fixtures.web import api_token
 
 EXAMPLES_PER_OPERATION = 5
 
