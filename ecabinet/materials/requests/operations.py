@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 
 from ecabinet.accounts import operations as accounts
 from ecabinet.accounts.models import User
+from ecabinet.core import clock
 from ecabinet.core.clock import local_date, utcnow
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
@@ -59,7 +60,7 @@ def default_due_on(meeting: Meeting, today: date | None = None) -> date:
     past (a meeting called at short notice), so that the proposed deadline can always be accepted."""
     day = meeting_day(meeting)
     due = add_working_days(day, -current_app.config["MATERIAL_DEADLINE_WORKING_DAYS"])
-    today = today or today()
+    today = today or clock.today()
     return due if due >= today else min(today, day)
 
 
@@ -110,7 +111,7 @@ def request_materials(item: AgendaItem, unit_ids: Iterable[int], actor: User, du
     """Ask each agency for the materials of ``item`` by ``due_on`` (by default ``default_due_on``) and tell
     its liaisons. Returns the requests."""
     meeting = item.meeting
-    today = today or today()
+    today = today or clock.today()
     _check_meeting_open(meeting, today)
     units = _units(unit_ids, item)
     due = due_on or default_due_on(meeting, today)
@@ -163,7 +164,7 @@ def change_request(request: MaterialRequest, *, due_on: date | None = None, note
     if note is not None:
         request.note = note.strip()
     if due_on is not None and due_on != request.due_on:
-        _check_due(request.meeting, due_on, today or today())
+        _check_due(request.meeting, due_on, today or clock.today())
         request.due_on = due_on
         request.reminded_before_at = request.reminded_due_at = None
         db.session.flush()
@@ -331,7 +332,7 @@ def _material_counts(meeting_id: int) -> dict[tuple[int, int], int]:
 
 
 def rows_of(requests: list[MaterialRequest], today: date | None = None) -> list[RequestRow]:
-    today = today or today()
+    today = today or clock.today()
     counts: dict[tuple[int, int], int] = {}
     for meeting_id in {r.meeting_id for r in requests}:
         counts |= _material_counts(meeting_id)
@@ -355,7 +356,7 @@ def checklist(meeting: Meeting, unit_ids: Collection[int] | None = None, today: 
     ``unit_ids`` limits it to those agencies (a liaison's view: items without their requests are left out);
     ``None`` is the secretariat's view of every item of the agenda.
     """
-    today = today or today()
+    today = today or clock.today()
     rows = rows_of(requests_of(meeting, unit_ids), today)
     by_item: dict[int, list[RequestRow]] = {}
     for row in rows:
@@ -389,7 +390,7 @@ def remind_due(today: date | None = None) -> list[Notification]:
     restarted) sends nothing again, while a changed deadline is reminded afresh. Requests of cancelled
     meetings are not reminded. Returns the notifications to push after the commit.
     """
-    today = today or today()
+    today = today or clock.today()
     ahead = current_app.config["MATERIAL_REMINDER_WORKING_DAYS"]
     calendar = Calendar.load()
     horizon = calendar.add(today, max(ahead, 1))  # no "before" window opens on or before today beyond this
