@@ -8,18 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, url_for
+from flask import Blueprint, url_for
 from flask_login import current_user
 
 from ecabinet.core.api import load_or_404, route
 from ecabinet.core.db import db
 from ecabinet.meetings.loaders import load_meeting
-from ecabinet.meetings.models import Meeting
-from ecabinet.minutes import document
 from ecabinet.minutes import content
 from ecabinet.minutes import operations as ops
 from ecabinet.minutes.models import Minutes, MinutesSection
 from ecabinet.minutes.schemas import MinutesOut, RestoreIn, ReturnIn, RevisionOut, SectionOut, SectionSave, SignIn
+from ecabinet.minutes.views import pdf_response, permissions, sign
 from ecabinet.policy import Action, allowed, require
 
 bp = Blueprint("minutes_api", __name__)
@@ -28,12 +27,6 @@ bp = Blueprint("minutes_api", __name__)
 def load_section(section_id: int) -> MinutesSection:
     return load_or_404(MinutesSection, section_id,
                        lambda s: allowed(current_user, Action.VIEW_MEETING, s.minutes.meeting))
-
-
-def permissions(user, meeting: Meeting) -> dict[str, bool]:
-    return {"edit": allowed(user, Action.EDIT_MINUTES, meeting),
-            "sign_as_secretary": allowed(user, Action.SIGN_MINUTES_AS_SECRETARY, meeting),
-            "sign_as_chair": allowed(user, Action.SIGN_MINUTES_AS_CHAIR, meeting)}
 
 
 def minutes_row(minutes: Minutes) -> dict[str, Any]:
@@ -94,17 +87,6 @@ def restore_revision(section_id: int, body: RestoreIn):
     return section
 
 
-def sign(minutes: Minutes, role: str) -> None:
-    """Sign as ``secretary`` or ``chair``, each with its own permission; the caller commits."""
-    meeting = minutes.meeting
-    if role == "chair":
-        require(current_user, Action.SIGN_MINUTES_AS_CHAIR, meeting)
-        ops.sign_as_chair(minutes, current_user)
-    else:
-        require(current_user, Action.SIGN_MINUTES_AS_SECRETARY, meeting)
-        ops.sign_as_secretary(minutes, current_user)
-
-
 @route(bp, "/meetings/<int:meeting_id>/minutes/sign", method="POST", summary="Sign the minutes", body=SignIn,
        response=MinutesOut)
 def sign_minutes(meeting_id: int, body: SignIn):
@@ -125,12 +107,6 @@ def return_minutes(meeting_id: int, body: ReturnIn):
     ops.return_to_secretary(minutes, current_user, body.reason)
     db.session.commit()
     return minutes_row(minutes)
-
-
-def pdf_response(minutes: Minutes):
-    response = current_app.response_class(document.minutes_pdf(minutes), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{document.filename(minutes)}"'
-    return response
 
 
 @route(bp, "/meetings/<int:meeting_id>/minutes.pdf", summary="The minutes as PDF")

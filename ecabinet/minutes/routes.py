@@ -11,7 +11,7 @@ from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.forms import parse_form
 from ecabinet.meetings.loaders import load_meeting
-from ecabinet.minutes import api, document
+from ecabinet.minutes import document, views
 from ecabinet.minutes import content
 from ecabinet.minutes import operations as ops
 from ecabinet.minutes.models import Minutes, MinutesStatus
@@ -43,7 +43,7 @@ def _minutes_page(meeting_id: int) -> tuple[Minutes, object]:
 
 def _render(minutes: Minutes, errors: dict[str, str] | None = None, status: int = 200):
     meeting = minutes.meeting
-    may = api.permissions(current_user, meeting)
+    may = views.permissions(current_user, meeting)
     facts = content.facts(meeting)
     return render_template(
         "minutes/minutes.html", minutes=minutes, meeting=meeting, facts=facts, may=may, labels=labels(),
@@ -69,7 +69,7 @@ def sign(meeting_id: int):
         flash(_("Choose how you sign."), "danger")
         return redirect(url_for("minutes.minutes_page", meeting_id=meeting_id))
     try:
-        api.sign(minutes, body.role)
+        views.sign(minutes, body.role)
     except DomainError as exc:
         db.session.rollback()
         flash(exc.message, "danger")
@@ -105,4 +105,4 @@ def return_to_secretary(meeting_id: int):
 def pdf(meeting_id: int):
     minutes, _meeting = _minutes_page(meeting_id)
     db.session.commit()
-    return api.pdf_response(minutes)
+    return views.pdf_response(minutes)

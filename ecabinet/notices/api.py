@@ -21,6 +21,7 @@ from ecabinet.notices.models import Notice, NoticeStatus
 from ecabinet.notices.schemas import (MeetingNoticeOut, NoticeOut, NoticePage, NoticeQuery, NoticeUpdate,
                                                  ReasonIn)
 from ecabinet.notices.tasks import tasks_of_notice
+from ecabinet.notices.views import reject_action
 from ecabinet.core.api import ApiError, load_or_404, not_found, route
 from ecabinet.core.db import db
 from ecabinet.core.storage import StorageError
@@ -31,9 +32,6 @@ bp = Blueprint("notices_api", __name__)
 log = logging.getLogger("ecabinet.notices")
 
 PER_PAGE = 20
-REJECT_ACTIONS = {NoticeStatus.IN_REVIEW: Action.REVIEW_NOTICE, NoticeStatus.AWAITING_APPROVAL: Action.APPROVE_NOTICE,
-                  NoticeStatus.APPROVED: Action.ISSUE_NOTICE}
-"""Who may send a notice back to draft depends on where it stands: the step's own decider."""
 EMPTY: dict[str, Any] = {"opening": "", "closing": "", "archive_mark": "", "signature_authority": [],
                          "signer_id": None}
 
@@ -46,10 +44,6 @@ def notice_row(notice: Notice) -> dict[str, Any]:
     row = {name: getattr(notice, name) for name in NoticeOut.model_fields if name != "tasks"}
     row["tasks"] = tasks_of_notice(notice) if notice.status == NoticeStatus.ISSUED else []
     return row
-
-
-def reject_action(notice: Notice) -> Action | None:
-    return REJECT_ACTIONS.get(notice.status)
 
 
 def pdf_bytes(notice: Notice) -> bytes:

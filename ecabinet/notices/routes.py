@@ -20,9 +20,9 @@ from ecabinet.notices import issuing
 from ecabinet.notices import queries
 from ecabinet.notices import operations as workflow
 from ecabinet.notices.models import Notice, NoticeStatus
-from ecabinet.notices.api import reject_action
 from ecabinet.notices.schemas import NoticeForm, NoticeQuery, ReasonForm
 from ecabinet.notices.tasks import tasks_of_notice
+from ecabinet.notices.views import reject_action
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.forms import page_filters, parse_form

@@ -11,9 +11,9 @@ from ecabinet.core.exceptions import DomainError
 from ecabinet.core.forms import page_filters, parse_form
 from ecabinet.policy import Action, require
 from ecabinet.registers import operations as ops
-from ecabinet.registers.api import register_view
 from ecabinet.registers.models import RegisterNumber
 from ecabinet.registers.schemas import CancelForm, RegisterQuery
+from ecabinet.registers.views import register_view
 
 bp = Blueprint("registers", __name__)
 

@@ -7,30 +7,26 @@ the user may see but not do is a 403. Lists and statistics are in ``tasks.statis
 
 from __future__ import annotations
 
-from flask import Blueprint, request, send_file
+from flask import Blueprint
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from ecabinet.core import storage
 from ecabinet.core.api import ApiError, load_or_404, not_found, route
 from ecabinet.core import clock
 from ecabinet.core.db import db
-from ecabinet.policy import Action, allowed, require
+from ecabinet.policy import Action, require
 from ecabinet.tasks import operations as ops
 from ecabinet.tasks import periodic
 from ecabinet.tasks.derived import derive
 from ecabinet.tasks.models import ExtensionRequest, Task
 from ecabinet.tasks.schemas import (
     CommentBody, CommentOut, DecisionBody, ExtensionBody, ExtensionOut, MergeBody, ReasonBody, ReportForm, ReportOut,
-    SplitBody, TaskCreate, TaskFields, TaskOut, TaskUpdate, VersionBody,
+    SplitBody, TaskCreate, TaskOut, TaskUpdate, VersionBody,
 )
+from ecabinet.tasks.views import attachment_response, may_see, task_data, uploads
 
 bp = Blueprint("tasks_api", __name__)
-
-
-def may_see(task: Task | None) -> bool:
-    return task is not None and allowed(current_user, Action.VIEW_TASK, task)
 
 
 def load_task(task_id: int) -> Task:
@@ -61,10 +57,6 @@ def commit() -> None:
     except IntegrityError:
         db.session.rollback()
         raise ApiError(409, "conflict", _("Someone else changed this record meanwhile; reload it.")) from None
-
-
-def task_data(body: TaskFields) -> ops.TaskData:
-    return ops.TaskData(**body.model_dump(exclude={"version"}))
 
 
 @route(bp, "/tasks/<int:task_id>", summary="A task with its reports, comments, extensions, history and parts",
@@ -101,12 +93,6 @@ def start(task_id: int, body: VersionBody):
     ops.start(task, current_user, body.version)
     commit()
     return task_detail(task)
-
-
-def uploads() -> list[ops.Upload]:
-    """The request's ``files`` (multipart), each read up to one byte past the limit so that too large is seen."""
-    limit = ops.MAX_ATTACHMENT_BYTES + 1
-    return [ops.Upload(f.read(limit), f.filename) for f in request.files.getlist("files") if f.filename]
 
 
 @route(bp, "/tasks/<int:task_id>/reports", method="POST", summary="Report progress (multipart, with files)",
@@ -209,17 +195,6 @@ def split(task_id: int, body: SplitBody):
     ops.split(task, current_user, body.unit_ids, body.version)
     commit()
     return task_detail(task)
-
-
-def attachment_response(task: Task, attachment_id: int):
-    """The file of one of the task's reports, as a download."""
-    attachment = ops.attachment_of(task, attachment_id)
-    if attachment is None:
-        raise not_found()
-    response = send_file(storage.path_for(attachment.sha256), mimetype=attachment.content_type,
-                         as_attachment=True, download_name=attachment.filename, conditional=True)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 @route(bp, "/tasks/<int:task_id>/attachments/<int:attachment_id>", summary="Download a report's file")

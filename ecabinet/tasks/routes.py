@@ -26,12 +26,12 @@ from ecabinet.org import operations as org
 from ecabinet.policy import Action, allowed, require
 from ecabinet.tasks import operations as ops
 from ecabinet.tasks import periodic, sources
-from ecabinet.tasks.api import attachment_response, may_see, task_data, uploads
 from ecabinet.tasks.derived import derive
 from ecabinet.tasks.models import ExtensionRequest, Priority, Recurrence, Task, TaskSource
 from ecabinet.tasks.schemas import (
     CommentForm, DecisionForm, ExtensionForm, MergeForm, ReasonForm, ReportForm, SplitForm, TaskForm, VersionForm,
 )
+from ecabinet.tasks.views import attachment_response, may_see, task_data, uploads
 
 bp = Blueprint("tasks", __name__)
 

@@ -128,7 +128,7 @@ def _api_links_equal_the_counts(stats) -> None:
     """The API's query string of each group is the group's own filter, and its numbers are the group's."""
     from urllib.parse import parse_qsl
 
-    from ecabinet.tasks.statistics.api import statistics_out
+    from ecabinet.tasks.statistics.views import statistics_out
 
     out = statistics_out(stats)
     for shown, group in zip([out["totals"], *out["groups"]], [stats.totals, *stats.groups]):

@@ -16,7 +16,8 @@ from ecabinet.core.forms import page_filters
 from ecabinet.org.models import Sector, Unit
 from ecabinet.policy import Action, TaskScope, require, task_portfolio_by_default, task_scope
 from ecabinet.tasks import exports, queries
-from ecabinet.tasks.statistics.api import (
+from ecabinet.tasks.statistics.schemas import StatisticsQuery, TaskListQuery
+from ecabinet.tasks.statistics.views import (
     derived_labels,
     pdf_response,
     source_labels,
@@ -24,7 +25,6 @@ from ecabinet.tasks.statistics.api import (
     status_labels,
     xlsx_response,
 )
-from ecabinet.tasks.statistics.schemas import StatisticsQuery, TaskListQuery
 
 bp = Blueprint("task_stats", __name__)
 
