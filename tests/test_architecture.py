@@ -1,6 +1,7 @@
 """The rules of the README's "Architecture" as checks: ruff, and the import contracts of ``pyproject.toml``
-(import-linter: core below every domain, one order between domains, no cycle inside a domain, and the domain
-boundaries of ``tests/contracts.py``). A copy of the package with bad imports shows each contract catches them."""
+(import-linter: core below every domain, one order between domains, a domain's pages and API apart, no cycle
+inside a domain, and the domain boundaries of ``tests/contracts.py``). A copy of the package with bad imports
+shows each contract catches them."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def test_ruff_finds_nothing():
 def test_the_import_contracts_hold():
     result = run("lint-imports", "--no-cache")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Contracts: 4 kept, 0 broken." in result.stdout
+    assert "Contracts: 5 kept, 0 broken." in result.stdout
 
 
 def _append_import(path: Path, line: str) -> None:
@@ -47,14 +48,16 @@ def test_a_bad_import_breaks_its_contract(tmp_path):
     _append_import(package / "live" / "routes.py", "from ecabinet.meetings.routes import localtime")
     _append_import(package / "minutes" / "document.py", "from ecabinet.meetings.operations import _check_editable")
     _append_import(package / "live" / "snapshot.py", "from ecabinet.live import actions")
+    _append_import(package / "registers" / "routes.py", "from ecabinet.registers.api import number_row")
 
     result = run("lint-imports", "--no-cache", cwd=tmp_path)
 
     assert result.returncode == 1
     out = result.stdout
-    assert "Contracts: 0 kept, 4 broken." in out, out
+    assert "Contracts: 0 kept, 5 broken." in out, out
     assert "ecabinet.core is not allowed to import ecabinet.policy" in out
     assert "ecabinet.tasks is not allowed to import ecabinet.conclusions" in out
     assert "ecabinet.live.routes:" in out and "uses ecabinet.meetings.routes" in out
     assert "uses ecabinet.meetings.operations._check_editable" in out
     assert "No cycles are allowed in ecabinet.live." in out
+    assert "ecabinet.registers.routes is not allowed to import ecabinet.registers.api" in out
