@@ -129,7 +129,7 @@ def _vacuum_analyze() -> None:
 def _busiest_agency() -> int:
     """The agency with the most overdue tasks, so that page 3 of its list exists."""
     from ecabinet.tasks.derived import Derived, derived_expression
-    from ecabinet.tasks.queries import today
+    from ecabinet.core.clock import today
 
     return db.session.execute(
         sa.select(Task.lead_unit_id).where(derived_expression(today()) == Derived.OVERDUE.value)

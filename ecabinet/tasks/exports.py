@@ -10,10 +10,11 @@ from flask import current_app
 from openpyxl import Workbook
 
 from ecabinet.accounts.models import User
+from ecabinet.core.clock import today
 from ecabinet.documents import AdminDocument, Column, Heading, Note, Paragraph, Signature, Table, render_pdf
 from ecabinet.tasks.derived import DeadlineBasis, Derived
 from ecabinet.tasks.models import Priority, Recurrence, TaskSource, TaskStatus
-from ecabinet.tasks.queries import Statistics, TaskFilter, TaskRow, statistics, today
+from ecabinet.tasks.queries import Statistics, TaskFilter, TaskRow, statistics
 
 COLUMNS: tuple[str, ...] = (
     "Nội dung",
