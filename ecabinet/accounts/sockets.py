@@ -80,6 +80,6 @@ CREDENTIAL_MODELS = (User, UserRole, ApiToken)
 
 @sa.event.listens_for(Session, "after_flush")
 def _recheck_changed_users(session: Session, flush_context: Any) -> None:
-    users = {obj.id if isinstance(obj, User) else obj.user_id
-             for obj in (*session.new, *session.dirty, *session.deleted) if isinstance(obj, CREDENTIAL_MODELS)}
+    users = {row.id if isinstance(row, User) else row.user_id
+             for row in connections.flushed_changes(session, CREDENTIAL_MODELS)}
     connections.recheck_after_commit(user_room(user_id) for user_id in users if user_id is not None)

@@ -21,6 +21,7 @@ from typing import Any
 
 import redis
 from flask import Flask, current_app, request
+from sqlalchemy.orm import Session
 
 from ecabinet.core.aftercommit import after_commit
 from ecabinet.core.extensions import socketio
@@ -58,6 +59,12 @@ def credential_of(sid: str) -> Any:
         return socketio.server.get_session(sid, namespace=NAMESPACE).get("credential")
     except KeyError:
         return None
+
+
+def flushed_changes(session: Session, models: tuple[type, ...]) -> list[Any]:
+    """For an ``after_flush`` listener: the rows of ``models`` the flush inserted, deleted or changed."""
+    changed = [row for row in session.dirty if isinstance(row, models) and session.is_modified(row)]
+    return [row for row in (*session.new, *session.deleted) if isinstance(row, models)] + changed
 
 
 def recheck_after_commit(rooms: Iterable[str]) -> None:

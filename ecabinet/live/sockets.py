@@ -202,7 +202,7 @@ ACCESS_MODELS = (Meeting, Invitation, MaterialRequest)
 
 @sa.event.listens_for(Session, "after_flush")
 def _recheck_changed_meetings(session: Session, flush_context: Any) -> None:
-    meetings = {obj.id if isinstance(obj, Meeting) else obj.meeting_id
-                for obj in (*session.new, *session.dirty, *session.deleted) if isinstance(obj, ACCESS_MODELS)}
+    meetings = {row.id if isinstance(row, Meeting) else row.meeting_id
+                for row in connections.flushed_changes(session, ACCESS_MODELS)}
     connections.recheck_after_commit(room for meeting_id in meetings if meeting_id is not None
                                      for room in (realtime.meeting_room(meeting_id), realtime.console_room(meeting_id)))
