@@ -11,7 +11,8 @@ import logging
 from typing import Any
 
 import sqlalchemy as sa
-from flask import request
+from flask import current_app, request
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_socketio import emit, join_room, leave_room, rooms
 from sqlalchemy.orm import Session
@@ -185,7 +186,9 @@ def _by_id(model: type, ids: set[int]) -> dict[int, Any]:
 
 def _recheck_joined(sid: str, user: User | None, meeting_id: int, meeting: Meeting | None) -> None:
     try:
-        _check_follows(user, meeting)
+        locale = user.locale.value if user is not None else current_app.config["BABEL_DEFAULT_LOCALE"]
+        with force_locale(locale):  # the user's language, not that of whoever changed its rights
+            _check_follows(user, meeting)
     except Refused as refused:
         for room in (realtime.meeting_room(meeting_id), realtime.console_room(meeting_id)):
             socketio.server.leave_room(sid, room, namespace=connections.NAMESPACE)
