@@ -174,28 +174,38 @@ def leave_meetings_no_longer_followed(sids: list[str]) -> None:
     owners = {sid: connections.credential_of(sid) for sid in joined}
     users = _by_id(User, {credential.user_id for credential in owners.values() if credential is not None})
     meetings = _by_id(Meeting, set().union(*joined.values()))
+    verdicts: dict[tuple[int | None, int], Refused | bool] = {}  # thousands of sockets, a few users
     for sid, meeting_ids in joined.items():
         user = users.get(owners[sid].user_id) if owners[sid] is not None else None
         for meeting_id in meeting_ids:
-            _recheck_joined(sid, user, meeting_id, meetings.get(meeting_id))
+            key = (user.id if user is not None else None, meeting_id)
+            if key not in verdicts:
+                verdicts[key] = _verdict(user, meetings.get(meeting_id))
+            _apply(sid, meeting_id, verdicts[key])
 
 
 def _by_id(model: type, ids: set[int]) -> dict[int, Any]:
     return {row.id: row for row in db.session.scalars(sa.select(model).where(model.id.in_(ids)))} if ids else {}
 
 
-def _recheck_joined(sid: str, user: User | None, meeting_id: int, meeting: Meeting | None) -> None:
-    try:
-        locale = user.locale.value if user is not None else current_app.config["BABEL_DEFAULT_LOCALE"]
-        with force_locale(locale):  # the user's language, not that of whoever changed its rights
+def _verdict(user: User | None, meeting: Meeting | None) -> Refused | bool:
+    """Why the user may no longer follow the meeting, else whether it may still run it."""
+    locale = user.locale.value if user is not None else current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(locale):  # the user's language, not that of whoever changed its rights
+        try:
             _check_follows(user, meeting)
-    except Refused as refused:
+        except Refused as refused:
+            return refused
+    return allowed(user, Action.RUN_LIVE, meeting)
+
+
+def _apply(sid: str, meeting_id: int, verdict: Refused | bool) -> None:
+    if isinstance(verdict, Refused):
         for room in (realtime.meeting_room(meeting_id), realtime.console_room(meeting_id)):
             socketio.server.leave_room(sid, room, namespace=connections.NAMESPACE)
-        socketio.emit("live:error", {"meeting_id": meeting_id, "code": refused.code, "message": refused.message},
+        socketio.emit("live:error", {"meeting_id": meeting_id, "code": verdict.code, "message": verdict.message},
                       to=sid)
-        return
-    if not allowed(user, Action.RUN_LIVE, meeting):
+    elif not verdict:
         socketio.server.leave_room(sid, realtime.console_room(meeting_id), namespace=connections.NAMESPACE)
 
 

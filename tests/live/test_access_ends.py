@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ecabinet.accounts.models import User
+from ecabinet.accounts.models import ApiToken, User
+from ecabinet.core.clock import utcnow
 from ecabinet.core.db import db
 from ecabinet.meetings.models import Invitation
 from tests.fixtures.live import Room, Tablet, act
@@ -87,16 +88,18 @@ def test_a_socket_is_closed_when_its_session_or_token_ends(app, client, pages, r
     _nothing_more_reaches([browser, deactivated, revoked], witness, client, room)
 
 
-def test_access_ended_behind_every_hook_still_ends_within_seconds(app, client, room, tablets, people):
+def test_access_ended_behind_every_hook_or_by_the_clock_still_ends_within_seconds(app, client, room, tablets, people):
     act(client, room, "pct", "start")
-    witness, liaison, deactivated = tablets("chuyenvien"), tablets("sotc"), tablets("uyvien2")
-    for tablet in (witness, liaison, deactivated):
+    witness, liaison, deactivated, expired = (tablets(name) for name in ("chuyenvien", "sotc", "uyvien2", "uyvien4"))
+    for tablet in (witness, liaison, deactivated, expired):
         assert tablet.join(room.id)["ok"]
     with app.app_context():  # bulk statements: no change of an object is flushed, no hook hears of them
         db.session.execute(sa.delete(Invitation).where(Invitation.meeting_id == room.id,
                                                        Invitation.unit_id == people.department))
         db.session.execute(sa.update(User).where(User.id == room.members["uyvien2"]).values(active=False))
+        db.session.execute(sa.update(ApiToken).where(ApiToken.user_id == room.members["uyvien4"])
+                           .values(expires_at=utcnow()))
         db.session.commit()
     assert liaison.next("live:error", timeout=WITHIN_S)["code"] == "not_found"
-    assert deactivated.disconnected.wait(WITHIN_S)
-    _nothing_more_reaches([liaison, deactivated], witness, client, room)
+    assert deactivated.disconnected.wait(WITHIN_S) and expired.disconnected.wait(WITHIN_S)
+    _nothing_more_reaches([liaison, deactivated, expired], witness, client, room)
