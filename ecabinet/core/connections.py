@@ -123,6 +123,15 @@ def _still_watching(server: Any) -> bool:
 
 
 def _watch(app: Flask, server: Any) -> None:
+    try:
+        _watch_until_idle(app, server)
+    except BaseException:
+        with _watched_lock:
+            _watched.discard(id(server))  # the next connection accepted starts another watcher
+        raise
+
+
+def _watch_until_idle(app: Flask, server: Any) -> None:
     """Every ``SOCKET_RECHECK_SECONDS`` all connections; in between, at once, the rooms other processes name."""
     every = app.config["SOCKET_RECHECK_SECONDS"]
     listener = _listen(app.config["REDIS_URL"])
@@ -146,10 +155,15 @@ def _watch(app: Flask, server: Any) -> None:
 
 
 def _listen(url: str | None) -> Any:
+    """Subscribed to the channel; None without Redis, or while it cannot be reached (the sweep still runs)."""
     if not url:
         return None
-    pubsub = _redis(url).pubsub(ignore_subscribe_messages=True)
-    pubsub.subscribe(CHANNEL)
+    try:
+        pubsub = _redis(url).pubsub(ignore_subscribe_messages=True)
+        pubsub.subscribe(CHANNEL)
+    except redis.RedisError:
+        log.exception("open connections are checked every few seconds only: Redis cannot be reached")
+        return None
     return pubsub
 
 
