@@ -55,6 +55,8 @@ class Config:
     LANGUAGES = ("vi", "en")
 
     API_TOKEN_TTL_SECONDS = _env_int("API_TOKEN_TTL_SECONDS", 8 * 3600)
+    SOCKET_RECHECK_SECONDS = _env_int("SOCKET_RECHECK_SECONDS", 5)
+    """Every so often each server process checks again every open socket's credential and rooms."""
     LOGIN_FREE_FAILURES = _env_int("LOGIN_FREE_FAILURES", 3)
     LOGIN_BASE_DELAY_SECONDS = _env_int("LOGIN_BASE_DELAY_SECONDS", 5)
     LOGIN_MAX_DELAY_SECONDS = _env_int("LOGIN_MAX_DELAY_SECONDS", 900)
@@ -131,6 +133,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", "sqlite://")
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_KIB = 1024  # hashing cost is not what the tests test
+    SOCKET_RECHECK_SECONDS = 1
 
 
 class ProductionConfig(Config):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -152,13 +153,19 @@ def issue_token(user: User, now: datetime | None = None) -> IssuedToken:
     return IssuedToken(token=token, expires_in=ttl)
 
 
-def user_for_token(token: str, now: datetime | None = None) -> User | None:
-    """The active owner of a valid, unexpired, unrevoked token."""
+def _valid_token(token: str, now: datetime | None = None) -> ApiToken | None:
+    """The unexpired, unrevoked token of an active user."""
     now = now or utcnow()
     row = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
     if row is None or row.revoked_at is not None or row.expires_at <= now or not row.user.active:
         return None
-    return row.user
+    return row
+
+
+def user_for_token(token: str, now: datetime | None = None) -> User | None:
+    """The active owner of a valid, unexpired, unrevoked token."""
+    row = _valid_token(token, now)
+    return row.user if row is not None else None
 
 
 def revoke_token(token: str) -> bool:
@@ -175,15 +182,64 @@ def _revoke_all_tokens(user: User) -> None:
                        .values(revoked_at=utcnow()))
 
 
+def _session_parts(session_id: str) -> tuple[int, int] | None:
+    """The user id and session version of a login session id ``"<id>:<session_version>"``."""
+    user_id, _, version = session_id.partition(":")
+    return (int(user_id), int(version)) if user_id.isdigit() and version.isdigit() else None
+
+
 def user_for_session_id(session_id: str) -> User | None:
     """The user of a login session id ``"<id>:<session_version>"``, if still valid."""
-    user_id, _, version = session_id.partition(":")
-    if not (user_id.isdigit() and version.isdigit()):
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version) or not user.active:
+    parts = _session_parts(session_id)
+    user = db.session.get(User, parts[0]) if parts is not None else None
+    if user is None or user.session_version != parts[1] or not user.active:
         return None
     return user
+
+
+# --- credentials of open connections ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class Credential:
+    """What a long-lived connection (a socket) was accepted with: a sign-in session, by its id as in
+    ``User.get_id()``, or an API token, by its row id."""
+
+    user_id: int
+    session_id: str | None = None
+    token_id: int | None = None
+
+
+def session_credential(user: User) -> Credential:
+    return Credential(user.id, session_id=user.get_id())
+
+
+def token_credential(token: str) -> Credential | None:
+    row = _valid_token(token)
+    return Credential(row.user_id, token_id=row.id) if row is not None else None
+
+
+def live_credentials(credentials: Collection[Credential], now: datetime | None = None) -> set[Credential]:
+    """Those of ``credentials`` still live, in one query: the user is active and the session not ended (signed
+    out, password changed, deactivated), or the token neither revoked nor expired."""
+    if not credentials:
+        return set()
+    token_ids = {c.token_id for c in credentials if c.token_id is not None}
+    rows = db.session.execute(
+        sa.select(User.id, User.session_version, ApiToken.id)
+        .outerjoin(ApiToken, sa.and_(ApiToken.user_id == User.id, ApiToken.id.in_(token_ids),
+                                     ApiToken.revoked_at.is_(None), ApiToken.expires_at > (now or utcnow())))
+        .where(User.id.in_({c.user_id for c in credentials}), User.active))
+    sessions, tokens = set(), set()
+    for user_id, session_version, token_id in rows:
+        sessions.add((user_id, session_version))
+        tokens.add((user_id, token_id))
+    return {c for c in credentials
+            if ((c.user_id, c.token_id) in tokens if c.token_id is not None
+                else c.session_id is not None and _session_parts(c.session_id) in sessions)}
+
+
+def credential_is_live(credential: Credential) -> bool:
+    return credential in live_credentials([credential])
 
 
 # --- self-service --------------------------------------------------------------------------

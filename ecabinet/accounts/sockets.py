@@ -11,36 +11,50 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g
+import sqlalchemy as sa
+from flask import g, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
+from sqlalchemy.orm import Session
 
 from ecabinet.accounts import operations as ops
-from ecabinet.accounts.models import User
+from ecabinet.accounts.models import ApiToken, User, UserRole
+from ecabinet.core import connections
 from ecabinet.core.context import set_actor
+from ecabinet.core.db import db
 from ecabinet.core.extensions import socketio, user_room
 
 
-def socket_user(auth: Any) -> User | None:
-    """The active user of this handshake: by ``auth["token"]`` when given, else by cookie or header."""
+def socket_credential(auth: Any) -> ops.Credential | None:
+    """The live credential of this handshake: ``auth["token"]`` when given, else the session cookie or a bearer
+    header."""
     token = auth.get("token") if isinstance(auth, dict) else None
     if isinstance(token, str) and token.strip():
-        user = ops.user_for_token(token.strip())
-        if user is not None:
+        credential = ops.token_credential(token.strip())
+        if credential is not None:
             g.auth_channel = "token"
-        return user  # a wrong token is refused, even when a cookie would also be sent
+        return credential  # a wrong token is refused, even when a cookie would also be sent
     user = current_user._get_current_object() if current_user.is_authenticated else None
-    return user if isinstance(user, User) and user.active else None
+    if not isinstance(user, User) or not user.active:
+        return None
+    if g.get("auth_channel") == "token":  # the Authorization header, read by the request loader
+        return ops.token_credential(request.headers["Authorization"].split(None, 1)[1].strip())
+    return ops.session_credential(user)
 
 
 def authenticate_socket(auth: Any) -> User:
-    """The connecting user, or ``ConnectionRefusedError``; for the connect handler of any namespace."""
-    user = socket_user(auth)
+    """The connecting user, or ``ConnectionRefusedError``; for the connect handler of any namespace.
+
+    The connection keeps its credential: once that ends, or the user is deactivated, it is closed (see
+    ``ecabinet.core.connections``)."""
+    credential = socket_credential(auth)
+    user = db.session.get(User, credential.user_id) if credential is not None else None
     if user is None:
         raise ConnectionRefusedError(_("Sign in first: send the session cookie or an API token as auth.token."),
                                      {"code": "unauthenticated"})
     set_actor(user)
+    connections.accept(credential)
     return user
 
 
@@ -48,3 +62,24 @@ def authenticate_socket(auth: Any) -> User:
 def connect(auth: Any = None) -> None:
     user = authenticate_socket(auth)
     join_room(user_room(user.id))
+
+
+@connections.connection_check
+def close_ended_credentials(sids: list[str]) -> None:
+    """Closes the connections whose session or token has ended, or whose user was deactivated."""
+    credentials = {sid: connections.credential_of(sid) for sid in sids}
+    live = ops.live_credentials({c for c in credentials.values() if c is not None})
+    for sid, credential in credentials.items():
+        if credential not in live:
+            socketio.server.disconnect(sid, namespace=connections.NAMESPACE)
+
+
+CREDENTIAL_MODELS = (User, UserRole, ApiToken)
+"""Rows whose change may end a user's credential or change its rights: its connections are checked again."""
+
+
+@sa.event.listens_for(Session, "after_flush")
+def _recheck_changed_users(session: Session, flush_context: Any) -> None:
+    users = {row.id if isinstance(row, User) else row.user_id
+             for row in connections.flushed_changes(session, CREDENTIAL_MODELS)}
+    connections.recheck_after_commit(user_room(user_id) for user_id in users if user_id is not None)

@@ -20,6 +20,12 @@ def console_room(meeting_id: int) -> str:
     return f"meeting:{meeting_id}:console"
 
 
+def joined_meetings(rooms: list[str]) -> set[int]:
+    """The meetings whose live room is among a connection's ``rooms``."""
+    return {int(room.removeprefix("meeting:")) for room in rooms
+            if room.startswith("meeting:") and room.removeprefix("meeting:").isdigit()}
+
+
 def broadcast(change: Change) -> None:
     socketio.emit("live:change", {"meeting_id": change.meeting_id, "version": change.version, "kind": change.kind,
                                   "data": change.data}, to=meeting_room(change.meeting_id))

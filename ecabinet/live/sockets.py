@@ -10,10 +10,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import sqlalchemy as sa
+from flask import current_app, request
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_socketio import emit, join_room, leave_room, rooms
+from sqlalchemy.orm import Session
 
 from ecabinet.accounts.models import User
+from ecabinet.accounts.operations import credential_is_live
+from ecabinet.core import connections
 from ecabinet.core.context import set_actor
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
@@ -22,7 +28,8 @@ from ecabinet.live import actions
 from ecabinet.live import operations as ops
 from ecabinet.live import realtime
 from ecabinet.live.snapshot import snapshot
-from ecabinet.meetings.models import Meeting
+from ecabinet.materials.models import MaterialRequest
+from ecabinet.meetings.models import Invitation, Meeting
 from ecabinet.policy import Action, PermissionDenied, allowed
 
 log = logging.getLogger(__name__)
@@ -36,9 +43,11 @@ class Refused(Exception):
 
 
 def _user() -> User:
-    ids = [room.removeprefix("user:") for room in rooms() if room.startswith("user:")]
-    user = db.session.get(User, int(ids[0])) if len(ids) == 1 and ids[0].isdigit() else None
-    if user is None or not user.active:
+    """The connection's user, while the session or token it connected with is live."""
+    credential = connections.credential_of(request.sid)
+    live = credential is not None and credential_is_live(credential)
+    user = db.session.get(User, credential.user_id) if live else None
+    if user is None:
         raise Refused("unauthenticated", _("Sign in first."))
     set_actor(user)
     return user
@@ -49,11 +58,15 @@ def _meeting(payload: Any, user: User) -> Meeting:
     if not isinstance(meeting_id, int) or isinstance(meeting_id, bool):
         raise Refused("validation_error", _("Send the meeting_id as a number."))
     meeting = db.session.get(Meeting, meeting_id)
+    _check_follows(user, meeting)
+    return meeting
+
+
+def _check_follows(user: User | None, meeting: Meeting | None) -> None:
     if meeting is None or not allowed(user, Action.VIEW_MEETING, meeting):
         raise Refused("not_found", _("Not found."))
     if not allowed(user, Action.FOLLOW_LIVE, meeting):
         raise Refused("forbidden", _("You may not follow this meeting."))
-    return meeting
 
 
 def _failure(code: str, message: str) -> dict[str, Any]:
@@ -147,3 +160,62 @@ def live_action(payload: Any = None) -> dict[str, Any]:
         return {"ok": True, "version": change.version}
 
     return _answer(work)
+
+
+# --- access that ends while joined ---------------------------------------------------------------
+
+@connections.connection_check
+def leave_meetings_no_longer_followed(sids: list[str]) -> None:
+    """Makes the connections leave the live rooms their users may no longer follow (told by ``live:error``),
+    and the console rooms of the meetings they may no longer run."""
+    joined = {sid: realtime.joined_meetings(socketio.server.rooms(sid, namespace=connections.NAMESPACE))
+              for sid in sids}
+    joined = {sid: meeting_ids for sid, meeting_ids in joined.items() if meeting_ids}
+    owners = {sid: connections.credential_of(sid) for sid in joined}
+    users = _by_id(User, {credential.user_id for credential in owners.values() if credential is not None})
+    meetings = _by_id(Meeting, set().union(*joined.values()))
+    verdicts: dict[tuple[int | None, int], Refused | bool] = {}  # thousands of sockets, a few users
+    for sid, meeting_ids in joined.items():
+        user = users.get(owners[sid].user_id) if owners[sid] is not None else None
+        for meeting_id in meeting_ids:
+            key = (user.id if user is not None else None, meeting_id)
+            if key not in verdicts:
+                verdicts[key] = _verdict(user, meetings.get(meeting_id))
+            _apply(sid, meeting_id, verdicts[key])
+
+
+def _by_id(model: type, ids: set[int]) -> dict[int, Any]:
+    return {row.id: row for row in db.session.scalars(sa.select(model).where(model.id.in_(ids)))} if ids else {}
+
+
+def _verdict(user: User | None, meeting: Meeting | None) -> Refused | bool:
+    """Why the user may no longer follow the meeting, else whether it may still run it."""
+    locale = user.locale.value if user is not None else current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(locale):  # the user's language, not that of whoever changed its rights
+        try:
+            _check_follows(user, meeting)
+        except Refused as refused:
+            return refused
+    return allowed(user, Action.RUN_LIVE, meeting)
+
+
+def _apply(sid: str, meeting_id: int, verdict: Refused | bool) -> None:
+    if isinstance(verdict, Refused):
+        for room in (realtime.meeting_room(meeting_id), realtime.console_room(meeting_id)):
+            socketio.server.leave_room(sid, room, namespace=connections.NAMESPACE)
+        socketio.emit("live:error", {"meeting_id": meeting_id, "code": verdict.code, "message": verdict.message},
+                      to=sid)
+    elif not verdict:
+        socketio.server.leave_room(sid, realtime.console_room(meeting_id), namespace=connections.NAMESPACE)
+
+
+ACCESS_MODELS = (Meeting, Invitation, MaterialRequest)
+"""Rows whose change may change who follows or runs a meeting: the connections in its rooms are checked again."""
+
+
+@sa.event.listens_for(Session, "after_flush")
+def _recheck_changed_meetings(session: Session, flush_context: Any) -> None:
+    meetings = {row.id if isinstance(row, Meeting) else row.meeting_id
+                for row in connections.flushed_changes(session, ACCESS_MODELS)}
+    connections.recheck_after_commit(room for meeting_id in meetings if meeting_id is not None
+                                     for room in (realtime.meeting_room(meeting_id), realtime.console_room(meeting_id)))

@@ -77,6 +77,7 @@ def redis_url(tmp_path_factory) -> Iterator[str]:
 def _server_env(app, database_url: str, redis_url: str) -> dict[str, str]:
     return {**os.environ, "ECABINET_DATABASE_URL": database_url, "ECABINET_STORAGE_DIR": app.config["STORAGE_DIR"],
             "ECABINET_ENV": "development", "ECABINET_REDIS_URL": redis_url, "ECABINET_SCHEDULER_IN_PROCESS": "false",
+            "ECABINET_SOCKET_RECHECK_SECONDS": "600",  # what ends access must cross Redis, not wait for the sweep
             "FLASK_APP": "ecabinet"}
 
 
@@ -114,10 +115,13 @@ class Tablet:
     """A python-socketio client that keeps what it receives, per event name."""
 
     def __init__(self, url: str, token: str) -> None:
-        self.events: dict[str, queue.Queue] = {"live:change": queue.Queue(), "notification": queue.Queue()}
+        self.events: dict[str, queue.Queue] = {name: queue.Queue() for name in ("live:change", "live:error",
+                                                                                 "notification")}
         self.sio = socketio.Client(reconnection=False)
         for name, received in self.events.items():
             self.sio.on(name, received.put)
+        self.disconnected = threading.Event()
+        self.sio.on("disconnect", lambda *reason: self.disconnected.set())
         self.sio.connect(url, transports=["websocket"], wait_timeout=10, auth={"token": token})
 
     def join(self, meeting_id: int) -> dict:
@@ -148,6 +152,14 @@ def _act(url: str, meeting_id: int, headers: dict[str, str], action: str) -> dic
     return response.json()
 
 
+def _close(tablets: list[Tablet]) -> None:
+    closing = [threading.Thread(target=tablet.sio.disconnect) for tablet in tablets]
+    for thread in closing:
+        thread.start()
+    for thread in closing:
+        thread.join(timeout=EVENT_TIMEOUT_S)
+
+
 PUSH_FROM_ANOTHER_PROCESS = textwrap.dedent("""
     import sys
     from ecabinet import create_app
@@ -166,13 +178,17 @@ PUSH_FROM_ANOTHER_PROCESS = textwrap.dedent("""
 
 def test_two_processes_joined_by_redis_keep_every_tablet_in_step(app, client, people, schedule_meeting, secretary,
                                                                  two_servers, database_url, redis_url):
-    [meeting] = schedule_meeting()
+    """The same changes on both; a notification pushed by a third process; access ended through one process ends
+    at once on the other (its sweep waits 600 s here: only Redis can have told it)."""
+    [meeting] = schedule_meeting(confidentiality="confidential")
     for title in ("Kế hoạch đầu tư công năm 2027", "Dự toán ngân sách năm 2027"):
         response = client.post(f"/api/v1/meetings/{meeting['id']}/agenda", headers=secretary, json={"title": title})
         assert response.status_code == 201, response.get_json()
     server_a, server_b = two_servers
     chair = Tablet(server_a, _bearer(api_token(client, "pct")))
     member = Tablet(server_b, _bearer(api_token(client, "chanhvp")))
+    liaison = Tablet(server_b, _bearer(api_token(client, "sotc")))
+    viewer = Tablet(server_b, _bearer(api_token(client, "quansat")))
     try:
         assert chair.join(meeting["id"])["version"] == member.join(meeting["id"])["version"]
 
@@ -197,9 +213,27 @@ def test_two_processes_joined_by_redis_keep_every_tablet_in_step(app, client, pe
             notification = member.next("notification")
         assert notification["subject"] == "Nhắc lịch họp qua Redis" and notification["unread_count"] >= 1
         assert notification_id not in [event["id"] for event in chair.events["notification"].queue]
+
+        _end_access_through(server_a, client, meeting["id"], secretary, people, liaison, viewer)
+        moved = _act(server_a, meeting["id"], secretary, "previous_item")
+        assert member.change(moved["version"])["kind"] == "item"
+        assert liaison.events["live:change"].empty()
     finally:
-        closing = [threading.Thread(target=tablet.sio.disconnect) for tablet in (chair, member)]
-        for thread in closing:
-            thread.start()
-        for thread in closing:
-            thread.join(timeout=EVENT_TIMEOUT_S)
+        _close([chair, member, liaison, viewer])
+
+
+def _end_access_through(server: str, client, meeting_id: int, secretary, people, liaison: Tablet,
+                        viewer: Tablet) -> None:
+    """Through ``server``, the liaison's agency is removed from the meeting and the viewer deactivated: the
+    liaison, on the other server, leaves the meeting's room, the viewer's connection is closed, within 5 s."""
+    liaison.join(meeting_id)
+    version = requests.get(f"{server}/api/v1/meetings/{meeting_id}", headers=secretary, timeout=10).json()["version"]
+    removed = requests.patch(f"{server}/api/v1/meetings/{meeting_id}", headers=secretary, timeout=EVENT_TIMEOUT_S,
+                             json={"version": version, "unit_ids": []})
+    assert removed.status_code == 200, removed.text
+    deactivated = requests.patch(f"{server}/api/v1/users/{people.viewer}", json={"active": False},
+                                 headers=api_token(client, "admin"), timeout=EVENT_TIMEOUT_S)
+    assert deactivated.status_code == 200, deactivated.text
+    error = liaison.events["live:error"].get(timeout=5)
+    assert (error["meeting_id"], error["code"]) == (meeting_id, "not_found")
+    assert viewer.disconnected.wait(5)
