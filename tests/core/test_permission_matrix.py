@@ -24,6 +24,7 @@ import sqlalchemy as sa
 
 from ecabinet.accounts.models import User
 from ecabinet.conclusions.models import Conclusion, Directive
+from ecabinet.core.clock import utcnow
 from ecabinet.core.db import db
 from ecabinet.demo.pdfs import text_pdf
 from ecabinet.materials.models import AgendaItem, Confidentiality, Material
@@ -166,7 +167,7 @@ def _made_through_the_api(province, ids: SimpleNamespace) -> None:
                     json={"page": 1, "text": "Hỏi lại số liệu"})["id"]
     ids.poll = post("chuyenvien1", "/opinion-polls", json={
         "title": "Lấy ý kiến về dự thảo quy chế", "question": "Đồng ý ban hành?", "member_ids": [ids.member],
-        "deadline_at": (datetime.now(timezone.utc) + timedelta(days=30)).isoformat()})["id"]
+        "deadline_at": (utcnow() + timedelta(days=30)).isoformat()})["id"]
     ids.material_request = post("chuyenvien1", f"/agenda-items/{ids.item}/material-requests",
                                 json={"unit_ids": [ids.unit], "note": "Bổ sung phụ lục"})[0]["id"]
     ids.extension = post("sokhdt", f"/tasks/{ids.task}/extensions", json={
