@@ -26,6 +26,7 @@ from ecabinet.accounts.models import User
 from ecabinet.conclusions.models import Conclusion, Directive
 from ecabinet.core.clock import utcnow
 from ecabinet.core.db import db
+from ecabinet.core.extensions import socketio
 from ecabinet.demo.pdfs import text_pdf
 from ecabinet.materials.models import AgendaItem, Confidentiality, Material
 from ecabinet.meetings.models import Invitation, Meeting, MeetingKind, Room
@@ -362,3 +363,31 @@ def test_every_operation_answers_each_role_as_documented(matrix_province):
     wrong = [o for o in outcomes if not o.ok()]
     assert not wrong, "\n" + "\n".join(f"{o.operation} as {o.column}: expected {o.expected}, got {o.status} {o.body}"
                                        for o in wrong)
+
+
+LIVE_ACTION = "POST /api/v1/meetings/{meeting_id}/live/actions"
+SOCKET_REFUSALS = {"unauthenticated": "401", "forbidden": "403", "not_found": "404"}
+
+
+def _socket_answer(app, token: str | None, payload: dict) -> str:
+    """The live room's write, ``live:action``, over Socket.IO as ``token``'s user: the matrix's cell it earns."""
+    client = socketio.test_client(app, auth={"token": token} if token else None)
+    if not client.is_connected():
+        return "401"
+    try:
+        ack = client.emit("live:action", payload, callback=True)
+    finally:
+        client.disconnect()
+    return ALLOWED if ack["ok"] else SOCKET_REFUSALS.get(ack["error"]["code"], ALLOWED)
+
+
+def test_the_live_socket_writes_as_the_api_does(matrix_province):
+    """The live room's actions come over the socket too, through the same policy: the API row is its expectation."""
+    province, ids, players = matrix_province
+    _, expected = _expected()
+    answers = {}
+    for column, player in players.items():
+        token = None if player == "-" else province.tokens[player]["Authorization"].removeprefix("Bearer ")
+        with province.rolled_back():
+            answers[column] = _socket_answer(province.app, token, {"meeting_id": ids.meeting, "action": "start"})
+    assert answers == expected[LIVE_ACTION]
