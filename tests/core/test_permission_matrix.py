@@ -39,6 +39,8 @@ from tests.fixtures import ROOT, TODAY
 from tests.fixtures.demo import DEMO_PASSWORD, rolling_back
 from tests.fixtures.web import openapi_document
 
+pytestmark = pytest.mark.xdist_group("permission_matrix")  # one worker seeds the demo province once per backend
+
 DOC = ROOT / "docs" / "permissions.md"
 TABLE_HEADING = "### The matrix"
 ROLES_HEADING = "### Who plays each role"
