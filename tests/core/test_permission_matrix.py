@@ -317,8 +317,12 @@ class Outcome:
 
     def ok(self) -> bool:
         if self.expected == ALLOWED:
-            return self.status not in (401, 403, 404) and self.status < 500
+            return self.status not in (401, 403, 404) and self.status < 500 and not self.invalid_request()
         return str(self.status) == self.expected
+
+    def invalid_request(self) -> bool:
+        """The test's own request was wrong (what the schema says), so the policy was never asked."""
+        return self.status in (400, 415) or (self.status == 422 and '"code":"validation_error"' in self.body)
 
 
 @pytest.fixture(scope="module")
@@ -361,7 +365,7 @@ def test_every_operation_answers_each_role_as_documented(matrix_province):
             with province.rolled_back():
                 response = _call(client, operation, call, params, headers)
             outcomes.append(Outcome(operation, column, expected.get(operation, {}).get(column, "?"),
-                                    response.status_code, response.get_data()[:160].decode(errors="replace")))
+                                    response.status_code, response.get_data()[:200].decode(errors="replace")))
     wrong = [o for o in outcomes if not o.ok()]
     assert not wrong, "\n" + "\n".join(f"{o.operation} as {o.column}: expected {o.expected}, got {o.status} {o.body}"
                                        for o in wrong)
