@@ -69,6 +69,9 @@ class Action(enum.StrEnum):
     answer."""
     OWN_NOTE = "own_note"
     """Read or change a private note (target: the PrivateNote): its author, nobody else, ever."""
+    TAKE_NOTES = "take_notes"
+    """Write, change or delete one's private notes on a material (target: the Material): who may read it and
+    follow its meeting's live room."""
     VIEW_MINUTES = "view_minutes"
     """Read a meeting's minutes (target: the Meeting): who may follow its live room."""
     EDIT_MINUTES = "edit_minutes"
@@ -88,6 +91,8 @@ class Action(enum.StrEnum):
     secretary."""
     REVIEW_NOTICE = "review_notice"
     """Pass or reject a notice in review (target: the Notice): an office leader (Chánh / Phó Chánh VP)."""
+    REJECT_NOTICE = "reject_notice"
+    """Send a notice back to draft with the reason (target: the Notice): the decider of the step it stands at."""
     APPROVE_NOTICE = "approve_notice"
     """Approve or reject a reviewed notice (target: the Notice): the leader who chaired the meeting."""
     ISSUE_NOTICE = "issue_notice"
@@ -127,6 +132,7 @@ WRITE_ACTIONS = frozenset({
     Action.SIGN_MINUTES_AS_CHAIR, Action.WRITE_CONCLUSIONS, Action.EDIT_NOTICE, Action.REVIEW_NOTICE,
     Action.APPROVE_NOTICE, Action.ISSUE_NOTICE, Action.CANCEL_REGISTER_NUMBER, Action.MANAGE_TASKS,
     Action.REPORT_TASK, Action.COMMENT_TASK, Action.REQUEST_EXTENSION, Action.DECIDE_EXTENSION,
+    Action.TAKE_NOTES, Action.REJECT_NOTICE,
 })
 """Actions that change data: a viewer is refused every one of them, whatever else it holds."""
 
@@ -278,6 +284,10 @@ def _own_note(user: User, note: Any) -> bool:
     return note is not None and getattr(note, "user_id", None) == user.id
 
 
+def _take_notes(user: User, material: Any) -> bool:
+    return _view_material(user, material) and _follow_live(user, material.meeting)
+
+
 def _sign_minutes_as_secretary(user: User, meeting: Any) -> bool:
     if meeting is None:
         return False
@@ -323,6 +333,27 @@ def _edit_notice(user: User, notice: Any) -> bool:
 
 def _approve_notice(user: User, notice: Any) -> bool:
     return notice is not None and user.id == notice.meeting.chair_id
+
+
+def _issue_notice(user: User, notice: Any) -> bool:
+    return notice is not None and user.has_role(Role.CLERK, Role.OFFICE_LEADER)
+
+
+def _review_notice(user: User, notice: Any) -> bool:
+    return notice is not None and user.has_role(Role.OFFICE_LEADER)
+
+
+REJECT_STEPS = {"in_review": _review_notice, "awaiting_approval": _approve_notice, "approved": _issue_notice}
+"""Where a notice stands → who decides that step, and so may send it back to draft."""
+
+
+def _reject_notice(user: User, notice: Any) -> bool:
+    """The decider of the notice's current step; when it stands where nothing can be sent back, the decider of
+    any step, who is told it is the wrong moment (409) — nobody else gets that far."""
+    if notice is None:
+        return False
+    step = REJECT_STEPS.get(notice.status.value)
+    return step(user, notice) if step is not None else any(rule(user, notice) for rule in REJECT_STEPS.values())
 
 
 class TaskScope(enum.StrEnum):
@@ -417,6 +448,7 @@ RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.VIEW_POLL: _view_poll,
     Action.ANSWER_POLL: _answer_poll,
     Action.OWN_NOTE: _own_note,
+    Action.TAKE_NOTES: _take_notes,
     Action.VIEW_MINUTES: _follow_live,
     Action.EDIT_MINUTES: _run_live,
     Action.SIGN_MINUTES_AS_SECRETARY: _sign_minutes_as_secretary,
@@ -424,9 +456,10 @@ RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.WRITE_CONCLUSIONS: _run_live,
     Action.VIEW_NOTICE: _view_notice,
     Action.EDIT_NOTICE: _edit_notice,
-    Action.REVIEW_NOTICE: lambda user, notice: notice is not None and user.has_role(Role.OFFICE_LEADER),
+    Action.REVIEW_NOTICE: _review_notice,
+    Action.REJECT_NOTICE: _reject_notice,
     Action.APPROVE_NOTICE: _approve_notice,
-    Action.ISSUE_NOTICE: lambda user, notice: notice is not None and user.has_role(Role.CLERK, Role.OFFICE_LEADER),
+    Action.ISSUE_NOTICE: _issue_notice,
     Action.VIEW_REGISTER: _roles(*NOTICE_DESK_ROLES),
     Action.CANCEL_REGISTER_NUMBER: _roles(Role.CLERK, Role.OFFICE_LEADER),
     Action.VIEW_TASK: _view_task,
@@ -464,5 +497,5 @@ def allowed_actions(user: Any) -> frozenset[Action]:
                 Action.SIGN_MINUTES_AS_SECRETARY, Action.SIGN_MINUTES_AS_CHAIR, Action.WRITE_CONCLUSIONS,
                 Action.VIEW_NOTICE, Action.EDIT_NOTICE, Action.REVIEW_NOTICE, Action.APPROVE_NOTICE,
                 Action.ISSUE_NOTICE, Action.VIEW_TASK, Action.REPORT_TASK, Action.COMMENT_TASK,
-                Action.REQUEST_EXTENSION, Action.DECIDE_EXTENSION}
+                Action.REQUEST_EXTENSION, Action.DECIDE_EXTENSION, Action.TAKE_NOTES, Action.REJECT_NOTICE}
     return frozenset(a for a in Action if a not in targeted and allowed(user, a))

@@ -13,4 +13,5 @@ pytest_plugins = [
     "tests.fixtures.notices",
     "tests.fixtures.tasks",
     "tests.fixtures.signing",
+    "tests.fixtures.demo",
 ]

@@ -10,9 +10,10 @@ from __future__ import annotations
 import mimetypes
 
 from flask import Blueprint, render_template, request
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from ecabinet.materials.loaders import load_material
+from ecabinet.policy import Action, allowed
 
 bp = Blueprint("reader", __name__)
 
@@ -42,4 +43,5 @@ def read(material_id: int):
     material = load_material(material_id)
     version = material.current
     return render_template("materials/reader.html", material=material, meeting=material.meeting, version=version,
-                           page=_first_page(version.page_count) if version else 1, pdfjs=PDFJS)
+                           page=_first_page(version.page_count) if version else 1, pdfjs=PDFJS,
+                           may_take_notes=allowed(current_user, Action.TAKE_NOTES, material))

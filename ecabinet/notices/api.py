@@ -21,7 +21,6 @@ from ecabinet.notices.models import Notice, NoticeStatus
 from ecabinet.notices.schemas import (MeetingNoticeOut, NoticeOut, NoticePage, NoticeQuery, NoticeUpdate,
                                                  ReasonIn)
 from ecabinet.notices.tasks import tasks_of_notice
-from ecabinet.notices.views import reject_action
 from ecabinet.core.api import ApiError, load_or_404, not_found, route
 from ecabinet.core.db import db
 from ecabinet.core.storage import StorageError
@@ -157,9 +156,7 @@ def approve(notice_id: int):
 def reject(notice_id: int, body: ReasonIn):
     """From review (office leader), approval (the chair) or issue (văn thư) back to draft, with the reason."""
     notice = load_notice(notice_id)
-    action = reject_action(notice)
-    if action is not None:
-        require(current_user, action, notice)
+    require(current_user, Action.REJECT_NOTICE, notice)
     workflow.reject(notice, current_user, body.reason)
     db.session.commit()
     return notice_row(notice)

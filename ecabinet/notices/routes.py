@@ -22,7 +22,7 @@ from ecabinet.notices import operations as workflow
 from ecabinet.notices.models import Notice, NoticeStatus
 from ecabinet.notices.schemas import NoticeForm, NoticeQuery, ReasonForm
 from ecabinet.notices.tasks import tasks_of_notice
-from ecabinet.notices.views import reject_action
+from ecabinet.notices.views import can_be_sent_back
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.forms import page_filters, parse_form
@@ -109,14 +109,13 @@ def _people_choices(notice: Notice) -> list:
 def _page(notice: Notice, form: MultiDict | None = None, errors: dict[str, str] | None = None,
           reason_errors: dict[str, dict[str, str]] | None = None, status: int = 200):
     editable = notice.status == NoticeStatus.DRAFT and allowed(current_user, Action.EDIT_NOTICE, notice)
-    step = reject_action(notice)
     return render_template(
         "notices/detail.html", notice=notice, editable=editable, form=form or _form_of(notice),
         errors=errors or {}, reason_errors=reason_errors or {}, fields=FORM_FIELDS,
         text=issuing.preview_text(notice), events=notice.events,
         tasks=tasks_of_notice(notice) if notice.status == NoticeStatus.ISSUED else [],
         units=org.unit_choices() if editable else [], people=_people_choices(notice) if editable else [],
-        may_reject=step is not None and allowed(current_user, step, notice),
+        may_reject=can_be_sent_back(notice) and allowed(current_user, Action.REJECT_NOTICE, notice),
         corrections=queries.corrections_of(notice), status_names=workflow.STATUS_NAMES), status
 
 
@@ -196,9 +195,7 @@ def _reason_form(notice: Notice, which: str) -> tuple[str | None, object]:
 @login_required
 def reject(notice_id: int):
     notice = _load(notice_id)
-    action = reject_action(notice)
-    if action is not None:
-        require(current_user, action, notice)
+    require(current_user, Action.REJECT_NOTICE, notice)
     reason, refused_page = _reason_form(notice, "reject")
     if reason is None:
         return refused_page

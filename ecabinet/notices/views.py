@@ -1,14 +1,11 @@
-"""What the notice's pages and its API both answer: who may send a notice back to draft."""
+"""What the notice's pages show: whether a notice stands where it can be sent back to draft."""
 
 from __future__ import annotations
 
-from ecabinet.notices.models import Notice, NoticeStatus
-from ecabinet.policy import Action
-
-REJECT_ACTIONS = {NoticeStatus.IN_REVIEW: Action.REVIEW_NOTICE, NoticeStatus.AWAITING_APPROVAL: Action.APPROVE_NOTICE,
-                  NoticeStatus.APPROVED: Action.ISSUE_NOTICE}
-"""Who may send a notice back to draft depends on where it stands: the step's own decider."""
+from ecabinet.notices.models import Notice
+from ecabinet.policy import REJECT_STEPS
 
 
-def reject_action(notice: Notice) -> Action | None:
-    return REJECT_ACTIONS.get(notice.status)
+def can_be_sent_back(notice: Notice) -> bool:
+    """In review, awaiting approval or approved: a step whose decider may send it back to draft."""
+    return notice.status.value in REJECT_STEPS

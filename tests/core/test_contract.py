@@ -25,8 +25,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from ecabinet import create_app
-from tests.fixtures.web import api_token
+from tests.fixtures.web import api_token, openapi_document
 
 EXAMPLES_PER_OPERATION = 5
 
@@ -37,13 +36,7 @@ CONFIG = SchemathesisConfig.from_dict({
 })
 
 
-def _document() -> dict:
-    """The document as the server publishes it (an app object only registers the endpoints)."""
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI="sqlite://")
-    return app.test_client().get("/api/openapi.json").get_json()
-
-
-schema = schemathesis.openapi.from_dict(_document(), config=CONFIG)
+schema = schemathesis.openapi.from_dict(openapi_document(), config=CONFIG)
 
 
 def schema_valid_data_accepted(ctx, response, case):

@@ -8,10 +8,13 @@ from io import BytesIO
 import pytest
 import sqlalchemy as sa
 
+from ecabinet.accounts.models import Role
 from ecabinet.core.db import db
 from ecabinet.live.models import PrivateNote
+from ecabinet.org.models import Unit
 from tests.fixtures import pdfs
-from tests.fixtures.web import api_token
+from tests.fixtures.factories import make_user
+from tests.fixtures.web import api_token, signed_in
 from tests.fixtures.materials import publish, upload
 
 
@@ -52,6 +55,25 @@ def test_a_note_is_its_authors_alone(client, material):
     assert client.delete(f"/api/v1/notes/{second['id']}", headers=chair).status_code == 204
     assert [n["text"] for n in _notes(client, chair, material["id"])] == ["Số liệu đã khớp"]
     assert client.get(f"/api/v1/notes/{second['id']}", headers=chair).status_code == 404
+
+
+def test_only_those_taking_part_in_the_meeting_write_notes(app, client, material, people):
+    """A văn thư and a viewer read the materials of a normal meeting they are not named in: they take no notes
+    (403), and the reader offers them no notes panel; the chair, named in it, does."""
+    with app.app_context():
+        make_user("vanthu", db.session.get(Unit, people.office), Role.CLERK)
+        db.session.commit()
+    for username in ("vanthu", "quansat"):
+        headers = api_token(client, username)
+        assert client.get(f"/api/v1/materials/{material['id']}", headers=headers).status_code == 200
+        refused = _write(client, headers, material["id"], 403, page=1, text="Ghi chú")
+        assert refused["error"]["details"]["action"] == "take_notes"
+        assert _notes(client, headers, material["id"]) == []
+        assert 'id="reader-notes"' not in signed_in(app.test_client(), username).get(
+            f"/materials/{material['id']}/read").get_data(as_text=True)
+    _write(client, api_token(client, "pct"), material["id"], page=1, text="Ghi chú của chủ trì")
+    assert 'id="reader-notes"' in signed_in(app.test_client(), "pct").get(
+        f"/materials/{material['id']}/read").get_data(as_text=True)
 
 
 def test_the_page_must_exist_in_the_current_version(app, client, material, secretary):

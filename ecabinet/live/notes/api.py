@@ -1,7 +1,8 @@
 """JSON API of private notes on materials.
 
-A note is its author's alone: anyone else gets 404 for it, never 403, as its existence is private too. Reading or
-writing notes on a material needs read access to it; losing that access hides the notes (404) and keeps them.
+A note is its author's alone: anyone else gets 404 for it, never 403, as its existence is private too. Reading notes
+on a material needs read access to it, and losing that access hides the notes (404) and keeps them; writing,
+changing or deleting them also needs a part in the meeting (``Action.TAKE_NOTES``, 403 otherwise).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from ecabinet.live.notes import operations as ops
 from ecabinet.live.models import PrivateNote
 from ecabinet.live.polls.schemas import NoteIn, NoteOut, NoteUpdate
 from ecabinet.materials.models import Material
-from ecabinet.policy import Action, allowed
+from ecabinet.policy import Action, allowed, require
 
 bp = Blueprint("note_api", __name__)
 
@@ -46,6 +47,7 @@ def list_notes(material_id: int):
 def add_note(material_id: int, body: NoteIn):
     """The page must exist in the current version (422 otherwise)."""
     material = _material(material_id)
+    require(current_user, Action.TAKE_NOTES, material)
     note = ops.add_note(current_user, material, body.page, body.text)
     db.session.commit()
     return ops.note_row(note, material)
@@ -61,6 +63,7 @@ def get_note(note_id: int):
        response=NoteOut)
 def edit_note(note_id: int, body: NoteUpdate):
     note, material = _note(note_id)
+    require(current_user, Action.TAKE_NOTES, material)
     ops.edit_note(note, body.text)
     db.session.commit()
     return ops.note_row(note, material)
@@ -68,6 +71,7 @@ def edit_note(note_id: int, body: NoteUpdate):
 
 @route(bp, "/notes/<int:note_id>", method="DELETE", summary="Delete a private note", status=204)
 def delete_note(note_id: int):
-    note, _material = _note(note_id)
+    note, material = _note(note_id)
+    require(current_user, Action.TAKE_NOTES, material)
     ops.delete_note(note)
     db.session.commit()
