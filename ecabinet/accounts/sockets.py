@@ -64,6 +64,11 @@ def connect(auth: Any = None) -> None:
     join_room(user_room(user.id))
 
 
+@socketio.on("disconnect")
+def disconnect(*_reason: Any) -> None:
+    connections.forget(request.sid)
+
+
 @connections.connection_check
 def close_ended_credentials(sids: list[str]) -> None:
     """Closes the connections whose session or token has ended, or whose user was deactivated."""

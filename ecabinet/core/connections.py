@@ -36,6 +36,9 @@ HOST = uuid.uuid4().hex
 
 Check = Callable[[list[str]], None]
 _checks: list[Check] = []
+_credentials: dict[str, Any] = {}
+"""The credential of each connection of this process, by sid (kept here rather than in the Engine.IO session,
+which the Socket.IO test client does not have)."""
 _watched: set[int] = set()
 """``id()`` of the Socket.IO servers whose watcher runs in this process."""
 _watched_lock = threading.Lock()
@@ -49,16 +52,18 @@ def connection_check(check: Check) -> Check:
 
 def accept(credential: Any) -> None:
     """In a connect handler: the connection is accepted with ``credential``; its process watches it from now."""
-    socketio.server.save_session(request.sid, {"credential": credential}, namespace=NAMESPACE)
+    _credentials[request.sid] = credential
     _watch_from_now(current_app._get_current_object())
+
+
+def forget(sid: str) -> None:
+    """In the disconnect handler: the connection is gone."""
+    _credentials.pop(sid, None)
 
 
 def credential_of(sid: str) -> Any:
     """The credential the connection was accepted with, or None (it is gone, or was never accepted)."""
-    try:
-        return socketio.server.get_session(sid, namespace=NAMESPACE).get("credential")
-    except KeyError:
-        return None
+    return _credentials.get(sid)
 
 
 def flushed_changes(session: Session, models: tuple[type, ...]) -> list[Any]:

@@ -36,6 +36,7 @@ from ecabinet.org.models import Sector, Unit
 from ecabinet.registers.models import RegisterNumber
 from ecabinet.tasks.models import ReportAttachment, Task
 from tests.fixtures import ROOT, TODAY
+from tests.fixtures.database import bind_socketio
 from tests.fixtures.demo import DEMO_PASSWORD, rolling_back
 from tests.fixtures.web import openapi_document
 
@@ -377,6 +378,7 @@ SOCKET_REFUSALS = {"unauthenticated": "401", "forbidden": "403", "not_found": "4
 
 def _socket_answer(app, token: str | None, payload: dict) -> str:
     """The live room's write, ``live:action``, over Socket.IO as ``token``'s user: the matrix's cell it earns."""
+    bind_socketio(app)
     client = socketio.test_client(app, auth={"token": token} if token else None)
     if not client.is_connected():
         return "401"
