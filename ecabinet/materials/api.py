@@ -232,7 +232,7 @@ def read_report(meeting_id: int):
     ``old_version`` (opened before the last update) or ``unread`` — the "chưa đọc" list."""
     meeting = load_meeting(meeting_id)
     require(current_user, Action.PUBLISH_MATERIALS, meeting)
-    report = publishing.read_report(meeting)
+    report = publishing.read_report(meeting, current_user)
     return {"materials": [m.id for m in report.materials], "people": [_reader_row(report, u) for u in report.people]}
 
 

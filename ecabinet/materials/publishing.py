@@ -134,9 +134,11 @@ class ReadReport:
                 if (cell := self.cells.get((u.id, material.id))) is not None and cell.state != "read"]
 
 
-def read_report(meeting: Meeting) -> ReadReport:
-    """Who has opened which published material, for the secretariat ("chưa đọc")."""
-    materials = [m for m in materials_of(meeting) if m.published and m.current is not None]
+def read_report(meeting: Meeting, viewer: User) -> ReadReport:
+    """Who has opened which published material, for the secretariat ("chưa đọc"): only the materials ``viewer``
+    may read, so a confidential one stays unknown to those who are not its readers."""
+    materials = [m for m in materials_of(meeting, readable_by=viewer)
+                 if m.published and m.current is not None and allowed(viewer, Action.VIEW_MATERIAL, m)]
     people = [u for u in participants(meeting)
               if u.id != meeting.secretary_id and any(allowed(u, Action.VIEW_MATERIAL, m) for m in materials)]
     reads = {(r.user_id, r.material_id): r for r in db.session.scalars(

@@ -17,7 +17,7 @@ from tests.fixtures import pdfs
 from ecabinet.materials.models import PackBuild, PackStatus
 from ecabinet.notify.models import Notification
 from tests.fixtures.network import disconnect
-from tests.fixtures.web import api_token
+from tests.fixtures.web import api_token, signed_in
 from tests.fixtures.materials import build_packs, publish, upload
 
 
@@ -237,3 +237,18 @@ def test_unused_packs_and_old_watermarked_copies_are_pruned(app, client, meeting
         assert db.session.scalar(sa.select(sa.func.count()).select_from(PackBuild)) == 0
     state = client.get(f"/api/v1/meetings/{meeting['id']}/pack", headers=secretary).get_json()
     assert state["status"] == "queued"  # asked for again: built again
+
+
+def test_the_read_report_names_a_confidential_material_to_its_readers_only(app, client, meeting, secretary, people):
+    secret = upload(client, secretary, meeting["id"], pdfs.text_pdf(1, seed=3), title="Phương án nhân sự mật",
+                    confidentiality="confidential").get_json()
+    normal = upload(client, secretary, meeting["id"], pdfs.text_pdf(1, seed=4), title="Dự thảo công khai").get_json()
+    publish(client, secretary, meeting["id"])
+    office_leader = api_token(client, "chanhvp")  # may see who has read, but is no reader of the secret
+    report = client.get(f"/api/v1/meetings/{meeting['id']}/reads", headers=office_leader).get_json()
+    assert report["materials"] == [normal["id"]]
+    assert {cell["material_id"] for person in report["people"] for cell in person["materials"]} == {normal["id"]}
+    page = signed_in(app.test_client(), "chanhvp").get(f"/meetings/{meeting['id']}/reads")
+    assert page.status_code == 200 and "Dự thảo công khai" in page.text and "nhân sự mật" not in page.text
+    reader = client.get(f"/api/v1/meetings/{meeting['id']}/reads", headers=secretary).get_json()
+    assert reader["materials"] == [secret["id"], normal["id"]]
