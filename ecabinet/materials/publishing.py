@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -102,6 +102,18 @@ def record_reads(materials: Iterable[Material], reader: User, now: datetime | No
     db.session.execute(statement.on_conflict_do_update(
         index_elements=["material_id", "user_id"],
         set_={"last_read_at": statement.excluded.last_read_at, "version_number": statement.excluded.version_number}))
+
+
+OPENING = timedelta(minutes=5)
+"""How long after a reader received a material's current version the pieces it fetches (HTTP ranges: pdf.js
+loads a file in pieces beside the whole) belong to that same reading."""
+
+
+def reading_in_progress(material: Material, reader: User, now: datetime | None = None) -> bool:
+    """Did ``reader`` receive the current version of ``material`` less than ``OPENING`` ago?"""
+    read = db.session.get(MaterialRead, (material.id, reader.id))
+    return (read is not None and material.current is not None and read.version_number == material.current.number
+            and read.last_read_at >= (now or utcnow()) - OPENING)
 
 
 @dataclass(frozen=True)
