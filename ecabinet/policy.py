@@ -11,8 +11,12 @@ import enum
 from collections.abc import Callable
 from typing import Any
 
+import sqlalchemy as sa
+
 from ecabinet.accounts.models import Role, User
+from ecabinet.core.db import db
 from ecabinet.core.exceptions import PermissionDenied
+from ecabinet.materials.models import Confidentiality, Material, material_readers
 from ecabinet.org.models import Unit
 
 
@@ -204,12 +208,34 @@ def _submitted_material(user: User, material: Any) -> bool:
     return (item is not None and item.presenting_unit_id == user.unit_id and user.has_role(Role.AGENCY_LIAISON))
 
 
+def reads_confidential(user: Any, material: Any) -> bool:
+    """May ``user`` learn anything of ``material`` (title, text, pages, that it exists) as far as confidentiality
+    goes: a confidential material only its named readers may, whatever their roles (admins included)."""
+    return material.confidentiality != Confidentiality.CONFIDENTIAL or any(r.id == user.id for r in material.readers)
+
+
+def confidential_readable(user: Any) -> sa.ColumnElement[bool]:
+    """``reads_confidential`` in SQL, on ``Material``: lists of materials are filtered with it where they are
+    built."""
+    named = sa.exists().where(material_readers.c.material_id == Material.id,
+                              material_readers.c.user_id == getattr(user, "id", None))
+    return sa.or_(Material.confidentiality != Confidentiality.CONFIDENTIAL, named)
+
+
+def hidden_materials(user: Any, material_ids: set[int]) -> set[int]:
+    """Which of ``material_ids`` ``user`` may not learn of: the confidential ones it is not a reader of, and those
+    no longer stored (what they were is not known any more)."""
+    if not material_ids:
+        return set()
+    shown = db.session.scalars(sa.select(Material.id).where(Material.id.in_(material_ids),
+                                                            confidential_readable(user)))
+    return material_ids - set(shown)
+
+
 def _view_material(user: User, material: Any) -> bool:
     """Confidential materials only for their named readers; unpublished ones only for those who submitted or
     prepare them."""
-    if material is None or not _view_meeting(user, material.meeting):
-        return False
-    if material.confidentiality.value == "confidential" and not any(r.id == user.id for r in material.readers):
+    if material is None or not _view_meeting(user, material.meeting) or not reads_confidential(user, material):
         return False
     return material.publication_id is not None or _submitted_material(user, material)
 

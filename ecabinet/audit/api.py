@@ -17,5 +17,5 @@ bp = Blueprint("audit_api", __name__)
 def search(query: AuditQuery):
     require(current_user, Action.VIEW_AUDIT)
     filters = ops.AuditFilter(**query.model_dump(exclude={"page", "per_page"}))
-    events, total = ops.search(filters, page=query.page, per_page=query.per_page)
+    events, total = ops.search(filters, current_user, page=query.page, per_page=query.per_page)
     return {"items": events, "total": total, "page": query.page, "per_page": query.per_page}

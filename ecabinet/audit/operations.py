@@ -12,6 +12,9 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from flask_babel import gettext as _
+
+from ecabinet import policy
 from ecabinet.audit.models import AuditEvent
 from ecabinet.core import signals
 from ecabinet.core.context import current_actor
@@ -71,7 +74,7 @@ def _label(obj: Any) -> str:
         value = getattr(obj, attr, None)
         if value is not None:
             return str(_jsonable(value))
-    return ",".join(str(v) for v in sa.inspect(obj).identity or ())
+    return _identity(obj)
 
 
 def _excluded(obj: Any) -> frozenset[str]:
@@ -107,7 +110,9 @@ def _diff(obj: Any) -> dict[str, Any]:
 
 
 def _identity(obj: Any) -> str:
-    return ",".join(str(v) for v in sa.inspect(obj).identity or ())
+    """The primary key, also of an object just inserted (whose identity is set only after the flush)."""
+    state = sa.inspect(obj)
+    return ",".join(str(v) for v in state.identity or state.mapper.primary_key_from_instance(obj))
 
 
 def _auditable(obj: Any) -> bool:
@@ -178,8 +183,9 @@ class AuditFilter:
     until: datetime | None = None
 
 
-def search(filters: AuditFilter, *, page: int = 1, per_page: int = 50) -> tuple[list[AuditEvent], int]:
-    """The events matching ``filters``, newest first, and how many match in all."""
+def search(filters: AuditFilter, viewer: Any, *, page: int = 1, per_page: int = 50) -> tuple[list[AuditEvent], int]:
+    """The events matching ``filters``, newest first, and how many match in all; the events of a confidential
+    material ``viewer`` is not a reader of show neither its title nor its changes."""
     query = sa.select(AuditEvent)
     if filters.actor:
         query = query.where(AuditEvent.actor_name == filters.actor.lower())
@@ -197,7 +203,25 @@ def search(filters: AuditFilter, *, page: int = 1, per_page: int = 50) -> tuple[
     events = db.session.scalars(
         query.order_by(AuditEvent.id.desc()).limit(per_page).offset((page - 1) * per_page)
     ).all()
-    return list(events), total
+    return _without_confidential(list(events), viewer), total
+
+
+def _without_confidential(events: list[AuditEvent], viewer: Any) -> list[AuditEvent]:
+    material_ids = {int(e.entity_id) for e in events if e.entity_type == "materials" and _is_id(e.entity_id)}
+    hidden = {str(i) for i in policy.hidden_materials(viewer, material_ids)}
+    return [_redacted(e) if e.entity_type == "materials" and (e.entity_id in hidden or not _is_id(e.entity_id))
+            else e for e in events]
+
+
+def _is_id(value: str | None) -> bool:
+    return value is not None and value.isdigit() and len(value) < 19
+
+
+def _redacted(event: AuditEvent) -> AuditEvent:
+    """A copy for display only (never added to the session: the log is append-only)."""
+    shown = {c.key: getattr(event, c.key) for c in sa.inspect(AuditEvent).column_attrs}
+    shown.update(summary=_("confidential material #%(id)s", id=event.entity_id), changes=None)
+    return AuditEvent(**shown)
 
 
 def distinct_actions() -> list[str]:

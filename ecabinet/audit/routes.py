@@ -27,6 +27,6 @@ def audit_log():
         actor=query.actor, action=query.action, entity_type=query.entity_type, entity_id=query.entity_id,
         since=since, until=until,
     )
-    events, total = ops.search(filters, page=query.page, per_page=PER_PAGE)
+    events, total = ops.search(filters, current_user, page=query.page, per_page=PER_PAGE)
     return render_template("audit/list.html", events=events, total=total, page=query.page, per_page=PER_PAGE,
                            actions=ops.distinct_actions())

@@ -139,9 +139,10 @@ def meeting_pack(meeting_id: int):
         response = current_app.json.response(_pack_state(meeting_id, pack.build))
         response.status_code, response.headers["Retry-After"] = 202, "2"
         return response
-    publishing.record_reads(pack.materials, current_user)
-    _audit_confidential_reads(m for m in pack.materials)
-    db.session.commit()
+    if request.method == "GET":  # a HEAD delivers nothing
+        publishing.record_reads(pack.materials, current_user)
+        _audit_confidential_reads(m for m in pack.materials)
+        db.session.commit()
     return _pdf_response(pack.data, f"bo-tai-lieu-{meeting_id}.pdf")
 
 
@@ -152,11 +153,12 @@ def _load_pack(meeting_id: int) -> packs.PackFile:
     return pack
 
 
-def _audit_confidential_reads(materials) -> None:
+def _audit_confidential_reads(materials, served: str | None = None) -> None:
+    """``served``: the ``Content-Range`` of a partial answer (``bytes 0-99/5120``)."""
     for material in materials:
         if material.confidentiality == Confidentiality.CONFIDENTIAL:
             audit.record("read", entity_type="materials", entity_id=material.id, summary=material.title[:200],
-                         changes={"version": material.current.number})
+                         changes={"version": material.current.number, **({"bytes": served} if served else {})})
 
 
 def _pdf_response(data: bytes, filename: str):
@@ -186,19 +188,27 @@ def add_version(material_id: int, form: VersionForm, files: dict):
 
 @route(bp, "/materials/<int:material_id>/file", summary="Download the material's current PDF")
 def download(material_id: int):
-    """A confidential material is watermarked for the reader on every page, and the download is audited.
-    HTTP ranges are answered (206), so that the reader in the browser shows the first page before the rest
-    has arrived; a request without ``Range`` counts as one reading (read receipts, audit)."""
+    """A confidential material is watermarked for the reader on every page. HTTP ranges are answered (206, only
+    the bytes asked for), so that the reader in the browser shows the first page before the rest has arrived.
+    Every answer that delivers the file's bytes is a reading (read receipt and, for a confidential material, the
+    audit), whatever its ``Range`` or ``If-Range``: the whole file, and a range — except a range fetched while the
+    reader's reading of this version is in progress (``publishing.OPENING``), whose bytes it has already
+    received. ``HEAD``, 304 and 416 deliver nothing and count as nothing."""
     material = load_material(material_id)
     stored = ops.file_for(material, current_user)
-    if request.range is None:  # one opening; a reader fetching pieces of the file (HTTP ranges) is not counted
-        publishing.record_reads([material], current_user)
-        _audit_confidential_reads([material])
-        db.session.commit()
     response = send_file(stored.path, mimetype="application/pdf", download_name=stored.filename,
                          conditional=True, etag=stored.etag)
     response.headers["Cache-Control"] = "private, no-store"
+    if _delivers_content(response) and not (
+            response.status_code == 206 and publishing.reading_in_progress(material, current_user)):
+        publishing.record_reads([material], current_user)
+        _audit_confidential_reads([material], served=response.headers.get("Content-Range"))
+        db.session.commit()
     return response
+
+
+def _delivers_content(response) -> bool:
+    return request.method == "GET" and response.status_code in (200, 206)
 
 
 @route(bp, "/materials/<int:material_id>/readers", method="PUT", summary="Name the readers of a confidential "
@@ -232,7 +242,7 @@ def read_report(meeting_id: int):
     ``old_version`` (opened before the last update) or ``unread`` — the "chưa đọc" list."""
     meeting = load_meeting(meeting_id)
     require(current_user, Action.PUBLISH_MATERIALS, meeting)
-    report = publishing.read_report(meeting)
+    report = publishing.read_report(meeting, current_user)
     return {"materials": [m.id for m in report.materials], "people": [_reader_row(report, u) for u in report.people]}
 
 

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
+from ecabinet import policy
 from ecabinet.accounts.models import Role, User
 from ecabinet.core import pdfcheck, storage
 from ecabinet.core.clock import local_date, utcnow
@@ -168,10 +169,13 @@ def discard_unreferenced(sha256: str) -> None:
         storage.path_for(sha256).unlink(missing_ok=True)
 
 
-def materials_of(meeting: Meeting) -> list[Material]:
-    return list(db.session.scalars(sa.select(Material).where(Material.meeting_id == meeting.id)
-                                   .order_by(Material.agenda_item_id.is_(None), Material.agenda_item_id,
-                                             Material.id)))
+def materials_of(meeting: Meeting, readable_by: User | None = None) -> list[Material]:
+    """The meeting's materials; with ``readable_by``, without the confidential ones that user is not a reader of."""
+    query = sa.select(Material).where(Material.meeting_id == meeting.id)
+    if readable_by is not None:
+        query = query.where(policy.confidential_readable(readable_by))
+    return list(db.session.scalars(query.order_by(Material.agenda_item_id.is_(None), Material.agenda_item_id,
+                                                  Material.id)))
 
 
 @dataclass(frozen=True)

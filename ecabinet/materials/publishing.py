@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -104,6 +104,18 @@ def record_reads(materials: Iterable[Material], reader: User, now: datetime | No
         set_={"last_read_at": statement.excluded.last_read_at, "version_number": statement.excluded.version_number}))
 
 
+OPENING = timedelta(minutes=5)
+"""How long after a reader received a material's current version the pieces it fetches (HTTP ranges: pdf.js
+loads a file in pieces beside the whole) belong to that same reading."""
+
+
+def reading_in_progress(material: Material, reader: User, now: datetime | None = None) -> bool:
+    """Did ``reader`` receive the current version of ``material`` less than ``OPENING`` ago?"""
+    read = db.session.get(MaterialRead, (material.id, reader.id))
+    return (read is not None and material.current is not None and read.version_number == material.current.number
+            and read.last_read_at >= (now or utcnow()) - OPENING)
+
+
 @dataclass(frozen=True)
 class ReadState:
     user: User
@@ -134,9 +146,11 @@ class ReadReport:
                 if (cell := self.cells.get((u.id, material.id))) is not None and cell.state != "read"]
 
 
-def read_report(meeting: Meeting) -> ReadReport:
-    """Who has opened which published material, for the secretariat ("chưa đọc")."""
-    materials = [m for m in materials_of(meeting) if m.published and m.current is not None]
+def read_report(meeting: Meeting, viewer: User) -> ReadReport:
+    """Who has opened which published material, for the secretariat ("chưa đọc"): only the materials ``viewer``
+    may read, so a confidential one stays unknown to those who are not its readers."""
+    materials = [m for m in materials_of(meeting, readable_by=viewer)
+                 if m.published and m.current is not None and allowed(viewer, Action.VIEW_MATERIAL, m)]
     people = [u for u in participants(meeting)
               if u.id != meeting.secretary_id and any(allowed(u, Action.VIEW_MATERIAL, m) for m in materials)]
     reads = {(r.user_id, r.material_id): r for r in db.session.scalars(

@@ -299,4 +299,5 @@ def reads(meeting_id: int):
     """Who has read which published material: the "chưa đọc" list of the secretariat."""
     meeting = load_meeting(meeting_id)
     require(current_user, Action.PUBLISH_MATERIALS, meeting)
-    return render_template("materials/reads.html", meeting=meeting, report=publishing.read_report(meeting))
+    return render_template("materials/reads.html", meeting=meeting,
+                           report=publishing.read_report(meeting, current_user))

@@ -6,7 +6,9 @@ import sqlalchemy as sa
 from ecabinet.audit.models import AuditEvent
 from ecabinet.audit.operations import AppendOnlyError
 from ecabinet.core.db import db
-from tests.fixtures.web import api_token, web_login
+from tests.fixtures import pdfs
+from tests.fixtures.materials import publish, upload
+from tests.fixtures.web import api_token, signed_in, web_login
 
 
 def test_logins_are_recorded_with_the_address(app, client, people):
@@ -67,3 +69,21 @@ def test_audit_page_takes_days_as_dd_mm_yyyy_in_the_province_zone(app, client, p
     assert "127.0.0.1" not in html
     html = client.get("/admin/audit?since=31/02/2026").get_data(as_text=True)
     assert "không hợp lệ" in html
+
+
+def test_the_log_names_a_confidential_material_to_its_readers_only(app, client, meeting, secretary, people):
+    secret = upload(client, secretary, meeting["id"], pdfs.text_pdf(1, seed=3), title="Phương án nhân sự mật",
+                    confidentiality="confidential").get_json()
+    upload(client, secretary, meeting["id"], pdfs.text_pdf(1, seed=4), title="Dự thảo công khai")
+    publish(client, secretary, meeting["id"])
+    assert client.get(f"/api/v1/materials/{secret['id']}/file", headers=api_token(client, "pct")).status_code == 200
+    admin = api_token(client, "admin")
+    events = client.get("/api/v1/audit?entity_type=materials&per_page=500", headers=admin).get_json()["items"]
+    mine = [e for e in events if e["entity_id"] == str(secret["id"])]
+    assert {e["action"] for e in mine} >= {"create", "update", "read"}
+    assert {(e["summary"], e["changes"]) for e in mine} == {(f"tài liệu mật #{secret['id']}", None)}
+    assert "nhân sự mật" not in str(events) and "Dự thảo công khai" in str(events)
+    page = signed_in(app.test_client(), "admin").get("/admin/audit?entity_type=materials")
+    assert f"tài liệu mật #{secret['id']}" in page.text and "nhân sự mật" not in page.text
+    readers_view = client.get("/api/v1/audit?entity_type=materials&per_page=500", headers=secretary)
+    assert readers_view.status_code == 403  # the log is the admins' (a reader who is an admin sees the title)

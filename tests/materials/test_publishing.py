@@ -17,7 +17,7 @@ from tests.fixtures import pdfs
 from ecabinet.materials.models import PackBuild, PackStatus
 from ecabinet.notify.models import Notification
 from tests.fixtures.network import disconnect
-from tests.fixtures.web import api_token
+from tests.fixtures.web import api_token, signed_in
 from tests.fixtures.materials import build_packs, publish, upload
 
 
@@ -237,3 +237,51 @@ def test_unused_packs_and_old_watermarked_copies_are_pruned(app, client, meeting
         assert db.session.scalar(sa.select(sa.func.count()).select_from(PackBuild)) == 0
     state = client.get(f"/api/v1/meetings/{meeting['id']}/pack", headers=secretary).get_json()
     assert state["status"] == "queued"  # asked for again: built again
+
+
+def test_the_read_report_names_a_confidential_material_to_its_readers_only(app, client, meeting, secretary, people):
+    secret = upload(client, secretary, meeting["id"], pdfs.text_pdf(1, seed=3), title="Phương án nhân sự mật",
+                    confidentiality="confidential").get_json()
+    normal = upload(client, secretary, meeting["id"], pdfs.text_pdf(1, seed=4), title="Dự thảo công khai").get_json()
+    publish(client, secretary, meeting["id"])
+    office_leader = api_token(client, "chanhvp")  # may see who has read, but is no reader of the secret
+    report = client.get(f"/api/v1/meetings/{meeting['id']}/reads", headers=office_leader).get_json()
+    assert report["materials"] == [normal["id"]]
+    assert {cell["material_id"] for person in report["people"] for cell in person["materials"]} == {normal["id"]}
+    page = signed_in(app.test_client(), "chanhvp").get(f"/meetings/{meeting['id']}/reads")
+    assert page.status_code == 200 and "Dự thảo công khai" in page.text and "nhân sự mật" not in page.text
+    reader = client.get(f"/api/v1/meetings/{meeting['id']}/reads", headers=secretary).get_json()
+    assert reader["materials"] == [secret["id"], normal["id"]]
+
+
+def test_every_delivery_of_a_confidential_file_is_a_reading_however_it_is_asked(app, client, meeting, secretary,
+                                                                                  people):
+    from ecabinet.audit.models import AuditEvent
+
+    def readings():
+        with app.app_context():
+            return list(db.session.scalars(sa.select(AuditEvent.changes).where(AuditEvent.action == "read")
+                                           .order_by(AuditEvent.id)))
+
+    secret = upload(client, secretary, meeting["id"], pdfs.text_pdf(3, seed=16), title="Phương án nhân sự",
+                    confidentiality="confidential").get_json()
+    publish(client, secretary, meeting["id"])
+    chair = api_token(client, "pct")
+    url = f"/api/v1/materials/{secret['id']}/file"
+    assert client.head(url, headers=chair).status_code == 200 and readings() == []  # no bytes, no reading
+    whole = client.get(url, headers={**chair, "Range": "bytes=0-"})
+    size = len(whole.data)
+    assert whole.status_code == 206 and whole.headers["Content-Range"] == f"bytes 0-{size - 1}/{size}"
+    assert readings() == [{"version": 1, "bytes": f"bytes 0-{size - 1}/{size}"}]
+    piece = client.get(url, headers={**chair, "Range": "bytes=100-199"})  # the same reading goes on
+    assert piece.status_code == 206 and piece.data == whole.data[100:200] and len(readings()) == 1
+    stale = client.get(url, headers={**chair, "Range": "bytes=100-199", "If-Range": '"not-the-etag"'})
+    assert stale.status_code == 200 and stale.data == whole.data and len(readings()) == 2  # the whole file again
+    assert client.get(url, headers={**chair, "Range": f"bytes={size}-"}).status_code == 416
+    assert client.get(url, headers={**chair, "If-None-Match": whole.headers["ETag"]}).status_code == 304
+    assert len(readings()) == 2
+    build_packs(app)
+    assert client.head(f"/api/v1/meetings/{meeting['id']}/pack.pdf", headers=chair).status_code == 200
+    assert len(readings()) == 2
+    assert client.get(f"/api/v1/meetings/{meeting['id']}/pack.pdf", headers=chair).status_code == 200
+    assert len(readings()) == 3

@@ -228,6 +228,20 @@ def test_an_agency_not_asked_nor_invited_does_not_learn_the_meeting(client, item
     assert _checklist(client, health, 999_999, expect=404)["error"]["code"] == "not_found"
 
 
+def test_a_confidential_material_counts_for_its_readers_only(app, client, secretary, item, agency_meeting, people):
+    [asked] = _ask(client, secretary, item["id"])
+    finance = api_token(client, "sotc")
+    response = client.post(f"/api/v1/meetings/{agency_meeting['id']}/materials", headers=finance,
+                           content_type="multipart/form-data",
+                           data={"title": "Phương án nhân sự", "confidentiality": "confidential",
+                                 "agenda_item_id": str(item["id"]), "file": (BytesIO(pdfs.text_pdf(1)), "mat.pdf")})
+    assert response.status_code == 201, response.get_json()
+    [row] = _rows(_checklist(client, secretary, agency_meeting["id"]))  # the meeting's secretary reads it
+    assert (row["id"], row["material_count"]) == (asked["id"], 1)
+    [row] = _rows(_checklist(client, api_token(client, "chanhvp"), agency_meeting["id"]))
+    assert (row["id"], row["material_count"]) == (asked["id"], 0)
+
+
 # --- fulfilment ---------------------------------------------------------------------------------
 
 def test_an_upload_by_the_agency_fulfils_its_request(app, client, secretary, item, agency_meeting, people):

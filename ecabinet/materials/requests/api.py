@@ -38,7 +38,7 @@ def get_checklist(meeting_id: int):
     """Per agenda item and agency asked: status, deadline, lateness, materials uploaded, and the counts. An
     agency's liaison gets only its own agency's requests (and only the items concerned)."""
     meeting = load_meeting(meeting_id)
-    checklist = ops.checklist(meeting, visible_units(current_user))
+    checklist = ops.checklist(meeting, current_user, visible_units(current_user))
     return {"today": checklist.today, "counts": checklist.counts, "items": checklist.items,
             "default_due_on": ops.default_due_on(meeting, checklist.today)}
 
@@ -53,7 +53,7 @@ def create_requests(item_id: int, body: RequestCreate):
     require(current_user, Action.SECRETARIAT_WORK)
     created = ops.request_materials(item, body.unit_ids, current_user, due_on=body.due_on, note=body.note)
     _commit()
-    return ops.rows_of(created)
+    return ops.rows_of(created, current_user)
 
 
 @route(bp, "/material-requests/<int:request_id>", method="PATCH", summary="Change a material request",
@@ -70,4 +70,4 @@ def update_request(request_id: int, body: RequestUpdate):
     if body.status is not None and body.status != request.status:
         ops.set_status(request, body.status)
     _commit()
-    return ops.rows_of([request])[0]
+    return ops.rows_of([request], current_user)[0]

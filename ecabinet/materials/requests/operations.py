@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
+from ecabinet import policy
 from ecabinet.accounts import operations as accounts
 from ecabinet.accounts.models import User
 from ecabinet.core import clock
@@ -321,21 +322,23 @@ def state_of(request: MaterialRequest, today: date) -> RowState:
     return RowState.OVERDUE if today > request.due_on else RowState.MISSING
 
 
-def _material_counts(meeting_id: int) -> dict[tuple[int, int], int]:
-    """Materials per (agenda item, uploader's unit) of the meeting."""
+def _material_counts(meeting_id: int, viewer: User) -> dict[tuple[int, int], int]:
+    """Materials per (agenda item, uploader's unit) of the meeting, without the confidential ones ``viewer`` is
+    not a reader of: for others they do not exist, not even as a number."""
     rows = db.session.execute(
         sa.select(Material.agenda_item_id, User.unit_id, sa.func.count(Material.id))
         .join(User, User.id == Material.created_by_id)
-        .where(Material.meeting_id == meeting_id, Material.agenda_item_id.is_not(None))
+        .where(Material.meeting_id == meeting_id, Material.agenda_item_id.is_not(None),
+               policy.confidential_readable(viewer))
         .group_by(Material.agenda_item_id, User.unit_id))
     return {(item_id, unit_id): count for item_id, unit_id, count in rows}
 
 
-def rows_of(requests: list[MaterialRequest], today: date | None = None) -> list[RequestRow]:
+def rows_of(requests: list[MaterialRequest], viewer: User, today: date | None = None) -> list[RequestRow]:
     today = today or clock.today()
     counts: dict[tuple[int, int], int] = {}
     for meeting_id in {r.meeting_id for r in requests}:
-        counts |= _material_counts(meeting_id)
+        counts |= _material_counts(meeting_id, viewer)
     return [_row(r, state_of(r, today), counts.get((r.agenda_item_id, r.unit_id), 0)) for r in requests]
 
 
@@ -350,14 +353,15 @@ def requests_of(meeting: Meeting, unit_ids: Collection[int] | None = None) -> li
     return list(db.session.scalars(query.order_by(MaterialRequest.agenda_item_id, MaterialRequest.id)))
 
 
-def checklist(meeting: Meeting, unit_ids: Collection[int] | None = None, today: date | None = None) -> Checklist:
+def checklist(meeting: Meeting, viewer: User, unit_ids: Collection[int] | None = None,
+              today: date | None = None) -> Checklist:
     """Per agenda item, per agency asked: status, deadline, lateness and materials uploaded, with the counts.
 
     ``unit_ids`` limits it to those agencies (a liaison's view: items without their requests are left out);
     ``None`` is the secretariat's view of every item of the agenda.
     """
     today = today or clock.today()
-    rows = rows_of(requests_of(meeting, unit_ids), today)
+    rows = rows_of(requests_of(meeting, unit_ids), viewer, today)
     by_item: dict[int, list[RequestRow]] = {}
     for row in rows:
         by_item.setdefault(row.request.agenda_item_id, []).append(row)

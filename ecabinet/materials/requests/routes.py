@@ -34,7 +34,7 @@ def _status_done(status: RequestStatus) -> str:
 
 
 def _page(meeting: Meeting, form: MultiDict | None = None, errors: dict[str, str] | None = None, status: int = 200):
-    checklist = ops.checklist(meeting, visible_units(current_user))
+    checklist = ops.checklist(meeting, current_user, visible_units(current_user))
     may_manage = allowed(current_user, Action.SECRETARIAT_WORK)
     default_due = ops.default_due_on(meeting, checklist.today)
     if form is None:
