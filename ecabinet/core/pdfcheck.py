@@ -184,25 +184,27 @@ def _as_list(value) -> list:
 
 
 def _decoded(stream: StreamObject, cap: int) -> bytes:
-    """The stream's data through every filter of its chain up to the first image codec; ``LimitReachedError``
-    as soon as any stage would give more than ``cap`` bytes (pypdf's decoders, with ``cap`` as their limits)."""
+    """The stream's data through every filter of its chain up to the first image codec, a stage at a time;
+    ``LimitReachedError`` as soon as a stage would give more than ``cap`` bytes (pypdf's decoders, with ``cap``
+    as their limits; ASCII85, which has none, is bounded beforehand: "z" is four zero bytes)."""
     filters = _as_list(stream.get("/Filter"))
-    decodable = 0
-    while decodable < len(filters) and filters[decodable] in _DECODABLE:
-        decodable += 1
-    if decodable == 0:
-        return stream._data
-    probe = StreamObject()
-    probe[NameObject("/Filter")] = ArrayObject(filters[:decodable])
     parameters = _as_list(stream.get("/DecodeParms"))
-    if parameters:
-        probe[NameObject("/DecodeParms")] = ArrayObject(parameters[:decodable])
-    probe._data = stream._data
+    data = stream._data
     with apply_configuration(zlib_maximum_output_length=cap, lzw_maximum_output_length=cap,
-                             run_length_maximum_output_length=cap, stream_decoding_work_maximum_length=4 * cap):
-        data = decode_stream_data(probe)
-    if len(data) > cap:  # ASCII85 ("z" is four zero bytes) and ASCIIHex have no limit of their own
-        raise LimitReachedError("decoded stream over its limit")
+                             run_length_maximum_output_length=cap):
+        for index, name in enumerate(filters):
+            if name not in _DECODABLE:
+                break
+            if name in ("/ASCII85Decode", "/A85") and len(data) + 4 * data.count(b"z") > cap:
+                raise LimitReachedError("ASCII85 data over its limit")
+            stage = StreamObject()
+            stage[NameObject("/Filter")] = name
+            if index < len(parameters) and isinstance(parameters[index], DictionaryObject):
+                stage[NameObject("/DecodeParms")] = parameters[index]
+            stage._data = data
+            data = decode_stream_data(stage)
+            if len(data) > cap:
+                raise LimitReachedError("decoded stream over its limit")
     return data
 
 

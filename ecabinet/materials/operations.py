@@ -235,7 +235,8 @@ def _extract(version: MaterialVersion) -> None:
     try:
         data = storage.read_bytes(version.sha256)
         version.signatures = signing.inspect_signatures(data)  # never raises
-        pages = sandbox.run_isolated(pdf.extract_text, data)
+        pages = sandbox.run_isolated(pdf.checked_text, data, max_bytes=current_app.config["MATERIAL_MAX_BYTES"],
+                                     max_pages=current_app.config["MATERIAL_MAX_PAGES"])
     except Exception as exc:  # a bad file must not stop the job: the failure is recorded instead
         version.text_status, version.text_error = TextStatus.FAILED, f"{type(exc).__name__}: {exc}"[:500]
         return
