@@ -96,6 +96,11 @@ class Limits:
 DEFAULT_LIMITS = Limits(memory_bytes=2 << 30, cpu_seconds=120, timeout_seconds=180)
 
 
+def start() -> None:
+    """Start the forkserver now (it imports the application, seconds), not at the first upload."""
+    forkserver.ensure_running()
+
+
 def run_isolated(func: Callable[..., T], *args: Any, limits: Limits | None = None, **kwargs: Any) -> T:
     """``func(*args, **kwargs)`` in a fresh child process; ``func`` must be importable by name (module level)
     and its arguments and result picklable. The limits default to the application's ``SANDBOX_*`` settings."""

@@ -61,7 +61,8 @@ def test_a_worker_that_crashes_is_reported():
 
 def test_a_file_too_complex_for_the_worker_is_refused_with_a_clear_message(app):
     app.config["SANDBOX_TIMEOUT_SECONDS"] = 0.001  # no file is read in a millisecond
-    with app.test_request_context(headers={"Accept-Language": "vi"}), pytest.raises(pdfcheck.PdfRejected) as caught:
-        pdfcheck.validate_upload(pdfs.text_pdf(2))
-    assert caught.value.code == "too_complex"
-    assert "quá phức tạp" in caught.value.message
+    with app.test_request_context(headers={"Accept-Language": "vi"}):
+        with pytest.raises(pdfcheck.PdfRejected) as caught:
+            pdfcheck.validate_upload(pdfs.text_pdf(2))
+        assert caught.value.code == "too_complex"
+        assert "quá phức tạp" in caught.value.message
