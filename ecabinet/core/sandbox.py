@@ -15,13 +15,16 @@ from __future__ import annotations
 import io
 import multiprocessing
 import os
+import pickle
 import resource
 import signal
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing import forkserver, popen_forkserver, reduction, spawn, util
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import ForkServerProcess, set_spawning_popen
+from pathlib import Path
 from typing import Any, TypeVar
 
 from flask import current_app, has_app_context
@@ -53,6 +56,7 @@ class _Popen(popen_forkserver.Popen):
         self.finalizer = util.Finalize(self, util.close_fds, (parent_end, self.sentinel))
         with open(writer, "wb", closefd=True) as pipe:
             pipe.write(buffer.getbuffer())
+        wait([self.sentinel])  # cooperative under gevent: the forkserver answers once it has forked
         self.pid = forkserver.read_signed(self.sentinel)
 
 
@@ -97,36 +101,44 @@ DEFAULT_LIMITS = Limits(memory_bytes=2 << 30, cpu_seconds=120, timeout_seconds=1
 
 
 def start() -> None:
-    """Start the forkserver now (it imports the application, seconds), not at the first upload."""
-    forkserver.ensure_running()
+    """Start the forkserver and wait until a child answers: it imports the application (seconds), during which
+    a launch would block the caller (the pid is read from a pipe), so a server calls this before serving."""
+    run_isolated(os.getpid, limits=DEFAULT_LIMITS)
 
 
 def run_isolated(func: Callable[..., T], *args: Any, limits: Limits | None = None, **kwargs: Any) -> T:
     """``func(*args, **kwargs)`` in a fresh child process; ``func`` must be importable by name (module level)
-    and its arguments and result picklable. The limits default to the application's ``SANDBOX_*`` settings."""
+    and its arguments and result picklable. The limits default to the application's ``SANDBOX_*`` settings.
+
+    The call and the answer go through two private files, not the pipe: a write into a pipe waits until the
+    other side reads, which would hold the server's event loop for as long as the child is not scheduled."""
     if limits is None:
         limits = Limits.from_config(current_app.config) if has_app_context() else DEFAULT_LIMITS
-    receiver, sender = _CONTEXT.Pipe(duplex=False)
-    child = _Process(target=_child, args=(sender, limits, func, args, kwargs), daemon=True)
-    child.start()
-    try:
-        sender.close()
-        outcome, value = _outcome(receiver, child, limits.timeout_seconds)
-    finally:
-        receiver.close()
-        if child.exitcode is None:
-            child.kill()
-        child.join()
+    with tempfile.TemporaryDirectory(prefix="ecabinet-sandbox-") as scratch:
+        call, answer = Path(scratch, "call"), Path(scratch, "answer")
+        call.write_bytes(pickle.dumps((func, args, kwargs), pickle.HIGHEST_PROTOCOL))
+        receiver, sender = _CONTEXT.Pipe(duplex=False)
+        child = _Process(target=_child, args=(sender, limits, str(call), str(answer)), daemon=True)
+        child.start()
+        try:
+            sender.close()
+            outcome = _outcome(receiver, child, limits.timeout_seconds)
+        finally:
+            receiver.close()
+            if child.exitcode is None:
+                child.kill()
+            child.join()
+        value = pickle.loads(answer.read_bytes())
     if outcome == "raised":
         raise value
     return value
 
 
-def _outcome(receiver: Connection, child, timeout: float) -> tuple[str, Any]:
+def _outcome(receiver: Connection, child, timeout: float) -> str:
     if not wait([receiver, child.sentinel], timeout):
         raise TimedOut(f"the isolated worker did not finish in {timeout:g} s")
     try:
-        outcome, value = receiver.recv()
+        outcome = receiver.recv()
     except (EOFError, OSError):  # it died without a word: its exit status tells why
         child.join()
         if child.exitcode in _CPU_SIGNALS:
@@ -134,21 +146,26 @@ def _outcome(receiver: Connection, child, timeout: float) -> tuple[str, Any]:
         raise Crashed(f"the isolated worker died (exit status {child.exitcode})") from None
     if outcome == "memory":
         raise LimitExceeded("memory")
-    return outcome, value
+    return outcome
 
 
-def _child(sender: Connection, limits: Limits, func: Callable, args: tuple, kwargs: dict) -> None:
+def _child(sender: Connection, limits: Limits, call: str, answer: str) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
     try:
-        message: tuple[str, Any] = ("ok", func(*args, **kwargs))
+        func, args, kwargs = pickle.loads(Path(call).read_bytes())
+        outcome, value = "ok", func(*args, **kwargs)
     except MemoryError:
-        message = ("memory", None)
+        sender.send("memory")
+        return
     except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it
-        message = ("raised", exc)
+        outcome, value = "raised", exc
     try:
-        sender.send(message)
+        Path(answer).write_bytes(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
     except MemoryError:
-        sender.send(("memory", None))
+        sender.send("memory")
+        return
     except Exception as exc:  # noqa: BLE001 - an exception or a result that cannot be pickled
-        sender.send(("raised", Crashed(f"the isolated worker's answer cannot be sent: {exc!r}")))
+        outcome = "raised"
+        Path(answer).write_bytes(pickle.dumps(Crashed(f"the isolated worker's answer cannot be kept: {exc!r}")))
+    sender.send(outcome)
