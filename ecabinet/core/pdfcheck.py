@@ -15,7 +15,6 @@ from pathlib import Path
 
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
-
 from pypdf import PdfReader, apply_configuration
 from pypdf.errors import LimitReachedError, PyPdfError
 from pypdf.filters import decode_stream_data

@@ -83,3 +83,16 @@ def test_a_stored_bomb_fails_in_the_extraction_job_without_touching_the_jobs_mem
         version = db.session.get(MaterialVersion, version.id)
         assert version.text_status == TextStatus.FAILED
         assert version.text_error.startswith("PdfRejected: bomb")
+
+
+def test_the_extraction_job_reads_files_only_in_the_isolated_worker(app, client, meeting, secretary):
+    from ecabinet.materials import operations as ops
+
+    stored = _upload(client, secretary, meeting["id"], pdfs.text_pdf(1, seed=4)).get_json()
+    app.config["SANDBOX_TIMEOUT_SECONDS"] = 0.001  # no worker reads a file in a millisecond
+    with app.app_context():
+        assert ops.extract_pending() == 1
+        db.session.commit()
+        version = db.session.scalar(sa.select(MaterialVersion).where(MaterialVersion.material_id == stored["id"]))
+        assert version.text_status == TextStatus.FAILED
+        assert version.text_error.startswith("TimedOut")
