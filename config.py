@@ -85,6 +85,12 @@ class Config:
     """Invitations sent later than this before the meeting are "late": a reason is required and recorded."""
     MATERIAL_MAX_BYTES = _env_int("MATERIAL_MAX_BYTES", 100 * 1024 * 1024)
     MATERIAL_MAX_PAGES = _env_int("MATERIAL_MAX_PAGES", 5000)
+    SANDBOX_MEMORY_BYTES = _env_int("SANDBOX_MEMORY_BYTES", 2 * 1024 * 1024 * 1024)
+    """Address space of the worker process that parses an upload (PDF, Excel): a file needing more is refused."""
+    SANDBOX_CPU_SECONDS = _env_int("SANDBOX_CPU_SECONDS", 120)
+    """CPU time of that worker (a meeting pack of many large materials is the longest parse)."""
+    SANDBOX_TIMEOUT_SECONDS = _env_int("SANDBOX_TIMEOUT_SECONDS", 180)
+    """Wall-clock time of that worker, waiting included."""
     MATERIAL_DEADLINE_WORKING_DAYS = _env_int("MATERIAL_DEADLINE_WORKING_DAYS", 5)
     """Default deadline of a material request: this many working days before the meeting's day."""
     MATERIAL_REMINDER_WORKING_DAYS = _env_int("MATERIAL_REMINDER_WORKING_DAYS", 1)

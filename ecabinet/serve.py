@@ -11,6 +11,7 @@ import gc  # noqa: E402  (after monkey-patching, as gevent requires)
 import os  # noqa: E402
 
 from ecabinet import create_app  # noqa: E402
+from ecabinet.core import sandbox  # noqa: E402
 from ecabinet.core.extensions import socketio  # noqa: E402
 
 
@@ -19,6 +20,7 @@ def main() -> None:
     gc.collect()
     gc.freeze()  # the app's long-lived objects leave the collector: no full collection stalls a broadcast
     gc.set_threshold(50_000, 20, 100)  # fewer, not longer, young collections: thousands of open sockets churn
+    sandbox.start()  # uploads are parsed in its children (ecabinet.core.sandbox)
     if app.config["SCHEDULER_IN_PROCESS"]:
         from ecabinet.scheduler import start_in_process
 

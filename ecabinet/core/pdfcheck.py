@@ -1,6 +1,7 @@
 """Checking an uploaded PDF: ``validate_pdf`` checks it before it is stored or read (materials, the signature
 check) and refuses it with ``PdfRejected`` (a reason code and a message in the uploader's language that can be
-shown as is). A pure function on bytes (or a path), shared by the domains that take PDFs."""
+shown as is). A pure function on bytes (or a path), shared by the domains that take PDFs; the server calls it
+through ``validate_upload``, which runs it in an isolated worker process (``ecabinet.core.sandbox``)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,18 @@ import hashlib
 import io
 import re
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
-from pypdf import PdfReader
+from pypdf import PdfReader, apply_configuration
 from pypdf.errors import LimitReachedError, PyPdfError
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
+from pypdf.filters import decode_stream_data
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
+
+from ecabinet.core import sandbox
 
 MB = 1024 * 1024
 MAX_BYTES = 100 * MB
@@ -35,6 +40,7 @@ MESSAGES = {
     "bomb": _l("The PDF file holds abnormally compressed data (far too large once inflated) and is refused."),
     "image_too_large": _l("The PDF file holds an image too large (over %(limit)s million pixels) to be shown "
                           "safely, and is refused."),
+    "too_complex": _l("The file is too complex to process safely and is refused."),
 }
 
 
@@ -45,6 +51,9 @@ class PdfRejected(ValueError):
         self.code = code
         self.limit = limit
         super().__init__(code if limit is None else f"{code} ({limit})")
+
+    def __reduce__(self):  # raised in the isolated worker, raised again in the server
+        return PdfRejected, (self.code, self.limit)
 
     @property
     def message(self) -> str:
@@ -103,13 +112,12 @@ def _count_pages(reader: PdfReader, max_pages: int) -> int:
     return leaves
 
 
-_INFLATE_CHUNK = 1 * MB
 _INLINE_IMAGE = re.compile(rb"BI[\s/]")  # then checked: a delimiter or whitespace before
 _INLINE_END = re.compile(rb"\sID\s")
 _INLINE_WIDTH = re.compile(rb"/W(?:idth)?\s+(\d+)")
 _INLINE_HEIGHT = re.compile(rb"/H(?:eight)?\s+(\d+)")
 _DELIMITERS = frozenset(b" \t\r\n\f\x00[]()<>{}/%")
-_OVERLAP = 1024  # bytes of inflated content kept for the next chunk: an inline image dictionary is shorter
+_INLINE_WINDOW = 1024  # bytes read after ``BI``: an inline image dictionary is shorter
 
 
 def _image_too_large(max_pixels: int) -> PdfRejected:
@@ -124,7 +132,7 @@ def _check_inline_images(content: bytes, max_pixels: int) -> None:
         at = match.start()
         if at and content[at - 1] not in _DELIMITERS:
             continue
-        window = content[at + 2:at + _OVERLAP]
+        window = content[at + 2:at + _INLINE_WINDOW]
         end = _INLINE_END.search(window)
         head = window[:end.start()] if end is not None else window
         width, height = _INLINE_WIDTH.search(head), _INLINE_HEIGHT.search(head)
@@ -132,32 +140,71 @@ def _check_inline_images(content: bytes, max_pixels: int) -> None:
             raise _image_too_large(max_pixels)
 
 
-def _bounded_inflate(stream: StreamObject, budget: int, max_pixels: int) -> int:
-    """Inflated size of a FlateDecode stream, never inflating more than ``budget`` + 1 bytes; the
-    inflated content (or the raw one, unfiltered) is scanned for oversized inline images on the way."""
-    filters = stream.get("/Filter")
-    names = [filters] if not isinstance(filters, ArrayObject) else list(filters)
-    raw = stream._data  # the encoded bytes, as stored in the file
-    if filters is None or not names:
-        _check_inline_images(raw, max_pixels)
-        return len(raw)
-    if names[0] not in ("/FlateDecode", "/Fl"):
-        return len(raw)
-    inflater = zlib.decompressobj()
-    total = 0
-    data = raw
-    tail = b""
-    while data and total <= budget:
-        out = inflater.decompress(data, _INFLATE_CHUNK)
-        total += len(out)
-        data = inflater.unconsumed_tail
-        scanned = tail + out  # an image dictionary cut by the chunk's end is read whole here
-        if b"BI" in scanned:
-            _check_inline_images(scanned, max_pixels)
-        tail = scanned[-_OVERLAP:]
-        if not out and not data:
-            break
-    return total
+def _declared_bytes(image: StreamObject) -> int:
+    """Bytes of an image's decoded samples, from its declared size, colour space and bits per component
+    (four components when the colour space is not understood)."""
+    width, height, bits = (_number(image.get(key), default) for key, default in
+                           (("/Width", 0), ("/Height", 0), ("/BitsPerComponent", 8)))
+    space = image.get("/ColorSpace")
+    space = space.get_object() if space is not None else None
+    family = space[0].get_object() if isinstance(space, ArrayObject) and space else space
+    if family in _ONE_COMPONENT or image.get("/ImageMask"):
+        components = 1
+    elif family in _THREE_COMPONENTS:
+        components = 3
+    elif family == "/ICCBased":
+        components = _number(space[1].get_object().get("/N"), 4)
+    elif family == "/DeviceN":
+        components = len(space[1].get_object())
+    else:
+        components = 4
+    return (width * components * bits + 7) // 8 * height
+
+
+def _number(value, default: int) -> int:
+    value = value.get_object() if value is not None else None
+    return int(value) if isinstance(value, (int, float)) and value >= 0 else default
+
+
+_ONE_COMPONENT = frozenset({"/DeviceGray", "/G", "/CalGray", "/Indexed", "/I", "/Separation", "/Pattern"})
+_THREE_COMPONENTS = frozenset({"/DeviceRGB", "/RGB", "/CalRGB", "/Lab"})
+_DECODABLE = frozenset({"/FlateDecode", "/Fl", "/ASCIIHexDecode", "/AHx", "/ASCII85Decode", "/A85",
+                        "/LZWDecode", "/LZW", "/RunLengthDecode", "/RL"})
+"""Filters decoded to measure a stream. An image codec (DCT, JPX, JBIG2, CCITT) ends the chain: what it makes is
+bounded by the image's declared pixels."""
+_IMAGE_SLACK = 64 * 1024  # padding and predictor bytes an honest encoder may add to an image's samples
+
+
+def _as_list(value) -> list:
+    value = value.get_object() if value is not None else None
+    if value is None:
+        return []
+    return [item.get_object() for item in value] if isinstance(value, ArrayObject) else [value]
+
+
+def _decoded(stream: StreamObject, cap: int) -> bytes:
+    """The stream's data through every filter of its chain up to the first image codec, a stage at a time;
+    ``LimitReachedError`` as soon as a stage would give more than ``cap`` bytes (pypdf's decoders, with ``cap``
+    as their limits; ASCII85, which has none, is bounded beforehand: "z" is four zero bytes)."""
+    filters = _as_list(stream.get("/Filter"))
+    parameters = _as_list(stream.get("/DecodeParms"))
+    data = stream._data
+    with apply_configuration(zlib_maximum_output_length=cap, lzw_maximum_output_length=cap,
+                             run_length_maximum_output_length=cap):
+        for index, name in enumerate(filters):
+            if name not in _DECODABLE:
+                break
+            if name in ("/ASCII85Decode", "/A85") and len(data) + 4 * data.count(b"z") > cap:
+                raise LimitReachedError("ASCII85 data over its limit")
+            stage = StreamObject()
+            stage[NameObject("/Filter")] = name
+            if index < len(parameters) and isinstance(parameters[index], DictionaryObject):
+                stage[NameObject("/DecodeParms")] = parameters[index]
+            stage._data = data
+            data = decode_stream_data(stage)
+            if len(data) > cap:
+                raise LimitReachedError("decoded stream over its limit")
+    return data
 
 
 def _check_image(image: StreamObject, max_pixels: int) -> None:
@@ -173,66 +220,31 @@ def _check_image(image: StreamObject, max_pixels: int) -> None:
             raise _image_too_large(max_pixels)
 
 
-_CONTENT, _RESOURCES, _XOBJECT, _FONT = range(4)
+def _streams(reader: PdfReader) -> Iterator[StreamObject]:
+    """Every stream of the file: streams are never inside object streams, so the cross-reference's
+    uncompressed objects hold them all (the object streams themselves included)."""
+    for generation, numbers in list(reader.xref.items()):
+        for number in list(numbers):
+            obj = reader.get_object(IndirectObject(number, generation, reader))
+            if isinstance(obj, StreamObject):
+                yield obj
 
 
-def _resource_children(resources) -> list[tuple[int, object]]:
-    """What a resources dictionary draws: its XObjects and tiling patterns (streams), and its fonts
-    (for Type 3 glyph procedures, which are content streams with resources of their own)."""
-    if not isinstance(resources, DictionaryObject):
-        return []
-    out: list[tuple[int, object]] = []
-    for key, kind in (("/XObject", _XOBJECT), ("/Pattern", _XOBJECT), ("/Font", _FONT)):
-        group = resources.get(key)
-        group = group.get_object() if group is not None else None
-        if isinstance(group, DictionaryObject):
-            out += [(kind, value) for value in group.values()]
-    return out
-
-
-def _type3_children(font) -> list[tuple[int, object]]:
-    """A Type 3 font's glyph procedures (content streams) and resources; nothing for other fonts."""
-    if not isinstance(font, DictionaryObject) or font.get("/Subtype") != "/Type3":
-        return []
-    procs = font.get("/CharProcs")
-    procs = procs.get_object() if procs is not None else None
-    out: list[tuple[int, object]] = [(_CONTENT, proc) for proc in procs.values()] \
-        if isinstance(procs, DictionaryObject) else []
-    return out + [(_RESOURCES, font.get("/Resources"))]
-
-
-def _check_drawn_objects(reader: PdfReader, max_stream: int, max_total: int, max_pixels: int) -> None:
-    """Every page content stream, form XObject, tiling pattern and Type 3 glyph (nested ones too)
-    inflates within the limits, and every image declares at most ``max_pixels`` pixels. Images
-    are not inflated (text extraction and the watermark never decode them)."""
+def _check_streams(reader: PdfReader, max_stream: int, max_total: int, max_pixels: int) -> None:
+    """Every stream of the file (page contents, forms, patterns, glyphs, fonts, object streams, images) is
+    decoded through its whole filter chain within a limit: ``max_stream`` bytes, and ``max_total`` for all of
+    them but images together; an image within its declared size, after at most ``max_pixels`` pixels are
+    declared. Inline images in the decoded data are checked too."""
     total = 0
-    seen: set[int] = set()
-    for page in reader.pages:
-        contents = page.get("/Contents")
-        resolved = contents.get_object() if contents is not None else None
-        todo = [(_CONTENT, ref) for ref in (list(resolved) if isinstance(resolved, ArrayObject) else [contents])]
-        todo.append((_RESOURCES, page.get("/Resources")))
-        while todo:
-            kind, ref = todo.pop()
-            if isinstance(ref, IndirectObject):
-                if ref.idnum in seen:
-                    continue
-                seen.add(ref.idnum)
-            obj = ref.get_object() if ref is not None else None
-            if kind == _RESOURCES:
-                todo += _resource_children(obj)
-            elif kind == _FONT:
-                todo += _type3_children(obj)
-            elif isinstance(obj, StreamObject):
-                if kind == _XOBJECT and obj.get("/Subtype") == "/Image":
-                    _check_image(obj, max_pixels)
-                    continue
-                size = _bounded_inflate(obj, min(max_stream, max_total - total), max_pixels)
-                total += size
-                if size > max_stream or total > max_total:
-                    raise PdfRejected("bomb")
-                if kind == _XOBJECT:  # a form XObject or a tiling pattern
-                    todo.append((_RESOURCES, obj.get("/Resources")))
+    for stream in _streams(reader):
+        if stream.get("/Subtype") == "/Image":
+            _check_image(stream, max_pixels)
+            _decoded(stream, max(max_stream, _declared_bytes(stream) + _IMAGE_SLACK))
+            continue
+        data = _decoded(stream, max(1, min(max_stream, max_total - total)))  # pypdf reads 0 as "no limit"
+        total += len(data)
+        if b"BI" in data:
+            _check_inline_images(data, max_pixels)
 
 
 def validate_pdf(source: bytes | str | Path, *, max_bytes: int = MAX_BYTES, max_pages: int = MAX_PAGES,
@@ -251,10 +263,10 @@ def validate_pdf(source: bytes | str | Path, *, max_bytes: int = MAX_BYTES, max_
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
             raise PdfRejected("encrypted")
+        _check_streams(reader, max_stream_inflated, max_total_inflated, max_image_pixels)
         pages = _count_pages(reader, max_pages)
         if pages == 0:
             raise PdfRejected("no_pages")
-        _check_drawn_objects(reader, max_stream_inflated, max_total_inflated, max_image_pixels)
     except PdfRejected:
         raise
     except LimitReachedError as exc:
@@ -262,3 +274,12 @@ def validate_pdf(source: bytes | str | Path, *, max_bytes: int = MAX_BYTES, max_
     except (PyPdfError, zlib.error, KeyError, AttributeError, TypeError, ValueError, RecursionError) as exc:
         raise PdfRejected("corrupt") from exc
     return PdfInfo(pages=pages, size=len(data), sha256=hashlib.sha256(data).hexdigest())
+
+
+def validate_upload(data: bytes, *, max_bytes: int = MAX_BYTES, max_pages: int = MAX_PAGES) -> PdfInfo:
+    """``validate_pdf`` in an isolated worker process (``ecabinet.core.sandbox``); a file that makes the
+    worker exceed its memory, CPU time or wall-clock limit, or crash it, is refused as ``too_complex``."""
+    try:
+        return sandbox.run_isolated(validate_pdf, data, max_bytes=max_bytes, max_pages=max_pages)
+    except sandbox.SandboxError as exc:
+        raise PdfRejected("too_complex") from exc

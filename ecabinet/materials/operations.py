@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from ecabinet import policy
 from ecabinet.accounts.models import Role, User
-from ecabinet.core import pdfcheck, storage
+from ecabinet.core import pdfcheck, sandbox, storage
 from ecabinet.core.clock import local_date, utcnow
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
@@ -142,8 +142,8 @@ def add_version(material: Material, upload: Upload, actor: User) -> MaterialVers
     if material.confidentiality == Confidentiality.PAPER_ONLY:
         raise DomainError("paper_only", _("A paper-only material has no file."), "file")
     try:
-        info = pdfcheck.validate_pdf(upload.data, max_bytes=current_app.config["MATERIAL_MAX_BYTES"],
-                                max_pages=current_app.config["MATERIAL_MAX_PAGES"])
+        info = pdfcheck.validate_upload(upload.data, max_bytes=current_app.config["MATERIAL_MAX_BYTES"],
+                                        max_pages=current_app.config["MATERIAL_MAX_PAGES"])
     except pdfcheck.PdfRejected as exc:
         raise DomainError(f"pdf_{exc.code}", exc.message, "file") from None
     sha256 = storage.store_bytes(upload.data)
@@ -178,6 +178,15 @@ def materials_of(meeting: Meeting, readable_by: User | None = None) -> list[Mate
                                                   Material.id)))
 
 
+def isolated(func, *args, **kwargs):
+    """``func(*args, **kwargs)``, a parse of a stored upload, in the isolated worker process; a file that makes it
+    exceed its limits is refused (422), as it would have been at the upload."""
+    try:
+        return sandbox.run_isolated(func, *args, **kwargs)
+    except sandbox.SandboxError:
+        raise DomainError("pdf_too_complex", pdfcheck.PdfRejected("too_complex").message, "file") from None
+
+
 @dataclass(frozen=True)
 class StoredFile:
     path: Path
@@ -198,8 +207,8 @@ def file_for(material: Material, reader: User) -> StoredFile:
     key = hashlib.sha256(f"{version.sha256}:{reader.id}:{local_date(now).isoformat()}".encode()).hexdigest()
     path = storage.cache_path(WATERMARKED, key)
     if not path.exists():
-        data = pdf.watermark_pdf(storage.read_bytes(version.sha256), reader.full_name, reader.unit.name,
-                                 format_datetime(now))
+        data = isolated(pdf.watermark_pdf, storage.read_bytes(version.sha256), reader.full_name, reader.unit.name,
+                        format_datetime(now))
         storage.write_cache(WATERMARKED, key, data)
     return StoredFile(path, version.filename, key)
 
@@ -230,7 +239,8 @@ def _extract(version: MaterialVersion) -> None:
     try:
         data = storage.read_bytes(version.sha256)
         version.signatures = signing.inspect_signatures(data)  # never raises
-        pages = pdf.extract_text(data)
+        pages = sandbox.run_isolated(pdf.checked_text, data, max_bytes=current_app.config["MATERIAL_MAX_BYTES"],
+                                     max_pages=current_app.config["MATERIAL_MAX_PAGES"])
     except Exception as exc:  # a bad file must not stop the job: the failure is recorded instead
         version.text_status, version.text_error = TextStatus.FAILED, f"{type(exc).__name__}: {exc}"[:500]
         return

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ecabinet.accounts.models import User
-from ecabinet.core import storage
+from ecabinet.core import sandbox, storage
 from ecabinet.core.clock import utcnow
 from ecabinet.core.db import db, upsert_insert
 from ecabinet.core.i18n import format_datetime
@@ -30,7 +30,7 @@ from ecabinet.materials.models import Confidentiality, Material, PackBuild, Pack
 from ecabinet.materials.operations import agenda, materials_of
 from ecabinet.meetings.models import Meeting
 from ecabinet.policy import Action, allowed
-from ecabinet.materials.operations import WATERMARKED
+from ecabinet.materials.operations import WATERMARKED, isolated
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +161,7 @@ def _assemble(build: PackBuild) -> tuple[bytes, int]:
         items.append(pdf.PackItem(title, files))
     meeting = db.session.get(Meeting, build.meeting_id)
     subtitle = f"{format_datetime(meeting.starts_at)} — {current_app.config['PROVINCE_NAME']}"
-    pack = pdf.build_pack(meeting.title, items, subtitle=subtitle)
+    pack = sandbox.run_isolated(pdf.build_pack, meeting.title, items, subtitle=subtitle)
     return pack.data, pack.pages
 
 
@@ -188,7 +188,7 @@ def pack_file(meeting: Meeting, reader: User) -> PackFile | None:
     storage.touch_cache(CACHE_KIND, build.key)
     data = storage.cache_path(CACHE_KIND, build.key).read_bytes()
     if content.confidential:
-        data = pdf.watermark_pdf(data, reader.full_name, reader.unit.name, format_datetime(utcnow()))
+        data = isolated(pdf.watermark_pdf, data, reader.full_name, reader.unit.name, format_datetime(utcnow()))
     return PackFile(build, data, materials)
 
 

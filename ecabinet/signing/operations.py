@@ -27,6 +27,7 @@ from pyhanko.sign.validation import EmbeddedPdfSignature, validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from ecabinet.core import sandbox
 from ecabinet.core.clock import utcnow
 from ecabinet.core.exceptions import DomainError
 
@@ -156,14 +157,26 @@ def inspect_signatures(data: bytes) -> list[dict]:
     ``valid`` (cryptographically valid), ``trusted`` (chains to ``SIGNING_TRUST_ROOTS``; revocation is not
     checked), ``covers_whole_document``, ``code`` (valid_trusted, valid_untrusted, invalid or error) and
     ``label`` (Vietnamese). Never raises: a signature that cannot be checked is reported with code "error".
+    The file is read in an isolated worker process (``ecabinet.core.sandbox``): one too complex gives [].
     """
+    try:
+        found = sandbox.run_isolated(read_signatures, data, current_app.config.get("SIGNING_TRUST_ROOTS"))
+    except sandbox.SandboxError as exc:
+        log.info("signatures not inspected: %s", exc)
+        return []
+    return [{**result, "label": str(LABELS[result["code"]])} for result in found]
+
+
+def read_signatures(data: bytes, trust_roots: str | None) -> list[dict]:
+    """``inspect_signatures`` without the labels, on the trust roots of the PEM file ``trust_roots``; it reads
+    no application state, so it runs in the isolated worker."""
     try:
         reader = PdfFileReader(BytesIO(data), strict=False)
         filled = list(fields.enumerate_sig_fields(reader, filled_status=True))
     except Exception as exc:  # garbage, truncated or encrypted: nothing can be said about signatures
         log.info("signatures not inspected: %s: %s", type(exc).__name__, exc)
         return []
-    roots = _trust_roots()
+    roots = _roots_from(trust_roots)
     found: list[tuple[float, dict]] = []
     for name, _value, field in filled:
         try:  # one by one, so that a damaged signature does not hide the others
@@ -182,7 +195,7 @@ _EMPTY = {"field": None, "signer": None, "organisation": None, "issuer": None, "
 
 
 def _failed(result: dict) -> dict:
-    return {**result, "code": ERROR, "label": str(LABELS[ERROR])}
+    return {**result, "code": ERROR}
 
 
 def _inspect(signature: EmbeddedPdfSignature, roots: list[asn1_x509.Certificate]) -> dict:
@@ -201,8 +214,7 @@ def _inspect(signature: EmbeddedPdfSignature, roots: list[asn1_x509.Certificate]
     result.update(signing_time=_iso_utc(signed_at), intact=bool(status.intact), valid=bool(status.valid),
                   trusted=bool(roots) and bool(status.trusted),
                   covers_whole_document=status.coverage == SignatureCoverageLevel.ENTIRE_FILE)
-    code = _summary(result)
-    return {**result, "code": code, "label": str(LABELS[code])}
+    return {**result, "code": _summary(result)}
 
 
 def _summary(result: dict) -> str:
@@ -233,7 +245,10 @@ def trust_root_names() -> list[str]:
 
 def _trust_roots() -> list[asn1_x509.Certificate]:
     """The certificates of ``SIGNING_TRUST_ROOTS``; [] when none is configured or the file is unreadable."""
-    setting = current_app.config.get("SIGNING_TRUST_ROOTS")
+    return _roots_from(current_app.config.get("SIGNING_TRUST_ROOTS"))
+
+
+def _roots_from(setting: str | None) -> list[asn1_x509.Certificate]:
     if not setting:
         return []
     path = Path(setting)

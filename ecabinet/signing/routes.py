@@ -59,8 +59,8 @@ def check():
         return _page(errors={"file": _("Choose the PDF file.")}, status=422)
     data = sent.read(current_app.config["MATERIAL_MAX_BYTES"] + 1)
     try:
-        pdfcheck.validate_pdf(data, max_bytes=current_app.config["MATERIAL_MAX_BYTES"],
-                         max_pages=current_app.config["MATERIAL_MAX_PAGES"])
+        pdfcheck.validate_upload(data, max_bytes=current_app.config["MATERIAL_MAX_BYTES"],
+                                 max_pages=current_app.config["MATERIAL_MAX_PAGES"])
     except pdfcheck.PdfRejected as exc:
         return _page(errors={"file": exc.message}, status=422)
     return _page(checked=ops.inspect_signatures(data), filename=sent.filename)

@@ -8,10 +8,11 @@ One module per responsibility: ``extract`` (page text),
 object copying and incremental-update helpers that the watermark and the pack share).
 """
 
-from ecabinet.materials.pdf.extract import PageTexts, extract_text
+from ecabinet.materials.pdf.extract import PageTexts, checked_text, extract_text
 from ecabinet.materials.pdf.pack import Pack, PackItem, PackMaterial, build_pack
 from ecabinet.materials.pdf.watermark import watermark_page, watermark_pdf
 
 __all__ = [
-    "Pack", "PackItem", "PackMaterial", "PageTexts", "build_pack", "extract_text", "watermark_page", "watermark_pdf",
+    "Pack", "PackItem", "PackMaterial", "PageTexts", "build_pack", "checked_text", "extract_text", "watermark_page",
+    "watermark_pdf",
 ]

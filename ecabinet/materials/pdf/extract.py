@@ -6,6 +6,8 @@ import logging
 import unicodedata
 import pypdfium2 as pdfium
 
+from ecabinet.core.pdfcheck import validate_pdf
+
 log = logging.getLogger(__package__)  # "ecabinet.materials.pdf", as before the split
 
 
@@ -48,3 +50,10 @@ def extract_text(data: bytes) -> PageTexts:
     finally:
         document.close()
     return result
+
+
+def checked_text(data: bytes, *, max_bytes: int, max_pages: int) -> PageTexts:
+    """``extract_text`` of a file that passes ``validate_pdf`` first (``PdfRejected`` otherwise): a file stored
+    before today's checks existed is read only once it passes them."""
+    validate_pdf(data, max_bytes=max_bytes, max_pages=max_pages)
+    return extract_text(data)

@@ -18,7 +18,7 @@ import re
 import unicodedata
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -30,7 +30,7 @@ from openpyxl.utils.datetime import from_excel
 
 from ecabinet.accounts import operations as accounts
 from ecabinet.accounts.models import Role, User
-from ecabinet.core import storage
+from ecabinet.core import sandbox, storage
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.notify import operations as notify
@@ -170,36 +170,53 @@ def _find_header(sheet) -> tuple[int, dict[int, str]] | None:
     return None
 
 
-def _sheet_rows(data: bytes) -> Iterator[tuple[int, dict[str, Any]]]:
-    """``(row number, {header: cell value})`` for each row under the header that is not blank."""
+def _sheet_rows(data: bytes) -> list[tuple[int, dict[str, Any]]]:
+    """``(row number, {header: cell value})`` for each row under the header that is not blank. The workbook is
+    parsed in an isolated worker process (``ecabinet.core.sandbox``): an .xlsx is a zip of XML, a bomb's shape."""
     _check_package(data)
+    try:
+        problem, rows = sandbox.run_isolated(read_rows, data)
+    except sandbox.SandboxError:
+        raise _file_error("too_complex", _("The file is too complex to process safely and is refused.")) from None
+    if problem == "not_xlsx":
+        raise _file_error("not_xlsx", _("The sheet cannot be read: the .xlsx file is damaged or not in the right "
+                                        "format."))
+    if problem == "missing_columns":
+        raise _file_error("missing_columns", _("No header row with the columns “%(content)s” and "
+                                               "“%(lead)s” was found. Use the template.", content=CONTENT,
+                                               lead=LEAD_UNIT))
+    if problem == "too_many_rows":
+        raise _file_error("too_many_rows", _("The sheet has more than %(max)s tasks: split it into several "
+                                             "files.", max=MAX_ROWS))
+    return rows
+
+
+def read_rows(data: bytes) -> tuple[str | None, list[tuple[int, dict[str, Any]]]]:
+    """The rows of ``_sheet_rows``, or what is wrong with the sheet (``not_xlsx``, ``missing_columns``,
+    ``too_many_rows``); it reads no application state, so it runs in the isolated worker."""
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged or foreign file
-        raise _file_error("not_xlsx", _("The sheet cannot be read: the .xlsx file is damaged or not in the right "
-                                        "format.")) from None
+        return "not_xlsx", []
     try:
         for sheet in workbook.worksheets:
             found = _find_header(sheet)
             if found is not None:
                 break
         else:
-            raise _file_error("missing_columns", _("No header row with the columns “%(content)s” and "
-                                                   "“%(lead)s” was found. Use the template.", content=CONTENT,
-                                                   lead=LEAD_UNIT))
+            return "missing_columns", []
         header_row, headers = found
         width = max(headers) + 1
-        count = 0
+        rows = []
         for number, row in enumerate(sheet.iter_rows(min_row=header_row + 1, max_col=width, values_only=True),
                                      start=header_row + 1):
             values = {name: row[index] if index < len(row) else None for index, name in headers.items()}
             if all(cell_text(v) == "" for v in values.values()):
                 continue
-            count += 1
-            if count > MAX_ROWS:
-                raise _file_error("too_many_rows", _("The sheet has more than %(max)s tasks: split it into several "
-                                                     "files.", max=MAX_ROWS))
-            yield number, values
+            if len(rows) == MAX_ROWS:
+                return "too_many_rows", []
+            rows.append((number, values))
+        return None, rows
     finally:
         workbook.close()
 
