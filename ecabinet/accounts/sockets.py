@@ -3,7 +3,8 @@
 A connection is accepted only for an active user, recognised like any request: the Flask-
 Login session cookie sent with the handshake, or a bearer token given as
 ``io(url, {auth: {token: "…"}})`` (also accepted as an ``Authorization: Bearer`` header).
-Every accepted connection joins ``user:<id>``, where notifications are pushed.
+Every accepted connection joins ``user:<id>``, where notifications are pushed. The handshake leaves the
+credential it was accepted with (``accounts.operations.Credential``) in ``g.credential``.
 See docs/realtime.md.
 """
 
@@ -26,10 +27,12 @@ def socket_user(auth: Any) -> User | None:
     """The active user of this handshake: by ``auth["token"]`` when given, else by cookie or header."""
     token = auth.get("token") if isinstance(auth, dict) else None
     if isinstance(token, str) and token.strip():
-        user = ops.user_for_token(token.strip())
-        if user is not None:
-            g.auth_channel = "token"
-        return user  # a wrong token is refused, even when a cookie would also be sent
+        row = ops.token_row(token.strip())
+        if row is None:
+            return None  # a wrong token is refused, even when a cookie would also be sent
+        g.auth_channel = "token"
+        g.credential = ops.Credential("token", row.id)
+        return row.user
     user = current_user._get_current_object() if current_user.is_authenticated else None
     return user if isinstance(user, User) and user.active else None
 
