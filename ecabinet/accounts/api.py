@@ -67,8 +67,9 @@ def change_password(body: PasswordChange):
 
 def _marked(schema: type[BaseModel], rows: list, kind: str) -> list[BaseModel]:
     """The rows, the one this request was made with marked ``current``."""
-    return [schema.model_validate(row).model_copy(
-        update={"current": ops.Credential(kind, row.id) == g.get("credential")}) for row in rows]
+    fields = set(schema.model_fields) - {"current"}
+    return [schema.model_validate({**{name: getattr(row, name) for name in fields},
+                                   "current": ops.Credential(kind, row.id) == g.get("credential")}) for row in rows]
 
 
 @route(bp, "/me/sessions", summary="The signed-in user's sessions (devices)", response=list[SessionOut])

@@ -310,8 +310,9 @@ def credential_is_live(credential: Credential, now: datetime | None = None) -> b
     now = now or utcnow()
     model = CREDENTIAL_MODELS[credential.kind]
     live = _live_session_filter(now) if credential.kind == "session" else _live_token_filter(now)
-    return db.session.scalar(sa.select(sa.exists().where(model.id == credential.id, live, User.id == model.user_id,
-                                                         User.active.is_(True)))) or False
+    found = sa.select(model.id).join(User, User.id == model.user_id).where(model.id == credential.id, live,
+                                                                          User.active.is_(True))
+    return db.session.scalar(found) is not None
 
 
 def sessions_of(user: User, now: datetime | None = None) -> list[UserSession]:
