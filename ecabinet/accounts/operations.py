@@ -384,8 +384,8 @@ def check_password_strength(password: str, user: User | None, username: str, fie
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < minimum:
         raise AccountError("weak_password", _("The password needs at least %(n)d characters.", n=minimum), field)
-    folded = password.casefold()
-    if folded == username.casefold():
+    folded = canonical_username(password)  # " PCT" is the username "pct" too
+    if folded == canonical_username(username):
         raise AccountError("weak_password", _("The password must differ from the username."), field)
     if folded in _common_passwords():
         raise AccountError("weak_password", _("This password is among the most common ones; choose another."),
