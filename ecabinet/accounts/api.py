@@ -72,6 +72,14 @@ def _marked(schema: type[BaseModel], rows: list, kind: str) -> list[BaseModel]:
                                    "current": ops.Credential(kind, row.id) == g.get("credential")}) for row in rows]
 
 
+def _end_own(credential: ops.Credential, missing: str) -> None:
+    row = ops.own_credential(current_user, credential)
+    if row is None:
+        raise ApiError(404, "not_found", missing)
+    ops.end_credential(row)
+    db.session.commit()
+
+
 @route(bp, "/me/sessions", summary="The signed-in user's sessions (devices)", response=list[SessionOut])
 def my_sessions():
     return _marked(SessionOut, ops.sessions_of(current_user), "session")
@@ -79,11 +87,7 @@ def my_sessions():
 
 @route(bp, "/me/sessions/<int:session_id>", method="DELETE", summary="End one of one's own sessions", status=204)
 def end_my_session(session_id: int):
-    session = ops.own_session(current_user, session_id)
-    if session is None:
-        raise ApiError(404, "not_found", _("No such session."))
-    ops.end_session(session)
-    db.session.commit()
+    _end_own(ops.Credential("session", session_id), _("No such session."))
 
 
 @route(bp, "/me/sessions/end-others", method="POST", summary="End every other session and token", status=204)
@@ -100,11 +104,7 @@ def my_tokens():
 
 @route(bp, "/me/tokens/<int:token_id>", method="DELETE", summary="Revoke one of one's own API tokens", status=204)
 def end_my_token(token_id: int):
-    token = ops.own_token(current_user, token_id)
-    if token is None:
-        raise ApiError(404, "not_found", _("No such API token."))
-    ops.end_token(token)
-    db.session.commit()
+    _end_own(ops.Credential("token", token_id), _("No such API token."))
 
 
 @route(bp, "/users", summary="List users", query=UserQuery, response=UserPage)

@@ -330,22 +330,17 @@ def tokens_of(user: User, now: datetime | None = None) -> list[ApiToken]:
                                    .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
 
 
-def own_session(user: User, session_id: int) -> UserSession | None:
-    return next((s for s in sessions_of(user) if s.id == session_id), None)
+def own_credential(user: User, credential: Credential) -> UserSession | ApiToken | None:
+    """The user's own live session or token this names; another user's is none, like one that does not exist."""
+    model = CREDENTIAL_MODELS[credential.kind]
+    found = db.session.get(model, credential.id)
+    return found if found is not None and found.user_id == user.id and credential_is_live(credential) else None
 
 
-def own_token(user: User, token_id: int) -> ApiToken | None:
-    return next((t for t in tokens_of(user) if t.id == token_id), None)
-
-
-def end_session(session: UserSession) -> None:
-    session.revoked_at = utcnow()
-    signals.session_ended.send(session.user, user=session.user, what=f"session #{session.id}")
-
-
-def end_token(token: ApiToken) -> None:
-    token.revoked_at = utcnow()
-    signals.session_ended.send(token.user, user=token.user, what=f"token #{token.id}")
+def end_credential(row: UserSession | ApiToken) -> None:
+    row.revoked_at = utcnow()
+    kind = next(kind for kind, model in CREDENTIAL_MODELS.items() if isinstance(row, model))
+    signals.session_ended.send(row.user, user=row.user, what=f"{kind} #{row.id}")
 
 
 def _end_sessions(user: User, keep: Credential | None = None) -> None:

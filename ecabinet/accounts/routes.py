@@ -130,15 +130,20 @@ def sessions():
                            tokens=ops.tokens_of(current_user), current=g.get("credential"))
 
 
+def _end_own(credential: ops.Credential) -> None:
+    row = ops.own_credential(current_user, credential)
+    if row is None:
+        abort(404)
+    ops.end_credential(row)
+    db.session.commit()
+
+
 @bp.post("/account/sessions/<int:session_id>/end")
 @login_required
 def end_session(session_id: int):
-    session = ops.own_session(current_user, session_id)
-    if session is None:
-        abort(404)
-    ops.end_session(session)
-    db.session.commit()
-    if ops.Credential("session", session.id) == g.credential:
+    ending = ops.Credential("session", session_id)
+    _end_own(ending)
+    if ending == g.credential:
         logout_user()
         return redirect(url_for("accounts.login"))
     flash(_("The session has been ended."), "success")
@@ -148,11 +153,7 @@ def end_session(session_id: int):
 @bp.post("/account/tokens/<int:token_id>/end")
 @login_required
 def end_token(token_id: int):
-    token = ops.own_token(current_user, token_id)
-    if token is None:
-        abort(404)
-    ops.end_token(token)
-    db.session.commit()
+    _end_own(ops.Credential("token", token_id))
     flash(_("The API token has been revoked."), "success")
     return redirect(url_for("accounts.sessions"))
 

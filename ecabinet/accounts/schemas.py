@@ -36,29 +36,26 @@ class PasswordReset(Strict):
     new_password: Password
 
 
-class SessionOut(BaseModel):
+class CredentialOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    created_at: datetime
+    user_agent: str | None
+    ip_address: str | None
+    current: bool = Field(description="Whether this request was made with it")
+
+
+class SessionOut(CredentialOut):
     """A signed-in browser (device) of the user."""
 
-    model_config = ConfigDict(from_attributes=True)
-    id: int
-    created_at: datetime
     last_seen_at: datetime
-    user_agent: str | None
-    ip_address: str | None
-    current: bool = Field(description="Whether this request was made with this session")
 
 
-class ApiTokenOut(BaseModel):
+class ApiTokenOut(CredentialOut):
     """An API token of the user (never the token itself)."""
 
-    model_config = ConfigDict(from_attributes=True)
-    id: int
-    created_at: datetime
     expires_at: datetime
     last_used_at: datetime | None
-    user_agent: str | None
-    ip_address: str | None
-    current: bool = Field(description="Whether this request was made with this token")
 
 
 class PersonRef(BaseModel):
