@@ -97,11 +97,11 @@ def test_an_unknown_name_takes_as_long_as_a_known_one(app, client, people):
         db.session.commit()
     _seconds(client, "khongco", "10.3.0.1")  # the throwaway hash is made on first use
     known, unknown = [], []
-    for n in range(7):  # alternately, so that the machine's load weighs on both; a fresh address for each try
+    for n in range(9):  # alternately, so that the machine's load weighs on both; a fresh address for each try
         known.append(_seconds(client, "pct", f"10.3.1.{n}"))
         unknown.append(_seconds(client, f"khongcoai{n}", f"10.3.2.{n}"))
     ratio = statistics.median(unknown) / statistics.median(known)
-    assert 1 / 3 < ratio < 3, (known, unknown)
+    assert 1 / 2 < ratio < 2, (known, unknown)
 
 
 @pytest.mark.parametrize("spelling", ["PCT", " pct ", "ｐｃｔ"])
