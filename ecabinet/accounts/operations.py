@@ -23,7 +23,7 @@ from zxcvbn.frequency_lists import FREQUENCY_LISTS
 from ecabinet.accounts.models import ApiToken, LoginThrottle, Role, User, UserRole, UserSession
 from ecabinet.core import signals
 from ecabinet.core.clock import utcnow
-from ecabinet.core.db import db
+from ecabinet.core.db import db, upsert_insert
 from ecabinet.core.exceptions import DomainError
 from ecabinet.org.models import Sector, Unit
 
@@ -129,7 +129,11 @@ def _seconds_until(moment: datetime, now: datetime) -> int:
 
 
 def _throttles(budgets: list[_Budget]) -> dict[str, LoginThrottle]:
+    """The budgets' rows, locked; made first when missing, so that a burst of parallel guesses cannot race to
+    insert the same row (one would fail) or pass unlocked."""
     keys = sorted(b.key for b in budgets)  # one order for every request: no deadlock between two of them
+    db.session.execute(upsert_insert(LoginThrottle.__table__).values([{"key": key, "failures": 0} for key in keys])
+                       .on_conflict_do_nothing(index_elements=["key"]))
     rows = db.session.scalars(sa.select(LoginThrottle).where(LoginThrottle.key.in_(keys))
                               .order_by(LoginThrottle.key).with_for_update())
     return {row.key: row for row in rows}
@@ -168,20 +172,17 @@ def _checked_credentials(typed_username: str, password: str, address: str | None
     valid = password_matches(user, password)
     if not valid or not user.active:
         reason = "inactive" if valid else "bad-credentials"
-        retry_after = max(_register_failure(throttles.get(b.key), b, now) for b in budgets)
+        retry_after = max(_register_failure(throttles[b.key], b, now) for b in budgets)
         signals.login_failed.send(None, username=username, reason=reason, retry_after=retry_after)
         raise BadCredentials()
 
     for budget in budgets:
-        if budget.cleared_by_success and budget.key in throttles:
+        if budget.cleared_by_success:
             db.session.delete(throttles[budget.key])
     return user
 
 
-def _register_failure(throttle: LoginThrottle | None, budget: _Budget, now: datetime) -> int:
-    if throttle is None:
-        throttle = LoginThrottle(key=budget.key, failures=0)
-        db.session.add(throttle)
+def _register_failure(throttle: LoginThrottle, budget: _Budget, now: datetime) -> int:
     forgotten = throttle.last_failure_at is not None and \
         now - throttle.last_failure_at > timedelta(seconds=current_app.config["LOGIN_FORGET_SECONDS"])
     throttle.failures = 1 if forgotten else throttle.failures + 1

@@ -2,6 +2,7 @@
 address; an unknown username costs as much time as a known one."""
 
 import statistics
+from concurrent.futures import ThreadPoolExecutor
 import time
 import unicodedata
 
@@ -110,3 +111,13 @@ def test_a_spelling_variant_signs_in_as_the_account(client, people, spelling):
     assert response.status_code == 200
     me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {response.get_json()['access_token']}"})
     assert me.get_json()["username"] == "pct"
+
+
+def test_a_burst_of_parallel_guesses_is_counted_without_errors(app, people):
+    def guess(n: int) -> int:
+        return _api_login(app.test_client(), ("pct", " PCT", "pct\t")[n % 3], f"doan-{n}").status_code
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = list(pool.map(guess, range(18)))
+    assert set(statuses) <= {401, 429} and statuses.count(401) <= 3, statuses
+    assert _api_login(app.test_client(), "pct", PASSWORD).status_code == 429
