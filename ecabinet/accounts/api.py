@@ -61,8 +61,9 @@ def change_password(body: PasswordChange):
         ops.change_password(current_user, body.current_password, body.new_password, address=client_address(),
                             keep=g.get("credential"))
     except ops.AccountError:
-        db.session.commit()
+        db.session.commit()  # the failure counted against the sign-in budgets stays counted
         raise
+    db.session.commit()
 
 
 def _marked(schema: type[BaseModel], rows: list, kind: str) -> list[BaseModel]:

@@ -26,6 +26,8 @@ def test_own_password_rules(client, people):
     good = client.post("/api/v1/me/password", headers=headers,
                        json={"current_password": PASSWORD, "new_password": "Sông Trà Khúc 2026"})
     assert good.status_code == 204
+    assert client.get("/api/v1/me", headers=headers).status_code == 200  # the token in use stays valid
+    api_token(client, "pct", "Sông Trà Khúc 2026")
 
 
 @pytest.mark.parametrize("password", ["NguyenVanThanh", " nguyenvanthanh", "matkhau", "qwerty123456"])
