@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from ecabinet.accounts import operations as ops
 from ecabinet.accounts.models import User, UserSession
+from ecabinet.audit.models import AuditEvent
 from ecabinet.core.clock import utcnow
 from ecabinet.core.db import db
 from tests.fixtures.web import api_token, csrf_from, form_token, ok, web_login
@@ -98,10 +99,14 @@ def test_sign_out_everywhere_else_keeps_the_one_in_use(app, people):
 def test_an_admin_signs_a_user_out_everywhere(app, people):
     browser, admin = _signed_in(app), _signed_in(app, "admin")
     headers = api_token(app.test_client(), "pct")
+    assert 'id="end-user-sessions"' in admin.get(f"/admin/users/{people.leader}").get_data(as_text=True)
     response = admin.post(f"/admin/users/{people.leader}/sessions/end", data={"csrf_token": form_token(admin)})
     assert response.status_code == 302
     assert browser.get("/").status_code == 302
     assert app.test_client().get("/api/v1/me", headers=headers).status_code == 401
+    with app.app_context():
+        event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "session_ended"))
+        assert (event.actor_id, event.entity_id) == (people.admin, str(people.leader))
     admin_api = api_token(app.test_client(), "admin")
     assert app.test_client().post(f"/api/v1/users/{people.leader}/sessions/end",
                                   headers=admin_api).status_code == 204
