@@ -60,6 +60,15 @@ class Config:
     LOGIN_FREE_FAILURES = _env_int("LOGIN_FREE_FAILURES", 3)
     LOGIN_BASE_DELAY_SECONDS = _env_int("LOGIN_BASE_DELAY_SECONDS", 5)
     LOGIN_MAX_DELAY_SECONDS = _env_int("LOGIN_MAX_DELAY_SECONDS", 900)
+    LOGIN_ACCOUNT_FREE_FAILURES = _env_int("LOGIN_ACCOUNT_FREE_FAILURES", 10)
+    """Failed sign-ins to one account from any addresses before it waits (the budget of one address is
+    ``LOGIN_FREE_FAILURES``)."""
+    LOGIN_ADDRESS_FREE_FAILURES = _env_int("LOGIN_ADDRESS_FREE_FAILURES", 30)
+    """Failed sign-ins from one address, whatever the usernames, before it waits."""
+    LOGIN_FORGET_SECONDS = _env_int("LOGIN_FORGET_SECONDS", 3600)
+    """A budget without a failure for this long counts from zero again."""
+    PASSWORD_MIN_LENGTH = _env_int("PASSWORD_MIN_LENGTH", 12)
+    """Characters a new password needs at least (existing passwords are not affected)."""
     ARGON2_TIME_COST = _env_int("ARGON2_TIME_COST", 3)
     ARGON2_MEMORY_KIB = _env_int("ARGON2_MEMORY_KIB", 65536)
     MAX_CONTENT_LENGTH = _env_int("MAX_REQUEST_BYTES", 110 * 1024 * 1024)

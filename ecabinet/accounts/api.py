@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, g, request
+from pydantic import BaseModel
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ecabinet.accounts import operations as ops
 from ecabinet.accounts.models import User
-from ecabinet.accounts.schemas import (PasswordChange, PasswordReset, TokenRequest, TokenResponse, UserCreate,
-                                       UserOut, UserPage, UserQuery, UserUpdate)
+from ecabinet.accounts.schemas import (ApiTokenOut, PasswordChange, PasswordReset, SessionOut, TokenRequest,
+                                       TokenResponse, UserCreate, UserOut, UserPage, UserQuery, UserUpdate)
 from ecabinet.core.api import ApiError, route
 from ecabinet.core.context import client_address
 from ecabinet.core.db import db
@@ -35,7 +36,7 @@ def create_token(body: TokenRequest):
     except ops.BadCredentials:
         db.session.commit()
         raise ApiError(401, "bad_credentials", _("Wrong username or password.")) from None
-    issued = ops.issue_token(user)
+    issued = ops.issue_token(user, ops.Device(request.user_agent.string, client_address()))
     db.session.commit()
     return {"access_token": issued.token, "token_type": "bearer", "expires_in": issued.expires_in}
 
@@ -55,9 +56,56 @@ def me():
 
 @route(bp, "/me/password", method="POST", summary="Change one's own password", body=PasswordChange, status=204)
 def change_password(body: PasswordChange):
-    """Ends every other session and token of the user."""
-    ops.change_password(current_user, body.current_password, body.new_password)
+    """Ends every other session and token of the user; a wrong current password counts as a failed sign-in."""
+    try:
+        ops.change_password(current_user, body.current_password, body.new_password, address=client_address(),
+                            keep=g.get("credential"))
+    except ops.AccountError:
+        db.session.commit()  # the failure counted against the sign-in budgets stays counted
+        raise
     db.session.commit()
+
+
+def _marked(schema: type[BaseModel], rows: list, kind: str) -> list[BaseModel]:
+    """The rows, the one this request was made with marked ``current``."""
+    fields = set(schema.model_fields) - {"current"}
+    return [schema.model_validate({**{name: getattr(row, name) for name in fields},
+                                   "current": ops.Credential(kind, row.id) == g.get("credential")}) for row in rows]
+
+
+def _end_own(credential: ops.Credential, missing: str) -> None:
+    row = ops.own_credential(current_user, credential)
+    if row is None:
+        raise ApiError(404, "not_found", missing)
+    ops.end_credential(row)
+    db.session.commit()
+
+
+@route(bp, "/me/sessions", summary="The signed-in user's sessions (devices)", response=list[SessionOut])
+def my_sessions():
+    return _marked(SessionOut, ops.sessions_of(current_user), "session")
+
+
+@route(bp, "/me/sessions/<int:session_id>", method="DELETE", summary="End one of one's own sessions", status=204)
+def end_my_session(session_id: int):
+    _end_own(ops.Credential("session", session_id), _("No such session."))
+
+
+@route(bp, "/me/sessions/end-others", method="POST", summary="End every other session and token", status=204)
+def end_my_other_sessions():
+    """Every session and API token of the user ends, but the one this request is made with."""
+    ops.end_other_sessions(current_user, g.get("credential"))
+    db.session.commit()
+
+
+@route(bp, "/me/tokens", summary="The signed-in user's API tokens", response=list[ApiTokenOut])
+def my_tokens():
+    return _marked(ApiTokenOut, ops.tokens_of(current_user), "token")
+
+
+@route(bp, "/me/tokens/<int:token_id>", method="DELETE", summary="Revoke one of one's own API tokens", status=204)
+def end_my_token(token_id: int):
+    _end_own(ops.Credential("token", token_id), _("No such API token."))
 
 
 @route(bp, "/users", summary="List users", query=UserQuery, response=UserPage)
@@ -110,4 +158,13 @@ def reset_password(user_id: int, body: PasswordReset):
     user = _load_user(user_id)
     require(current_user, Action.MANAGE_USERS)
     ops.reset_password(user, body.new_password)
+    db.session.commit()
+
+
+@route(bp, "/users/<int:user_id>/sessions/end", method="POST", summary="Sign a user out everywhere", status=204)
+def end_user_sessions(user_id: int):
+    """Every session and API token of the user ends (an administrator's own: from ``/me/sessions``)."""
+    user = _load_user(user_id)
+    require(current_user, Action.MANAGE_USERS)
+    ops.end_all_sessions(user, by=current_user)
     db.session.commit()

@@ -1,4 +1,4 @@
-"""Users, their roles and portfolios, API tokens and the login throttle."""
+"""Users, their roles and portfolios, sign-in sessions, API tokens and the login throttle."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ portfolio_units = sa.Table(
 class User(UserMixin, TimestampMixin, db.Model):
     __tablename__ = "users"
     __auditable__ = True
-    __audit_exclude__ = frozenset({"password_hash", "session_version", "last_login_at"})
+    __audit_exclude__ = frozenset({"password_hash", "last_login_at"})
     __table_args__ = (
         sa.CheckConstraint("username = lower(username)", name="username_lowercase"),
         sa.CheckConstraint("length(username) BETWEEN 2 AND 64", name="username_length"),
@@ -72,8 +72,6 @@ class User(UserMixin, TimestampMixin, db.Model):
     is_demo: Mapped[bool] = mapped_column(default=False)
     """Created by seed-demo; production refuses to start while such an account exists."""
     locale: Mapped[Locale] = mapped_column(enum_type(Locale, "locale"), default=Locale.VI)
-    session_version: Mapped[int] = mapped_column(default=1)
-    """Part of the login session's id: raising it ends every session of the user."""
     last_login_at: Mapped[datetime | None]
     password_changed_at: Mapped[datetime | None]
 
@@ -98,8 +96,17 @@ class User(UserMixin, TimestampMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
 
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+    login_session_key = None
+    """The secret of the sign-in session (``UserSession``) this object was loaded by or signed in with: what
+    Flask-Login keeps in the signed cookie. Not a column; set by ``accounts.operations``."""
+
+    def get_id(self) -> str | None:
+        return self.login_session_key
+
+    def __eq__(self, other: object) -> bool:  # UserMixin's compares get_id(), the session secret, not the user
+        return other is self or (isinstance(other, User) and self.id is not None and other.id == self.id)
+
+    __hash__ = UserMixin.__hash__
 
 
 class UserRole(db.Model):
@@ -114,6 +121,23 @@ class UserRole(db.Model):
         return f"<UserRole {self.role}>"
 
 
+class UserSession(CreatedAtMixin, db.Model):
+    """One signed-in browser (a device): the cookie names it by a secret whose SHA-256 alone is stored here, and
+    every request checks it, so signing out, an admin or a password change ends it on the server."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    last_seen_at: Mapped[datetime]
+    user_agent: Mapped[str | None] = mapped_column(sa.String(255))
+    ip_address: Mapped[str | None] = mapped_column(sa.String(45))
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
 class ApiToken(CreatedAtMixin, db.Model):
     """A bearer token for the JSON API. Only its SHA-256 is stored, never the token."""
 
@@ -126,18 +150,21 @@ class ApiToken(CreatedAtMixin, db.Model):
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
+    user_agent: Mapped[str | None] = mapped_column(sa.String(255))
+    ip_address: Mapped[str | None] = mapped_column(sa.String(45))
 
     user: Mapped[User] = relationship()
 
 
 class LoginThrottle(db.Model):
-    """Consecutive failed logins for one username from one address, and how long they must wait."""
+    """Consecutive failed sign-ins counted against one budget, and how long that budget must wait."""
 
     __tablename__ = "login_throttles"
     __table_args__ = (sa.CheckConstraint("failures >= 0", name="failures_not_negative"),)
 
     key: Mapped[str] = mapped_column(sa.String(320), primary_key=True)
-    """``username|address``: locking by name alone would let anyone lock a leader out."""
+    """The budget: ``pair:<username>|<address>`` (strict), ``account:<username>`` and ``address:<address>``
+    (looser: locking by name alone quickly would let anyone lock a leader out). See ``accounts.operations``."""
     failures: Mapped[int] = mapped_column(default=0)
     last_failure_at: Mapped[datetime | None]
     locked_until: Mapped[datetime | None]

@@ -1,8 +1,8 @@
-"""Pages of accounts: sign-in, sign-out, own password, and the admins' user management."""
+"""Pages of accounts: sign-in, sign-out, own password and sessions, and the admins' user management."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from werkzeug.datastructures import MultiDict
@@ -14,6 +14,7 @@ from ecabinet.core.context import client_address, set_actor
 from ecabinet.core.db import db
 from ecabinet.core.errors import wants_json
 from ecabinet.core.forms import page_filters, parse_form
+from ecabinet.core.urls import local_path
 from ecabinet.org import operations as org_ops
 from ecabinet.policy import Action, require
 
@@ -29,21 +30,26 @@ def install_login(manager: LoginManager) -> None:
     manager.session_protection = "basic"
 
     @manager.user_loader
-    def load_user(session_id: str) -> User | None:
-        user = ops.user_for_session_id(session_id)
-        set_actor(user)
-        return user
+    def load_user(session_key: str) -> User | None:
+        session = ops.session_for_key(session_key)
+        if session is None:
+            return None
+        g.credential = ops.Credential("session", session.id)
+        set_actor(session.user)
+        return session.user
 
     @manager.request_loader
     def load_user_from_token(req) -> User | None:
         scheme, _sep, token = req.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return None
-        user = ops.user_for_token(token.strip())
-        if user is not None:
-            g.auth_channel = "token"
-            set_actor(user)
-        return user
+        row = ops.token_row(token.strip())
+        if row is None:
+            return None
+        g.auth_channel = "token"
+        g.credential = ops.Credential("token", row.id)
+        set_actor(row.user)
+        return row.user
 
     @manager.unauthorized_handler
     def unauthorized():
@@ -53,8 +59,8 @@ def install_login(manager: LoginManager) -> None:
         return redirect(url_for("accounts.login", next=request.full_path))
 
 
-def _safe_next(target: str | None) -> str:
-    return target if target and target.startswith("/") and not target.startswith("//") else url_for("home.home")
+def request_device() -> ops.Device:
+    return ops.Device(request.user_agent.string, client_address())
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -75,10 +81,11 @@ def login():
             flash(_("Wrong username or password."), "danger")
             status = 401
         else:
+            ops.open_session(user, request_device())
             db.session.commit()
             login_user(user)
             set_actor(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(local_path(request.args.get("next")) or url_for("home.home"))
         db.session.commit()
     return render_template("accounts/login.html"), status
 
@@ -86,7 +93,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    ops.logout(current_user)
+    ops.logout(current_user, g.get("credential"))
     db.session.commit()
     logout_user()
     flash(_("You have signed out."), "info")
@@ -100,8 +107,10 @@ def change_password():
     if request.method == "POST":
         try:
             ops.change_password(current_user, request.form.get("current_password", ""),
-                                request.form.get("new_password", ""))
+                                request.form.get("new_password", ""), address=client_address(),
+                                keep=g.get("credential"))
         except ops.AccountError as exc:
+            db.session.commit()  # a wrong current password counts against the sign-in budgets
             errors[exc.field or "__all__"] = str(exc)
         else:
             if request.form.get("new_password") != request.form.get("confirm_password"):
@@ -109,10 +118,53 @@ def change_password():
                 errors["confirm_password"] = _("The two new passwords differ.")
             else:
                 db.session.commit()
-                login_user(current_user._get_current_object())  # the session id carries the new version
                 flash(_("Your password has been changed; other sessions were signed out."), "success")
                 return redirect(url_for("home.home"))
     return render_template("accounts/password.html", errors=errors), 422 if errors else 200
+
+
+@bp.get("/account/sessions")
+@login_required
+def sessions():
+    return render_template("accounts/sessions.html", sessions=ops.sessions_of(current_user),
+                           tokens=ops.tokens_of(current_user), current=g.get("credential"))
+
+
+def _end_own(credential: ops.Credential) -> None:
+    row = ops.own_credential(current_user, credential)
+    if row is None:
+        abort(404)
+    ops.end_credential(row)
+    db.session.commit()
+
+
+@bp.post("/account/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id: int):
+    ending = ops.Credential("session", session_id)
+    _end_own(ending)
+    if ending == g.credential:
+        logout_user()
+        return redirect(url_for("accounts.login"))
+    flash(_("The session has been ended."), "success")
+    return redirect(url_for("accounts.sessions"))
+
+
+@bp.post("/account/tokens/<int:token_id>/end")
+@login_required
+def end_token(token_id: int):
+    _end_own(ops.Credential("token", token_id))
+    flash(_("The API token has been revoked."), "success")
+    return redirect(url_for("accounts.sessions"))
+
+
+@bp.post("/account/sessions/end-others")
+@login_required
+def end_other_sessions():
+    ops.end_other_sessions(current_user, g.get("credential"))
+    db.session.commit()
+    flash(_("Every other session and API token has been ended."), "success")
+    return redirect(url_for("accounts.sessions"))
 
 
 # --- administration -----------------------------------------------------------------------
@@ -176,3 +228,18 @@ def edit_user(user_id: int):
             flash(_("User %(name)s saved.", name=user.username), "success")
             return redirect(url_for("accounts.users"))
     return _user_form(user, request.form, errors, 422)
+
+
+@bp.post("/admin/users/<int:user_id>/sessions/end")
+@login_required
+def end_user_sessions(user_id: int):
+    user = db.get_or_404(User, user_id)
+    require(current_user, Action.MANAGE_USERS)
+    try:
+        ops.end_all_sessions(user, by=current_user)
+    except ops.AccountError as exc:
+        flash(str(exc), "danger")
+    else:
+        db.session.commit()
+        flash(_("%(name)s has been signed out everywhere.", name=user.username), "success")
+    return redirect(url_for("accounts.edit_user", user_id=user.id))

@@ -36,6 +36,28 @@ class PasswordReset(Strict):
     new_password: Password
 
 
+class CredentialOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    created_at: datetime
+    user_agent: str | None
+    ip_address: str | None
+    current: bool = Field(description="Whether this request was made with it")
+
+
+class SessionOut(CredentialOut):
+    """A signed-in browser (device) of the user."""
+
+    last_seen_at: datetime
+
+
+class ApiTokenOut(CredentialOut):
+    """An API token of the user (never the token itself)."""
+
+    expires_at: datetime
+    last_used_at: datetime | None
+
+
 class PersonRef(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: int

@@ -3,7 +3,8 @@
 A connection is accepted only for an active user, recognised like any request: the Flask-
 Login session cookie sent with the handshake, or a bearer token given as
 ``io(url, {auth: {token: "…"}})`` (also accepted as an ``Authorization: Bearer`` header).
-Every accepted connection joins ``user:<id>``, where notifications are pushed.
+Every accepted connection joins ``user:<id>``, where notifications are pushed. The handshake leaves the
+credential it was accepted with (``accounts.operations.Credential``) in ``g.credential``.
 See docs/realtime.md.
 """
 
@@ -19,28 +20,25 @@ from flask_socketio import ConnectionRefusedError, join_room
 from sqlalchemy.orm import Session
 
 from ecabinet.accounts import operations as ops
-from ecabinet.accounts.models import ApiToken, User, UserRole
+from ecabinet.accounts.models import ApiToken, User, UserRole, UserSession
 from ecabinet.core import connections
 from ecabinet.core.context import set_actor
-from ecabinet.core.db import db
 from ecabinet.core.extensions import socketio, user_room
 
 
-def socket_credential(auth: Any) -> ops.Credential | None:
-    """The live credential of this handshake: ``auth["token"]`` when given, else the session cookie or a bearer
-    header."""
+def socket_user(auth: Any) -> User | None:
+    """The active user of this handshake: by ``auth["token"]`` when given, else by cookie or header. The
+    credential it was recognised by is left in ``g.credential``."""
     token = auth.get("token") if isinstance(auth, dict) else None
     if isinstance(token, str) and token.strip():
-        credential = ops.token_credential(token.strip())
-        if credential is not None:
-            g.auth_channel = "token"
-        return credential  # a wrong token is refused, even when a cookie would also be sent
+        row = ops.token_row(token.strip())
+        if row is None:
+            return None  # a wrong token is refused, even when a cookie would also be sent
+        g.auth_channel = "token"
+        g.credential = ops.Credential("token", row.id)
+        return row.user
     user = current_user._get_current_object() if current_user.is_authenticated else None
-    if not isinstance(user, User) or not user.active:
-        return None
-    if g.get("auth_channel") == "token":  # the Authorization header, read by the request loader
-        return ops.token_credential(request.headers["Authorization"].split(None, 1)[1].strip())
-    return ops.session_credential(user)
+    return user if isinstance(user, User) and user.active else None
 
 
 def authenticate_socket(auth: Any) -> User:
@@ -48,9 +46,9 @@ def authenticate_socket(auth: Any) -> User:
 
     The connection keeps its credential: once that ends, or the user is deactivated, it is closed (see
     ``ecabinet.core.connections``)."""
-    credential = socket_credential(auth)
-    user = db.session.get(User, credential.user_id) if credential is not None else None
-    if user is None:
+    user = socket_user(auth)
+    credential = g.get("credential")
+    if user is None or credential is None:
         raise ConnectionRefusedError(_("Sign in first: send the session cookie or an API token as auth.token."),
                                      {"code": "unauthenticated"})
     set_actor(user)
@@ -79,12 +77,12 @@ def close_ended_credentials(sids: list[str]) -> None:
             socketio.server.disconnect(sid, namespace=connections.NAMESPACE)
 
 
-CREDENTIAL_MODELS = (User, UserRole, ApiToken)
+WATCHED_MODELS = (User, UserRole, UserSession, ApiToken)
 """Rows whose change may end a user's credential or change its rights: its connections are checked again."""
 
 
 @sa.event.listens_for(Session, "after_flush")
 def _recheck_changed_users(session: Session, flush_context: Any) -> None:
     users = {row.id if isinstance(row, User) else row.user_id
-             for row in connections.flushed_changes(session, CREDENTIAL_MODELS)}
+             for row in connections.flushed_changes(session, WATCHED_MODELS)}
     connections.recheck_after_commit(user_room(user_id) for user_id in users if user_id is not None)

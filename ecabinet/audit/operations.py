@@ -153,6 +153,10 @@ def _on_logout(sender: Any, user: Any, **_: Any) -> None:
     record("logout", entity_type="users", entity_id=user.id, actor_user=user)
 
 
+def _on_session_ended(sender: Any, user: Any, what: str, **_: Any) -> None:
+    record("session_ended", entity_type="users", entity_id=user.id, summary=what)
+
+
 def _on_login_failed(sender: Any, username: str, reason: str, retry_after: int = 0, **_: Any) -> None:
     log.warning("login refused for %r: %s (retry after %ss)", username, reason, retry_after)
     record("login_failed", entity_type="users", summary=f"{username[:64]}: {reason}",
@@ -168,6 +172,7 @@ def connect_signals() -> None:
     signals.user_logged_in.connect(_on_login, weak=False)
     signals.user_logged_out.connect(_on_logout, weak=False)
     signals.login_failed.connect(_on_login_failed, weak=False)
+    signals.session_ended.connect(_on_session_ended, weak=False)
     signals.password_changed.connect(_on_password_changed, weak=False)
 
 

@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from ecabinet.core.api import openapi_document
 from ecabinet.core.clock import utcnow
 from ecabinet.core.db import db
+from ecabinet.core.urls import local_path
 
 bp = Blueprint("core", __name__)
 
@@ -16,8 +17,7 @@ bp = Blueprint("core", __name__)
 def set_language(code: str):
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
-    target = request.form.get("next") or ""
-    return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("home.home"))
+    return redirect(local_path(request.form.get("next")) or url_for("home.home"))
 
 
 @bp.get("/healthz")

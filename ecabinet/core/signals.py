@@ -12,5 +12,7 @@ user_logged_in = _signals.signal("user-logged-in")
 user_logged_out = _signals.signal("user-logged-out")
 login_failed = _signals.signal("login-failed")
 """kwargs: ``username``, ``reason`` ("bad-credentials", "inactive" or "throttled"), ``retry_after``."""
+session_ended = _signals.signal("session-ended")
+"""Sign-in sessions or API tokens of a user were ended (not by signing out). kwargs: ``user``, ``what``."""
 password_changed = _signals.signal("password-changed")
 """kwargs: ``user``, ``by_admin``."""

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from ecabinet.core.db import db
 from ecabinet.core.forms import page_filters
+from ecabinet.core.urls import local_path
 from ecabinet.notify import operations as ops
 from ecabinet.notify.models import Notification
 from ecabinet.notify.schemas import NotificationQuery, PreferenceIn
@@ -42,9 +43,7 @@ def bell() -> dict:
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return url_for("notify.notifications")
+    return local_path(target) or url_for("notify.notifications")
 
 
 def _load_own(notification_id: int) -> Notification:

@@ -89,8 +89,6 @@ def test_a_socket_is_closed_when_its_session_or_token_ends(app, client, pages, r
     _nothing_more_reaches([browser, deactivated, revoked], witness, client, room)
 
 
-@pytest.mark.xfail(strict=True, reason="sign-out ends the session on the server with issue 14 item 5 (sec-auth): at "
-                                       "merge, accounts.operations.live_credentials must see ended sessions")
 def test_signing_out_closes_the_sockets_of_that_session(app, pages, room, tablets):
     web_login(pages, "uyvien1")
     cookie = pages.get_cookie(app.config["SESSION_COOKIE_NAME"])
