@@ -58,6 +58,13 @@ class Config:
     LOGIN_FREE_FAILURES = _env_int("LOGIN_FREE_FAILURES", 3)
     LOGIN_BASE_DELAY_SECONDS = _env_int("LOGIN_BASE_DELAY_SECONDS", 5)
     LOGIN_MAX_DELAY_SECONDS = _env_int("LOGIN_MAX_DELAY_SECONDS", 900)
+    TWO_FACTOR_REQUIRED_ROLES = _env("TWO_FACTOR_REQUIRED_ROLES", "admin,leader,office_leader")
+    """Roles (comma-separated) that must sign in with a second factor: without one, a user is sent to set it up."""
+    TWO_FACTOR_PENDING_SECONDS = _env_int("TWO_FACTOR_PENDING_SECONDS", 300)
+    """Time between the right password and the code of the authenticator app."""
+    TWO_FACTOR_MAX_FAILURES = _env_int("TWO_FACTOR_MAX_FAILURES", 5)
+    TWO_FACTOR_FAILURE_WINDOW_SECONDS = _env_int("TWO_FACTOR_FAILURE_WINDOW_SECONDS", 300)
+    """After ``TWO_FACTOR_MAX_FAILURES`` wrong codes in this window the account takes no code until it ends."""
     ARGON2_TIME_COST = _env_int("ARGON2_TIME_COST", 3)
     ARGON2_MEMORY_KIB = _env_int("ARGON2_MEMORY_KIB", 65536)
     MAX_CONTENT_LENGTH = _env_int("MAX_REQUEST_BYTES", 110 * 1024 * 1024)
@@ -122,6 +129,8 @@ class Config:
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
+    # The demo's leaders and admins sign in with the password alone unless this is set (README, two-factor)
+    TWO_FACTOR_REQUIRED_ROLES = _env("TWO_FACTOR_REQUIRED_ROLES", "")
 
 
 class TestingConfig(Config):
@@ -131,6 +140,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", "sqlite://")
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_KIB = 1024  # hashing cost is not what the tests test
+    TWO_FACTOR_REQUIRED_ROLES = ""  # the two-factor tests turn it on
 
 
 class ProductionConfig(Config):

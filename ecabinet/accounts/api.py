@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ecabinet.accounts import operations as ops
 from ecabinet.accounts.models import User
+from ecabinet.accounts.twofactor import views as two_factor
 from ecabinet.accounts.schemas import (PasswordChange, PasswordReset, TokenRequest, TokenResponse, UserCreate,
                                        UserOut, UserPage, UserQuery, UserUpdate)
 from ecabinet.core.api import ApiError, route
@@ -35,6 +36,7 @@ def create_token(body: TokenRequest):
     except ops.BadCredentials:
         db.session.commit()
         raise ApiError(401, "bad_credentials", _("Wrong username or password.")) from None
+    two_factor.check_token_request(user, body.code)
     issued = ops.issue_token(user)
     db.session.commit()
     return {"access_token": issued.token, "token_type": "bearer", "expires_in": issued.expires_in}

@@ -9,6 +9,8 @@ from werkzeug.datastructures import MultiDict
 
 from ecabinet.accounts import operations as ops
 from ecabinet.accounts.models import Role, User
+from ecabinet.accounts.twofactor import operations as two_factor_ops
+from ecabinet.accounts.twofactor import views as two_factor
 from ecabinet.accounts.schemas import TokenRequest, UserCreate, UserQuery, UserUpdate
 from ecabinet.core.context import client_address, set_actor
 from ecabinet.core.db import db
@@ -60,7 +62,7 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("home.home"))
+        return redirect(_safe_next(request.args.get("next")))
     status = 200
     if request.method == "POST":
         credentials, _errors = parse_form(TokenRequest, request.form)
@@ -76,6 +78,9 @@ def login():
             status = 401
         else:
             db.session.commit()
+            if two_factor_ops.is_enrolled(user):  # signed in only after the code
+                two_factor.begin_second_factor(user, request.args.get("next"))
+                return redirect(url_for("two_factor.code"))
             login_user(user)
             set_actor(user)
             return redirect(_safe_next(request.args.get("next")))

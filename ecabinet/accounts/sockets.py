@@ -18,6 +18,7 @@ from flask_socketio import ConnectionRefusedError, join_room
 
 from ecabinet.accounts import operations as ops
 from ecabinet.accounts.models import User
+from ecabinet.accounts.twofactor import operations as two_factor
 from ecabinet.core.context import set_actor
 from ecabinet.core.extensions import socketio, user_room
 
@@ -37,7 +38,7 @@ def socket_user(auth: Any) -> User | None:
 def authenticate_socket(auth: Any) -> User:
     """The connecting user, or ``ConnectionRefusedError``; for the connect handler of any namespace."""
     user = socket_user(auth)
-    if user is None:
+    if user is None or two_factor.must_enrol(user):
         raise ConnectionRefusedError(_("Sign in first: send the session cookie or an API token as auth.token."),
                                      {"code": "unauthenticated"})
     set_actor(user)
