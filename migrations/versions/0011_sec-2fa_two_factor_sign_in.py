@@ -1,6 +1,6 @@
 """two-factor sign-in
 
-Revision ID: sec-2fa
+Revision ID: sec_2fa
 Revises: 0010
 Create Date: 2026-12-07 04:10:00
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'sec-2fa'
+revision = 'sec_2fa'
 down_revision = '0010'
 branch_labels = None
 depends_on = None
