@@ -1,5 +1,6 @@
 """Two-factor sign-in: enrolment, the code step, recovery codes, the throttle, required roles and API tokens."""
 
+import json
 import re
 from datetime import timedelta
 
@@ -10,6 +11,7 @@ import sqlalchemy as sa
 from ecabinet.accounts.models import User
 from ecabinet.accounts.twofactor import operations as ops
 from ecabinet.accounts.twofactor.models import RecoveryCode, TwoFactor
+from ecabinet.audit.models import AuditEvent
 from ecabinet.core.clock import utcnow
 from ecabinet.core.db import db
 from ecabinet.core.extensions import socketio
@@ -30,7 +32,7 @@ def enrol(client) -> tuple[str, list[str]]:
     page = client.get("/account/two-factor/setup").get_data(as_text=True)
     secret = SECRET_RE.search(page).group(1)
     done = client.post("/account/two-factor/setup", data={"csrf_token": csrf_from(page), "code": now_code(secret)})
-    assert done.status_code == 200
+    assert done.status_code == 200 and done.headers["Cache-Control"] == "no-store"
     return secret, CODE_RE.findall(done.get_data(as_text=True))
 
 
@@ -70,13 +72,19 @@ def test_sign_in_with_a_code_after_the_password(app, client, people):
     assert len(codes) == 10 and len(set(codes)) == 10
     assert client.get("/").status_code == 200           # the one who enrolled stays in
     assert other_session.get("/").status_code == 302    # a session had with the password alone ends
+    with app.app_context():
+        audited = list(db.session.scalars(sa.select(AuditEvent.changes).where(AuditEvent.entity_type == "two_factor")))
+    assert len(audited) == 2 and secret not in json.dumps(audited)  # set up, confirmed; never the secret
     sign_out(client)
 
     response = web_login(client, "chuyenvien")
     assert response.status_code == 302 and response.headers["Location"] == "/login/code"
     assert client.get("/").status_code == 302                   # not signed in between the two steps
     assert client.get("/api/v1/me").status_code == 401
-    assert code_step(client, now_code(secret)).status_code == 401  # the enrolment's code: no replay
+    with app.app_context():
+        enrolment_step = db.session.get(TwoFactor, people.secretary).last_used_step
+    replayed = pyotp.TOTP(secret).generate_otp(enrolment_step)
+    assert code_step(client, replayed).status_code == 401  # the enrolment's code: no replay
     signed = code_step(client, now_code(secret, 1))
     assert signed.status_code == 302
     assert client.get(signed.headers["Location"], follow_redirects=True).status_code == 200

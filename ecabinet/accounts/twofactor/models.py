@@ -16,7 +16,8 @@ class TwoFactor(CreatedAtMixin, db.Model):
 
     __tablename__ = "two_factor"
     __auditable__ = True
-    __audit_exclude__ = frozenset({"secret", "recovery_salt", "last_used_step", "failures", "failures_since"})
+    __audit_exclude__ = frozenset({"secret", "recovery_salt", "last_used_step", "failures", "failures_since",
+                                   "recovery_codes"})
     __table_args__ = (sa.CheckConstraint("failures >= 0", name="failures_not_negative"),)
 
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)

@@ -5,7 +5,7 @@ A signed-in user whose role requires a second factor it has not set up is confin
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
@@ -89,8 +89,8 @@ def setup():
             login_user(user)  # the session id carries the new version: other sessions ended
             return _recovery_codes_page(codes)
     db.session.commit()
-    return render_template("accounts/two_factor_setup.html", secret=enrolment.secret, errors=errors,
-                           qr_svg=ops.qr_code_svg(enrolment), required=ops.is_required(user)), status
+    return _not_stored(render_template("accounts/two_factor_setup.html", secret=enrolment.secret, errors=errors,
+                                       qr_svg=ops.qr_code_svg(enrolment), required=ops.is_required(user)), status)
 
 
 @bp.post("/account/two-factor/recovery-codes")
@@ -130,4 +130,11 @@ def _manage_page(user, errors: dict[str, str], status: int = 200):
 
 def _recovery_codes_page(codes: list[str]):
     db.session.commit()
-    return render_template("accounts/two_factor_codes.html", codes=codes)
+    return _not_stored(render_template("accounts/two_factor_codes.html", codes=codes))
+
+
+def _not_stored(page: str, status: int = 200):
+    """A page with a secret (the key, the recovery codes): no cache keeps it."""
+    response = make_response(page, status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
