@@ -69,6 +69,13 @@ class Config:
     """A budget without a failure for this long counts from zero again."""
     PASSWORD_MIN_LENGTH = _env_int("PASSWORD_MIN_LENGTH", 12)
     """Characters a new password needs at least (existing passwords are not affected)."""
+    TWO_FACTOR_REQUIRED_ROLES = _env("TWO_FACTOR_REQUIRED_ROLES", "admin,leader,office_leader")
+    """Roles (comma-separated) that must sign in with a second factor: without one, a user is sent to set it up."""
+    TWO_FACTOR_PENDING_SECONDS = _env_int("TWO_FACTOR_PENDING_SECONDS", 300)
+    """Time between the right password and the code of the authenticator app."""
+    TWO_FACTOR_MAX_FAILURES = _env_int("TWO_FACTOR_MAX_FAILURES", 5)
+    TWO_FACTOR_FAILURE_WINDOW_SECONDS = _env_int("TWO_FACTOR_FAILURE_WINDOW_SECONDS", 300)
+    """After ``TWO_FACTOR_MAX_FAILURES`` wrong codes in this window the account takes no code until it ends."""
     ARGON2_TIME_COST = _env_int("ARGON2_TIME_COST", 3)
     ARGON2_MEMORY_KIB = _env_int("ARGON2_MEMORY_KIB", 65536)
     MAX_CONTENT_LENGTH = _env_int("MAX_REQUEST_BYTES", 110 * 1024 * 1024)
@@ -139,6 +146,8 @@ class Config:
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
+    # The demo's leaders and admins sign in with the password alone unless this is set (README, two-factor)
+    TWO_FACTOR_REQUIRED_ROLES = _env("TWO_FACTOR_REQUIRED_ROLES", "")
 
 
 class TestingConfig(Config):
@@ -149,6 +158,7 @@ class TestingConfig(Config):
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_KIB = 1024  # hashing cost is not what the tests test
     SOCKET_RECHECK_SECONDS = 1
+    TWO_FACTOR_REQUIRED_ROLES = ""  # the two-factor tests turn it on
 
 
 class ProductionConfig(Config):

@@ -104,11 +104,11 @@ PAGE_MODULES = ("accounts.routes", "org.routes", "audit.routes", "schedules.rout
                 "meetings.routes", "materials.routes", "materials.requests.routes", "materials.reader",
                 "workdays.routes", "live.routes", "live.polls.routes", "minutes.routes", "conclusions.routes",
                 "notices.routes", "registers.routes", "signing.routes", "tasks.routes",
-                "tasks.statistics.routes", "tasks.importing.routes")
+                "tasks.statistics.routes", "tasks.importing.routes", "accounts.twofactor.routes")
 API_MODULES = ("accounts.api", "org.api", "audit.api", "meetings.api", "schedules.api", "materials.api",
                "materials.requests.api", "notify.api", "workdays.api", "live.api", "live.polls.api", "live.notes.api",
                "minutes.api", "conclusions.api", "notices.api", "registers.api",
-               "tasks.api", "tasks.statistics.api")
+               "tasks.api", "tasks.statistics.api", "accounts.twofactor.api")
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -9,6 +9,8 @@ from flask_login import current_user
 
 from ecabinet.accounts import operations as ops
 from ecabinet.accounts.models import User
+from ecabinet.accounts.twofactor import views as two_factor
+from ecabinet.accounts.views import request_device
 from ecabinet.accounts.schemas import (ApiTokenOut, PasswordChange, PasswordReset, SessionOut, TokenRequest,
                                        TokenResponse, UserCreate, UserOut, UserPage, UserQuery, UserUpdate)
 from ecabinet.core.api import ApiError, route
@@ -36,7 +38,8 @@ def create_token(body: TokenRequest):
     except ops.BadCredentials:
         db.session.commit()
         raise ApiError(401, "bad_credentials", _("Wrong username or password.")) from None
-    issued = ops.issue_token(user, ops.Device(request.user_agent.string, client_address()))
+    two_factor.check_token_request(user, body.code)
+    issued = ops.issue_token(user, request_device())
     db.session.commit()
     return {"access_token": issued.token, "token_type": "bearer", "expires_in": issued.expires_in}
 

@@ -9,6 +9,9 @@ from werkzeug.datastructures import MultiDict
 
 from ecabinet.accounts import operations as ops
 from ecabinet.accounts.models import Role, User
+from ecabinet.accounts.twofactor import operations as two_factor_ops
+from ecabinet.accounts.twofactor import views as two_factor
+from ecabinet.accounts.views import request_device
 from ecabinet.accounts.schemas import TokenRequest, UserCreate, UserQuery, UserUpdate
 from ecabinet.core.context import client_address, set_actor
 from ecabinet.core.db import db
@@ -59,14 +62,10 @@ def install_login(manager: LoginManager) -> None:
         return redirect(url_for("accounts.login", next=request.full_path))
 
 
-def request_device() -> ops.Device:
-    return ops.Device(request.user_agent.string, client_address())
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("home.home"))
+        return redirect(local_path(request.args.get("next")) or url_for("home.home"))
     status = 200
     if request.method == "POST":
         credentials, _errors = parse_form(TokenRequest, request.form)
@@ -81,6 +80,10 @@ def login():
             flash(_("Wrong username or password."), "danger")
             status = 401
         else:
+            if two_factor_ops.is_enrolled(user):  # signed in only after the code
+                db.session.commit()
+                two_factor.begin_second_factor(user, request.args.get("next"))
+                return redirect(url_for("two_factor.code"))
             ops.open_session(user, request_device())
             db.session.commit()
             login_user(user)

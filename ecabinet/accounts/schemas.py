@@ -19,6 +19,9 @@ Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=32)]
 class TokenRequest(Strict):
     username: Annotated[str, StringConstraints(min_length=1, max_length=255)]
     password: Password
+    code: Annotated[str, StringConstraints(max_length=64)] | None = Field(
+        default=None, description="The authenticator app's code or a recovery code, for a user with two-factor "
+                                  "sign-in")
 
 
 class TokenResponse(BaseModel):

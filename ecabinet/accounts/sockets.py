@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from ecabinet.accounts import operations as ops
 from ecabinet.accounts.models import ApiToken, User, UserRole, UserSession
 from ecabinet.core import connections
+from ecabinet.accounts.twofactor import operations as two_factor
 from ecabinet.core.context import set_actor
 from ecabinet.core.extensions import socketio, user_room
 
@@ -48,7 +49,7 @@ def authenticate_socket(auth: Any) -> User:
     ``ecabinet.core.connections``)."""
     user = socket_user(auth)
     credential = g.get("credential")
-    if user is None or credential is None:
+    if user is None or credential is None or two_factor.must_enrol(user):
         raise ConnectionRefusedError(_("Sign in first: send the session cookie or an API token as auth.token."),
                                      {"code": "unauthenticated"})
     set_actor(user)

@@ -3,7 +3,6 @@ seconds, whatever ended it (uninvited, agency removed, role changed, deactivated
 
 from __future__ import annotations
 
-import pytest
 import sqlalchemy as sa
 
 from ecabinet.accounts.models import ApiToken, User
