@@ -10,7 +10,7 @@ import hashlib
 import secrets
 import unicodedata
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -220,6 +220,8 @@ class Credential:
 
     kind: Literal["session", "token"]
     id: int
+    user_id: int | None = field(default=None, compare=False)
+    """Whose it is, when known (a socket's events need the user, not only whether the credential is live)."""
 
 
 CREDENTIAL_MODELS: dict[str, type[UserSession] | type[ApiToken]] = {"session": UserSession, "token": ApiToken}
@@ -317,9 +319,9 @@ def live_credentials(credentials: Collection[Credential], now: datetime | None =
         if not ids:
             continue
         unexpired = _live_session_filter(now) if kind == "session" else _live_token_filter(now)
-        found = sa.select(model.id).join(User, User.id == model.user_id).where(model.id.in_(ids), unexpired,
-                                                                              User.active.is_(True))
-        live.update(Credential(kind, row_id) for row_id in db.session.scalars(found))
+        found = sa.select(model.id, model.user_id).join(User, User.id == model.user_id).where(
+            model.id.in_(ids), unexpired, User.active.is_(True))
+        live.update(Credential(kind, row_id, user_id) for row_id, user_id in db.session.execute(found))
     return live
 
 

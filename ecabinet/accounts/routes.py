@@ -37,7 +37,7 @@ def install_login(manager: LoginManager) -> None:
         session = ops.session_for_key(session_key)
         if session is None:
             return None
-        g.credential = ops.Credential("session", session.id)
+        g.credential = ops.Credential("session", session.id, session.user_id)
         set_actor(session.user)
         return session.user
 
@@ -50,7 +50,7 @@ def install_login(manager: LoginManager) -> None:
         if row is None:
             return None
         g.auth_channel = "token"
-        g.credential = ops.Credential("token", row.id)
+        g.credential = ops.Credential("token", row.id, row.user_id)
         set_actor(row.user)
         return row.user
 

@@ -36,7 +36,7 @@ def socket_user(auth: Any) -> User | None:
         if row is None:
             return None  # a wrong token is refused, even when a cookie would also be sent
         g.auth_channel = "token"
-        g.credential = ops.Credential("token", row.id)
+        g.credential = ops.Credential("token", row.id, row.user_id)
         return row.user
     user = current_user._get_current_object() if current_user.is_authenticated else None
     return user if isinstance(user, User) and user.active else None

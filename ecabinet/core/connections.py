@@ -121,7 +121,7 @@ def _watch_from_now(app: Flask) -> None:
 def _still_watching(server: Any) -> bool:
     """While the server serves connections of this process; a connection accepted later starts a new watcher."""
     with _watched_lock:
-        if server is socketio.server and _connected(None):
+        if server is socketio.server and _credentials:
             return True
         _watched.discard(id(server))
         return False
@@ -142,9 +142,11 @@ def _watch_until_idle(app: Flask, server: Any) -> None:
     listener = _listen(app.config["REDIS_URL"])
     sweep_at = time.monotonic() + every
     try:
-        while _still_watching(server):
+        while True:
             try:
                 named = _named_rooms(listener, max(0.0, sweep_at - time.monotonic()))
+                if not _still_watching(server):
+                    return
                 with app.app_context():
                     if named:
                         recheck(named)

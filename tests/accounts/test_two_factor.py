@@ -145,7 +145,7 @@ def test_the_throttle_window_passes(app, people):
         user = db.session.get(User, people.secretary)
         enrolment = ops.pending_enrolment(user)
         start = utcnow()
-        ops.confirm_enrolment(user, pyotp.TOTP(enrolment.secret).at(start), start)
+        ops.confirm_enrolment(user, pyotp.TOTP(enrolment.secret).at(start), now=start)
         for _ in range(5):
             with pytest.raises(ops.TwoFactorError):
                 ops.verify(user, "999999", start)

@@ -22,7 +22,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from ecabinet.accounts.models import User
+from ecabinet.accounts import operations as accounts
+from ecabinet.accounts.models import ApiToken, User
 from ecabinet.conclusions.models import Conclusion, Directive
 from ecabinet.core.clock import utcnow
 from ecabinet.core.db import db
@@ -224,6 +225,9 @@ def _requests(ids: SimpleNamespace) -> dict[str, Call]:
         "PUT /api/v1/materials/{material_id}/readers": Call(params={"material_id": ids.confidential},
                                                             json={"reader_ids": [ids.leader]}),
         "POST /api/v1/materials/{material_id}/versions": Call(form={"file": PDF}),
+        "POST /api/v1/me/two-factor/disable": Call(json={"password": DEMO_PASSWORD, "code": "123456"}),
+        "POST /api/v1/me/two-factor/enrolment/confirm": Call(json={"code": "123456"}),
+        "POST /api/v1/me/two-factor/recovery-codes": Call(json={"code": "123456"}),
         "POST /api/v1/me/password": Call(json={"current_password": DEMO_PASSWORD,
                                                       "new_password": "a-new-password-2026"}),
         "POST /api/v1/meeting-kinds": Call(json={"code": "hopmoi", "name": "Họp mới"}),
@@ -305,7 +309,8 @@ def _params(ids: SimpleNamespace) -> dict[str, Any]:
             "number_id": ids.number, "kind_id": ids.kind, "room_id": ids.room, "week": "2026-11-30",
             "sector_id": ids.sector, "task_id": ids.task, "attachment_id": ids.attachment, "unit_id": ids.unit,
             "user_id": ids.user, "day": ids.day_off, "year": 2026, "feed_id": ids.feed,
-            "section_id": ids.section, "request_id": ids.material_request}
+            "section_id": ids.section, "request_id": ids.material_request, "session_id": ids.member_session,
+            "token_id": ids.member_token}
 
 
 @dataclass(frozen=True)
@@ -334,8 +339,19 @@ def matrix_province(demo_province):
     for username in {*players.values(), "chuyenvien1", "giamdocskhdt", "sokhdt", "pct1"} - {"-"}:
         demo_province.token(username)
     _made_through_the_api(demo_province, ids)
+    with demo_province.app.app_context():
+        ids.member_session, ids.member_token = _member_credentials()
     with rolling_back(demo_province):
         yield demo_province, ids, players
+
+
+def _member_credentials() -> tuple[int, int]:
+    """A sign-in session of the member (the demo has none: the roles use tokens) and the member's token."""
+    member = db.session.scalar(sa.select(User).where(User.username == "giamdocskhdt"))
+    session = accounts.open_session(member, accounts.Device("matrix"))
+    db.session.commit()
+    token = db.session.scalar(sa.select(ApiToken.id).where(ApiToken.user_id == member.id).order_by(ApiToken.id))
+    return session.id, token
 
 
 def _call(client, operation: str, call: Call, params: dict[str, Any], headers: dict[str, str]):
