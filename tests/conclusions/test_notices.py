@@ -26,13 +26,13 @@ from ecabinet.documents.formatting import squash
 from ecabinet.notify import delivery
 from ecabinet.notify.models import Notification
 from ecabinet.registers import operations as registers
-from ecabinet.registers.models import DocumentRegister, RegisterNumber
+from ecabinet.registers.models import DocumentRegister, NumberStatus, RegisterNumber
 from ecabinet.tasks.models import Task
 from tests.fixtures.conclusions import DATE_DEADLINE, conclude, end_meeting
 from tests.fixtures.meetings import MONDAY_8H
 from tests.fixtures.notices import FRIDAY_ISSUE, TET_ISSUE, draft, issue_at, run_job, to_approved
 from tests.fixtures.pdf_text import full_text, missing_lines
-from tests.fixtures.web import ok
+from tests.fixtures.web import csrf_from, ok, web_login
 
 
 def second_meeting(client, schedule_meeting, secretary, people) -> int:
@@ -258,6 +258,27 @@ def test_an_issued_notice_refuses_edits(app, client, concluded_meeting, desk):
     assert in_review.status_code == 409 and in_review.get_json()["error"]["code"] == "notice_in_workflow"
     # Only one correction at a time.
     assert client.post(f"/api/v1/notices/{notice['id']}/correct", headers=desk["chuyenvien"]).status_code == 409
+
+
+def test_the_number_of_an_issued_notice_cannot_be_cancelled(app, client, concluded_meeting, desk):
+    """A number is cancelled only with its document withdrawn; an issued notice stays in force."""
+    notice = draft(app, client, concluded_meeting.id, desk)
+    to_approved(client, notice["id"], desk)
+    ok(client.post(f"/api/v1/notices/{notice['id']}/issue", headers=desk["vanthu"]))
+    with app.app_context():
+        number_id = db.session.get(Notice, notice["id"]).register_number_id
+    for username in ("vanthu", "chanhvp"):
+        refused = client.post(f"/api/v1/register-numbers/{number_id}/cancel", headers=desk[username],
+                              json={"reason": "Thu hồi"})
+        assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "number_in_use"
+        assert "thông báo đính chính" in refused.get_json()["error"]["message"]
+    web_login(client, "vanthu")
+    page = client.get("/registers")
+    refused_page = client.post(f"/register-numbers/{number_id}/cancel",
+                               data={"reason": "Thu hồi", "csrf_token": csrf_from(page.get_data(as_text=True))})
+    assert refused_page.status_code == 409
+    with app.app_context():
+        assert db.session.get(RegisterNumber, number_id).status == NumberStatus.ISSUED
 
 
 def test_an_altered_stored_pdf_is_never_served(app, client, concluded_meeting, desk):
