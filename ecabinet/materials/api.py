@@ -161,7 +161,7 @@ def _audit_confidential_reads(materials) -> None:
 
 def _pdf_response(data: bytes, filename: str):
     response = current_app.response_class(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename, safe='')}"
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename, safe='')}"
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -196,7 +196,7 @@ def download(material_id: int):
         _audit_confidential_reads([material])
         db.session.commit()
     response = send_file(stored.path, mimetype="application/pdf", download_name=stored.filename,
-                         conditional=True, etag=stored.etag)
+                         as_attachment=True, conditional=True, etag=stored.etag)  # the reader fetches it all the same
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
