@@ -32,7 +32,7 @@ from tests.fixtures.conclusions import DATE_DEADLINE, conclude, end_meeting
 from tests.fixtures.meetings import MONDAY_8H
 from tests.fixtures.notices import FRIDAY_ISSUE, TET_ISSUE, draft, issue_at, run_job, to_approved
 from tests.fixtures.pdf_text import full_text, missing_lines
-from tests.fixtures.web import csrf_from, ok, web_login
+from tests.fixtures.web import ok
 
 
 def second_meeting(client, schedule_meeting, secretary, people) -> int:
@@ -272,11 +272,6 @@ def test_the_number_of_an_issued_notice_cannot_be_cancelled(app, client, conclud
                               json={"reason": "Thu hồi"})
         assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "number_in_use"
         assert "thông báo đính chính" in refused.get_json()["error"]["message"]
-    web_login(client, "vanthu")
-    page = client.get("/registers")
-    refused_page = client.post(f"/register-numbers/{number_id}/cancel",
-                               data={"reason": "Thu hồi", "csrf_token": csrf_from(page.get_data(as_text=True))})
-    assert refused_page.status_code == 409
     with app.app_context():
         assert db.session.get(RegisterNumber, number_id).status == NumberStatus.ISSUED
 
