@@ -210,7 +210,7 @@ def test_a_tablet_reads_a_material_page_by_page(live_server, browser, reader_mat
     page.evaluate("window.ecabinetReader.goTo(2)")
     page.wait_for_selector("#page-2.is-drawn")
     assert page.evaluate("window.ecabinetReader.currentPage()") == 2
-    page.wait_for_function("new URL(location.href).searchParams.get('page') === '2'")
+    page.wait_for_function("() => new URL(location.href).searchParams.get('page') === '2'")
 
     assert page.get_attribute("#reader-fit-width", "aria-pressed") == "true"  # fit to width by default
     fitted = page.evaluate("document.querySelector('#page-2').getBoundingClientRect().width")
