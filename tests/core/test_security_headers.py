@@ -8,7 +8,7 @@ from ecabinet import create_app
 from tests.fixtures.materials import upload_pdf
 from tests.fixtures.web import api_token, web_login
 
-COMMON = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
+COMMON = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "SAMEORIGIN",
           "Referrer-Policy": "strict-origin-when-cross-origin"}
 
 
@@ -18,7 +18,7 @@ def _assert_secured(response, what: str) -> None:
     assert "camera=()" in response.headers["Permissions-Policy"] and "geolocation=()" in \
         response.headers["Permissions-Policy"], what
     policy = response.headers["Content-Security-Policy"]
-    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy and "frame-ancestors 'none'" in policy, what
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy and "frame-ancestors 'self'" in policy, what
     if response.mimetype != "application/pdf":
         directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
         assert directives["script-src"] == "'self'" and directives["style-src"] == "'self'", what
