@@ -111,6 +111,8 @@ class Config:
     """Default deadline of a material request: this many working days before the meeting's day."""
     MATERIAL_REMINDER_WORKING_DAYS = _env_int("MATERIAL_REMINDER_WORKING_DAYS", 1)
     """The first reminder of an open material request goes out this many working days before its deadline."""
+    HSTS_SECONDS = _env_int("HSTS_SECONDS", 0)
+    """Strict-Transport-Security's max-age: browsers then reach the server over HTTPS only (0: not sent)."""
     PROXY_HOPS = _env_int("PROXY_HOPS", 0)
     """Reverse proxies in front of the server whose X-Forwarded-For/-Proto/-Host are trusted (1 behind nginx)."""
     LIVE_QUORUM_RATIO = _env("LIVE_QUORUM_RATIO", "2/3")
@@ -168,6 +170,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SOCKETIO_ASYNC_MODE = _env("SOCKETIO_ASYNC_MODE", "gevent")
+    HSTS_SECONDS = _env_int("HSTS_SECONDS", 365 * 24 * 3600)
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -84,6 +84,7 @@ def _init_extensions(app: Flask) -> None:
     from ecabinet.core.db import db
     from ecabinet.core.errors import register_error_handlers
     from ecabinet.core.extensions import babel, csrf, login_manager, migrate, socketio
+    from ecabinet.core.headers import install_security_headers
     from ecabinet.core.templating import install_template_helpers
 
     db.init_app(app)
@@ -96,6 +97,7 @@ def _init_extensions(app: Flask) -> None:
     socketio.init_app(app, async_mode=app.config["SOCKETIO_ASYNC_MODE"], message_queue=app.config["REDIS_URL"],
                       manage_session=False)
     register_error_handlers(app)
+    install_security_headers(app)
     install_template_helpers(app)
     connect_signals()
 

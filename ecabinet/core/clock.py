@@ -51,5 +51,23 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+"""The days the server accepts from clients: far enough from ``date.min``/``date.max`` that week, working-day
+and time-zone arithmetic never leaves the calendar (an OverflowError, a 500)."""
+
+
+def supported(day: date) -> bool:
+    return FIRST_DAY <= (day.date() if isinstance(day, datetime) else day) <= LAST_DAY
+
+
+def parse_day(text: str) -> date | None:
+    """A ``YYYY-MM-DD`` of a path, or None when it is no date or one outside the supported days."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if supported(day) else None
+
+
 def weekday_vi(day: date) -> str:
     return WEEKDAYS_VI[day.weekday()]

@@ -7,7 +7,11 @@ from typing import Annotated
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
+from flask_babel import gettext as _
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
+
+from ecabinet.core.clock import FIRST_DAY, LAST_DAY, supported
+from ecabinet.core.exceptions import DomainError
 
 MAX_ID = 2**31 - 1
 """Largest id the database columns hold; larger numbers are a 422, not a database error."""
@@ -43,14 +47,32 @@ def _has_nul(value: Any) -> bool:
     return False
 
 
+def _unsupported_day(value: Any) -> bool:
+    if isinstance(value, date):
+        return not supported(value)
+    if isinstance(value, (list, tuple, set)):
+        return any(_unsupported_day(v) for v in value)
+    return False
+
+
 class Input(BaseModel):
-    """Anything a client sends. NUL characters are refused: PostgreSQL cannot store them in text."""
+    """Anything a client sends. NUL characters are refused: PostgreSQL cannot store them in text. A date or
+    date-time outside the supported days is a domain error (its own code, as the document allows any date)."""
 
     @field_validator("*", mode="after")
     @classmethod
     def _no_nul(cls, value: Any) -> Any:
         if _has_nul(value):
             raise ValueError("NUL characters are not allowed")
+        return value
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _supported_days(cls, value: Any, info: ValidationInfo) -> Any:
+        if _unsupported_day(value):
+            raise DomainError("date_out_of_range", _("Dates must be between %(first)s and %(last)s.",
+                                                     first=FIRST_DAY.strftime("%d/%m/%Y"),
+                                                     last=LAST_DAY.strftime("%d/%m/%Y")), info.field_name)
         return value
 
 

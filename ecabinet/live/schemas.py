@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ecabinet.core.schemas import MAX_ID, Id
+
 
 class Args(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -16,43 +18,56 @@ class NoArgs(Args):
 
 
 class GotoItem(Args):
-    item_id: int
+    item_id: Id
 
 
 class CheckInFor(Args):
-    user_id: int
-    attendee_id: int | None = None
+    user_id: Id
+    attendee_id: Id | None = None
     """The member itself or its delegate; by default whoever holds the seat."""
 
 
 class CheckOutFor(Args):
-    user_id: int
+    user_id: Id
 
 
 class OrderSpeakers(Args):
-    request_ids: list[int] = Field(max_length=500)
+    request_ids: list[Id] = Field(max_length=500)
 
 
 class GiveFloor(Args):
-    request_id: int
+    request_id: Id
 
 
 class OpenVote(Args):
     question: str = Field(min_length=1, max_length=1000, pattern=r"\S")
     secret: bool = False
-    item_id: int | None = None
+    item_id: Id | None = None
     """The agenda item voted on; by default the current one."""
 
 
 class CastVote(Args):
     choice: Literal["agree", "disagree", "abstain"]
-    for_user_id: int | None = None
+    for_user_id: Id | None = None
     """Whose seat: needed when the voter holds several (a delegate for several members)."""
 
 
 class Present(Args):
-    material_id: int
-    page: int = Field(ge=1)
+    material_id: Id
+    page: int = Field(ge=1, le=MAX_ID)
+
+
+class MeetingEvent(Args):
+    """The payload of the socket events live:join, live:leave and live:snapshot."""
+
+    meeting_id: Id
+
+
+class ActionEvent(MeetingEvent):
+    """The payload of the socket event live:action (its args are checked against the action's own schema)."""
+
+    action: str = Field(max_length=64)
+    args: dict[str, Any] | None = None
 
 
 class ActionIn(BaseModel):

@@ -8,13 +8,14 @@ the connection joined when it was accepted; its rights are checked again at ever
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import current_app, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_socketio import emit, join_room, leave_room, rooms
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from ecabinet.accounts.models import User
@@ -27,12 +28,14 @@ from ecabinet.core.extensions import socketio
 from ecabinet.live import actions
 from ecabinet.live import operations as ops
 from ecabinet.live import realtime
+from ecabinet.live.schemas import ActionEvent, MeetingEvent
 from ecabinet.live.snapshot import snapshot
 from ecabinet.materials.models import MaterialRequest
 from ecabinet.meetings.models import Invitation, Meeting
 from ecabinet.policy import Action, PermissionDenied, allowed
 
 log = logging.getLogger(__name__)
+P = TypeVar("P", bound=BaseModel)
 
 
 class Refused(Exception):
@@ -53,10 +56,17 @@ def _user() -> User:
     return user
 
 
-def _meeting(payload: Any, user: User) -> Meeting:
-    meeting_id = payload.get("meeting_id") if isinstance(payload, dict) else None
-    if not isinstance(meeting_id, int) or isinstance(meeting_id, bool):
-        raise Refused("validation_error", _("Send the meeting_id as a number."))
+def _parsed(schema: type[P], payload: Any) -> P:
+    """Every event's payload checked against its schema, as the API checks a body: types, ids in range, texts
+    bounded, no unknown keys."""
+    try:
+        return schema.model_validate(payload, strict=True)
+    except ValidationError:
+        raise Refused("validation_error", _("The event's data are missing or invalid: send the meeting_id as a "
+                                            "number.")) from None
+
+
+def _meeting(meeting_id: int, user: User) -> Meeting:
     meeting = db.session.get(Meeting, meeting_id)
     _check_follows(user, meeting)
     return meeting
@@ -96,7 +106,7 @@ def _answer(work) -> dict[str, Any]:
 def live_join(payload: Any = None) -> dict[str, Any]:
     def work() -> dict[str, Any]:
         user = _user()
-        meeting = _meeting(payload, user)
+        meeting = _meeting(_parsed(MeetingEvent, payload).meeting_id, user)
         result = snapshot(meeting)
         db.session.commit()
         join_room(realtime.meeting_room(meeting.id))
@@ -113,19 +123,18 @@ def live_join(payload: Any = None) -> dict[str, Any]:
     return answer
 
 
-def _leave(meeting_id: Any) -> None:
-    if isinstance(meeting_id, int):
-        leave_room(realtime.meeting_room(meeting_id))
-        leave_room(realtime.console_room(meeting_id))
+def _leave(meeting_id: int) -> None:
+    leave_room(realtime.meeting_room(meeting_id))
+    leave_room(realtime.console_room(meeting_id))
 
 
 @socketio.on("live:leave")
 def live_leave(payload: Any = None) -> dict[str, Any]:
-    meeting_id = payload.get("meeting_id") if isinstance(payload, dict) else None
-    if not isinstance(meeting_id, int):
-        return _failure("validation_error", _("Send the meeting_id as a number."))
-    _leave(meeting_id)
-    return {"ok": True}
+    def work() -> dict[str, Any]:
+        _leave(_parsed(MeetingEvent, payload).meeting_id)
+        return {"ok": True}
+
+    return _answer(work)
 
 
 def _joined(meeting: Meeting) -> None:
@@ -137,10 +146,11 @@ def _joined(meeting: Meeting) -> None:
 def live_snapshot(payload: Any = None) -> dict[str, Any]:
     def work() -> dict[str, Any]:
         user = _user()
+        meeting_id = _parsed(MeetingEvent, payload).meeting_id
         try:
-            meeting = _meeting(payload, user)
+            meeting = _meeting(meeting_id, user)
         except Refused:
-            _leave(payload.get("meeting_id") if isinstance(payload, dict) else None)
+            _leave(meeting_id)
             raise
         _joined(meeting)
         result = snapshot(meeting)
@@ -154,8 +164,8 @@ def live_snapshot(payload: Any = None) -> dict[str, Any]:
 def live_action(payload: Any = None) -> dict[str, Any]:
     def work() -> dict[str, Any]:
         user = _user()
-        meeting = _meeting(payload, user)
-        change = actions.perform(meeting, user, payload.get("action"), payload.get("args"))
+        event = _parsed(ActionEvent, payload)
+        change = actions.perform(_meeting(event.meeting_id, user), user, event.action, event.args)
         db.session.commit()
         return {"ok": True, "version": change.version}
 

@@ -163,7 +163,7 @@ def _audit_confidential_reads(materials, served: str | None = None) -> None:
 
 def _pdf_response(data: bytes, filename: str):
     response = current_app.response_class(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename, safe='')}"
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename, safe='')}"
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -197,7 +197,7 @@ def download(material_id: int):
     material = load_material(material_id)
     stored = ops.file_for(material, current_user)
     response = send_file(stored.path, mimetype="application/pdf", download_name=stored.filename,
-                         conditional=True, etag=stored.etag)
+                         as_attachment=True, conditional=True, etag=stored.etag)  # the reader fetches it all the same
     response.headers["Cache-Control"] = "private, no-store"
     if _delivers_content(response) and not (
             response.status_code == 206 and publishing.reading_in_progress(material, current_user)):

@@ -70,7 +70,16 @@ def take_number(symbol: str, year: int, summary: str, actor: User) -> RegisterNu
 
 
 def cancel_number(taken: RegisterNumber, actor: User, reason: str) -> RegisterNumber:
-    """Record the number as cancelled (the document was withdrawn); it stays used and is never given again."""
+    """Record the number as cancelled (the document was withdrawn); it stays used and is never given again.
+
+    A number is cancelled only with its document withdrawn: one an issued notice holds is refused (409), since an
+    issued notice stays in force (a mistake in it is put right by a correcting notice, which takes its own number).
+    """
+    if taken.id in _notice_ids([taken.id]):
+        raise DomainError("number_in_use",
+                          _("The number %(number)s belongs to an issued notice, which stays in force: a number is "
+                            "cancelled only when its document is withdrawn. Put a mistake right with a correcting "
+                            "notice.", number=taken.number_symbol), None, 409)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("reason_required", _("Give the reason for cancelling the number."), "reason")
@@ -125,9 +134,13 @@ def register_listing(symbol: str, year: int) -> list[RegisterRow]:
         .join(DocumentRegister, DocumentRegister.id == RegisterNumber.register_id)
         .where(DocumentRegister.symbol == symbol.strip().upper(), DocumentRegister.year == year)
         .order_by(RegisterNumber.number)))
-    lookup = current_app.extensions.get(NOTICE_LOOKUP)
-    notice_ids = lookup([entry.id for entry in entries]) if lookup is not None and entries else {}
+    notice_ids = _notice_ids([entry.id for entry in entries])
     return [RegisterRow(entry, notice_ids.get(entry.id)) for entry in entries]
+
+
+def _notice_ids(number_ids: list[int]) -> dict[int, int]:
+    lookup = current_app.extensions.get(NOTICE_LOOKUP)
+    return lookup(number_ids) if lookup is not None and number_ids else {}
 
 
 def gaps(symbol: str, year: int) -> list[int]:

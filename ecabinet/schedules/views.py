@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date
 
-from ecabinet.core.clock import monday_of
+from ecabinet.core.clock import monday_of, parse_day
 from ecabinet.core.db import db
 from ecabinet.meetings.models import Meeting
 from ecabinet.policy import Action, allowed
@@ -15,11 +15,8 @@ from ecabinet.schedules.models import WeeklySchedule
 
 
 def parse_week(value: str) -> date | None:
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        return None
-    return monday_of(day)
+    day = parse_day(value)
+    return monday_of(day) if day else None
 
 
 def visible_entries(schedule: WeeklySchedule, user) -> list[dict]:

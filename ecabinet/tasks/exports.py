@@ -11,6 +11,7 @@ from openpyxl import Workbook
 
 from ecabinet.accounts.models import User
 from ecabinet.core.clock import today
+from ecabinet.core.spreadsheet import safe_row
 from ecabinet.documents import AdminDocument, Column, Heading, Note, Paragraph, Signature, Table, render_pdf
 from ecabinet.tasks.derived import DeadlineBasis, Derived
 from ecabinet.tasks.models import Priority, Recurrence, TaskSource, TaskStatus
@@ -102,7 +103,7 @@ def tasks_xlsx(rows: Iterable[TaskRow]) -> bytes:
     sheet.column_dimensions["A"].width = 60
     sheet.append(list(COLUMNS))
     for row in rows:
-        sheet.append(list(task_cells(row)))
+        sheet.append(safe_row(task_cells(row)))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

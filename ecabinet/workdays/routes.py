@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from itertools import groupby
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -11,7 +10,7 @@ from flask_login import current_user, login_required
 from pydantic import Field
 from werkzeug.datastructures import MultiDict
 
-from ecabinet.core.clock import local_date, utcnow
+from ecabinet.core.clock import local_date, parse_day, utcnow
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.forms import page_filters, parse_form
@@ -88,9 +87,8 @@ def _year_of_form() -> int:
 @login_required
 def remove_day(day: str):
     require(current_user, Action.MANAGE_CALENDAR)
-    try:
-        when = date.fromisoformat(day)
-    except ValueError:
+    when = parse_day(day)
+    if when is None:
         abort(404)
     try:
         ops.remove_day(when)

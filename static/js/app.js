@@ -2,6 +2,8 @@
  *
  * - <form data-confirm="Question?"> or <button data-confirm="Question?"> asks before submitting.
  * - A submitted form disables its buttons so a double tap on a tablet cannot send it twice.
+ * - <div class="progress-bar" data-progress="40"> is drawn 40 % wide (the Content-Security-Policy allows no
+ *   style="…" attribute; a style set from a script is allowed).
  */
 (function () {
   "use strict";
@@ -27,6 +29,10 @@
         button.setAttribute("data-disabled-on-submit", "");
       });
     }, 0);
+  });
+
+  document.querySelectorAll(".progress-bar[data-progress]").forEach(function (bar) {
+    bar.style.width = Math.max(0, Math.min(100, Number(bar.getAttribute("data-progress")) || 0)) + "%";
   });
 
   // Coming back with the browser's Back button restores a page from cache: enable its buttons.

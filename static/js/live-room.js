@@ -581,11 +581,7 @@
     if (!doc) {
       return;
     }
-    doc.documentElement.classList.add("live-embedded");
-    var style = doc.createElement("style");
-    style.textContent = ".live-embedded .ec-navbar, .live-embedded .ec-footer, .live-embedded .skip-link, " +
-      ".live-embedded .reader-back { display: none !important; } .live-embedded main { padding: 0.5rem !important; }";
-    doc.head.appendChild(style);
+    doc.documentElement.classList.add("live-embedded");  // reader.css hides the page's chrome in the frame
     frame.contentWindow.dispatchEvent(new Event("resize"));
     var embedded = reader();
     if (!embedded) {

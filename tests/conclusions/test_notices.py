@@ -26,7 +26,7 @@ from ecabinet.documents.formatting import squash
 from ecabinet.notify import delivery
 from ecabinet.notify.models import Notification
 from ecabinet.registers import operations as registers
-from ecabinet.registers.models import DocumentRegister, RegisterNumber
+from ecabinet.registers.models import DocumentRegister, NumberStatus, RegisterNumber
 from ecabinet.tasks.models import Task
 from tests.fixtures.conclusions import DATE_DEADLINE, conclude, end_meeting
 from tests.fixtures.meetings import MONDAY_8H
@@ -258,6 +258,22 @@ def test_an_issued_notice_refuses_edits(app, client, concluded_meeting, desk):
     assert in_review.status_code == 409 and in_review.get_json()["error"]["code"] == "notice_in_workflow"
     # Only one correction at a time.
     assert client.post(f"/api/v1/notices/{notice['id']}/correct", headers=desk["chuyenvien"]).status_code == 409
+
+
+def test_the_number_of_an_issued_notice_cannot_be_cancelled(app, client, concluded_meeting, desk):
+    """A number is cancelled only with its document withdrawn; an issued notice stays in force."""
+    notice = draft(app, client, concluded_meeting.id, desk)
+    to_approved(client, notice["id"], desk)
+    ok(client.post(f"/api/v1/notices/{notice['id']}/issue", headers=desk["vanthu"]))
+    with app.app_context():
+        number_id = db.session.get(Notice, notice["id"]).register_number_id
+    for username in ("vanthu", "chanhvp"):
+        refused = client.post(f"/api/v1/register-numbers/{number_id}/cancel", headers=desk[username],
+                              json={"reason": "Thu hồi"})
+        assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "number_in_use"
+        assert "thông báo đính chính" in refused.get_json()["error"]["message"]
+    with app.app_context():
+        assert db.session.get(RegisterNumber, number_id).status == NumberStatus.ISSUED
 
 
 def test_an_altered_stored_pdf_is_never_served(app, client, concluded_meeting, desk):

@@ -55,11 +55,11 @@ def test_console_and_two_tablets_stay_in_step(live_server, browser):
         assert console.text("#tally-agree") == "0"
 
         tablets[0].page.click("#live-vote button[data-choice='agree']")
-        console.page.wait_for_function("document.getElementById('tally-agree').textContent === '1'", timeout=WAIT)
+        console.page.wait_for_function("() => document.getElementById('tally-agree').textContent === '1'", timeout=WAIT)
         assert console.text("#tally-cast") == "1"
         tablets[0].wait("#live-voted:not(.d-none)")
         assert tablets[0].page.is_disabled("#live-vote button[data-choice='disagree']")
-        tablets[1].page.wait_for_function("document.getElementById('live-vote-state').textContent.includes('1/')",
+        tablets[1].page.wait_for_function("() => document.getElementById('live-vote-state').textContent.includes('1/')",
                                           timeout=WAIT)
 
         for tablet, name in zip(tablets, ("tablet-800x1280", "tablet-1280x800")):
@@ -122,8 +122,8 @@ def _presentation(console: Screen, tablets: list[Screen]) -> None:
     tablets[0].wait("#live-return-follow:not(.d-none)")
     console.page.click("#console-page-next")
     _reader_page(tablets[1], 3)
-    tablets[0].page.wait_for_function("document.getElementById('live-presented').textContent.includes('Trang 3/')",
-                                      timeout=WAIT)
+    tablets[0].page.wait_for_function(
+        "() => document.getElementById('live-presented').textContent.includes('Trang 3/')", timeout=WAIT)
     assert tablets[0].page.evaluate("document.getElementById('live-reader').contentWindow.ecabinetReader"
                                     ".currentPage()") == 2
     tablets[0].page.click("#live-return-follow")

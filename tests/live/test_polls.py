@@ -20,6 +20,7 @@ from ecabinet.notify.models import Notification
 from ecabinet.org.models import Unit
 from ecabinet.scheduler import _jobs, run_job
 from tests.fixtures.factories import make_user
+from tests.fixtures.spreadsheets import FORMULA_PAYLOADS, assert_no_formula
 from tests.fixtures.web import api_token, csrf_from, web_login
 
 
@@ -218,3 +219,24 @@ def test_the_pages_in_vietnamese(app, client, people, poll_members):
     assert member.get("/opinion-polls/new").status_code == 403
     result = client.get(created.headers["Location"]).get_data(as_text=True)
     assert 'id="count-agree">1<' in result and "Lê Thị Hoa" in result and "Kết quả tổng hợp" in result
+
+
+def test_the_export_neutralises_formulas_and_a_paper_answer_never_replaces_the_members_own(
+        app, client, people, poll_members, secretary):
+    paper, _silent = poll_members
+    poll = _create(client, secretary, title=FORMULA_PAYLOADS[0], question="@SUM(1+1)",
+                   member_ids=[people.leader, paper])
+    leader, office = api_token(client, "pct"), api_token(client, "chanhvp")
+    _answer(client, leader, poll["id"], answer="other", text="=1+1")
+    refused = _answer(client, office, poll["id"], 409, answer="agree", text="Phiếu giấy", for_user_id=people.leader)
+    assert refused["error"]["code"] == "answered_by_member"
+    _answer(client, office, poll["id"], answer="other", text="-1+1", for_user_id=paper)
+    _answer(client, office, poll["id"], answer="other", text="+cmd|' /C calc'!A0", for_user_id=paper)  # corrected
+    answers = {a["member"]["id"]: a for a in
+               client.get(f"/api/v1/opinion-polls/{poll['id']}", headers=secretary).get_json()["result"]["answers"]}
+    assert (answers[people.leader]["text"], answers[people.leader]["answered_by"]["id"]) == ("=1+1", people.leader)
+    assert answers[paper]["text"] == "+cmd|' /C calc'!A0"
+
+    export = client.get(f"/api/v1/opinion-polls/{poll['id']}/export.xlsx", headers=secretary)
+    texts = assert_no_formula(export.data)
+    assert {"'" + FORMULA_PAYLOADS[0], "'@SUM(1+1)", "'=1+1", "'+cmd|' /C calc'!A0"} <= set(texts)

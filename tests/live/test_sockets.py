@@ -55,7 +55,7 @@ def test_a_join_gives_the_snapshot_and_follows_the_changes(room, tablets):
 def test_bad_action_payloads_are_answered_with_an_error(room, tablets):
     chair = tablets("pct")
     chair.join(room.id)
-    for payload, code in ((["start"], "validation_error"), ({"meeting_id": room.id, "action": 3}, "unknown_action"),
+    for payload, code in ((["start"], "validation_error"), ({"meeting_id": room.id, "action": 3}, "validation_error"),
                           ({"meeting_id": room.id, "action": "fly"}, "unknown_action"),
                           ({"meeting_id": room.id, "action": "goto_item", "args": {"item_id": "x"}},
                            "validation_error"),

@@ -188,7 +188,7 @@ def test_a_tablet_reads_a_material_page_by_page(live_server, browser, reader_mat
     page.evaluate("() => { window.seen = []; window.ecabinetReader.onPageChange(p => window.seen.push(p)); }")
     page.locator("#thumb-3").scroll_into_view_if_needed()
     page.tap("#thumb-3")
-    page.wait_for_function("window.ecabinetReader.currentPage() === 3")
+    page.wait_for_function("() => window.ecabinetReader.currentPage() === 3")
     page.wait_for_selector("#page-3.is-drawn")
     assert page.evaluate("window.seen") == [3]
     assert page.get_attribute("#thumb-3", "aria-current") == "page"
@@ -199,18 +199,18 @@ def test_a_tablet_reads_a_material_page_by_page(live_server, browser, reader_mat
     assert page.evaluate(INK, "#page-3 canvas") > 0.005
 
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("window.ecabinetReader.currentPage() === 4")
+    page.wait_for_function("() => window.ecabinetReader.currentPage() === 4")
     page.tap("#reader-prev")
-    page.wait_for_function("window.ecabinetReader.currentPage() === 3")
+    page.wait_for_function("() => window.ecabinetReader.currentPage() === 3")
     page.fill("#reader-page-input", "6")
     page.press("#reader-page-input", "Enter")
-    page.wait_for_function("window.ecabinetReader.currentPage() === 6")
+    page.wait_for_function("() => window.ecabinetReader.currentPage() === 6")
     page.wait_for_selector("#page-6.is-drawn")
     assert page.is_disabled("#reader-next")
     page.evaluate("window.ecabinetReader.goTo(2)")
     page.wait_for_selector("#page-2.is-drawn")
     assert page.evaluate("window.ecabinetReader.currentPage()") == 2
-    page.wait_for_function("new URL(location.href).searchParams.get('page') === '2'")
+    page.wait_for_function("() => new URL(location.href).searchParams.get('page') === '2'")
 
     assert page.get_attribute("#reader-fit-width", "aria-pressed") == "true"  # fit to width by default
     fitted = page.evaluate("document.querySelector('#page-2').getBoundingClientRect().width")
@@ -222,12 +222,12 @@ def test_a_tablet_reads_a_material_page_by_page(live_server, browser, reader_mat
     page.screenshot(path=str(ARTIFACTS / f"reader-{width}x{height}.png"))
 
     page.tap("#reader-zoom-in")  # zoomed in, the pages scroll sideways inside the reader, the chrome does not
-    page.wait_for_function("document.querySelector('#reader-fit-width').getAttribute('aria-pressed') === 'false'")
+    page.wait_for_function("() => document.querySelector('#reader-fit-width').getAttribute('aria-pressed') === 'false'")
     assert page.evaluate("document.querySelector('#page-2').getBoundingClientRect().width") > fitted
     assert page.evaluate("window.ecabinetReader.currentPage()") == 2
     assert page.evaluate(READER_OVERFLOW)["page"] == 0
     page.tap("#reader-fit-width")
-    page.wait_for_function("document.querySelector('#reader-fit-width').getAttribute('aria-pressed') === 'true'")
+    page.wait_for_function("() => document.querySelector('#reader-fit-width').getAttribute('aria-pressed') === 'true'")
 
     page.set_viewport_size({"width": height, "height": width})  # the tablet turns
     page.wait_for_function("""() => Math.abs(document.querySelector('#page-2').getBoundingClientRect().width
@@ -253,7 +253,7 @@ def test_the_reader_opens_at_the_page_asked_for(live_server, browser, reader_mat
     assert page.get_attribute("#thumb-5", "aria-current") == "page"
     assert page.locator("#page-1 canvas").count() == 0  # pages far from the screen are not drawn
     page.locator("#reader-pages").evaluate("el => el.scrollTop = 0")  # scrolling by hand moves the current page
-    page.wait_for_function("window.ecabinetReader.currentPage() === 1")
+    page.wait_for_function("() => window.ecabinetReader.currentPage() === 1")
     page.wait_for_selector("#page-1.is-drawn")
     assert not problems, problems
     context.close()
@@ -344,7 +344,7 @@ def test_portrait_and_landscape_pages_each_fit_the_width(live_server, browser):
     assert all(available - 40 <= width <= available for width, _height in sizes), sizes
     assert [height > width for width, height in sizes] == [True, False, False, True], sizes
     page.tap("#thumb-2")
-    page.wait_for_function("window.ecabinetReader.currentPage() === 2")
+    page.wait_for_function("() => window.ecabinetReader.currentPage() === 2")
     page.wait_for_selector("#page-2.is-drawn")
     assert page.evaluate(INK, "#page-2 canvas") > 0  # "Trang 2" in Helvetica, from pdf.js's standard fonts
     assert not problems, problems

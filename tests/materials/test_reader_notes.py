@@ -132,8 +132,8 @@ def test_a_tablet_writes_edits_and_deletes_a_private_note(live_server, browser):
     assert page.is_disabled("#reader-notes-save")  # nothing written yet
 
     page.tap("#reader-next")  # the panel follows the reader
-    page.wait_for_function("window.ecabinetReader.currentPage() === 2")
-    page.wait_for_function("document.querySelector('#reader-notes-page-title').textContent === 'Ghi chú trang 2'")
+    page.wait_for_function("() => window.ecabinetReader.currentPage() === 2")
+    page.wait_for_function("() => document.querySelector('#reader-notes-page-title').textContent === 'Ghi chú trang 2'")
     assert page.inner_text("#reader-notes-add-label").strip() == "Thêm ghi chú cho trang 2"
     page.fill("#reader-notes-text", long_text)
     page.tap("#reader-notes-save")
@@ -150,7 +150,7 @@ def test_a_tablet_writes_edits_and_deletes_a_private_note(live_server, browser):
     page.screenshot(path=str(ARTIFACTS / "reader-notes-800x1280.png"))
 
     page.tap("#reader-prev")  # page 1 has none; all the notes, by page, lead back to page 2
-    page.wait_for_function("document.querySelector('#reader-notes-page-title').textContent === 'Ghi chú trang 1'")
+    page.wait_for_function("() => document.querySelector('#reader-notes-page-title').textContent === 'Ghi chú trang 1'")
     assert page.locator("#reader-notes-page-list .reader-note").count() == 0
     page.tap("#reader-notes-view-all")
     page.wait_for_selector("#reader-notes-all", state="visible")
@@ -160,11 +160,11 @@ def test_a_tablet_writes_edits_and_deletes_a_private_note(live_server, browser):
     assert group.get_attribute("aria-label") == "Đến trang 2"
     assert "Trang 2" in group.inner_text()
     group.tap()
-    page.wait_for_function("window.ecabinetReader.currentPage() === 2")
+    page.wait_for_function("() => window.ecabinetReader.currentPage() === 2")
     page.wait_for_selector("#reader-notes-page", state="visible")
     assert page.locator("#reader-notes-page-list .reader-note").count() == 1
 
-    page.wait_for_function("new URL(location.href).searchParams.get('page') === '2'")  # remembered after 300 ms
+    page.wait_for_function("() => new URL(location.href).searchParams.get('page') === '2'")  # remembered after 300 ms
     page.reload()  # the note is on the server, the panel stays open
     page.wait_for_selector("#reader[data-state=ready]", timeout=20_000)
     page.wait_for_selector("#reader-notes-page-list .reader-note")

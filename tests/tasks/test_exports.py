@@ -9,7 +9,9 @@ from datetime import timedelta
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from ecabinet.core.spreadsheet import unescaped
 from ecabinet.tasks.exports import COLUMNS
+from tests.fixtures.spreadsheets import FORMULA_PAYLOADS, assert_no_formula
 from tests.fixtures.web import web_login
 from tests.fixtures import TODAY
 
@@ -73,3 +75,13 @@ def test_exports_need_a_task_scope(client, task_people, task_factory):
     headers = task_people.headers(client, "viewer")
     assert client.get("/api/v1/tasks.xlsx", headers=headers).status_code == 403
     assert client.get("/api/v1/task-statistics.pdf", headers=headers).status_code == 403
+
+
+def test_excel_neutralises_formulas_in_user_text_and_the_import_reads_them_back(client, task_people, task_factory):
+    for payload in FORMULA_PAYLOADS:
+        task_factory(content=payload, source_reference=payload)
+    response = client.get("/api/v1/tasks.xlsx", headers=task_people.headers(client, "office"))
+    texts = assert_no_formula(response.data)
+    assert {"'" + payload for payload in FORMULA_PAYLOADS} <= set(texts)
+    assert {unescaped("'" + payload) for payload in FORMULA_PAYLOADS} == set(FORMULA_PAYLOADS)
+    assert _sheet_rows(response.data)[1][7] == (TODAY + timedelta(days=30)).strftime("%d/%m/%Y")

@@ -74,7 +74,7 @@ def test_the_export_round_trips_through_the_import(app, client, task_people, tas
     from ecabinet.tasks import queries
     from ecabinet.tasks.exports import tasks_xlsx
 
-    task_factory(content="Xây dựng kế hoạch thu ngân sách năm 2027", deadline=date(2026, 12, 15),
+    task_factory(content="=1+1 Xây dựng kế hoạch thu ngân sách năm 2027", deadline=date(2026, 12, 15),
                  coordinating=[task_people.unit_b, task_people.district], sector=sector, priority=Priority.URGENT,
                  source=TaskSource.PROGRAMME, source_reference="Chương trình công tác năm 2026")
     task_factory(content="Rà soát thủ tục hành chính lĩnh vực y tế", lead_unit=task_people.unit_b, deadline=None,

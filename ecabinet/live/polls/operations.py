@@ -26,6 +26,7 @@ from ecabinet.core.clock import utcnow
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.i18n import format_datetime
+from ecabinet.core.spreadsheet import safe_row
 from ecabinet.live.models import Answer, OpinionAnswer, OpinionPoll, PollStatus
 from ecabinet.materials.models import AgendaItem
 from ecabinet.meetings.models import Meeting, Response
@@ -113,7 +114,10 @@ def _check_open(poll: OpinionPoll, now: datetime) -> None:
 
 def answer_poll(poll: OpinionPoll, actor: User, answer: Answer, text: str = "", member_id: int | None = None,
                 now: datetime | None = None) -> OpinionAnswer:
-    """The member's answer (``member_id``: the member a secretary enters a paper answer for), new or changed."""
+    """The member's answer (``member_id``: the member a secretary enters a paper answer for), new or changed.
+
+    A paper answer never replaces the member's own: the Office may enter or correct a paper answer only while the
+    member has not answered through the system; the member's own answer replaces a paper one."""
     now = now or utcnow()
     _check_open(poll, now)
     member_id = member_id or actor.id
@@ -124,6 +128,10 @@ def answer_poll(poll: OpinionPoll, actor: User, answer: Answer, text: str = "", 
         raise DomainError("text_required", _("Write your opinion when you choose “Other opinion”."), "text")
     row = db.session.scalar(sa.select(OpinionAnswer).where(OpinionAnswer.poll_id == poll.id,
                                                            OpinionAnswer.user_id == member_id))
+    if row is not None and member_id != actor.id and row.answered_by_id == member_id:
+        raise DomainError("answered_by_member", _("This member has already answered the form themselves; their own "
+                                                  "answer is kept and a paper answer cannot replace it."),
+                          "for_user_id", 409)
     if row is None:
         row = OpinionAnswer(poll=poll, user_id=member_id, answered_by_id=actor.id, answer=answer, text=text,
                             answered_at=now)
@@ -245,8 +253,8 @@ def export_xlsx(poll: OpinionPoll) -> bytes:
     book = Workbook()
     summary = book.active
     summary.title = _("Totals")
-    summary.append([_("Opinion form"), poll.title])
-    summary.append([_("Matter asked about"), poll.question])
+    summary.append(safe_row([_("Opinion form"), poll.title]))
+    summary.append(safe_row([_("Matter asked about"), poll.question]))
     summary.append([_("Reply by"), format_datetime(poll.deadline_at)])
     summary.append([_("Status"), str(STATUS_NAMES[poll.status])])
     summary.append([])
@@ -265,10 +273,10 @@ def export_xlsx(poll: OpinionPoll) -> bytes:
     for number, member in enumerate(poll.recipients, start=1):
         row = by_member.get(member.id)
         if row is None:
-            sheet.append([number, member.full_name, member.position_title, _("Not answered"), "", "", ""])
+            sheet.append(safe_row([number, member.full_name, member.position_title, _("Not answered"), "", "", ""]))
             continue
-        sheet.append([number, member.full_name, member.position_title, str(ANSWER_LABELS[row.answer]), row.text,
-                      format_datetime(row.answered_at), entered_by[row.answered_by_id].full_name])
+        sheet.append(safe_row([number, member.full_name, member.position_title, str(ANSWER_LABELS[row.answer]),
+                               row.text, format_datetime(row.answered_at), entered_by[row.answered_by_id].full_name]))
     for column, width in zip("ABCDEFG", (6, 28, 28, 16, 60, 18, 28)):
         sheet.column_dimensions[column].width = width
     out = BytesIO()

@@ -33,6 +33,7 @@ from ecabinet.accounts.models import Role, User
 from ecabinet.core import sandbox, storage
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
+from ecabinet.core.spreadsheet import unescaped
 from ecabinet.notify import operations as notify
 from ecabinet.org.models import Sector, Unit
 from ecabinet.tasks.exports import COLUMNS, COORDINATOR_SEPARATOR, PRIORITY_LABELS, RECURRENCE_LABELS, SOURCE_LABELS
@@ -82,7 +83,7 @@ def cell_text(value: Any) -> str:
         return f"{value:%d/%m/%Y}"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return _spaced(str(value))
+    return _spaced(unescaped(str(value)))
 
 
 # --- the result ----------------------------------------------------------------------------------
@@ -297,7 +298,7 @@ def parse_deadline(value: Any) -> date | None:
 
 
 def _check_content(values: dict[str, Any], errors: dict[str, str]) -> str:
-    content = unicodedata.normalize("NFC", str(values.get(CONTENT) or "")).strip()
+    content = unicodedata.normalize("NFC", unescaped(str(values.get(CONTENT) or ""))).strip()
     if not content:
         errors[CONTENT] = _("The task is not written.")
     elif len(content) > MAX_CONTENT:
