@@ -55,7 +55,8 @@ def test_no_page_breaks_the_content_security_policy(live_server, browser):
         _visit(page, live_server + path, ready, problems)
         assert page.evaluate("getComputedStyle(document.body).fontFamily")  # the stylesheets were applied
     assert problems == []
-    assert page.evaluate("document.querySelectorAll('.opblock').length") >= 10  # Swagger UI drew operations
+    # Swagger UI drew the operations in view (with this many it renders only what the viewport shows)
+    assert page.evaluate("document.querySelectorAll('.opblock').length") >= 10
     _visit(page, f"{live_server}/tasks/statistics", "#chart-derived", problems)
     assert page.evaluate("document.querySelector('#chart-derived').width") > 0  # Chart.js drew
     assert page.evaluate("getComputedStyle(document.querySelector('.chart-box')).height") == "260px"
