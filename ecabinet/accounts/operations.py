@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from ecabinet.accounts.models import ApiToken, LoginThrottle, Role, User, UserRole, UserSession
-from ecabinet.core import signals
+from ecabinet.core import offload, signals
 from ecabinet.core.clock import utcnow
 from ecabinet.core.db import db, upsert_insert
 from ecabinet.core.exceptions import DomainError
@@ -55,17 +55,18 @@ def _hasher() -> PasswordHasher:
 
 
 def hash_password(password: str) -> str:
-    return _hasher().hash(password)
+    return offload.in_thread(_hasher().hash, password)
 
 
 @functools.cache
 def _dummy_hash(time_cost: int, memory_cost: int) -> str:
-    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost).hash(secrets.token_urlsafe(16))
+    return offload.in_thread(PasswordHasher(time_cost=time_cost, memory_cost=memory_cost).hash,
+                             secrets.token_urlsafe(16))
 
 
 def _hash_matches(password_hash: str, password: str) -> bool:
     try:
-        return _hasher().verify(password_hash, password)
+        return offload.in_thread(_hasher().verify, password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 

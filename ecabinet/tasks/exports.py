@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from ecabinet.accounts.models import User
 from ecabinet.core.clock import today
 from ecabinet.core.spreadsheet import safe_row
-from ecabinet.documents import AdminDocument, Column, Heading, Note, Paragraph, Signature, Table, render_pdf
+from ecabinet.documents import AdminDocument, Column, Heading, Note, Paragraph, Signature, Table, print_pdf
 from ecabinet.tasks.derived import DeadlineBasis, Derived
 from ecabinet.tasks.models import Priority, Recurrence, TaskSource, TaskStatus
 from ecabinet.tasks.queries import Statistics, TaskFilter, TaskRow, statistics
@@ -187,4 +187,4 @@ def briefing_document(stats: Statistics) -> AdminDocument:
 def briefing_pdf(user: User, task_filter: TaskFilter) -> bytes:
     """The briefing report of the tasks ``user`` may see matching ``task_filter``, grouped by agency."""
     stats = statistics(user, task_filter, "agency", overdue_limit=MAX_PDF_OVERDUE)
-    return render_pdf(briefing_document(stats), font_dir=current_app.config.get("PDF_FONT_DIR"), landscape=True)
+    return print_pdf(briefing_document(stats), landscape=True)

@@ -494,21 +494,39 @@ def test_two_clerks_issuing_the_same_notice_one_wins(app, backend, concluded_mee
         assert db.session.get(Notice, nid).number == 1
 
 
-def test_a_rolled_back_issue_gives_its_number_back(app, concluded_meeting, desk, people):
+def test_the_pdf_is_rendered_before_the_number_is_taken(app, concluded_meeting, desk, people):
+    """A render that fails (no usable font) fails before the register is touched: its lock is held only for
+    stamping the number in, storing and recording."""
+    [nid] = _approved_notices(app, people, 1)
+    with app.app_context():
+        actor = db.session.scalar(sa.select(User).where(User.username == "vanthu"))
+        font_dir, app.config["PDF_FONT_DIR"] = app.config["PDF_FONT_DIR"], "/nonexistent-font-dir"
+        try:
+            with pytest.raises(FontMissing):
+                notice_issuing.issue(db.session.get(Notice, nid), actor)
+            assert db.session.scalars(sa.select(RegisterNumber.number)).all() == []
+        finally:
+            db.session.rollback()
+            app.config["PDF_FONT_DIR"] = font_dir
+
+
+def test_a_rolled_back_issue_gives_its_number_back(app, concluded_meeting, desk, people, tmp_path):
     first, second = _approved_notices(app, people, 2)
     with app.app_context():
         actor = db.session.scalar(sa.select(User).where(User.username == "vanthu"))
         notice = db.session.get(Notice, first)
-        # The render fails after the number was taken (no usable font): everything is rolled back.
-        font_dir, app.config["PDF_FONT_DIR"] = app.config["PDF_FONT_DIR"], "/nonexistent-font-dir"
+        # Storing the PDF fails after the number was taken (the store is not a folder): all is rolled back.
+        not_a_folder = tmp_path / "file"
+        not_a_folder.write_bytes(b"")
+        storage_dir, app.config["STORAGE_DIR"] = app.config["STORAGE_DIR"], str(not_a_folder)
         try:
-            with pytest.raises(FontMissing):
+            with pytest.raises(OSError):
                 notice_issuing.issue(notice, actor)
             taken = db.session.scalars(sa.select(RegisterNumber.number)).all()
             assert taken == [1]  # taken inside the failed transaction
         finally:
             db.session.rollback()
-            app.config["PDF_FONT_DIR"] = font_dir
+            app.config["STORAGE_DIR"] = storage_dir
     with app.app_context():
         assert db.session.get(Notice, first).status == NoticeStatus.APPROVED
         assert db.session.scalar(sa.select(sa.func.count()).select_from(RegisterNumber)) == 0
