@@ -33,7 +33,7 @@ T = TypeVar("T")
 
 _CONTEXT = multiprocessing.get_context("forkserver")
 # The forkserver imports these once; every child is a fork of it with the parsers already loaded.
-_CONTEXT.set_forkserver_preload(["ecabinet.models", "ecabinet.core.pdfcheck", "ecabinet.documents.pdf", "pypdfium2",
+_CONTEXT.set_forkserver_preload(["ecabinet.models", "ecabinet.core.pdfcheck", "ecabinet.documents.preload", "pypdfium2",
                                  "openpyxl"])
 _CPU_SIGNALS = {-signal.SIGXCPU, -signal.SIGKILL}
 
