@@ -74,11 +74,25 @@ def _hash_matches(password_hash: str, password: str) -> bool:
 def password_matches(user: User | None, password: str) -> bool:
     """Whether ``password`` is the user's. With no user a throwaway hash of the same cost is verified, so that
     an unknown username takes as long to refuse as a known one (no enumeration by timing)."""
-    if user is None:
+    return _matches(user.password_hash if user is not None else None, password)
+
+
+def _matches(password_hash: str | None, password: str) -> bool:
+    if password_hash is None:
         cfg = current_app.config
         _hash_matches(_dummy_hash(cfg["ARGON2_TIME_COST"], cfg["ARGON2_MEMORY_KIB"]), password)
         return False
-    return _hash_matches(user.password_hash, password)
+    return _hash_matches(password_hash, password)
+
+
+def _stored_hash(username: str) -> str | None:
+    """The account's password hash. Read on a connection of its own, back in the pool at once, unless the
+    session is already in a transaction: the slow verification that follows then holds no connection."""
+    query = sa.select(User.password_hash).where(User.username == username)
+    if db.session().in_transaction():
+        return db.session.scalar(query)
+    with db.engine.connect() as connection:
+        return connection.scalar(query)
 
 
 def _set_password(user: User, password: str) -> None:
@@ -163,6 +177,11 @@ def authenticate(username: str, password: str, address: str | None, *, channel: 
 def _checked_credentials(typed_username: str, password: str, address: str | None, now: datetime) -> User:
     """The active user with these credentials, counted against and cleared from the throttle's budgets."""
     username = canonical_username(typed_username)
+    # Verified before the budgets are locked, so that a burst of sign-ins holds neither a connection nor a lock
+    # while argon2 works; the answer is decided under the lock all the same: an attempt over budget is refused
+    # as throttled even with the right password, so no more guesses are answered than the budgets allow.
+    stored = _stored_hash(username)
+    matches = _matches(stored, password)
     budgets = _budgets(username, address)
     throttles = _throttles(budgets)
     retry_after = _wait(throttles, now)
@@ -171,7 +190,7 @@ def _checked_credentials(typed_username: str, password: str, address: str | None
         raise LoginThrottled(retry_after)
 
     user = db.session.scalar(sa.select(User).where(User.username == username))
-    valid = password_matches(user, password)
+    valid = matches and user is not None and user.password_hash == stored
     if not valid or not user.active:
         reason = "inactive" if valid else "bad-credentials"
         retry_after = max(_register_failure(throttles[b.key], b, now) for b in budgets)
