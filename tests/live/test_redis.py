@@ -6,109 +6,24 @@ port), two ``python -m ecabinet.serve`` processes on the test database, a python
 
 from __future__ import annotations
 
-import os
 import queue
-import shutil
 import subprocess
 import sys
 import textwrap
 import threading
-import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import requests
 import socketio
 
-from tests.fixtures import IN_CI, ROOT
+from tests.fixtures import ROOT
+from tests.fixtures.processes import server_env
 from tests.fixtures.web import api_token
-from tests.servers import free_port, wait_healthy
 
 # Socket.IO servers of concurrent tests would share the Redis channel (and meeting ids): one xdist worker runs them.
 pytestmark = pytest.mark.xdist_group("redis")
 
 EVENT_TIMEOUT_S = 10
-
-
-def _redis_answers(url: str) -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(url, socket_connect_timeout=2).ping())
-    except redis.RedisError:
-        return False
-
-
-def _missing(reason: str) -> None:
-    if IN_CI:
-        pytest.fail(f"{reason} — CI must run the Redis scale-out test (.ci/run installs and starts redis-server)")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory) -> Iterator[str]:
-    """``ECABINET_TEST_REDIS_URL`` when given, else a throwaway redis-server without persistence."""
-    given = os.environ.get("ECABINET_TEST_REDIS_URL")
-    if given:
-        if not _redis_answers(given):
-            _missing(f"Redis not reachable at {given}; run .ci/start-redis")
-        yield given
-        return
-    binary = shutil.which("redis-server")
-    if binary is None:
-        _missing("redis-server is not installed (apt-get install redis-server)")
-    port = free_port()
-    server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                               "--dir", str(tmp_path_factory.mktemp("redis"))],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    try:
-        deadline = time.monotonic() + 10
-        while not _redis_answers(url):
-            assert time.monotonic() < deadline, "redis-server did not start"
-            time.sleep(0.1)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
-def _server_env(app, database_url: str, redis_url: str) -> dict[str, str]:
-    return {**os.environ, "ECABINET_DATABASE_URL": database_url, "ECABINET_STORAGE_DIR": app.config["STORAGE_DIR"],
-            "ECABINET_ENV": "development", "ECABINET_REDIS_URL": redis_url, "ECABINET_SCHEDULER_IN_PROCESS": "false",
-            "ECABINET_SOCKET_RECHECK_SECONDS": "600",  # what ends access must cross Redis, not wait for the sweep
-            "FLASK_APP": "ecabinet"}
-
-
-@pytest.fixture
-def two_servers(app, database_url, redis_url, tmp_path) -> Iterator[list[str]]:
-    """Two ``python -m ecabinet.serve`` processes (gevent) on the test database and the same Redis."""
-    started: list[tuple[subprocess.Popen, Path, object]] = []
-    urls = []
-    try:
-        for name in ("a", "b"):
-            port = free_port()
-            log = tmp_path / f"server-{name}.log"
-            out = log.open("wb")
-            server = subprocess.Popen([sys.executable, "-m", "ecabinet.serve"], cwd=ROOT, stdout=out,
-                                      stderr=subprocess.STDOUT,
-                                      env={**_server_env(app, database_url, redis_url), "HOST": "127.0.0.1",
-                                           "PORT": str(port)})
-            started.append((server, log, out))
-            urls.append(f"http://127.0.0.1:{port}")
-        for url, (server, log, _) in zip(urls, started):
-            wait_healthy(url, server, lambda log=log: log.read_text(errors='replace'))
-        yield urls
-    finally:
-        for server, _, out in started:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-            out.close()
 
 
 class Tablet:
@@ -204,7 +119,7 @@ def test_two_processes_joined_by_redis_keep_every_tablet_in_step(app, client, pe
         assert on_b["data"]["item"]["id"] == moved["snapshot"]["item"]["id"]
 
         pushed = subprocess.run([sys.executable, "-c", PUSH_FROM_ANOTHER_PROCESS, str(people.office_leader)],
-                                cwd=ROOT, env=_server_env(app, database_url, redis_url), capture_output=True,
+                                cwd=ROOT, env=server_env(app, database_url, redis_url), capture_output=True,
                                 text=True, timeout=60)
         assert pushed.returncode == 0, pushed.stderr
         notification_id = int(pushed.stdout.split()[-1])
