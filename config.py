@@ -98,8 +98,9 @@ class Config:
     DB_LOCK_TIMEOUT_SECONDS = _env_int("DB_LOCK_TIMEOUT_SECONDS", 10)
     """How long a statement waits for a row lock (a register's counter) before the request is answered 503."""
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
-    OFFLOAD_PROCESSES = _env_int("OFFLOAD_PROCESSES", os.cpu_count() or 2)
-    """Worker processes one server process runs at once for CPU work (PDF rendering, Excel files): more waits."""
+    OFFLOAD_WORKERS = _env_int("OFFLOAD_WORKERS", os.cpu_count() or 2)
+    """CPU work one server process runs at once off its event loop, each kind: worker processes for PDF and Excel
+    files, threads for password hashing (``ecabinet/core/offload.py``); more waits its turn."""
     RETRY_AFTER_SECONDS = _env_int("RETRY_AFTER_SECONDS", 5)
     """The Retry-After of a 503 answered when the server is overloaded (no free connection, a lock timeout)."""
     DEMO_PASSWORD = _env("DEMO_PASSWORD", "demo")
