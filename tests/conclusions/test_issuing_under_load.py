@@ -24,6 +24,12 @@ pytestmark = pytest.mark.xdist_group("redis")  # the servers publish through the
 PARALLEL_ISSUES = 200
 
 
+@pytest.fixture
+def server_settings() -> dict[str, str]:
+    """Small pools that give up waiting soon: overload comes at once and the refused answer within seconds."""
+    return {"ECABINET_DB_POOL_SIZE": "4", "ECABINET_DB_POOL_OVERFLOW": "4", "ECABINET_DB_POOL_TIMEOUT_SECONDS": "3"}
+
+
 def test_parallel_issues_over_two_processes_are_served_or_refused_with_503_and_numbered_without_gaps(
         app, backend, people, concluded_meeting, desk, two_servers):
     if backend != "postgresql":
