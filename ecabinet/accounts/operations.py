@@ -24,7 +24,7 @@ from zxcvbn.frequency_lists import FREQUENCY_LISTS
 from ecabinet.accounts.models import ApiToken, LoginThrottle, Role, User, UserRole, UserSession
 from ecabinet.core import offload, signals
 from ecabinet.core.clock import utcnow
-from ecabinet.core.db import db, upsert_insert
+from ecabinet.core.db import db, upsert_insert, waiting_for_locks
 from ecabinet.core.exceptions import DomainError
 from ecabinet.org.models import Sector, Unit
 
@@ -148,11 +148,13 @@ def _throttles(budgets: list[_Budget]) -> dict[str, LoginThrottle]:
     """The budgets' rows, locked; made first when missing, so that a burst of parallel guesses cannot race to
     insert the same row (one would fail) or pass unlocked."""
     keys = sorted(b.key for b in budgets)  # one order for every request: no deadlock between two of them
-    db.session.execute(upsert_insert(LoginThrottle.__table__).values([{"key": key, "failures": 0} for key in keys])
-                       .on_conflict_do_nothing(index_elements=["key"]))
-    rows = db.session.scalars(sa.select(LoginThrottle).where(LoginThrottle.key.in_(keys))
-                              .order_by(LoginThrottle.key).with_for_update())
-    return {row.key: row for row in rows}
+    with waiting_for_locks():
+        db.session.execute(upsert_insert(LoginThrottle.__table__)
+                           .values([{"key": key, "failures": 0} for key in keys])
+                           .on_conflict_do_nothing(index_elements=["key"]))
+        rows = db.session.scalars(sa.select(LoginThrottle).where(LoginThrottle.key.in_(keys))
+                                  .order_by(LoginThrottle.key).with_for_update())
+        return {row.key: row for row in rows}
 
 
 def _wait(throttles: dict[str, LoginThrottle], now: datetime) -> int:

@@ -25,7 +25,7 @@ from ecabinet.notices.models import Notice, NoticeEventKind, NoticeStatus
 from ecabinet.notices.tasks import from_notice
 from ecabinet.core import storage
 from ecabinet.core.clock import local_date, utcnow
-from ecabinet.core.db import db
+from ecabinet.core.db import db, waiting_for_locks
 from ecabinet.core.exceptions import DomainError
 from ecabinet.documents import print_pdf, print_stampable, render_text, stamp_number
 from ecabinet.notify import operations as notify
@@ -45,7 +45,8 @@ def _claim(notice: Notice, actor: User, now: datetime) -> None:
     for the first and then fail (409) before taking a number."""
     notice.issued_at, notice.issued_by_id = now, actor.id
     try:
-        db.session.flush()
+        with waiting_for_locks():
+            db.session.flush()
     except StaleDataError:
         raise DomainError("notice_changed", _("Someone else has just issued or changed the notice; reload it."),
                           None, 409) from None
