@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -86,13 +87,13 @@ def _matches(password_hash: str | None, password: str) -> bool:
 
 
 def _stored_hash(username: str) -> str | None:
-    """The account's password hash. Read on a connection of its own, back in the pool at once, unless the
-    session is already in a transaction: the slow verification that follows then holds no connection."""
+    """The account's password hash. Read in a session of its own, its connection back in the pool at once,
+    unless the request's session is already in a transaction: the slow verification then holds no connection."""
     query = sa.select(User.password_hash).where(User.username == username)
     if db.session().in_transaction():
         return db.session.scalar(query)
-    with db.engine.connect() as connection:
-        return connection.scalar(query)
+    with Session(db.session.get_bind()) as reading:
+        return reading.scalar(query)
 
 
 def _set_password(user: User, password: str) -> None:

@@ -40,9 +40,7 @@ def _healthz_seconds(server: str) -> float:
     return elapsed
 
 
-def test_healthz_answers_at_once_during_a_burst_of_sign_ins(app, backend, people, two_servers):
-    if backend != "postgresql":
-        pytest.skip("the server processes share the PostgreSQL test database")
+def test_healthz_answers_at_once_during_a_burst_of_sign_ins(postgresql_only, app, people, two_servers):
     _with_costly_hash(app, "chuyenvien")
     server = two_servers[0]
     burst_over = threading.Event()

@@ -31,9 +31,7 @@ def server_settings() -> dict[str, str]:
 
 
 def test_parallel_issues_over_two_processes_are_served_or_refused_with_503_and_numbered_without_gaps(
-        app, backend, people, concluded_meeting, desk, two_servers):
-    if backend != "postgresql":
-        pytest.skip("two server processes share the PostgreSQL test database")
+        postgresql_only, app, people, concluded_meeting, desk, two_servers):
     ids = approved_notices(app, people, PARALLEL_ISSUES)
 
     def issue(index: int) -> requests.Response:
