@@ -57,7 +57,7 @@ def temporary_files() -> list[Path]:
     return list(_root().rglob(f"{TEMPORARY_PREFIX}*"))
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
+def write_atomically(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=TEMPORARY_PREFIX)
     try:
@@ -79,7 +79,7 @@ def store_bytes(data: bytes) -> str:
     try:
         os.utime(target)  # its row is not committed yet: the sweeper spares a file younger than its grace period
     except FileNotFoundError:
-        _write_atomically(target, data)
+        write_atomically(target, data)
     return sha256
 
 
@@ -106,7 +106,7 @@ def cache_path(kind: str, key: str) -> Path:
 
 
 def write_cache(kind: str, key: str, data: bytes) -> None:
-    _write_atomically(cache_path(kind, key), data)
+    write_atomically(cache_path(kind, key), data)
 
 
 def touch_cache(kind: str, key: str) -> None:
