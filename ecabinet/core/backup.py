@@ -197,19 +197,19 @@ def _require_empty_target() -> None:
         raise BackupError(f"the storage folder {root} is not empty: restore into an empty folder")
 
 
-def _verify_restored(manifest: dict[str, Any]) -> set[str]:
+def _verify_restored(manifest: dict[str, Any]) -> None:
     """Every file a restored row refers to is in the manifest and in the storage, matching its SHA-256."""
     with db.engine.connect() as connection:
         referenced = referenced_files(connection)
-    problems = [f"{sha256} is referenced but not in the backup" for sha256 in sorted(referenced - set(manifest["files"]))]
-    for sha256 in sorted(referenced & set(manifest["files"])):
+    backed_up = set(manifest["files"])
+    problems = [f"{sha256} is referenced but not in the backup" for sha256 in sorted(referenced - backed_up)]
+    for sha256 in sorted(referenced & backed_up):
         try:
             _checked(storage.read_bytes(sha256), sha256, "restored storage")
         except (storage.StorageError, BackupError) as exc:
             problems.append(str(exc))
     if problems:
         raise BackupError("the restored copy is not consistent:\n" + "\n".join(problems))
-    return referenced
 
 
 def restore(src: Path) -> dict[str, Any]:
@@ -229,15 +229,20 @@ def _size(manifest: dict[str, Any]) -> str:
     return f"{sum(manifest['files'].values()) / (1 << 20):.1f} MB"
 
 
+def _or_fail(operation: Callable[[Path], dict[str, Any]], folder: Path) -> dict[str, Any]:
+    """Its manifest; a ``BackupError`` is the command's error message and exit status 1."""
+    try:
+        return operation(folder)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 @click.command("backup")
 @click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
 @with_appcontext
 def backup_command(dest: Path) -> None:
     """Back up the database and the stored files, consistent with each other, into the new folder DEST."""
-    try:
-        manifest = backup(dest)
-    except BackupError as exc:
-        raise click.ClickException(str(exc)) from None
+    manifest = _or_fail(backup, dest)
     click.echo(f"backed up the {manifest['backend']} database and {len(manifest['files'])} files ({_size(manifest)})"
                f" into {dest}")
 
@@ -247,9 +252,6 @@ def backup_command(dest: Path) -> None:
 @with_appcontext
 def restore_command(src: Path) -> None:
     """Restore the backup in SRC into the configured database and storage folder, both empty, and verify it."""
-    try:
-        manifest = restore(src)
-    except BackupError as exc:
-        raise click.ClickException(str(exc)) from None
+    manifest = _or_fail(restore, src)
     click.echo(f"restored the database and {len(manifest['files'])} files ({_size(manifest)}) from {src}; every "
                "SHA-256 verified. Next: flask --app ecabinet db upgrade")
