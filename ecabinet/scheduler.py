@@ -110,8 +110,13 @@ def _first_runs(app: Flask, jobs: list[Job]) -> dict[str, datetime]:
             db.session.remove()
         now = utcnow()
     start = datetime.now(timezone.utc)  # APScheduler runs on the real clock, the records on the application's
-    return {job.id: start + max(timedelta(0), last[job.id].started_at + timedelta(seconds=job.every_seconds) - now)
-            if job.id in last else start for job in jobs}
+    return {job.id: start + _still_to_wait(job, last.get(job.id), now) for job in jobs}
+
+
+def _still_to_wait(job: Job, last: job_runs.JobRun | None, now: datetime) -> timedelta:
+    if last is None:
+        return timedelta(0)
+    return max(timedelta(0), last.started_at + timedelta(seconds=job.every_seconds) - now)
 
 
 def _add_jobs(scheduler, app: Flask) -> None:

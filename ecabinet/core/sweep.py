@@ -46,6 +46,12 @@ def referenced_files(connection: sa.Connection) -> set[str]:
     return referenced
 
 
+def is_referenced(sha256: str) -> bool:
+    """Whether any row refers to the stored file ``sha256``, in whichever table."""
+    return any(db.session.execute(sa.select(sa.literal(1)).select_from(column.table).where(column == sha256)
+                                  .limit(1)).first() for column in stored_file_columns())
+
+
 def _older_than(path: Path, cutoff: float) -> bool:
     try:
         return path.stat().st_mtime < cutoff
