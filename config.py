@@ -39,6 +39,9 @@ class Config:
     SECRET_KEY = _env("SECRET_KEY", DEFAULT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'ecabinet.sqlite3'}")
     STORAGE_DIR = _env("STORAGE_DIR", str(INSTANCE_DIR / "storage"))
+    STORAGE_SWEEP_GRACE_SECONDS = _env_int("STORAGE_SWEEP_GRACE_SECONDS", 24 * 3600)
+    """The hourly sweep removes temporary files and files no row refers to once they are this old (a younger one
+    may belong to a transaction not committed yet; an Excel sheet of tasks waits this long for its confirmation)."""
     REDIS_URL = _env("REDIS_URL")
     SOCKETIO_ASYNC_MODE = _env("SOCKETIO_ASYNC_MODE", "threading")
 

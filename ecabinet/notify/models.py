@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ecabinet.core.db import CreatedAtMixin, db, enum_type
+from ecabinet.core.db import CreatedAtMixin, db, enum_type, stored_file_column
 
 
 class Notification(CreatedAtMixin, db.Model):
@@ -84,7 +84,7 @@ class EmailDelivery(CreatedAtMixin, db.Model):
     claimed_at: Mapped[datetime | None]
     next_attempt_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
-    attachment_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    attachment_sha256: Mapped[str | None] = stored_file_column()
     """A file in ``core.storage``, stored once however many recipients it goes to."""
     attachment_name: Mapped[str | None] = mapped_column(sa.String(255))
     attachment_type: Mapped[str | None] = mapped_column(sa.String(255))
