@@ -1,6 +1,6 @@
 """the last run of each scheduled job
 
-Revision ID: ops
+Revision ID: 0013
 Revises: 0012
 Create Date: 2026-12-07 07:00:00
 
