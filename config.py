@@ -40,6 +40,8 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'ecabinet.sqlite3'}")
     STORAGE_DIR = _env("STORAGE_DIR", str(INSTANCE_DIR / "storage"))
     REDIS_URL = _env("REDIS_URL")
+    REDIS_TIMEOUT_MS = _env_int("REDIS_TIMEOUT_MS", 1000)
+    """The longest a publish (a request that announces its change) waits for Redis; then it goes on without."""
     SOCKETIO_ASYNC_MODE = _env("SOCKETIO_ASYNC_MODE", "threading")
 
     SMTP_HOST = _env("SMTP_HOST", "localhost")
