@@ -125,7 +125,7 @@ class RedisQueue(socketio.PubSubManager):
                 self._resync_here()
 
     def _resync_here(self) -> None:
-        rooms = [room for room in self.rooms.get("/", {}) if isinstance(room, str)]
+        rooms = [room for room in list(self.rooms.get("/", {})) if isinstance(room, str)]
         with self.app.app_context():
             for hook in _missed_hooks:
                 try:
