@@ -43,6 +43,8 @@ class Config:
     """The hourly sweep removes temporary files and files no row refers to once they are this old (a younger one
     may belong to a transaction not committed yet; an Excel sheet of tasks waits this long for its confirmation)."""
     REDIS_URL = _env("REDIS_URL")
+    REDIS_TIMEOUT_MS = _env_int("REDIS_TIMEOUT_MS", 1000)
+    """The longest a publish (a request that announces its change) waits for Redis; then it goes on without."""
     SOCKETIO_ASYNC_MODE = _env("SOCKETIO_ASYNC_MODE", "threading")
 
     SMTP_HOST = _env("SMTP_HOST", "localhost")

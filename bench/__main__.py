@@ -1,5 +1,6 @@
 """``make bench``: the API figures here, then the PDF figures of ``bench/materials.py``, then the live-room
-figures of ``bench/live.py``, then the task statistics and list figures of ``bench/tasks.py``.
+figures of ``bench/live.py``, then the task statistics and list figures of ``bench/tasks.py``, then the
+keep-alive figure of ``bench/keepalive.py``.
 
 API figures: the cost of an authenticated API call and of a sign-in.
 
@@ -101,8 +102,9 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-    from bench import live, materials, tasks
+    from bench import keepalive, live, materials, tasks
 
     materials.main()
     live.main()
     tasks.main()
+    keepalive.main()

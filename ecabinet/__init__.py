@@ -80,7 +80,7 @@ def _init_extensions(app: Flask) -> None:
     from ecabinet import models  # noqa: F401  (every table in the metadata, whatever the blueprints import)
     from ecabinet.accounts.routes import install_login
     from ecabinet.audit.operations import connect_signals
-    from ecabinet.core import i18n
+    from ecabinet.core import broker, i18n
     from ecabinet.core.db import db
     from ecabinet.core.errors import register_error_handlers
     from ecabinet.core.extensions import babel, csrf, login_manager, migrate, socketio
@@ -94,8 +94,9 @@ def _init_extensions(app: Flask) -> None:
                    default_translation_directories=str(Path(__file__).parent / "translations"))
     login_manager.init_app(app)
     install_login(login_manager)
-    socketio.init_app(app, async_mode=app.config["SOCKETIO_ASYNC_MODE"], message_queue=app.config["REDIS_URL"],
-                      manage_session=False)
+    redis_url = app.config["REDIS_URL"]
+    socketio.init_app(app, async_mode=app.config["SOCKETIO_ASYNC_MODE"], manage_session=False,
+                      client_manager=broker.RedisQueue(app, redis_url) if redis_url else None)
     register_error_handlers(app)
     install_security_headers(app)
     install_template_helpers(app)

@@ -24,6 +24,7 @@ from flask import Flask, current_app, request
 from sqlalchemy.orm import Session
 
 from ecabinet.core.aftercommit import after_commit
+from ecabinet.core.broker import redis_client, when_messages_missed
 from ecabinet.core.extensions import socketio
 
 log = logging.getLogger(__name__)
@@ -83,12 +84,22 @@ def _recheck_everywhere(rooms: frozenset[str]) -> None:
     recheck(rooms)
     url = current_app.config["REDIS_URL"]
     if url:
-        _redis(url).publish(CHANNEL, json.dumps({"host": HOST, "rooms": sorted(rooms)}))
+        try:
+            _redis(url, current_app.config["REDIS_TIMEOUT_MS"]).publish(
+                CHANNEL, json.dumps({"host": HOST, "rooms": sorted(rooms)}))
+        except redis.RedisError:
+            log.exception("other processes check these rooms at their next sweep: Redis cannot be reached")
 
 
 @cache
-def _redis(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url)
+def _redis(url: str, timeout_ms: int) -> redis.Redis:
+    return redis_client(url, timeout_ms)
+
+
+@when_messages_missed
+def _recheck_all(rooms: list[str]) -> None:
+    """What other processes named while Redis was away is lost: every connection is checked again."""
+    recheck()
 
 
 def recheck(rooms: Collection[str] | None = None) -> None:
@@ -139,7 +150,7 @@ def _watch(app: Flask, server: Any) -> None:
 def _watch_until_idle(app: Flask, server: Any) -> None:
     """Every ``SOCKET_RECHECK_SECONDS`` all connections; in between, at once, the rooms other processes name."""
     every = app.config["SOCKET_RECHECK_SECONDS"]
-    listener = _listen(app.config["REDIS_URL"])
+    listener = _listen(app.config["REDIS_URL"], app.config["REDIS_TIMEOUT_MS"])
     sweep_at = time.monotonic() + every
     try:
         while True:
@@ -161,12 +172,12 @@ def _watch_until_idle(app: Flask, server: Any) -> None:
             listener.close()
 
 
-def _listen(url: str | None) -> Any:
+def _listen(url: str | None, timeout_ms: int) -> Any:
     """Subscribed to the channel; None without Redis, or while it cannot be reached (the sweep still runs)."""
     if not url:
         return None
     try:
-        pubsub = _redis(url).pubsub(ignore_subscribe_messages=True)
+        pubsub = _redis(url, timeout_ms).pubsub(ignore_subscribe_messages=True)
         pubsub.subscribe(CHANNEL)
     except redis.RedisError:
         log.exception("open connections are checked every few seconds only: Redis cannot be reached")

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from ecabinet.accounts.models import User
 from ecabinet.accounts.operations import credential_is_live
-from ecabinet.core import connections
+from ecabinet.core import broker, connections
 from ecabinet.core.context import set_actor
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
@@ -217,6 +217,18 @@ def _apply(sid: str, meeting_id: int, verdict: Refused | bool) -> None:
                       to=sid)
     elif not verdict:
         socketio.server.leave_room(sid, realtime.console_room(meeting_id), namespace=connections.NAMESPACE)
+
+
+@broker.when_messages_missed
+def resend_snapshots(rooms: list[str]) -> None:
+    """Changes may not have reached this process (Redis was away): every meeting followed here is sent again."""
+    for meeting_id in realtime.joined_meetings(rooms):
+        meeting = db.session.get(Meeting, meeting_id)
+        if meeting is None:
+            continue
+        vote = ops.open_vote_of(meeting.id)
+        realtime.resend_here(snapshot(meeting), ops.tally(vote) if vote is not None else None)
+        db.session.commit()
 
 
 ACCESS_MODELS = (Meeting, Invitation, MaterialRequest)

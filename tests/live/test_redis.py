@@ -1,7 +1,8 @@
 """Scale-out: two real server processes joined by a real Redis keep every tablet of a meeting in step.
 
 A redis-server (``ECABINET_TEST_REDIS_URL``, as ``.ci/start-redis`` prints, or one started here on a free
-port), two ``python -m ecabinet.serve`` processes on the test database, a python-socketio client on each.
+port; the outage tests start their own), two ``python -m ecabinet.serve`` processes on the test database, a
+python-socketio client on each.
 """
 
 from __future__ import annotations
@@ -9,12 +10,14 @@ from __future__ import annotations
 import os
 import queue
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -46,32 +49,65 @@ def _missing(reason: str) -> None:
     pytest.skip(reason)
 
 
+class RedisServer:
+    """A redis-server without persistence on a port of its own, which a test may stop, start again or freeze."""
+
+    def __init__(self, directory: Path) -> None:
+        self.binary = shutil.which("redis-server")
+        if self.binary is None:
+            _missing("redis-server is not installed (apt-get install redis-server)")
+        self.directory = directory
+        self.url = f"redis://127.0.0.1:{free_port()}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        port = self.url.rsplit(":", 1)[1].split("/")[0]
+        self.process = subprocess.Popen([self.binary, "--port", port, "--bind", "127.0.0.1", "--save", "",
+                                         "--appendonly", "no", "--dir", str(self.directory)],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while not _redis_answers(self.url):
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.thaw()
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+    def freeze(self) -> None:
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
+
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory) -> Iterator[str]:
-    """``ECABINET_TEST_REDIS_URL`` when given, else a throwaway redis-server without persistence."""
+    """``ECABINET_TEST_REDIS_URL`` when given, else a throwaway redis-server."""
     given = os.environ.get("ECABINET_TEST_REDIS_URL")
     if given:
         if not _redis_answers(given):
             _missing(f"Redis not reachable at {given}; run .ci/start-redis")
         yield given
         return
-    binary = shutil.which("redis-server")
-    if binary is None:
-        _missing("redis-server is not installed (apt-get install redis-server)")
-    port = free_port()
-    server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                               "--dir", str(tmp_path_factory.mktemp("redis"))],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
     try:
-        deadline = time.monotonic() + 10
-        while not _redis_answers(url):
-            assert time.monotonic() < deadline, "redis-server did not start"
-            time.sleep(0.1)
-        yield url
+        yield server.url
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        server.stop()
+
+
+@pytest.fixture
+def own_redis(tmp_path) -> Iterator[RedisServer]:
+    """A redis-server for this test alone: its outages disturb no other test."""
+    server = RedisServer(tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def _server_env(app, database_url: str, redis_url: str) -> dict[str, str]:
@@ -81,8 +117,8 @@ def _server_env(app, database_url: str, redis_url: str) -> dict[str, str]:
             "FLASK_APP": "ecabinet"}
 
 
-@pytest.fixture
-def two_servers(app, database_url, redis_url, tmp_path) -> Iterator[list[str]]:
+@contextmanager
+def _serving(app, database_url: str, redis_url: str, tmp_path: Path) -> Iterator[list[str]]:
     """Two ``python -m ecabinet.serve`` processes (gevent) on the test database and the same Redis."""
     started: list[tuple[subprocess.Popen, Path, object]] = []
     urls = []
@@ -109,6 +145,12 @@ def two_servers(app, database_url, redis_url, tmp_path) -> Iterator[list[str]]:
                 server.kill()
                 server.wait()
             out.close()
+
+
+@pytest.fixture
+def two_servers(app, database_url, redis_url, tmp_path) -> Iterator[list[str]]:
+    with _serving(app, database_url, redis_url, tmp_path) as urls:
+        yield urls
 
 
 class Tablet:
@@ -139,6 +181,12 @@ class Tablet:
             if change["version"] >= version:
                 assert change["version"] == version, change
                 return change
+
+
+def _add_agenda(client, meeting_id: int, secretary: dict[str, str]) -> None:
+    for title in ("Kế hoạch đầu tư công năm 2027", "Dự toán ngân sách năm 2027"):
+        response = client.post(f"/api/v1/meetings/{meeting_id}/agenda", headers=secretary, json={"title": title})
+        assert response.status_code == 201, response.get_json()
 
 
 def _bearer(headers: dict[str, str]) -> str:
@@ -181,9 +229,7 @@ def test_two_processes_joined_by_redis_keep_every_tablet_in_step(app, client, pe
     """The same changes on both; a notification pushed by a third process; access ended through one process ends
     at once on the other (its sweep waits 600 s here: only Redis can have told it)."""
     [meeting] = schedule_meeting(confidentiality="confidential")
-    for title in ("Kế hoạch đầu tư công năm 2027", "Dự toán ngân sách năm 2027"):
-        response = client.post(f"/api/v1/meetings/{meeting['id']}/agenda", headers=secretary, json={"title": title})
-        assert response.status_code == 201, response.get_json()
+    _add_agenda(client, meeting["id"], secretary)
     server_a, server_b = two_servers
     chair = Tablet(server_a, _bearer(api_token(client, "pct")))
     member = Tablet(server_b, _bearer(api_token(client, "chanhvp")))
@@ -237,3 +283,53 @@ def _end_access_through(server: str, client, meeting_id: int, secretary, people,
     error = liaison.events["live:error"].get(timeout=5)
     assert (error["meeting_id"], error["code"]) == (meeting_id, "not_found")
     assert viewer.disconnected.wait(5)
+
+
+def _caught_up(tablet: Tablet, version: int, deadline: float) -> dict:
+    """The change that brings ``tablet`` to ``version`` before ``deadline`` (monotonic)."""
+    while True:
+        change = tablet.events["live:change"].get(timeout=max(0.0, deadline - time.monotonic()))
+        if change["version"] >= version:
+            assert change["version"] == version, change
+            return change
+
+
+@pytest.mark.parametrize("database_template", ["postgresql"], indirect=True)  # Redis's part: one backend is enough
+def test_tablets_catch_up_after_redis_restarts_and_freezes(client, schedule_meeting, secretary, app,
+                                                           database_url, own_redis, tmp_path):
+    """A change made while Redis is down reaches the other process's tablets (as a snapshot) within 2 s of Redis
+    returning; while Redis is frozen an action answers within about a second, and its change arrives once Redis
+    thaws."""
+    [meeting] = schedule_meeting()
+    _add_agenda(client, meeting["id"], secretary)
+    with _serving(app, database_url, own_redis.url, tmp_path) as (server_a, server_b):
+        on_a = Tablet(server_a, _bearer(api_token(client, "pct")))
+        on_b = Tablet(server_b, _bearer(api_token(client, "chanhvp")))
+        try:
+            on_a.join(meeting["id"]), on_b.join(meeting["id"])
+            started = _act(server_a, meeting["id"], secretary, "start")
+            for tablet in (on_a, on_b):
+                tablet.change(started["version"])  # both listeners are subscribed
+
+            own_redis.stop()
+            moved = _act(server_a, meeting["id"], secretary, "next_item")
+            assert on_a.change(moved["version"])["kind"] == "item"  # this process's own tablets hear it at once
+            own_redis.start()
+            back = time.monotonic()
+            assert _caught_up(on_b, moved["version"], back + 2)["kind"] == "snapshot"
+            moved = _act(server_a, meeting["id"], secretary, "previous_item")
+            assert on_b.change(moved["version"])["kind"] == "item"  # published as usual again
+
+            own_redis.freeze()
+            for action in ("pause", "resume"):
+                asked = time.monotonic()
+                acted = _act(server_a, meeting["id"], secretary, action)
+                assert time.monotonic() - asked < 2.5, action
+                assert on_a.change(acted["version"])["kind"] == "status"
+            own_redis.thaw()
+            thawed = time.monotonic()
+            _caught_up(on_b, acted["version"], thawed + 2)
+            live = requests.get(f"{server_b}/api/v1/meetings/{meeting['id']}/live", headers=secretary, timeout=10)
+            assert live.json()["version"] == acted["version"]
+        finally:
+            _close([on_a, on_b])
