@@ -107,10 +107,12 @@ def _mark_abandoned_uncertain(now: datetime) -> None:
         sa.update(EmailDelivery).where(_abandoned(now))
         .values(status=DeliveryStatus.UNCERTAIN, last_error="the sending process stopped mid-send")
         .execution_options(synchronize_session=False)).rowcount
+    if not abandoned:
+        db.session.rollback()
+        return
     db.session.commit()
-    if abandoned:
-        log.warning("%d e-mail(s) left 'sending' by a stopped runner are now uncertain: re-send or drop them "
-                    "on the outbox page", abandoned)
+    log.warning("%d e-mail(s) left 'sending' by a stopped runner are now uncertain: re-send or drop them on "
+                "the outbox page", abandoned)
 
 
 def _claim_next(now: datetime) -> int | None:
