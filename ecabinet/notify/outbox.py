@@ -8,6 +8,7 @@ subject only to whom may read it: a subject can carry the title of a confidentia
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,15 +37,15 @@ class OutboxView(enum.StrEnum):
     """May have been delivered: never resent automatically."""
 
 
-def _in_view(view: OutboxView, now: datetime) -> sa.ColumnElement[bool]:
+def _in_view(view: OutboxView, stuck_before: datetime | sa.BindParameter) -> sa.ColumnElement[bool]:
     status, retry_at = EmailDelivery.status, EmailDelivery.next_attempt_at
-    return {
-        OutboxView.WAITING: sa.or_(status == DeliveryStatus.QUEUED,
-                                   sa.and_(status == DeliveryStatus.FAILED, retry_at.is_not(None))),
-        OutboxView.FAILED: sa.and_(status == DeliveryStatus.FAILED, retry_at.is_(None)),
-        OutboxView.STUCK: sa.and_(status == DeliveryStatus.SENDING, EmailDelivery.claimed_at < now - STUCK_AFTER),
-        OutboxView.UNCERTAIN: status == DeliveryStatus.UNCERTAIN,
-    }[view]
+    if view == OutboxView.WAITING:
+        return sa.or_(status == DeliveryStatus.QUEUED, sa.and_(status == DeliveryStatus.FAILED, retry_at.is_not(None)))
+    if view == OutboxView.FAILED:
+        return sa.and_(status == DeliveryStatus.FAILED, retry_at.is_(None))
+    if view == OutboxView.STUCK:
+        return sa.and_(status == DeliveryStatus.SENDING, EmailDelivery.claimed_at < stuck_before)
+    return status == DeliveryStatus.UNCERTAIN
 
 
 UNFINISHED = (DeliveryStatus.QUEUED, DeliveryStatus.SENDING, DeliveryStatus.FAILED, DeliveryStatus.UNCERTAIN)
@@ -65,12 +66,18 @@ class Health:
 
 def health(now: datetime | None = None) -> Health:
     now = now or utcnow()
-    counts = db.session.execute(sa.select(*(
-        sa.func.count(EmailDelivery.id).filter(_in_view(view, now)) for view in OutboxView))
-        .where(EmailDelivery.status.in_(UNFINISHED))).one()  # the index on status: sent rows pile up for years
-    oldest = db.session.scalar(sa.select(sa.func.min(EmailDelivery.created_at))
-                               .where(_in_view(OutboxView.WAITING, now)))
+    *counts, oldest = db.session.execute(_health_query(), {"stuck_before": now - STUCK_AFTER}).one()
     return Health(*counts, oldest_waiting_seconds=None if oldest is None else int((now - oldest).total_seconds()))
+
+
+@functools.cache
+def _health_query() -> sa.Select:
+    """Built once (``/healthz`` runs it on every call); one query on the index of the status: sent rows pile up
+    for years and are not read."""
+    stuck_before = sa.bindparam("stuck_before", type_=EmailDelivery.claimed_at.type)
+    return (sa.select(*(sa.func.count(EmailDelivery.id).filter(_in_view(view, stuck_before)) for view in OutboxView),
+                      sa.func.min(EmailDelivery.created_at).filter(_in_view(OutboxView.WAITING, stuck_before)))
+            .where(EmailDelivery.status.in_(UNFINISHED)))
 
 
 @dataclass(frozen=True)
@@ -94,7 +101,7 @@ def rows(viewer: User, view: OutboxView, *, page: int, per_page: int,
          now: datetime | None = None) -> tuple[list[OutboxRow], int]:
     """One page of ``view``, oldest first, and how many rows it has in all."""
     now = now or utcnow()
-    where = _in_view(view, now)
+    where = _in_view(view, now - STUCK_AFTER)
     total = db.session.scalar(sa.select(sa.func.count(EmailDelivery.id)).where(where)) or 0
     found = db.session.execute(
         sa.select(EmailDelivery, Notification, User.full_name)
@@ -143,8 +150,9 @@ def _move(delivery_id: int, views: tuple[OutboxView, ...], status: DeliveryStatu
                                .with_for_update())
     if before is None:
         raise DomainError("not_found", _("No such e-mail in the outbox."), status=404)
+    movable = sa.or_(*(_in_view(view, now - STUCK_AFTER) for view in views))
     moved = db.session.execute(
-        sa.update(EmailDelivery).where(EmailDelivery.id == delivery_id, sa.or_(*(_in_view(v, now) for v in views)))
+        sa.update(EmailDelivery).where(EmailDelivery.id == delivery_id, movable)
         .values(status=status, **values).execution_options(synchronize_session=False)).rowcount
     if not moved:
         raise DomainError("outbox_row_not_movable",
