@@ -160,6 +160,7 @@ def test_smtp_down_fails_counts_attempts_and_retries_later(app, mailable, smtp_s
 
 def test_retries_go_on_with_capped_backoff_for_the_retry_window_then_end(app, mailable, smtp_server):
     smtp_server.stop()
+    app.config["EMAIL_RETRY_HOURS"] = 6  # 48 by default: the same rule, a quarter of the attempts to wait for
     with app.app_context():
         notify.notify("meeting:12:invitation", [mailable.leader], _message())
         db.session.commit()
@@ -175,7 +176,7 @@ def test_retries_go_on_with_capped_backoff_for_the_retry_window_then_end(app, ma
         assert row.status == DeliveryStatus.FAILED and row.first_attempt_at == started
         assert now >= started + timedelta(hours=app.config["EMAIL_RETRY_HOURS"]) > now - delivery.LONGEST_RETRY
         assert waits[:7] == [timedelta(minutes=m) for m in (1, 2, 4, 8, 16, 30, 30)]
-        assert max(waits) == delivery.LONGEST_RETRY and row.attempts == len(waits) + 1 > 90
+        assert max(waits) == delivery.LONGEST_RETRY and row.attempts == len(waits) + 1 > 15
 
 
 def test_a_60_minute_outage_delivers_every_email_exactly_once_afterwards(app, mailable, smtp_server, monkeypatch):
