@@ -1,16 +1,20 @@
-"""JSON API of the notification centre: one's own notifications and preferences, nobody else's."""
+"""JSON API of the notification centre: one's own notifications and preferences, nobody else's; and the Office's
+e-mail outbox."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from flask import Blueprint
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ecabinet.accounts.models import User
 from ecabinet.core.api import ApiError, route
 from ecabinet.core.db import db
 from ecabinet.notify import operations as ops
 from ecabinet.notify import outbox
-from ecabinet.notify.models import Notification
+from ecabinet.notify.models import EmailDelivery, Notification
 from ecabinet.notify.schemas import (NotificationOut, NotificationPage, NotificationQuery, OutboxMoved, OutboxPage,
                                      OutboxQuery, PreferenceList, PreferenceOut, ReadAllResult)
 from ecabinet.policy import Action, allowed, require
@@ -88,10 +92,7 @@ def outbox_rows(query: OutboxQuery):
 def outbox_resend(delivery_id: int):
     """A failed, stuck or uncertain e-mail is queued again, with a new retry window; otherwise 409
     ``outbox_row_not_movable``. Audited."""
-    require(current_user, Action.MANAGE_OUTBOX)
-    moved = outbox.resend(delivery_id, current_user)
-    db.session.commit()
-    return moved
+    return _moved(delivery_id, outbox.resend)
 
 
 @route(bp, "/outbox/<int:delivery_id>/drop", method="POST", summary="Drop an e-mail of the outbox",
@@ -99,7 +100,11 @@ def outbox_resend(delivery_id: int):
 def outbox_drop(delivery_id: int):
     """An e-mail not sent (waiting, failed, stuck or uncertain) will not be sent; otherwise 409
     ``outbox_row_not_movable``. Audited."""
+    return _moved(delivery_id, outbox.drop)
+
+
+def _moved(delivery_id: int, move: Callable[[int, User], EmailDelivery]) -> EmailDelivery:
     require(current_user, Action.MANAGE_OUTBOX)
-    moved = outbox.drop(delivery_id, current_user)
+    moved = move(delivery_id, current_user)
     db.session.commit()
     return moved

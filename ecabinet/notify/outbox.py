@@ -62,6 +62,7 @@ class Health:
     stuck: int
     uncertain: int
     oldest_waiting_seconds: int | None
+    """Age of the oldest e-mail still waiting to be sent."""
 
 
 def health(now: datetime | None = None) -> Health:
@@ -88,13 +89,14 @@ class OutboxRow:
     to_address: str
     kind: str
     subject: str | None
-    """None when the viewer may not learn it."""
+    """None when the viewer may not learn it: it names a confidential material the viewer may not read."""
     attempts: int
     last_error: str | None
     created_at: datetime
     first_attempt_at: datetime | None
     next_attempt_at: datetime | None
     resendable: bool
+    """Failed, stuck or uncertain: it may be queued again (any row listed may be dropped)."""
 
 
 def rows(viewer: User, view: OutboxView, *, page: int, per_page: int,

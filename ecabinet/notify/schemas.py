@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints
 from ecabinet.core.schemas import Query, Strict
 from ecabinet.notify.models import DeliveryStatus
 from ecabinet.notify.operations import MAX_KIND, PREFERENCE_KIND_RE
-from ecabinet.notify.outbox import OutboxView
+from ecabinet.notify.outbox import Health, OutboxRow, OutboxView
 
 PreferenceKind = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_KIND,
                                                   pattern=PREFERENCE_KIND_RE.pattern)]
@@ -73,36 +73,10 @@ class OutboxQuery(Query):
     per_page: int = Field(default=50, ge=1, le=100)
 
 
-class OutboxCounts(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    waiting: int
-    failed: int
-    stuck: int
-    uncertain: int
-    oldest_waiting_seconds: int | None
-    """Age of the oldest e-mail still waiting to be sent."""
-
-
-class OutboxRowOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    id: int
-    status: DeliveryStatus
-    recipient: str
-    to_address: str
-    kind: str
-    subject: str | None
-    """Null when the caller may not learn it (the subject names a confidential material it may not read)."""
-    attempts: int
-    last_error: str | None
-    created_at: datetime
-    first_attempt_at: datetime | None
-    next_attempt_at: datetime | None
-
-
 class OutboxPage(BaseModel):
-    counts: OutboxCounts
+    counts: Health
     view: OutboxView
-    items: list[OutboxRowOut]
+    items: list[OutboxRow]
     total: int
     page: int
     per_page: int
