@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import asdict
 
 import sqlalchemy as sa
@@ -11,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from pydantic import ValidationError
 
+from ecabinet.accounts.models import User
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.forms import page_filters
@@ -18,7 +20,7 @@ from ecabinet.core.health import add_report
 from ecabinet.core.urls import local_path
 from ecabinet.notify import operations as ops
 from ecabinet.notify import outbox
-from ecabinet.notify.models import Notification
+from ecabinet.notify.models import EmailDelivery, Notification
 from ecabinet.notify.schemas import NotificationQuery, OutboxQuery, PreferenceIn
 from ecabinet.policy import Action, allowed, require
 
@@ -156,7 +158,7 @@ def outbox_page():
                            counts=outbox.health())
 
 
-def _outbox_action(delivery_id: int, move, done: str):
+def _outbox_action(delivery_id: int, move: Callable[[int, User], EmailDelivery], done: str):
     require(current_user, Action.MANAGE_OUTBOX)
     try:
         move(delivery_id, current_user)
