@@ -180,9 +180,10 @@ def test_retries_go_on_with_capped_backoff_for_the_retry_window_then_end(app, ma
 
 
 def test_a_60_minute_outage_delivers_every_email_exactly_once_afterwards(app, mailable, smtp_server, monkeypatch):
-    """The scheduler's job every 30 s on the shifted clock: an hour down, then until everything has left."""
+    """The delivery job every minute on the shifted clock (every 30 s in production: the same, at half the cost
+    here): an hour down, then until everything has left."""
     people = [mailable.leader, mailable.secretary, mailable.liaison, mailable.office_leader]
-    every = timedelta(seconds=30)
+    every = timedelta(minutes=1)
 
     def run_job() -> dict[str, int]:
         delivery.deliver_pending()
@@ -194,13 +195,13 @@ def test_a_60_minute_outage_delivers_every_email_exactly_once_afterwards(app, ma
             notify.notify(f"meeting:{meeting}:invitation", people, _message())
         db.session.commit()
         smtp_server.stop()
-        during = [run_job() for _ in range(120)]
+        during = [run_job() for _ in range(60)]
         assert during[-1]["sent"] == 0 and during[-1]["failed"] > 5
         smtp_server.start()
         runs = 0
         while run_job()["sent"] < 44:
             runs += 1
-            assert runs <= 2 * 31, "every e-mail should have left once the longest backoff is over"
+            assert runs <= 31, "every e-mail should have left once the longest backoff is over"
         assert {d.status for d in _deliveries()} == {DeliveryStatus.SENT}
     assert set(_ids_by_recipient(smtp_server).values()) == {11} and len(_ids_by_recipient(smtp_server)) == 4
     assert len({m["Message-ID"] for m in smtp_server.messages}) == len(smtp_server.messages) == 44
