@@ -53,6 +53,8 @@ class Config:
     SMTP_PASSWORD = _env("SMTP_PASSWORD")
     SMTP_USE_TLS = _env_bool("SMTP_USE_TLS", False)
     SMTP_SENDER = _env("SMTP_SENDER", "ecabinet@localhost")
+    EMAIL_RETRY_HOURS = _env_int("EMAIL_RETRY_HOURS", 48)
+    """An e-mail that fails is retried (every 30 minutes at most) for this long after its first attempt."""
 
     TIMEZONE = _env("TIMEZONE", "Asia/Ho_Chi_Minh")
     BABEL_DEFAULT_LOCALE = _env("DEFAULT_LOCALE", "vi")

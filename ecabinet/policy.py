@@ -125,6 +125,8 @@ class Action(enum.StrEnum):
     """Read one's own notifications and set one's own notification preferences."""
     OPEN_NOTIFICATION = "open_notification"
     """See or mark read a notification (target: the Notification): only its recipient."""
+    MANAGE_OUTBOX = "manage_outbox"
+    """See the e-mail outbox (waiting, failed, stuck, uncertain) and re-send or drop its e-mails: the Office."""
 
 
 WRITE_ACTIONS = frozenset({
@@ -136,7 +138,7 @@ WRITE_ACTIONS = frozenset({
     Action.SIGN_MINUTES_AS_CHAIR, Action.WRITE_CONCLUSIONS, Action.EDIT_NOTICE, Action.REVIEW_NOTICE,
     Action.APPROVE_NOTICE, Action.ISSUE_NOTICE, Action.CANCEL_REGISTER_NUMBER, Action.MANAGE_TASKS,
     Action.REPORT_TASK, Action.COMMENT_TASK, Action.REQUEST_EXTENSION, Action.DECIDE_EXTENSION,
-    Action.TAKE_NOTES, Action.REJECT_NOTICE,
+    Action.TAKE_NOTES, Action.REJECT_NOTICE, Action.MANAGE_OUTBOX,
 })
 """Actions that change data: a viewer is refused every one of them, whatever else it holds."""
 
@@ -497,6 +499,7 @@ RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.VIEW_TASK_STATISTICS: lambda user, target: task_scope(user) != TaskScope.NONE,
     Action.USE_NOTIFICATIONS: _anyone,
     Action.OPEN_NOTIFICATION: _own_notification,
+    Action.MANAGE_OUTBOX: _roles(Role.SECRETARIAT, Role.OFFICE_LEADER),
 }
 
 

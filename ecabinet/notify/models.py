@@ -50,12 +50,17 @@ class Notification(CreatedAtMixin, db.Model):
 class DeliveryStatus(enum.StrEnum):
     QUEUED = "queued"
     SENDING = "sending"
-    """Claimed by a runner. Never sent again automatically: a crash here leaves it for a person."""
+    """Claimed by a runner. Never sent again automatically: a runner that stopped here becomes ``uncertain``."""
     SENT = "sent"
     FAILED = "failed"
     """Tried and failed; retried at ``next_attempt_at`` unless that is empty (given up)."""
+    UNCERTAIN = "uncertain"
+    """The message may have left (the connection broke after the whole message was sent, or the runner stopped
+    mid-send): never resent automatically, a person re-sends or drops it from the outbox page."""
     SKIPPED = "skipped"
     """Not sent on purpose: the recipient was deactivated meanwhile."""
+    DROPPED = "dropped"
+    """Taken out of the outbox by a person (audited)."""
 
 
 class EmailDelivery(CreatedAtMixin, db.Model):
@@ -82,6 +87,8 @@ class EmailDelivery(CreatedAtMixin, db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(sa.String(1000))
     claimed_at: Mapped[datetime | None]
+    first_attempt_at: Mapped[datetime | None]
+    """When the first attempt started: retries go on for ``EMAIL_RETRY_HOURS`` from here."""
     next_attempt_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     attachment_sha256: Mapped[str | None] = stored_file_column()
