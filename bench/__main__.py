@@ -1,5 +1,6 @@
 """``make bench``: the API figures here, then the PDF figures of ``bench/materials.py``, then the live-room
-figures of ``bench/live.py``, then the task statistics and list figures of ``bench/tasks.py``.
+figures of ``bench/live.py``, then the task statistics and list figures of ``bench/tasks.py``, then the notices
+page and calendar figures at five years of data of ``bench/years.py``.
 
 API figures: the cost of an authenticated API call and of a sign-in.
 
@@ -101,8 +102,9 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-    from bench import live, materials, tasks
+    from bench import live, materials, tasks, years
 
     materials.main()
     live.main()
     tasks.main()
+    years.main()
