@@ -119,4 +119,4 @@ def test_the_meetings_api_pages_through_every_visible_meeting(province):
             break
         page += 1
     assert body["total"] == len(expected) > 100
-    assert seen == sorted(seen, key=seen.index) and set(seen) == expected and len(seen) == len(expected)
+    assert len(seen) == len(set(seen)) == len(expected) and set(seen) == expected  # each once, none left out
