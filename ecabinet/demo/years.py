@@ -68,9 +68,6 @@ class Rows:
         self.tables.setdefault(table, []).append(row)
         return row.get("id", 0)
 
-    def count(self, table: sa.Table) -> int:
-        return len(self.tables.get(table, []))
-
 
 @dataclass(frozen=True)
 class Cast:
@@ -89,7 +86,10 @@ class Cast:
 
 def _cast() -> Cast:
     users = list(db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.id)))
-    with_role = lambda role: [u for u in users if u.has_role(role)]  # noqa: E731
+
+    def with_role(role: Role) -> list[User]:
+        return [u for u in users if u.has_role(role)]
+
     liaisons = with_role(Role.AGENCY_LIAISON)
     units = {u.id: u.name for u in db.session.scalars(sa.select(Unit).where(
         Unit.id.in_([u.unit_id for u in liaisons])))}
