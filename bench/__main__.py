@@ -1,6 +1,7 @@
 """``make bench``: the API figures here, then the PDF figures of ``bench/materials.py``, then the live-room
-figures of ``bench/live.py``, then the task statistics and list figures of ``bench/tasks.py``, then the
-keep-alive figure of ``bench/keepalive.py``.
+figures of ``bench/live.py``, then the task statistics and list figures of ``bench/tasks.py``, then the notices
+page and calendar figures at five years of data of ``bench/years.py``, then the keep-alive figure of
+``bench/keepalive.py``.
 
 API figures: the cost of an authenticated API call and of a sign-in.
 
@@ -102,9 +103,10 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-    from bench import keepalive, live, materials, tasks
+    from bench import keepalive, live, materials, tasks, years
 
     materials.main()
     live.main()
     tasks.main()
+    years.main()
     keepalive.main()

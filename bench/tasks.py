@@ -171,7 +171,7 @@ def measure(url: str) -> dict:
     return result
 
 
-def _pg_database() -> tuple[str, str] | None:
+def pg_database() -> tuple[str, str] | None:
     server = os.environ.get("ECABINET_BENCH_PG_URL") or os.environ.get("ECABINET_TEST_PG_URL") or DEFAULT_PG_URL
     name = f"ecabinet_bench_{uuid.uuid4().hex[:10]}"
     try:
@@ -185,7 +185,7 @@ def _pg_database() -> tuple[str, str] | None:
     return server, sa.make_url(server).set(database=name).render_as_string(hide_password=False)
 
 
-def _drop(server: str, url: str) -> None:
+def drop_database(server: str, url: str) -> None:
     engine = sa.create_engine(server, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{sa.make_url(url).database}" WITH (FORCE)'))
@@ -211,13 +211,13 @@ def main() -> None:
     results: dict = {}
     with tempfile.TemporaryDirectory(dir=TMPFS if Path(TMPFS).is_dir() else None) as tmp:
         results.update(_figures("sqlite", measure(f"sqlite:///{tmp}/bench-tasks.sqlite3")))
-    pg = _pg_database()
+    pg = pg_database()
     if pg is not None:
         server, url = pg
         try:
             results.update(_figures("pg", measure(url)))
         finally:
-            _drop(server, url)
+            drop_database(server, url)
     publish(results)
 
 

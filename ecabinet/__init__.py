@@ -133,10 +133,11 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from ecabinet.core.backup import backup_command, restore_command
-    from ecabinet.demo.cli import seed_demo_command
+    from ecabinet.demo.cli import seed_demo_command, seed_demo_years_command
     from ecabinet.scheduler import scheduler_command
 
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(seed_demo_years_command)
     app.cli.add_command(scheduler_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
