@@ -41,8 +41,8 @@ def median_ms(action: Callable[[], object], repeat: int) -> float:
 def publish(results: dict) -> None:
     """Print the figures and merge them into ``bench/results.json`` (figures of other runs kept)."""
     for name, fig in results.items():
-        print(f"{name:<22} {fig['value']:>9.3f} {fig['unit']}  reference {fig['reference']:>8.3f}  "
-              f"ratio {fig['ratio']:>6}  — {fig['note']}")
+        print(f"{name:<22} {fig['value']!s:>9} {fig['unit']}  reference {fig['reference']!s:>8}  "
+              f"ratio {fig['ratio']!s:>6}  — {fig['note']}")
     previous = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
     RESULTS.write_text(json.dumps({**previous, **results}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"written to {RESULTS}")

@@ -7,19 +7,20 @@ from gevent import monkey
 
 monkey.patch_all()
 
-import gc  # noqa: E402  (after monkey-patching, as gevent requires)
-import os  # noqa: E402
+import os  # noqa: E402  (after monkey-patching, as gevent requires)
+
+from gevent import get_hub  # noqa: E402
 
 from ecabinet import create_app  # noqa: E402
-from ecabinet.core import sandbox  # noqa: E402
+from ecabinet.core import memory, sandbox  # noqa: E402
 from ecabinet.core.extensions import socketio  # noqa: E402
+
+GIVE_BACK_EVERY_SECONDS = 10
 
 
 def main() -> None:
     app = create_app(None, SOCKETIO_ASYNC_MODE="gevent")
-    gc.collect()
-    gc.freeze()  # the app's long-lived objects leave the collector: no full collection stalls a broadcast
-    gc.set_threshold(50_000, 20, 100)  # fewer, not longer, young collections: thousands of open sockets churn
+    memory.tune_gc()
     sandbox.start()  # uploads are parsed in its children (ecabinet.core.sandbox)
     if app.config["SCHEDULER_IN_PROCESS"]:
         from ecabinet.scheduler import start_in_process
@@ -28,7 +29,16 @@ def main() -> None:
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "5000"))
     app.logger.info("ecabinet serving on http://%s:%s (%s)", host, port, app.config["ENV_NAME"])
+    socketio.start_background_task(_give_back_memory)
     socketio.run(app, host=host, port=port, log_output=True)
+
+
+def _give_back_memory() -> None:
+    """What a burst of connections or an export freed goes back to the system instead of staying with the process.
+    In a thread of gevent's pool: the trim takes tens of milliseconds after a burst, which the event loop would
+    wait (ctypes lets go of the GIL meanwhile)."""
+    while get_hub().threadpool.apply(memory.give_back):
+        socketio.sleep(GIVE_BACK_EVERY_SECONDS)
 
 
 if __name__ == "__main__":
