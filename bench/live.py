@@ -49,54 +49,6 @@ CONNECT_AT_ONCE = 50
 RECEIVE_TIMEOUT_S = 15.0
 SETTLE_S = 12.0
 """After the tablets left, before the memory is read again: ecabinet.serve gives memory back every 10 s."""
-BARE_EVENT = {"kind": "item", "data": {"item": {"id": 5, "started_at": "2026-11-30T01:00:00Z",
-                                                "elapsed_seconds": 0, "running": True}}}
-BARE_ROOM = "meeting:0"
-
-
-# --- the reference server (a separate process: ``python -c … serve_bare(port, redis_url)`` after patching) ------
-
-def bare_snapshot(items: int = UPDATES + WARM_UP + 2, members: int = 7) -> dict[str, Any]:
-    """A snapshot of the demo meeting's size and shape: the bare server answers it to every join."""
-    return {"meeting_id": 0, "version": 0, "title": MEETING_TITLE, "status": "not_started", "started_at": None,
-            "ended_at": None, "item": None, "vote": None, "presentation": None,
-            "agenda": [{"id": n, "position": n, "title": f"Nội dung {n}: cho ý kiến dự thảo nghị quyết",
-                        "planned_minutes": 15, "presenting_unit": "Sở Kế hoạch và Đầu tư"} for n in range(items)],
-            "attendance": {"expected": members, "present": 0, "quorum": members // 2 + 1, "has_quorum": False,
-                           "members": [{"user_id": n, "name": f"Thành viên {n}", "present": False, "attendee": None}
-                                       for n in range(members)]},
-            "speakers": {"current": None, "queue": []}}
-
-
-def serve_bare(port: int, redis_url: str | None) -> None:
-    """A bare Flask-SocketIO server: ``live:join`` joins a room and answers a snapshot; ``POST
-    /broadcast?version=n`` emits ``live:change`` to the room (through Redis when given, as ecabinet does)."""
-    from flask import Flask, request
-    from flask_socketio import SocketIO, join_room
-
-    from ecabinet.core.memory import tune_gc
-
-    app = Flask("bare")
-    sio = SocketIO(app, async_mode="gevent", message_queue=redis_url)
-    snapshot = bare_snapshot()
-
-    @app.get("/healthz")
-    def healthz():
-        return {"status": "ok"}
-
-    @app.post("/broadcast")
-    def broadcast():
-        version = int(request.args["version"])
-        sio.emit("live:change", {"meeting_id": 0, "version": version, **BARE_EVENT}, to=BARE_ROOM)
-        return {"version": version}
-
-    @sio.on("live:join")
-    def join(payload: Any = None):
-        join_room(BARE_ROOM)
-        return {"ok": True, "snapshot": snapshot}
-
-    tune_gc()
-    sio.run(app, host="127.0.0.1", port=port, log_output=False)
 
 
 # --- processes -------------------------------------------------------------------------------------------
@@ -163,10 +115,8 @@ def start_all(commands: list[list[str]], env: dict[str, str], tmp: Path, label: 
 
 
 def start_bare(tmp: Path, count: int, redis_url: str | None) -> Servers:
-    code = ("from gevent import monkey; monkey.patch_all(); import os; from bench.live import serve_bare; "
-            "serve_bare(int(os.environ['PORT']), os.environ['BARE_REDIS_URL'] or None)")
-    return start_all([[sys.executable, "-c", code]] * count, {**os.environ, "BARE_REDIS_URL": redis_url or ""}, tmp,
-                     "bare")
+    return start_all([[sys.executable, "-m", "bench.bare"]] * count, {**os.environ, "BARE_REDIS_URL": redis_url or ""},
+                     tmp, "bare")
 
 
 def start_ecabinet(tmp: Path, template: Path, count: int, redis_url: str | None) -> Servers:
