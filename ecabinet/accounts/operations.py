@@ -290,8 +290,8 @@ def _live_token_filter(now: datetime) -> sa.ColumnElement[bool]:
 def token_row(token: str, now: datetime | None = None) -> ApiToken | None:
     """The valid, unexpired, unrevoked token row of an active owner; marks it used (at most once a minute)."""
     now = now or utcnow()
-    row = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _secret_hash(token),
-                                                      _live_token_filter(now)))
+    row = db.session.scalar(sa.select(ApiToken).options(sa.orm.joinedload(ApiToken.user))
+                            .where(ApiToken.token_hash == _secret_hash(token), _live_token_filter(now)))
     if row is None or not row.user.active:
         return None
     if row.last_used_at is None or now - row.last_used_at >= SEEN_EVERY:

@@ -41,7 +41,7 @@ def _agenda(meeting: Meeting) -> list[dict[str, Any]]:
             for item in materials.agenda(meeting)]
 
 
-def _item(state: LiveState) -> dict[str, Any] | None:
+def _item(state: LiveState | sa.Row) -> dict[str, Any] | None:
     if state.current_item_id is None:
         return None
     return {"id": state.current_item_id, "started_at": iso(state.item_started_at),
@@ -129,11 +129,13 @@ def shared_snapshot(meeting_id: int) -> dict[str, Any]:
     """The snapshot of an existing meeting, built once per version and process for all who join within
     ``SHARED_FOR_SECONDS``: then one query, for the version."""
     now = time.monotonic()
-    state = db.session.get(LiveState, meeting_id)
     shared = _shared.get(meeting_id)
-    if state is not None and shared is not None and shared.version == (state.version, state.updated_at) \
-            and now < shared.until:
-        return {**shared.snapshot, "item": _item(state)}
+    if shared is not None and now < shared.until:
+        state = db.session.execute(sa.select(  # the columns alone: a thousand joins load no object
+            LiveState.version, LiveState.updated_at, LiveState.current_item_id, LiveState.item_started_at,
+            LiveState.item_elapsed_seconds).where(LiveState.meeting_id == meeting_id)).first()
+        if state is not None and shared.version == (state.version, state.updated_at):
+            return {**shared.snapshot, "item": _item(state)}
     meeting = db.session.get(Meeting, meeting_id)
     state = ops.current_state(meeting)
     result = snapshot(meeting, state)
