@@ -9,6 +9,7 @@ monkey.patch_all()
 
 import os  # noqa: E402  (after monkey-patching, as gevent requires)
 
+from flask import Flask  # noqa: E402
 from gevent import get_hub  # noqa: E402
 
 from ecabinet import create_app  # noqa: E402
@@ -18,7 +19,9 @@ from ecabinet.core.extensions import socketio  # noqa: E402
 GIVE_BACK_EVERY_SECONDS = 10
 
 
-def main() -> None:
+def serving_app() -> Flask:
+    """The app as a server process runs it: its garbage collector tuned, the sandbox started, freed memory given
+    back; gunicorn can serve ``'ecabinet.serve:serving_app()'`` for the same."""
     app = create_app(None, SOCKETIO_ASYNC_MODE="gevent")
     memory.tune_gc()
     sandbox.start()  # uploads are parsed in its children (ecabinet.core.sandbox)
@@ -26,10 +29,15 @@ def main() -> None:
         from ecabinet.scheduler import start_in_process
 
         start_in_process(app)
+    socketio.start_background_task(_give_back_memory)
+    return app
+
+
+def main() -> None:
+    app = serving_app()
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "5000"))
     app.logger.info("ecabinet serving on http://%s:%s (%s)", host, port, app.config["ENV_NAME"])
-    socketio.start_background_task(_give_back_memory)
     socketio.run(app, host=host, port=port, log_output=True)
 
 
