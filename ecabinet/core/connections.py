@@ -6,6 +6,9 @@ be in a room leave it, or closes them. A change of who may see what calls ``rech
 the change is committed, the connections in those rooms are checked at once in this process and, through Redis
 (``REDIS_URL``), in every other server process. As a safety net every process checks all its connections every
 ``SOCKET_RECHECK_SECONDS``: a change that no hook announced ends access within seconds all the same.
+
+What an event handler decides about access may be ``remembered`` until any of these happens: a reconnect storm
+of a thousand tablets then checks each user's rights once, not once per tablet.
 """
 
 from __future__ import annotations
@@ -15,9 +18,9 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 import redis
 from flask import Flask, current_app, request
@@ -43,6 +46,11 @@ which the Socket.IO test client does not have)."""
 _watched: set[int] = set()
 """``id()`` of the Socket.IO servers whose watcher runs in this process."""
 _watched_lock = threading.Lock()
+_remembered: dict[Hashable, Any] = {}
+_generation = 0
+"""Counts the moments access may have changed in this process's view: a remembered answer is of one generation."""
+
+T = TypeVar("T")
 
 
 def connection_check(check: Check) -> Check:
@@ -67,6 +75,25 @@ def credential_of(sid: str) -> Any:
     return _credentials.get(sid)
 
 
+def remembered(key: Hashable, decide: Callable[[], T]) -> T:
+    """``decide()``'s answer, kept under ``key`` until access may have changed: a local change a hook announces,
+    another process's recheck, or the periodic sweep (every ``SOCKET_RECHECK_SECONDS``). A refusal (an
+    exception) is never kept."""
+    if key in _remembered:
+        return _remembered[key]
+    generation = _generation
+    answer = decide()
+    if generation == _generation:  # nothing changed while it was decided
+        _remembered[key] = answer
+    return answer
+
+
+def _access_may_have_changed() -> None:
+    global _generation
+    _generation += 1
+    _remembered.clear()
+
+
 def flushed_changes(session: Session, models: tuple[type, ...]) -> list[Any]:
     """For an ``after_flush`` listener: the rows of ``models`` the flush inserted, deleted or changed."""
     changed = [row for row in session.dirty if isinstance(row, models) and session.is_modified(row)]
@@ -77,10 +104,12 @@ def recheck_after_commit(rooms: Iterable[str]) -> None:
     """Once the current transaction is committed, the connections in ``rooms`` are checked again everywhere."""
     targets = frozenset(rooms)
     if targets:
+        _access_may_have_changed()
         after_commit(lambda: _recheck_everywhere(targets), key=("connections.recheck", targets))
 
 
 def _recheck_everywhere(rooms: frozenset[str]) -> None:
+    _access_may_have_changed()
     recheck(rooms)
     url = current_app.config["REDIS_URL"]
     if url:
@@ -160,9 +189,11 @@ def _watch_until_idle(app: Flask, server: Any) -> None:
                     return
                 with app.app_context():
                     if named:
+                        _access_may_have_changed()
                         recheck(named)
                     if time.monotonic() >= sweep_at:
                         sweep_at = time.monotonic() + every
+                        _access_may_have_changed()
                         recheck()
             except Exception:
                 log.exception("checking the open connections failed")
