@@ -39,7 +39,12 @@ class Config:
     SECRET_KEY = _env("SECRET_KEY", DEFAULT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'ecabinet.sqlite3'}")
     STORAGE_DIR = _env("STORAGE_DIR", str(INSTANCE_DIR / "storage"))
+    STORAGE_SWEEP_GRACE_SECONDS = _env_int("STORAGE_SWEEP_GRACE_SECONDS", 24 * 3600)
+    """The hourly sweep removes temporary files and files no row refers to once they are this old (a younger one
+    may belong to a transaction not committed yet; an Excel sheet of tasks waits this long for its confirmation)."""
     REDIS_URL = _env("REDIS_URL")
+    REDIS_TIMEOUT_MS = _env_int("REDIS_TIMEOUT_MS", 1000)
+    """The longest a publish (a request that announces its change) waits for Redis; then it goes on without."""
     SOCKETIO_ASYNC_MODE = _env("SOCKETIO_ASYNC_MODE", "threading")
 
     SMTP_HOST = _env("SMTP_HOST", "localhost")
@@ -48,6 +53,8 @@ class Config:
     SMTP_PASSWORD = _env("SMTP_PASSWORD")
     SMTP_USE_TLS = _env_bool("SMTP_USE_TLS", False)
     SMTP_SENDER = _env("SMTP_SENDER", "ecabinet@localhost")
+    EMAIL_RETRY_HOURS = _env_int("EMAIL_RETRY_HOURS", 48)
+    """An e-mail that fails is retried (every 30 minutes at most) for this long after its first attempt."""
 
     TIMEZONE = _env("TIMEZONE", "Asia/Ho_Chi_Minh")
     BABEL_DEFAULT_LOCALE = _env("DEFAULT_LOCALE", "vi")

@@ -1,12 +1,17 @@
-"""Live-room figures: how fast an agenda change reaches every tablet, alone and over Redis, and the memory it takes.
+"""Live-room figures: how fast tablets join and an agenda change reaches every tablet, alone and over Redis,
+and the memory it takes.
 
 N tablets (python-socketio's asyncio client, websocket transport, bearer tokens of the demo meeting's
-participants, several connections per user) join the demo regular session (``live:join``); the chair
-moves through the agenda (``next_item`` over the HTTP API) ``UPDATES`` times. Per update, the time from
-the request to the moment EVERY tablet holds the new version; p99 and p50 over the updates.
+participants, several connections per user) connect and join the demo regular session (``live:join``) all at
+once, as after the meeting room's Wi-Fi dropped: the join time is until the last one holds its snapshot. Then
+the chair moves through the agenda (``next_item`` over the HTTP API) ``UPDATES`` times. Per update, the time
+from the request to the moment EVERY tablet holds the new version; p99 and p50 over the updates.
 
-The reference, in the same run with the same client code and the same N: a bare Flask-SocketIO app
-(gevent, one process, no database) whose HTTP endpoint broadcasts a small event to every client.
+The reference, in the same run with the same client code, the same N and the same topology (one process, or
+two joined by the same kind of Redis message queue), under the same garbage-collector settings
+(``ecabinet.core.memory.tune_gc``): a bare Flask-SocketIO app (gevent, no database) whose ``live:join`` joins
+a room and answers a snapshot of the same size, and whose HTTP endpoint broadcasts a small event to every
+client. Ours and the reference run in turns (``bench.method``), each figure the median of the runs.
 The servers are separate processes (``python -m ecabinet.serve``); the clients run in this one.
 """
 
@@ -14,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import json
 import os
 import resource
 import shutil
@@ -29,9 +33,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.__main__ import publish
+from bench.method import RUNS, Comparison, interleave
 from tests.servers import free_port, wait_healthy
 
-RESULTS = Path(__file__).resolve().parent / "results.json"
 ROOT = Path(__file__).resolve().parent.parent
 UPDATES = 60
 TMPFS = "/dev/shm"
@@ -42,34 +47,27 @@ TABLET_USERS = ("pct1", "pct2", "pct3", "giamdocskhdt", "chanhvp", "chutich", "c
 PASSWORD = "demo"
 CONNECT_AT_ONCE = 50
 RECEIVE_TIMEOUT_S = 15.0
-BARE_EVENT = {"kind": "item", "data": {"item": {"id": 5, "started_at": "2026-11-30T01:00:00Z",
-                                                "elapsed_seconds": 0, "running": True}}}
-
-
-# --- the reference server (a separate process: ``python -c … serve_bare(port)`` after monkey-patching) --------
-
-def serve_bare(port: int) -> None:
-    """A bare Flask-SocketIO broadcast server: ``POST /broadcast?version=n`` emits ``live:change`` to all."""
-    from flask import Flask, request
-    from flask_socketio import SocketIO
-
-    app = Flask("bare")
-    sio = SocketIO(app, async_mode="gevent")
-
-    @app.get("/healthz")
-    def healthz():
-        return {"status": "ok"}
-
-    @app.post("/broadcast")
-    def broadcast():
-        version = int(request.args["version"])
-        sio.emit("live:change", {"meeting_id": 0, "version": version, **BARE_EVENT})
-        return {"version": version}
-
-    sio.run(app, host="127.0.0.1", port=port, log_output=False)
+SETTLE_S = 11.0
+"""After the tablets left, before ecabinet's memory is read again: ecabinet.serve gives memory back every 10 s
+(the reference, which does not, is read after a second)."""
 
 
 # --- processes -------------------------------------------------------------------------------------------
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def children_of(pid: int) -> list[int]:
+    try:
+        return [int(child) for task in Path(f"/proc/{pid}/task").iterdir()
+                for child in (task / "children").read_text().split()]
+    except OSError:
+        return []
+
 
 @dataclass
 class Servers:
@@ -78,12 +76,11 @@ class Servers:
 
     def rss_mb(self) -> float:
         """Resident memory of the server processes, summed, from /proc."""
-        total_kb = 0
-        for process in self.processes:
-            for line in Path(f"/proc/{process.pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total_kb += int(line.split()[1])
-        return total_kb / 1024
+        return sum(rss_mb(process.pid) for process in self.processes)
+
+    def helpers_rss_mb(self) -> float:
+        """Resident memory of the servers' child processes (the sandbox's forkserver), summed."""
+        return sum(rss_mb(child) for process in self.processes for child in children_of(process.pid))
 
     def stop(self) -> None:
         for process in self.processes:
@@ -107,18 +104,20 @@ def start(command: list[str], env: dict[str, str], log: Path, servers: Servers) 
     wait_healthy(url, process)
 
 
-def start_bare(tmp: Path) -> Servers:
+def start_all(commands: list[list[str]], env: dict[str, str], tmp: Path, label: str) -> Servers:
     servers = Servers([])
-    code = "from gevent import monkey; monkey.patch_all(); import sys; from bench.live import serve_bare; " \
-           "serve_bare(int(sys.argv[1]))"
-    port = free_port()
-    with (tmp / "bare.log").open("ab") as out:
-        process = subprocess.Popen([sys.executable, "-c", code, str(port)], cwd=ROOT, stdout=out,
-                                   stderr=subprocess.STDOUT)
-    servers.processes.append(process)
-    servers.urls.append(f"http://127.0.0.1:{port}")
-    wait_healthy(servers.urls[0], process)
+    try:
+        for number, command in enumerate(commands):
+            start(command, env, tmp / f"{label}-{number}.log", servers)
+    except Exception:
+        servers.stop()
+        raise
     return servers
+
+
+def start_bare(tmp: Path, count: int, redis_url: str | None) -> Servers:
+    return start_all([[sys.executable, "-m", "bench.bare"]] * count, {**os.environ, "BARE_REDIS_URL": redis_url or ""},
+                     tmp, "bare")
 
 
 def start_ecabinet(tmp: Path, template: Path, count: int, redis_url: str | None) -> Servers:
@@ -130,14 +129,7 @@ def start_ecabinet(tmp: Path, template: Path, count: int, redis_url: str | None)
     env.pop("ECABINET_REDIS_URL", None)
     if redis_url:
         env["ECABINET_REDIS_URL"] = redis_url
-    servers = Servers([])
-    try:
-        for number in range(count):
-            start([sys.executable, "-m", "ecabinet.serve"], env, tmp / f"ecabinet-{number}.log", servers)
-    except Exception:
-        servers.stop()
-        raise
-    return servers
+    return start_all([[sys.executable, "-m", "ecabinet.serve"]] * count, env, tmp, "ecabinet")
 
 
 def start_redis(tmp: Path) -> tuple[subprocess.Popen, str] | None:
@@ -194,20 +186,28 @@ def prepare_database(tmp: Path) -> tuple[Path, int]:
 
 @dataclass
 class Run:
-    """One measurement: N tablets, the times each version arrived, per tablet."""
+    """One measurement: N tablets, how long they took to join, the times each version arrived, per tablet; the
+    servers' memory idle, holding the tablets, and once they left."""
 
     tablets: int
+    join_s: float = 0.0
     arrivals: dict[int, dict[int, float]] = field(default_factory=dict)
     latencies_ms: list[float] = field(default_factory=list)
     losses: int = 0
+    rss_idle_mb: float = 0.0
+    rss_mb: float = 0.0
+    rss_after_mb: float = 0.0
+    helpers_rss_mb: float = 0.0
 
-    def p(self, q: int) -> float:
+    def p(self, q: int) -> float | None:
+        if len(self.latencies_ms) < 2:
+            return None
         return statistics.quantiles(self.latencies_ms, n=100, method="inclusive")[q - 1]
 
 
-async def open_tablets(session: Any, urls: list[str], tokens: list[str], run: Run,
-                       meeting_id: int | None) -> list[Any]:
-    """Connect ``run.tablets`` clients round-robin over ``urls`` and ``tokens``; join the meeting if any."""
+async def open_tablets(session: Any, urls: list[str], tokens: list[str], run: Run, meeting_id: int) -> list[Any]:
+    """Connect ``run.tablets`` clients round-robin over ``urls`` and ``tokens``, each joining the meeting; the
+    time until the last one holds its snapshot goes into ``run.join_s``."""
     import socketio
 
     gate = asyncio.Semaphore(CONNECT_AT_ONCE)
@@ -224,7 +224,7 @@ async def open_tablets(session: Any, urls: list[str], tokens: list[str], run: Ru
         async def on_change(event: dict) -> None:
             version = event["version"]
             run.arrivals.setdefault(version, {})[index] = time.perf_counter()
-            if version == state["version"] + 1 or meeting_id is None:
+            if version == state["version"] + 1:
                 state["version"] = version
             elif version > state["version"]:  # missed one: the snapshot, as a real tablet does
                 task = asyncio.create_task(resync())
@@ -235,14 +235,16 @@ async def open_tablets(session: Any, urls: list[str], tokens: list[str], run: Ru
         async with gate:
             await sio.connect(urls[index % len(urls)], transports=["websocket"], wait_timeout=30,
                               auth={"token": tokens[index % len(tokens)]})
-            if meeting_id is not None:
-                ack = await sio.call("live:join", {"meeting_id": meeting_id}, timeout=60)
-                if not ack.get("ok"):
-                    raise RuntimeError(f"live:join refused: {ack}")
-                state["version"] = ack["snapshot"]["version"]
+            ack = await sio.call("live:join", {"meeting_id": meeting_id}, timeout=60)
+            if not ack.get("ok"):
+                raise RuntimeError(f"live:join refused: {ack}")
+            state["version"] = ack["snapshot"]["version"]
         return sio
 
-    return list(await asyncio.gather(*(one(i) for i in range(run.tablets))))
+    started = time.perf_counter()
+    clients = list(await asyncio.gather(*(one(i) for i in range(run.tablets))))
+    run.join_s = time.perf_counter() - started
+    return clients
 
 
 async def close_tablets(clients: list[Any]) -> None:
@@ -305,15 +307,32 @@ async def tokens_for(session: Any, url: str, usernames: tuple[str, ...]) -> list
     return tokens
 
 
-async def measure_ecabinet(servers: Servers, meeting_id: int, tablets: int) -> tuple[Run, float]:
-    """The chair moves through the agenda over the HTTP API of the first server; the run and the servers' RSS."""
+async def _measure(servers: Servers, run: Run, tokens: Callable[[Any], Awaitable[list[str]]],
+                   advance: Callable[[Any], Callable[[], Awaitable[int]]], meeting_id: int) -> None:
+    """Join, drive the updates, read the memory with the tablets, let them go and read it again."""
     import aiohttp
 
-    run = Run(tablets)
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
-        chair = {"Authorization": f"Bearer {(await tokens_for(session, servers.urls[0], (CHAIR,)))[0]}"}
-        tokens = await tokens_for(session, servers.urls[0], TABLET_USERS)
+        next_version = advance(session)
+        clients = await open_tablets(session, servers.urls, await tokens(session), run, meeting_id)
+        try:
+            await drive(run, next_version)
+            run.rss_mb = servers.rss_mb()
+        finally:
+            await close_tablets(clients)
+
+
+async def measure_ecabinet(servers: Servers, meeting_id: int, run: Run) -> None:
+    """The chair starts the meeting and moves through the agenda over the HTTP API of the first server."""
+    chair: dict[str, str] = {}
+
+    async def tokens(session: Any) -> list[str]:
+        chair["Authorization"] = f"Bearer {(await tokens_for(session, servers.urls[0], (CHAIR,)))[0]}"
+        return await tokens_for(session, servers.urls[0], TABLET_USERS)
+
+    def advance(session: Any) -> Callable[[], Awaitable[int]]:
         actions = f"{servers.urls[0]}/api/v1/meetings/{meeting_id}/live/actions"
+        started = {"done": False}
 
         async def act(action: str) -> int:
             async with session.post(actions, json={"action": action, "args": {}}, headers=chair) as response:
@@ -322,112 +341,147 @@ async def measure_ecabinet(servers: Servers, meeting_id: int, tablets: int) -> t
                     raise RuntimeError(f"{action}: {response.status} {body}")
                 return body["version"]
 
-        clients = await open_tablets(session, servers.urls, tokens, run, meeting_id)
-        try:
-            started = await act("start")
-            await wait_all(run, started, RECEIVE_TIMEOUT_S)
-            await drive(run, lambda: act("next_item"))
-            rss = servers.rss_mb()
-        finally:
-            await close_tablets(clients)
-    return run, rss
+        async def next_version() -> int:
+            if not started["done"]:  # the first warm-up update starts the meeting
+                started["done"] = True
+                return await act("start")
+            return await act("next_item")
+
+        return next_version
+
+    await _measure(servers, run, tokens, advance, meeting_id)
 
 
-async def measure_bare(servers: Servers, tablets: int) -> tuple[Run, float]:
-    import aiohttp
-
-    run = Run(tablets)
+async def measure_bare(servers: Servers, run: Run) -> None:
     counter = {"version": 0}
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
 
+    async def tokens(session: Any) -> list[str]:
+        return ["-"]
+
+    def advance(session: Any) -> Callable[[], Awaitable[int]]:
         async def broadcast() -> int:
             counter["version"] += 1
             async with session.post(f"{servers.urls[0]}/broadcast", params={"version": counter["version"]}) as r:
                 return (await r.json())["version"]
 
-        clients = await open_tablets(session, servers.urls, ["-"], run, None)
-        try:
-            await drive(run, broadcast)
-            rss = servers.rss_mb()
-        finally:
-            await close_tablets(clients)
-    return run, rss
+        return broadcast
+
+    await _measure(servers, run, tokens, advance, 0)
 
 
-def scenario(make: Callable[[], Servers], measure: Callable[[Servers], Awaitable[tuple[Run, float]]],
-             label: str) -> tuple[Run, float, float]:
-    """Start the servers, measure, stop them: the run, the servers' RSS with the clients, and without (idle)."""
+def scenario(make: Callable[[], Servers], measure: Callable[[Servers, Run], Awaitable[None]], tablets: int,
+             label: str, settle_s: float) -> Run:
+    """Start the servers, measure, wait ``settle_s`` after the tablets left, stop the servers."""
+    run = Run(tablets)
     servers = make()
     try:
-        idle = servers.rss_mb()
-        run, rss = asyncio.run(measure(servers))
+        run.rss_idle_mb = servers.rss_mb()
+        run.helpers_rss_mb = servers.helpers_rss_mb()
+        asyncio.run(measure(servers, run))
+        time.sleep(settle_s)
+        run.rss_after_mb = servers.rss_mb()
     finally:
         servers.stop()
-    p99 = p99_or_none(run)
-    print(f"  {label}: p50 {p50_text(run)}, p99 {'none complete' if p99 is None else f'{p99:.1f} ms'}, "
-          f"losses {run.losses}, RSS {rss:.0f} MB (idle {idle:.0f} MB)", flush=True)
-    return run, rss, idle
+    print(f"  {label}: join {run.join_s:.2f} s, p50 {_ms(run.p(50))}, p99 {_ms(run.p(99))}, losses {run.losses}, "
+          f"RSS idle {run.rss_idle_mb:.0f} MB, with the tablets {run.rss_mb:.0f} MB, after {run.rss_after_mb:.0f} MB"
+          f" (children {run.helpers_rss_mb:.0f} MB)", flush=True)
+    return run
+
+
+def _ms(value: float | None) -> str:
+    return "none complete" if value is None else f"{value:.1f} ms"
 
 
 # --- figures ---------------------------------------------------------------------------------------------------
 
-def figure(value: float | None, unit: str, reference: float | None, note: str) -> dict:
-    return {"value": None if value is None else round(value, 3), "unit": unit,
-            "reference": None if reference is None else round(reference, 3),
-            "ratio": None if not reference or value is None else round(value / reference, 2), "note": note}
+def _compare(ours: list[Run], bare: list[Run], value: Callable[[Run], float | None]) -> Comparison:
+    return Comparison.of([value(run) for run in ours], [value(run) for run in bare])
 
 
-def p99_or_none(run: Run) -> float | None:
-    return run.p(99) if len(run.latencies_ms) >= 2 else None
+def _median(runs: list[Run], value: Callable[[Run], float | None]) -> str:
+    present = [v for v in map(value, runs) if v is not None]
+    return f"{statistics.median(present):.1f}" if present else "none"
 
 
-def p50_text(run: Run) -> str:
-    return f"{run.p(50):.1f} ms" if len(run.latencies_ms) >= 2 else "none complete"
+def figures_one_process(ours: list[Run], bare: list[Run]) -> dict[str, dict]:
+    tablets = ours[0].tablets
+    return {"live_p99_ms_300": _compare(ours, bare, lambda r: r.p(99)).figure("ms", (
+        f"p99 over {UPDATES} `next_item` (HTTP API, one commit) of the time until all {tablets} joined tablets hold "
+        f"the new version (p50 {_median(ours, lambda r: r.p(50))} ms, losses {sum(r.losses for r in ours)}, joined "
+        f"in {_median(ours, lambda r: r.join_s)} s); one gevent server process, SQLite on tmpfs; reference: a bare "
+        f"Flask-SocketIO gevent process, same GC settings, broadcasting to {tablets} clients (p50 "
+        f"{_median(bare, lambda r: r.p(50))} ms, joined in {_median(bare, lambda r: r.join_s)} s); "
+        "target ratio ≤ 1.5"))}
 
 
-def measure(tmp: Path) -> dict[str, dict]:
+def figures_redis(ours: list[Run], bare: list[Run]) -> dict[str, dict]:
+    tablets = ours[0].tablets
+    topology = "500 on each of TWO gevent server processes joined by Redis"
+    reference = "TWO bare Flask-SocketIO gevent processes joined by the same kind of Redis, same GC settings"
+    p99 = _compare(ours, bare, lambda r: r.p(99)).figure("ms", (
+        f"p99 over {UPDATES} `next_item` of the time until all {tablets:,} tablets hold the new version, {topology} "
+        f"(p50 {_median(ours, lambda r: r.p(50))} ms); `losses` = (tablet, update) pairs never received, over all "
+        f"runs; reference: {reference} (p50 {_median(bare, lambda r: r.p(50))} ms); target ratio ≤ 1.5"))
+    return {
+        "live_p99_ms_1000_redis": {**p99, "losses": sum(run.losses for run in ours)},
+        "live_join_s_1000_redis": _compare(ours, bare, lambda r: r.join_s).figure("s", (
+            f"{tablets:,} tablets connect (bearer token) and `live:join` the meeting at once, {CONNECT_AT_ONCE} in "
+            f"flight, until the last holds its snapshot, {topology} — the reconnect storm after the room's Wi-Fi "
+            f"dropped; reference: {reference}, whose `live:join` joins a room and answers a snapshot of the same "
+            "size; target ratio ≤ 2.0")),
+        "live_rss_mb_1000": _compare(ours, bare, lambda r: r.rss_mb).figure("MB", (
+            f"resident memory (VmRSS, /proc) of the two ecabinet server processes holding {tablets:,} joined tablets "
+            f"({_median(ours, lambda r: r.rss_idle_mb)} MB before the first connection, "
+            f"{_median(ours, lambda r: r.rss_after_mb)} MB {SETTLE_S:.0f} s after the last left; their sandboxes' "
+            f"forkservers another {_median(ours, lambda r: r.helpers_rss_mb)} MB); reference: {reference}, holding "
+            f"the same clients ({_median(bare, lambda r: r.rss_idle_mb)} MB idle, "
+            f"{_median(bare, lambda r: r.rss_after_mb)} MB a second after they left)")),
+        "live_rss_mb_idle": _compare(ours, bare, lambda r: r.rss_idle_mb).figure("MB", (
+            "resident memory of the same two ecabinet server processes at idle, before the first connection (the "
+            "app built, the sandbox's forkserver started); reference: the two bare processes at idle")),
+    }
+
+
+def measure(tmp: Path, runs: int, one_process: int, two_processes: int) -> dict[str, dict]:
     template, meeting_id = prepare_database(tmp)
-    bare = lambda: start_bare(tmp)  # noqa: E731
     results: dict[str, dict] = {}
 
-    ref_300, _, _ = scenario(bare, lambda s: measure_bare(s, 300), "bare Flask-SocketIO, 300 clients")
-    one, _, _ = scenario(lambda: start_ecabinet(tmp, template, 1, None),
-                         lambda s: measure_ecabinet(s, meeting_id, 300), "ecabinet, 1 process, 300 tablets")
-    results["live_p99_ms_300"] = figure(p99_or_none(one), "ms", p99_or_none(ref_300), (
-        f"p99 over {UPDATES} `next_item` (HTTP API, one commit) of the time until all 300 joined tablets hold the "
-        f"new version (p50 {p50_text(one)}, losses {one.losses}); one gevent server process, SQLite on tmpfs; "
-        f"reference: a bare Flask-SocketIO gevent broadcast to 300 clients (p50 {p50_text(ref_300)}); "
-        "target ratio ≤ 1.5"))
+    def ours_one() -> Run:
+        return scenario(lambda: start_ecabinet(tmp, template, 1, None),
+                        lambda s, r: measure_ecabinet(s, meeting_id, r), one_process,
+                        f"ecabinet, 1 process, {one_process} tablets", 0)
 
-    ref_1000, ref_rss, ref_idle = scenario(bare, lambda s: measure_bare(s, 1000), "bare Flask-SocketIO, 1000 clients")
+    def bare_one() -> Run:
+        return scenario(lambda: start_bare(tmp, 1, None), measure_bare, one_process,
+                        f"bare, 1 process, {one_process} clients", 0)
+
+    results.update(figures_one_process(*interleave(ours_one, bare_one, runs)))
+
     redis = start_redis(tmp)
     if redis is None:
-        results["live_p99_ms_1000_redis"] = {**figure(None, "ms", p99_or_none(ref_1000),
-                                                      "redis-server is not installed: not measured"), "losses": None}
-        results["live_rss_mb_1000"] = figure(None, "MB", ref_rss, "redis-server is not installed: not measured")
+        print("redis-server is not installed: the 1,000-tablet figures are not measured")
         return results
     redis_process, redis_url = redis
+
+    def ours_two() -> Run:
+        return scenario(lambda: start_ecabinet(tmp, template, 2, redis_url),
+                        lambda s, r: measure_ecabinet(s, meeting_id, r), two_processes,
+                        f"ecabinet, 2 processes + Redis, {two_processes} tablets", SETTLE_S)
+
+    def bare_two() -> Run:
+        return scenario(lambda: start_bare(tmp, 2, redis_url), measure_bare, two_processes,
+                        f"bare, 2 processes + Redis, {two_processes} clients", 1.0)
+
     try:
-        two, rss, idle = scenario(lambda: start_ecabinet(tmp, template, 2, redis_url),
-                                  lambda s: measure_ecabinet(s, meeting_id, 1000),
-                                  "ecabinet, 2 processes + Redis, 1000 tablets")
+        results.update(figures_redis(*interleave(ours_two, bare_two, runs)))
     finally:
         redis_process.terminate()
         redis_process.wait(timeout=10)
-    results["live_p99_ms_1000_redis"] = {**figure(p99_or_none(two), "ms", p99_or_none(ref_1000), (
-        f"p99 over {UPDATES} `next_item` of the time until all 1,000 tablets hold the new version, 500 on each of "
-        f"TWO gevent server processes joined by Redis (p50 {p50_text(two)}); `losses` = (tablet, update) pairs "
-        "never received; reference: a bare Flask-SocketIO gevent broadcast to 1,000 clients from ONE process, "
-        f"no Redis (p50 {p50_text(ref_1000)})")),
-        "losses": two.losses}
-    results["live_rss_mb_1000"] = figure(rss, "MB", ref_rss, (
-        "resident memory (VmRSS, /proc) of the two ecabinet server processes together holding 1,000 joined "
-        f"tablets ({idle:.0f} MB before the first connection); reference: the bare Flask-SocketIO process holding "
-        f"1,000 clients ({ref_idle:.0f} MB idle)"))
     return results
 
 
-def main() -> None:
+def main(runs: int = RUNS, one_process: int = 300, two_processes: int = 1000) -> None:
+    """``python -m bench.live [runs one_process two_processes]``: smaller counts for a trial run."""
     try:
         import aiohttp  # noqa: F401  (python-socketio's asyncio client runs on it)
     except ImportError:
@@ -437,15 +491,8 @@ def main() -> None:
     # The bench database lives in memory (tmpfs) when there is one: on this shared VM a commit's fsync now
     # and then takes 30-40 ms, which would measure the disk, not the live path (PostgreSQL runs elsewhere).
     with tempfile.TemporaryDirectory(dir=TMPFS if os.path.isdir(TMPFS) else None) as tmp:
-        results = measure(Path(tmp))
-    existing = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
-    existing.update(results)
-    RESULTS.write_text(json.dumps(existing, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    for name, value in results.items():
-        losses = f", losses {value['losses']}" if "losses" in value else ""
-        print(f"{name}: {value['value']} {value['unit']} (reference {value['reference']}, ratio {value['ratio']}"
-              f"{losses}) — {value['note']}")
+        publish(measure(Path(tmp), runs, one_process, two_processes))
 
 
 if __name__ == "__main__":
-    main()
+    main(*map(int, sys.argv[1:]))

@@ -80,7 +80,7 @@ def _init_extensions(app: Flask) -> None:
     from ecabinet import models  # noqa: F401  (every table in the metadata, whatever the blueprints import)
     from ecabinet.accounts.routes import install_login
     from ecabinet.audit.operations import connect_signals
-    from ecabinet.core import i18n
+    from ecabinet.core import broker, i18n
     from ecabinet.core.db import db, engine_options
     from ecabinet.core.errors import register_error_handlers
     from ecabinet.core.extensions import babel, csrf, login_manager, migrate, socketio
@@ -95,8 +95,9 @@ def _init_extensions(app: Flask) -> None:
                    default_translation_directories=str(Path(__file__).parent / "translations"))
     login_manager.init_app(app)
     install_login(login_manager)
-    socketio.init_app(app, async_mode=app.config["SOCKETIO_ASYNC_MODE"], message_queue=app.config["REDIS_URL"],
-                      manage_session=False)
+    redis_url = app.config["REDIS_URL"]
+    socketio.init_app(app, async_mode=app.config["SOCKETIO_ASYNC_MODE"], manage_session=False,
+                      client_manager=broker.RedisQueue(app, redis_url) if redis_url else None)
     register_error_handlers(app)
     install_security_headers(app)
     install_template_helpers(app)
@@ -132,11 +133,15 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
-    from ecabinet.demo.cli import seed_demo_command
+    from ecabinet.core.backup import backup_command, restore_command
+    from ecabinet.demo.cli import seed_demo_command, seed_demo_years_command
     from ecabinet.scheduler import scheduler_command
 
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(seed_demo_years_command)
     app.cli.add_command(scheduler_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 def _refuse_demo_accounts(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 from ecabinet.accounts import models as accounts  # noqa: F401
 from ecabinet.accounts.twofactor import models as two_factor  # noqa: F401
+from ecabinet.core import jobs  # noqa: F401
 from ecabinet.audit import models as audit  # noqa: F401
 from ecabinet.conclusions import models as conclusions  # noqa: F401
 from ecabinet.live import models as live  # noqa: F401

@@ -16,7 +16,10 @@ import sqlalchemy as sa
 from ecabinet.accounts.models import Role, User
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import PermissionDenied
-from ecabinet.materials.models import Confidentiality, Material, material_readers
+from ecabinet.materials.models import Confidentiality, Material, MaterialRequest, material_readers
+from ecabinet.meetings.models import Confidentiality as MeetingConfidentiality
+from ecabinet.meetings.models import Invitation, Meeting
+from ecabinet.notices.models import Notice, NoticeRecipient, NoticeStatus
 from ecabinet.org.models import Unit
 
 
@@ -125,6 +128,8 @@ class Action(enum.StrEnum):
     """Read one's own notifications and set one's own notification preferences."""
     OPEN_NOTIFICATION = "open_notification"
     """See or mark read a notification (target: the Notification): only its recipient."""
+    MANAGE_OUTBOX = "manage_outbox"
+    """See the e-mail outbox (waiting, failed, stuck, uncertain) and re-send or drop its e-mails: the Office."""
 
 
 WRITE_ACTIONS = frozenset({
@@ -136,7 +141,7 @@ WRITE_ACTIONS = frozenset({
     Action.SIGN_MINUTES_AS_CHAIR, Action.WRITE_CONCLUSIONS, Action.EDIT_NOTICE, Action.REVIEW_NOTICE,
     Action.APPROVE_NOTICE, Action.ISSUE_NOTICE, Action.CANCEL_REGISTER_NUMBER, Action.MANAGE_TASKS,
     Action.REPORT_TASK, Action.COMMENT_TASK, Action.REQUEST_EXTENSION, Action.DECIDE_EXTENSION,
-    Action.TAKE_NOTES, Action.REJECT_NOTICE,
+    Action.TAKE_NOTES, Action.REJECT_NOTICE, Action.MANAGE_OUTBOX,
 })
 """Actions that change data: a viewer is refused every one of them, whatever else it holds."""
 
@@ -176,14 +181,50 @@ def involved_in_meeting(user: User, meeting: Any) -> bool:
         request.unit_id == user.unit_id for request in getattr(meeting, "material_requests", ()))
 
 
+MEETING_WIDE_ROLES = (Role.SECRETARIAT, Role.OFFICE_LEADER)
+"""Who sees every meeting, confidential ones included."""
+MEETING_READER_ROLES = (Role.LEADER, Role.MEMBER, Role.CLERK, Role.VIEWER)
+"""Who sees every meeting that is not confidential."""
+
+
 def _view_meeting(user: User, meeting: Any) -> bool:
     if meeting is None:
         return False
-    if involved_in_meeting(user, meeting) or user.has_role(Role.SECRETARIAT, Role.OFFICE_LEADER):
+    if involved_in_meeting(user, meeting) or user.has_role(*MEETING_WIDE_ROLES):
         return True
     if meeting.confidentiality.value == "confidential":
         return False
-    return user.has_role(Role.LEADER, Role.MEMBER, Role.CLERK, Role.VIEWER)
+    return user.has_role(*MEETING_READER_ROLES)
+
+
+def _active_user(user: Any) -> bool:
+    return isinstance(user, User) and user.active
+
+
+def _involvement(user: User) -> sa.ColumnElement[bool]:
+    """``involved_in_meeting`` in SQL, on ``Meeting``."""
+    named = sa.or_(Invitation.user_id == user.id, Invitation.delegate_id == user.id,
+                   Invitation.attendee_id == user.id)
+    conditions = [Meeting.chair_id == user.id, Meeting.secretary_id == user.id,
+                  Meeting.portfolio_leader_id == user.id, Meeting.created_by_id == user.id]
+    if user.has_role(Role.AGENCY_LIAISON):
+        named = sa.or_(named, Invitation.unit_id == user.unit_id)  # a unit-less liaison: IS NULL, as in Python
+        conditions.append(Meeting.id.in_(sa.select(MaterialRequest.meeting_id)
+                                         .where(MaterialRequest.unit_id == user.unit_id)))
+    conditions.append(Meeting.id.in_(sa.select(Invitation.meeting_id).where(named)))
+    return sa.or_(*conditions)
+
+
+def meeting_visibility(user: Any) -> sa.ColumnElement[bool]:
+    """``VIEW_MEETING`` in SQL, on ``Meeting``: every list and count of meetings is filtered with it where it
+    is built, so a list shows exactly the meetings the per-object rule lets ``user`` open."""
+    if not _active_user(user):
+        return sa.false()
+    if user.has_role(*MEETING_WIDE_ROLES):
+        return sa.true()
+    if user.has_role(*MEETING_READER_ROLES):
+        return sa.or_(Meeting.confidentiality != MeetingConfidentiality.CONFIDENTIAL, _involvement(user))
+    return _involvement(user)
 
 
 def _own_notification(user: User, notification: Any) -> bool:
@@ -339,6 +380,22 @@ def notice_recipient(user: User, notice: Any) -> bool:
                 and user.has_role(Role.AGENCY_LIAISON)):
             return True
     return False
+
+
+def notice_visibility(user: Any) -> sa.ColumnElement[bool]:
+    """``VIEW_NOTICE`` in SQL, on ``Notice``: every list and count of notices (page, API) is filtered with
+    it, so a list shows exactly the notices the per-object rule lets ``user`` open."""
+    if not _active_user(user):
+        return sa.false()
+    if user.has_role(*NOTICE_DESK_ROLES):
+        return sa.true()
+    drafted = sa.select(Meeting.id).where(sa.or_(Meeting.chair_id == user.id, Meeting.secretary_id == user.id))
+    received = NoticeRecipient.user_id == user.id
+    if user.has_role(Role.AGENCY_LIAISON) and user.unit_id is not None:
+        received = sa.or_(received, NoticeRecipient.unit_id == user.unit_id)
+    seen = sa.or_(Notice.id.in_(sa.select(NoticeRecipient.notice_id).where(received)),
+                  Notice.meeting_id.in_(sa.select(Meeting.id).where(meeting_visibility(user))))
+    return sa.or_(Notice.meeting_id.in_(drafted), sa.and_(Notice.status == NoticeStatus.ISSUED, seen))
 
 
 def _view_notice(user: User, notice: Any) -> bool:
@@ -497,6 +554,7 @@ RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.VIEW_TASK_STATISTICS: lambda user, target: task_scope(user) != TaskScope.NONE,
     Action.USE_NOTIFICATIONS: _anyone,
     Action.OPEN_NOTIFICATION: _own_notification,
+    Action.MANAGE_OUTBOX: _roles(Role.SECRETARIAT, Role.OFFICE_LEADER),
 }
 
 

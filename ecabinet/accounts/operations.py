@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib
 import secrets
 import unicodedata
 from collections.abc import Collection
@@ -20,7 +21,6 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
-from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from ecabinet.accounts.models import ApiToken, LoginThrottle, Role, User, UserRole, UserSession
 from ecabinet.core import offload, signals
@@ -313,8 +313,8 @@ def _live_token_filter(now: datetime) -> sa.ColumnElement[bool]:
 def token_row(token: str, now: datetime | None = None) -> ApiToken | None:
     """The valid, unexpired, unrevoked token row of an active owner; marks it used (at most once a minute)."""
     now = now or utcnow()
-    row = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _secret_hash(token),
-                                                      _live_token_filter(now)))
+    row = db.session.scalar(sa.select(ApiToken).options(sa.orm.joinedload(ApiToken.user))
+                            .where(ApiToken.token_hash == _secret_hash(token), _live_token_filter(now)))
     if row is None or not row.user.active:
         return None
     if row.last_used_at is None or now - row.last_used_at >= SEEN_EVERY:
@@ -409,7 +409,9 @@ def end_all_sessions(user: User, *, by: User) -> None:
 
 @functools.cache
 def _common_passwords() -> frozenset[str]:
-    return frozenset(FREQUENCY_LISTS["passwords"])
+    """zxcvbn's lists: some 12 MB, loaded by the first password change instead of by every server process at
+    start (by name: a third-party module, no cycle to hide)."""
+    return frozenset(importlib.import_module("zxcvbn.frequency_lists").FREQUENCY_LISTS["passwords"])
 
 
 def check_password_strength(password: str, user: User | None, username: str, field: str = "new_password") -> None:

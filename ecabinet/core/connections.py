@@ -6,6 +6,9 @@ be in a room leave it, or closes them. A change of who may see what calls ``rech
 the change is committed, the connections in those rooms are checked at once in this process and, through Redis
 (``REDIS_URL``), in every other server process. As a safety net every process checks all its connections every
 ``SOCKET_RECHECK_SECONDS``: a change that no hook announced ends access within seconds all the same.
+
+What an event handler decides about access may be ``remembered`` until any of these happens: a reconnect storm
+of a thousand tablets then checks each user's rights once, not once per tablet.
 """
 
 from __future__ import annotations
@@ -15,15 +18,16 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 import redis
 from flask import Flask, current_app, request
 from sqlalchemy.orm import Session
 
 from ecabinet.core.aftercommit import after_commit
+from ecabinet.core.broker import redis_client, when_messages_missed
 from ecabinet.core.extensions import socketio
 
 log = logging.getLogger(__name__)
@@ -42,6 +46,11 @@ which the Socket.IO test client does not have)."""
 _watched: set[int] = set()
 """``id()`` of the Socket.IO servers whose watcher runs in this process."""
 _watched_lock = threading.Lock()
+_remembered: dict[Hashable, Any] = {}
+_generation = 0
+"""Counts the moments access may have changed in this process's view: a remembered answer is of one generation."""
+
+T = TypeVar("T")
 
 
 def connection_check(check: Check) -> Check:
@@ -66,6 +75,25 @@ def credential_of(sid: str) -> Any:
     return _credentials.get(sid)
 
 
+def remembered(key: Hashable, decide: Callable[[], T]) -> T:
+    """``decide()``'s answer, kept under ``key`` until access may have changed: a local change a hook announces,
+    another process's recheck, or the periodic sweep (every ``SOCKET_RECHECK_SECONDS``). A refusal (an
+    exception) is never kept."""
+    if key in _remembered:
+        return _remembered[key]
+    generation = _generation
+    answer = decide()
+    if generation == _generation:  # nothing changed while it was decided
+        _remembered[key] = answer
+    return answer
+
+
+def _access_may_have_changed() -> None:
+    global _generation
+    _generation += 1
+    _remembered.clear()
+
+
 def flushed_changes(session: Session, models: tuple[type, ...]) -> list[Any]:
     """For an ``after_flush`` listener: the rows of ``models`` the flush inserted, deleted or changed."""
     changed = [row for row in session.dirty if isinstance(row, models) and session.is_modified(row)]
@@ -76,19 +104,31 @@ def recheck_after_commit(rooms: Iterable[str]) -> None:
     """Once the current transaction is committed, the connections in ``rooms`` are checked again everywhere."""
     targets = frozenset(rooms)
     if targets:
+        _access_may_have_changed()
         after_commit(lambda: _recheck_everywhere(targets), key=("connections.recheck", targets))
 
 
 def _recheck_everywhere(rooms: frozenset[str]) -> None:
+    _access_may_have_changed()
     recheck(rooms)
     url = current_app.config["REDIS_URL"]
     if url:
-        _redis(url).publish(CHANNEL, json.dumps({"host": HOST, "rooms": sorted(rooms)}))
+        try:
+            _redis(url, current_app.config["REDIS_TIMEOUT_MS"]).publish(
+                CHANNEL, json.dumps({"host": HOST, "rooms": sorted(rooms)}))
+        except redis.RedisError:
+            log.exception("other processes check these rooms at their next sweep: Redis cannot be reached")
 
 
 @cache
-def _redis(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url)
+def _redis(url: str, timeout_ms: int) -> redis.Redis:
+    return redis_client(url, timeout_ms)
+
+
+@when_messages_missed
+def _recheck_all(rooms: list[str]) -> None:
+    """What other processes named while Redis was away is lost: every connection is checked again."""
+    recheck()
 
 
 def recheck(rooms: Collection[str] | None = None) -> None:
@@ -139,7 +179,7 @@ def _watch(app: Flask, server: Any) -> None:
 def _watch_until_idle(app: Flask, server: Any) -> None:
     """Every ``SOCKET_RECHECK_SECONDS`` all connections; in between, at once, the rooms other processes name."""
     every = app.config["SOCKET_RECHECK_SECONDS"]
-    listener = _listen(app.config["REDIS_URL"])
+    listener = _listen(app.config["REDIS_URL"], app.config["REDIS_TIMEOUT_MS"])
     sweep_at = time.monotonic() + every
     try:
         while True:
@@ -149,9 +189,11 @@ def _watch_until_idle(app: Flask, server: Any) -> None:
                     return
                 with app.app_context():
                     if named:
+                        _access_may_have_changed()
                         recheck(named)
                     if time.monotonic() >= sweep_at:
                         sweep_at = time.monotonic() + every
+                        _access_may_have_changed()
                         recheck()
             except Exception:
                 log.exception("checking the open connections failed")
@@ -161,12 +203,12 @@ def _watch_until_idle(app: Flask, server: Any) -> None:
             listener.close()
 
 
-def _listen(url: str | None) -> Any:
+def _listen(url: str | None, timeout_ms: int) -> Any:
     """Subscribed to the channel; None without Redis, or while it cannot be reached (the sweep still runs)."""
     if not url:
         return None
     try:
-        pubsub = _redis(url).pubsub(ignore_subscribe_messages=True)
+        pubsub = _redis(url, timeout_ms).pubsub(ignore_subscribe_messages=True)
         pubsub.subscribe(CHANNEL)
     except redis.RedisError:
         log.exception("open connections are checked every few seconds only: Redis cannot be reached")

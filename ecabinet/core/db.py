@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column, registry
 
 from ecabinet.core.clock import utcnow
 from ecabinet.core.exceptions import Overloaded
@@ -60,6 +60,16 @@ def enum_type(enum_cls: type[enum.Enum], name: str) -> sa.Enum:
         validate_strings=True,
         values_callable=lambda members: [m.value for m in members],
     )
+
+
+STORED_FILE = "stored_file"
+"""Key of the ``info`` of every column holding the SHA-256 of a file in the store (``core.storage``)."""
+
+
+def stored_file_column(**kwargs: Any) -> MappedColumn[Any]:
+    """A column referring to a file in the store by its SHA-256: the storage sweeper and the backup find every
+    reference through these, so a file one of them names is never removed and always backed up."""
+    return mapped_column(sa.String(64), info={STORED_FILE: True}, **kwargs)
 
 
 def upsert_insert(table: sa.Table):

@@ -1,22 +1,34 @@
-"""Error answers: JSON ``{"error": {...}}`` under /api and /healthz, a Vietnamese page elsewhere."""
+"""Error answers: JSON ``{"error": {...}}`` under /api and /healthz, a Vietnamese page elsewhere.
+
+When the database cannot be reached the answer is made without it: ``503 database_unavailable`` with
+``Retry-After`` in JSON, else the static page ``static/errors/database-unavailable.html``; the language comes
+from the request alone (the account's is in the database), no template and no context processor runs.
+"""
 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, Response, current_app, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ecabinet.core.api import ApiError, error_response
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError, Overloaded, PermissionDenied
+from ecabinet.core.i18n import locale_without_account
 
 log = logging.getLogger("ecabinet")
+
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, DisconnectionError)
+"""What SQLAlchemy raises when the database cannot be reached or the connection broke."""
+DATABASE_RETRY_AFTER_SECONDS = 10
 
 
 def wants_json() -> bool:
@@ -47,7 +59,26 @@ def _answer(status: int, code: str, message: str, details=None, headers=None):
     return render_template("errors/error.html", status=status, message=message), status, headers or {}
 
 
+def _database_unavailable_answer(unavailable_page: bytes):
+    db.session.rollback()
+    headers = {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)}
+    if wants_json():
+        with force_locale(locale_without_account()):
+            message = _("The database cannot be reached at the moment; please try again shortly.")
+        return error_response(503, "database_unavailable", message, None, headers)
+    return Response(unavailable_page, 503, headers, mimetype="text/html")
+
+
 def register_error_handlers(app: Flask) -> None:
+    unavailable_page = (Path(app.static_folder) / "errors" / "database-unavailable.html").read_bytes()
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(DisconnectionError)
+    def database_unavailable(exc: Exception):
+        log.error("database unavailable on %s %s: %s", request.method, request.path, exc)
+        return _database_unavailable_answer(unavailable_page)
+
     @app.errorhandler(ApiError)
     def api_error(exc: ApiError):
         return error_response(exc.status, exc.code, exc.message, exc.details, exc.headers)
@@ -73,6 +104,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
+        if isinstance(exc, InternalServerError) and isinstance(exc.original_exception, DATABASE_UNAVAILABLE):
+            # raised where no handler of its own applies: an after-request hook, another error handler
+            return database_unavailable(exc.original_exception)
         status = exc.code or 500
         message = _messages().get(status, exc.description or "")
         # werkzeug's own headers, such as the Allow that RFC 9110 requires on a 405; the body's type is ours

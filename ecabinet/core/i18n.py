@@ -19,14 +19,24 @@ def select_locale() -> str:
     """The request's language; outside a request (jobs, commands) the default language."""
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    languages = current_app.config["LANGUAGES"]
-    chosen = session.get("lang") or request.args.get("lang") or _asked_by_api_client(languages)
-    if chosen in languages:
+    chosen = _chosen_in_request()
+    if chosen is not None:
         return chosen
     user_locale = getattr(current_user, "locale", None)
-    if user_locale is not None and user_locale.value in languages:
+    if user_locale is not None and user_locale.value in current_app.config["LANGUAGES"]:
         return user_locale.value
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def locale_without_account() -> str:
+    """The request's language as far as the request tells it: what the database is not needed for."""
+    return _chosen_in_request() or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _chosen_in_request() -> str | None:
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("lang") or request.args.get("lang") or _asked_by_api_client(languages)
+    return chosen if chosen in languages else None
 
 
 def _asked_by_api_client(languages: tuple[str, ...]) -> str | None:

@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from ecabinet.core.api import openapi_document
 from ecabinet.core.clock import utcnow
 from ecabinet.core.db import db
+from ecabinet.core.health import reports
 from ecabinet.core.urls import local_path
 
 bp = Blueprint("core", __name__)
@@ -26,7 +27,7 @@ def healthz():
     checks = {"db": _check_db()}
     healthy = all(value == "ok" for value in checks.values())
     body = {"status": "ok" if healthy else "error", **checks, "time": utcnow().isoformat(),
-            "version": current_app.config["VERSION"]}
+            "version": current_app.config["VERSION"], **(reports() if healthy else {})}
     return jsonify(body), 200 if healthy else 503
 
 

@@ -2,11 +2,13 @@
 
 A file is named by the SHA-256 of its content (``ab/cd/abcd…``), never by anything a user
 typed. Writing goes to a temporary file in the same directory, is flushed to disk, then
-renamed into place: a crash leaves either the whole file or nothing.
+renamed into place: a crash leaves either the whole file or nothing — and at worst a stale temporary file, or
+a whole file no row refers to, which ``core.sweep`` removes after a grace period.
 """
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import os
 import re
@@ -17,6 +19,7 @@ from pathlib import Path
 from flask import current_app
 
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+TEMPORARY_PREFIX = ".incoming-"
 
 
 class StorageError(Exception):
@@ -27,15 +30,36 @@ def _root() -> Path:
     return Path(current_app.config["STORAGE_DIR"])
 
 
-def path_for(sha256: str) -> Path:
+def relative_path(sha256: str) -> Path:
     if not SHA256_RE.match(sha256):
         raise StorageError(f"not a sha256: {sha256!r}")
-    return _root() / sha256[:2] / sha256[2:4] / sha256
+    return Path(sha256[:2], sha256[2:4], sha256)
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
+def path_for(sha256: str) -> Path:
+    return _root() / relative_path(sha256)
+
+
+def stored_files(root: Path | None = None, prefix: str = "") -> list[Path]:
+    """Every content file under ``root`` (the store by default), or every one renamed to ``prefix`` + its name;
+    derived files (``cache``) are not content."""
+    root = root or _root()
+    found = []
+    for path in root.glob(f"??/??/{glob.escape(prefix)}*"):
+        sha256 = path.name.removeprefix(prefix)
+        if SHA256_RE.match(sha256) and path.parent == root / relative_path(sha256).parent:
+            found.append(path)
+    return found
+
+
+def temporary_files() -> list[Path]:
+    """Files being written, or left by a process killed while writing one (cache included)."""
+    return list(_root().rglob(f"{TEMPORARY_PREFIX}*"))
+
+
+def write_atomically(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=TEMPORARY_PREFIX)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -49,11 +73,13 @@ def _write_atomically(target: Path, data: bytes) -> None:
 
 
 def store_bytes(data: bytes) -> str:
-    """Store ``data`` and return its SHA-256; storing the same content again is a no-op."""
+    """Store ``data`` and return its SHA-256; storing the same content again only marks the file as new."""
     sha256 = hashlib.sha256(data).hexdigest()
     target = path_for(sha256)
-    if not target.exists():
-        _write_atomically(target, data)
+    try:
+        os.utime(target)  # its row is not committed yet: the sweeper spares a file younger than its grace period
+    except FileNotFoundError:
+        write_atomically(target, data)
     return sha256
 
 
@@ -80,7 +106,7 @@ def cache_path(kind: str, key: str) -> Path:
 
 
 def write_cache(kind: str, key: str, data: bytes) -> None:
-    _write_atomically(cache_path(kind, key), data)
+    write_atomically(cache_path(kind, key), data)
 
 
 def touch_cache(kind: str, key: str) -> None:

@@ -1,4 +1,4 @@
-"""``flask --app ecabinet seed-demo``."""
+"""``flask --app ecabinet seed-demo`` and ``seed-demo-years``."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 
 from ecabinet.core.db import db
 from ecabinet.demo import operations as ops
+from ecabinet.demo import years as history
 
 
 @click.command("seed-demo")
@@ -26,3 +27,20 @@ def seed_demo_command(if_empty: bool) -> None:
     click.echo("Demo logins (password from ECABINET_DEMO_PASSWORD, default 'demo'):")
     for username, title in ops.demo_logins():
         click.echo(f"  {username:<12} {title}")
+
+
+@click.command("seed-demo-years")
+@click.option("--years", default=5, show_default=True, help="How many years back from today.")
+@click.option("--scale", default=1.0, show_default=True,
+              help="Share of a province's yearly numbers (611 meetings, 3,357 agenda items, 520 notices, 1,004 "
+                   "tasks).")
+@with_appcontext
+def seed_demo_years_command(years: int, scale: float) -> None:
+    """Add years of generated meetings, agendas, notices and tasks to the demo province (after seed-demo)."""
+    if current_app.config["PRODUCTION"]:
+        raise click.ClickException("seed-demo-years is refused in production: it invents a province's history")
+    if ops.database_is_empty():
+        raise click.ClickException("Run seed-demo first: the generated years need the demo's people.")
+    added = history.add_years(years, scale=scale)
+    db.session.commit()
+    click.echo("Added: " + ", ".join(f"{count:,} {table}" for table, count in added.items()))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ecabinet.core.extensions import socketio
 
@@ -32,3 +32,13 @@ def broadcast(change: Change) -> None:
     if change.tally is not None:
         socketio.emit("live:tally", change.tally, to=console_room(change.meeting_id))
     socketio.sleep(0)  # under gevent the emits only queue: let the sending run before the caller goes on
+
+
+def resend_here(snapshot: dict[str, Any], tally: dict[str, Any] | None) -> None:
+    """The whole state as one ``live:change`` of kind ``snapshot`` (and the open vote's tally), to this process's
+    followers only: after missed messages each process resends to its own."""
+    meeting_id = snapshot["meeting_id"]
+    socketio.emit("live:change", {"meeting_id": meeting_id, "version": snapshot["version"], "kind": "snapshot",
+                                  "data": snapshot}, to=meeting_room(meeting_id), ignore_queue=True)
+    if tally is not None:
+        socketio.emit("live:tally", tally, to=console_room(meeting_id), ignore_queue=True)

@@ -1,8 +1,15 @@
-"""The snapshot of a live room: the same for every follower, nothing personal, no running tally."""
+"""The snapshot of a live room: the same for every follower, nothing personal, no running tally.
+
+Tablets joining at once (a reconnect storm) share one snapshot per version: ``shared_snapshot`` builds it once
+and hands it out for ``SHARED_FOR_SECONDS``, its running item's clock brought up to date for each. A live
+change makes a new version at once; the agenda or a name changed outside the live room shows within that time.
+"""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -34,7 +41,7 @@ def _agenda(meeting: Meeting) -> list[dict[str, Any]]:
             for item in materials.agenda(meeting)]
 
 
-def _item(state: LiveState) -> dict[str, Any] | None:
+def _item(state: LiveState | sa.Row) -> dict[str, Any] | None:
     if state.current_item_id is None:
         return None
     return {"id": state.current_item_id, "started_at": iso(state.item_started_at),
@@ -103,3 +110,36 @@ def parts(meeting: Meeting, state: LiveState, keys: tuple[str, ...]) -> dict[str
 
 def snapshot(meeting: Meeting, state: LiveState | None = None) -> dict[str, Any]:
     return parts(meeting, state if state is not None else ops.current_state(meeting), SNAPSHOT_KEYS)
+
+
+SHARED_FOR_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class _Shared:
+    version: tuple[int, datetime]
+    until: float
+    snapshot: dict[str, Any]
+
+
+_shared: dict[int, _Shared] = {}
+
+
+def shared_snapshot(meeting_id: int) -> dict[str, Any]:
+    """The snapshot of an existing meeting, built once per version and process for all who join within
+    ``SHARED_FOR_SECONDS``: then one query, for the version."""
+    now = time.monotonic()
+    shared = _shared.get(meeting_id)
+    if shared is not None and now < shared.until:
+        state = db.session.execute(sa.select(  # the columns alone: a thousand joins load no object
+            LiveState.version, LiveState.updated_at, LiveState.current_item_id, LiveState.item_started_at,
+            LiveState.item_elapsed_seconds).where(LiveState.meeting_id == meeting_id)).first()
+        if state is not None and shared.version == (state.version, state.updated_at):
+            return {**shared.snapshot, "item": _item(state)}
+    meeting = db.session.get(Meeting, meeting_id)
+    state = ops.current_state(meeting)
+    result = snapshot(meeting, state)
+    for old in [key for key, entry in _shared.items() if entry.until <= now]:
+        _shared.pop(old, None)  # another thread may have dropped it (the threading server of the tests)
+    _shared[meeting_id] = _Shared((state.version, state.updated_at), now + SHARED_FOR_SECONDS, result)
+    return result

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from ecabinet.accounts.models import User
 from ecabinet.accounts.operations import credential_is_live
-from ecabinet.core import connections
+from ecabinet.core import broker, connections
 from ecabinet.core.context import set_actor
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
@@ -29,7 +29,7 @@ from ecabinet.live import actions
 from ecabinet.live import operations as ops
 from ecabinet.live import realtime
 from ecabinet.live.schemas import ActionEvent, MeetingEvent
-from ecabinet.live.snapshot import snapshot
+from ecabinet.live.snapshot import shared_snapshot, snapshot
 from ecabinet.materials.models import MaterialRequest
 from ecabinet.meetings.models import Invitation, Meeting
 from ecabinet.policy import Action, PermissionDenied, allowed
@@ -102,18 +102,32 @@ def _answer(work) -> dict[str, Any]:
         return _failure("internal_error", _("Something went wrong on the server."))
 
 
+def _follows(payload: Any) -> tuple[int, bool]:
+    """The meeting the connection's user may follow (else ``Refused``), and whether it may run it; decided once
+    per credential and meeting while access stays as it was (``connections.remembered``)."""
+    credential = connections.credential_of(request.sid)
+    if credential is None:
+        raise Refused("unauthenticated", _("Sign in first."))
+    meeting_id = _parsed(MeetingEvent, payload).meeting_id
+
+    def runs() -> bool:
+        user = _user()
+        return allowed(user, Action.RUN_LIVE, _meeting(meeting_id, user))
+
+    return meeting_id, connections.remembered(("live:follows", credential, meeting_id), runs)
+
+
 @socketio.on("live:join")
 def live_join(payload: Any = None) -> dict[str, Any]:
     def work() -> dict[str, Any]:
-        user = _user()
-        meeting = _meeting(_parsed(MeetingEvent, payload).meeting_id, user)
-        result = snapshot(meeting)
+        meeting_id, runs = _follows(payload)
+        result = shared_snapshot(meeting_id)
         db.session.commit()
-        join_room(realtime.meeting_room(meeting.id))
-        if not allowed(user, Action.RUN_LIVE, meeting):
+        join_room(realtime.meeting_room(meeting_id))
+        if not runs:
             return {"ok": True, "snapshot": result}
-        join_room(realtime.console_room(meeting.id))
-        vote = ops.open_vote_of(meeting.id)  # a console joining mid-vote gets the running tally at once
+        join_room(realtime.console_room(meeting_id))
+        vote = ops.open_vote_of(meeting_id)  # a console joining mid-vote gets the running tally at once
         return {"ok": True, "snapshot": result, "tally": ops.tally(vote) if vote is not None else None}
 
     answer = _answer(work)
@@ -217,6 +231,18 @@ def _apply(sid: str, meeting_id: int, verdict: Refused | bool) -> None:
                       to=sid)
     elif not verdict:
         socketio.server.leave_room(sid, realtime.console_room(meeting_id), namespace=connections.NAMESPACE)
+
+
+@broker.when_messages_missed
+def resend_snapshots(rooms: list[str]) -> None:
+    """Changes may not have reached this process (Redis was away): every meeting followed here is sent again."""
+    for meeting_id in realtime.joined_meetings(rooms):
+        meeting = db.session.get(Meeting, meeting_id)
+        if meeting is None:
+            continue
+        vote = ops.open_vote_of(meeting.id)
+        realtime.resend_here(snapshot(meeting), ops.tally(vote) if vote is not None else None)
+        db.session.commit()
 
 
 ACCESS_MODELS = (Meeting, Invitation, MaterialRequest)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecabinet.accounts.models import User
-from ecabinet.core.db import CreatedAtMixin, TimestampMixin, db, enum_type
+from ecabinet.core.db import CreatedAtMixin, TimestampMixin, db, enum_type, stored_file_column
 from ecabinet.meetings.models import Meeting
 from ecabinet.org.models import Unit
 
@@ -155,7 +155,7 @@ class MaterialVersion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     material_id: Mapped[int] = mapped_column(sa.ForeignKey("materials.id", ondelete="CASCADE"))
     number: Mapped[int]
-    sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    sha256: Mapped[str] = stored_file_column(index=True)
     """The stored file (core.storage); the user's file name is kept only for display."""
     size: Mapped[int] = mapped_column(sa.BigInteger)
     page_count: Mapped[int]

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from ecabinet import policy
 from ecabinet.accounts.models import Role, User
-from ecabinet.core import pdfcheck, sandbox, storage
+from ecabinet.core import pdfcheck, sandbox, storage, sweep
 from ecabinet.core.clock import local_date, utcnow
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
@@ -163,9 +163,10 @@ def _display_name(filename: str) -> str:
 
 
 def discard_unreferenced(sha256: str) -> None:
-    """After a failed transaction: remove a stored file that no version refers to."""
+    """After a failed transaction: remove a stored file that no row refers to (the same content may be another
+    table's: an issued notice's PDF uploaded again as a material)."""
     db.session.rollback()
-    if db.session.scalar(sa.select(MaterialVersion.id).where(MaterialVersion.sha256 == sha256).limit(1)) is None:
+    if not sweep.is_referenced(sha256):
         storage.path_for(sha256).unlink(missing_ok=True)
 
 

@@ -14,8 +14,8 @@ from ecabinet.meetings import operations as ops
 from ecabinet.meetings.loaders import load_meeting
 from ecabinet.meetings.models import ChangeKind, Invitation, MeetingKind, Room
 from ecabinet.meetings.schemas import (InvitationAnswer, InvitationOut, KindIn, KindOut, MeetingCreate, MeetingOut,
-                                       MeetingQuery, MeetingSummary, MeetingUpdate, RoomIn, RoomOut, StatusChange)
-from ecabinet.policy import Action, allowed, require
+                                       MeetingPage, MeetingQuery, MeetingUpdate, RoomIn, RoomOut, StatusChange)
+from ecabinet.policy import Action, allowed, meeting_visibility, require
 from ecabinet.meetings import letters
 
 bp = Blueprint("meetings_api", __name__)
@@ -29,14 +29,17 @@ def clash_policy(body) -> ops.ClashPolicy:
                            may_override_room=allowed(current_user, Action.OVERRIDE_ROOM_CONFLICT))
 
 
-@route(bp, "/meetings", summary="List meetings", query=MeetingQuery, response=list[MeetingSummary])
+@route(bp, "/meetings", summary="List meetings", query=MeetingQuery, response=MeetingPage)
 def list_meetings(query: MeetingQuery):
-    """Meetings the user may see, in a period of local days, by leader, agency or kind; ``mine`` for one's own."""
+    """Meetings the user may see, in a period of local days, by leader, agency or kind; ``mine`` for one's own.
+    In order of start, ``per_page`` a page (at most 500); ``total`` counts every match, so read the following
+    pages until ``page * per_page >= total``."""
     starts_from, starts_before = day_bounds(query.start, query.end)
-    meetings = ops.list_meetings(ops.MeetingFilter(
+    meetings, total = ops.meetings_page(ops.MeetingFilter(
         starts_from=starts_from, starts_before=starts_before, leader_id=query.leader_id, unit_id=query.unit_id,
-        kind_id=query.kind_id, involving_user_id=current_user.id if query.mine else None))
-    return [m for m in meetings if allowed(current_user, Action.VIEW_MEETING, m)]
+        kind_id=query.kind_id, involving_user_id=current_user.id if query.mine else None),
+        meeting_visibility(current_user), query.page, query.per_page)
+    return {"items": meetings, "total": total, "page": query.page, "per_page": query.per_page}
 
 
 @route(bp, "/meetings", method="POST", summary="Schedule a meeting (or a recurring series)", body=MeetingCreate,

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 from flask import current_app
 from flask_babel import gettext as _
 
@@ -315,9 +316,10 @@ class MeetingFilter:
     statuses: tuple[MeetingStatus, ...] = ()
 
 
-def list_meetings(filters: MeetingFilter, limit: int = 1000) -> list[Meeting]:
-    """Meetings in a period, by leader (chair, portfolio or invited), agency, kind or person."""
-    query = sa.select(Meeting).order_by(Meeting.starts_at, Meeting.id)
+def _matching(filters: MeetingFilter, visible: sa.ColumnElement[bool] | None) -> sa.Select:
+    query = sa.select(Meeting)
+    if visible is not None:
+        query = query.where(visible)
     if filters.starts_from:
         query = query.where(Meeting.ends_at > filters.starts_from)
     if filters.starts_before:
@@ -335,7 +337,28 @@ def list_meetings(filters: MeetingFilter, limit: int = 1000) -> list[Meeting]:
                 Invitation.user_id == person, Invitation.delegate_id == person, Invitation.attendee_id == person))
             query = query.where(sa.or_(Meeting.chair_id == person, Meeting.portfolio_leader_id == person,
                                        Meeting.secretary_id == person, Meeting.id.in_(invited)))
-    return list(db.session.scalars(query.limit(limit)))
+    return query
+
+
+def list_meetings(filters: MeetingFilter, limit: int = 1000, *, visible: sa.ColumnElement[bool] | None = None,
+                  with_changes: bool = False) -> list[Meeting]:
+    """Meetings in a period, by leader (chair, portfolio or invited), agency, kind or person; only those
+    matching ``visible`` (the policy's ``meeting_visibility``) when given; their history loaded in one more
+    query ``with_changes``."""
+    query = _matching(filters, visible).order_by(Meeting.starts_at, Meeting.id).limit(limit)
+    if with_changes:
+        query = query.options(selectinload(Meeting.changes))
+    return list(db.session.scalars(query))
+
+
+def meetings_page(filters: MeetingFilter, visible: sa.ColumnElement[bool], page: int,
+                  per_page: int) -> tuple[list[Meeting], int]:
+    """One page of the meetings ``list_meetings`` finds, in the same order, and how many there are in all."""
+    query = _matching(filters, visible)
+    total = db.session.scalar(query.with_only_columns(sa.func.count(Meeting.id)))
+    rows = db.session.scalars(query.order_by(Meeting.starts_at, Meeting.id).limit(per_page)
+                              .offset((page - 1) * per_page))
+    return list(rows), total or 0
 
 
 def kinds(active_only: bool = True) -> list[MeetingKind]:

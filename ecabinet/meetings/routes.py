@@ -23,7 +23,7 @@ from ecabinet.meetings.models import ChangeKind, Invitation, Meeting, MeetingKin
 from ecabinet.meetings.schemas import InvitationAnswer, StatusChange
 from ecabinet.org import operations as org
 from ecabinet.org.models import Unit
-from ecabinet.policy import Action, allowed, require
+from ecabinet.policy import Action, allowed, meeting_visibility, require
 
 bp = Blueprint("meetings", __name__)
 
@@ -58,15 +58,17 @@ def _calendar(mine: bool):
     today = local_date(utcnow())
     first, after, previous, following = _period(query.view, query.date or today)
     period = {"starts_from": start_of_day(first), "starts_before": start_of_day(after), "kind_id": query.kind_id}
+    shown = {"visible": meeting_visibility(current_user), "with_changes": True}
     if mine:
-        found = {m.id: m for m in ops.list_meetings(ops.MeetingFilter(**period, involving_user_id=current_user.id))}
+        found = {m.id: m for m in ops.list_meetings(ops.MeetingFilter(**period, involving_user_id=current_user.id),
+                                                    **shown)}
         if current_user.has_role(Role.AGENCY_LIAISON):
             unit_filter = ops.MeetingFilter(**period, unit_id=current_user.unit_id)
-            found.update((m.id, m) for m in ops.list_meetings(unit_filter))
+            found.update((m.id, m) for m in ops.list_meetings(unit_filter, **shown))
         meetings = sorted(found.values(), key=lambda m: (m.starts_at, m.id))
     else:
-        meetings = ops.list_meetings(ops.MeetingFilter(**period, leader_id=query.leader_id, unit_id=query.unit_id))
-    meetings = [m for m in meetings if allowed(current_user, Action.VIEW_MEETING, m)]
+        meetings = ops.list_meetings(ops.MeetingFilter(**period, leader_id=query.leader_id, unit_id=query.unit_id),
+                                     **shown)
     by_day: dict[date, list[Meeting]] = {}
     for meeting in meetings:
         by_day.setdefault(local_date(meeting.starts_at), []).append(meeting)

@@ -116,6 +116,13 @@ class MeetingSummary(BaseModel):
     version: int
 
 
+class MeetingPage(BaseModel):
+    items: list[MeetingSummary]
+    total: int
+    page: int
+    per_page: int
+
+
 class ClashChoices(Strict):
     confirm_person_conflicts: bool = False
     """Save although some leaders are booked elsewhere at that time."""
@@ -182,3 +189,5 @@ class MeetingQuery(Query):
     unit_id: Id | None = None
     kind_id: Id | None = None
     mine: bool = False
+    page: int = Field(default=1, ge=1, le=100_000)
+    per_page: int = Field(default=100, ge=1, le=500)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecabinet.accounts.models import User
-from ecabinet.core.db import TimestampMixin, db, enum_type
+from ecabinet.core.db import TimestampMixin, db, enum_type, stored_file_column
 from ecabinet.meetings.models import Meeting
 
 
@@ -44,7 +44,7 @@ class Minutes(TimestampMixin, db.Model):
     chair_signed_at: Mapped[datetime | None]
     returned_reason: Mapped[str | None] = mapped_column(sa.String(1000))
     """Why the chair sent the minutes back to the secretary, the last time it did."""
-    pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    pdf_sha256: Mapped[str | None] = stored_file_column()
     """The signed minutes as rendered at the chair's signature, in the content store."""
 
     meeting: Mapped[Meeting] = relationship()

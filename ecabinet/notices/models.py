@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecabinet.accounts.models import User
-from ecabinet.core.db import TimestampMixin, db, enum_type
+from ecabinet.core.db import TimestampMixin, db, enum_type, stored_file_column
 from ecabinet.meetings.models import Meeting
 from ecabinet.org.models import Unit
 
@@ -68,7 +68,7 @@ class Notice(TimestampMixin, db.Model):
     issued_on: Mapped[date | None]
     issued_at: Mapped[datetime | None]
     issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    pdf_sha256: Mapped[str | None] = stored_file_column()
     """The issued PDF in the content store; its hash proves it has not changed since."""
     source_text: Mapped[str | None] = mapped_column(sa.Text)
     """The issued text in reading order: the editable source of the PDF."""

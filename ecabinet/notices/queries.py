@@ -4,13 +4,13 @@ may see (one page at a time, or one by id), and the notices holding register num
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
 
 from ecabinet.accounts.models import User
 from ecabinet.conclusions.operations import NoticeState
 from ecabinet.notices.models import Notice, NoticeStatus
 from ecabinet.core.db import db
-from ecabinet.meetings.models import Meeting
-from ecabinet.policy import Action, allowed
+from ecabinet.policy import Action, allowed, notice_visibility
 
 
 def original_of(meeting_id: int) -> Notice | None:
@@ -31,25 +31,17 @@ def corrections_of(notice: Notice) -> list[Notice]:
 
 def visible_notices(user: User, *, status: NoticeStatus | None = None, meeting_id: int | None = None,
                     page: int = 1, per_page: int = 20) -> tuple[list[Notice], int]:
-    """The notices ``user`` may see (policy's VIEW_NOTICE), newest first, one page, and their total.
-
-    The Office's notice desk sees every notice: filtered and counted in SQL. Anyone else sees at most the issued
-    notices and those of meetings they chair or are secretary of; that short list is checked one by one against
-    the policy, so a confidential meeting's notice is never listed nor counted for someone who may not see it.
-    """
-    query = sa.select(Notice).join(Meeting, Meeting.id == Notice.meeting_id)
+    """The notices ``user`` may see (``policy.notice_visibility``, VIEW_NOTICE in SQL), newest first, one page
+    with their meetings, and their total."""
+    query = sa.select(Notice).where(notice_visibility(user))
     if status is not None:
         query = query.where(Notice.status == status)
     if meeting_id is not None:
         query = query.where(Notice.meeting_id == meeting_id)
-    query = query.order_by(Notice.created_at.desc(), Notice.id.desc())
-    if allowed(user, Action.VIEW_REGISTER):  # the notice desk: VIEW_NOTICE allows it every notice
-        total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
-        return list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page))), total
-    query = query.where(sa.or_(Notice.status == NoticeStatus.ISSUED, Meeting.chair_id == user.id,
-                               Meeting.secretary_id == user.id))
-    visible = [n for n in db.session.scalars(query) if allowed(user, Action.VIEW_NOTICE, n)]
-    return visible[(page - 1) * per_page:page * per_page], len(visible)
+    total = db.session.scalar(query.with_only_columns(sa.func.count(Notice.id)))
+    page_query = (query.join(Notice.meeting).options(contains_eager(Notice.meeting))
+                  .order_by(Notice.created_at.desc(), Notice.id.desc()).limit(per_page).offset((page - 1) * per_page))
+    return list(db.session.scalars(page_query)), total or 0
 
 
 def may_see_notice(user: User, notice_id: int) -> bool:

@@ -1,17 +1,22 @@
-"""JSON API of the notification centre: one's own notifications and preferences, nobody else's."""
+"""JSON API of the notification centre: one's own notifications and preferences, nobody else's; and the Office's
+e-mail outbox."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from flask import Blueprint
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ecabinet.accounts.models import User
 from ecabinet.core.api import ApiError, route
 from ecabinet.core.db import db
 from ecabinet.notify import operations as ops
-from ecabinet.notify.models import Notification
-from ecabinet.notify.schemas import (NotificationOut, NotificationPage, NotificationQuery, PreferenceList,
-                                     PreferenceOut, ReadAllResult)
+from ecabinet.notify import outbox
+from ecabinet.notify.models import EmailDelivery, Notification
+from ecabinet.notify.schemas import (NotificationOut, NotificationPage, NotificationQuery, OutboxMoved, OutboxPage,
+                                     OutboxQuery, PreferenceList, PreferenceOut, ReadAllResult)
 from ecabinet.policy import Action, allowed, require
 
 bp = Blueprint("notify_api", __name__, url_prefix="/notifications")
@@ -70,3 +75,36 @@ def put_preferences(body: PreferenceList):
                                                         for p in body.root])
     db.session.commit()
     return preferences
+
+
+@route(bp, "/outbox", summary="The e-mail outbox", query=OutboxQuery, response=OutboxPage)
+def outbox_rows(query: OutboxQuery):
+    """The Office's: the counts, and one page of the e-mails waiting, failed (given up), stuck in sending or
+    uncertain (they may have been delivered), oldest first. ``subject`` is null where the caller may not read it."""
+    require(current_user, Action.MANAGE_OUTBOX)
+    items, total = outbox.rows(current_user, query.view, page=query.page, per_page=query.per_page)
+    return {"counts": outbox.health(), "view": query.view, "items": items, "total": total, "page": query.page,
+            "per_page": query.per_page}
+
+
+@route(bp, "/outbox/<int:delivery_id>/resend", method="POST", summary="Send an e-mail of the outbox again",
+       response=OutboxMoved)
+def outbox_resend(delivery_id: int):
+    """A failed, stuck or uncertain e-mail is queued again, with a new retry window; otherwise 409
+    ``outbox_row_not_movable``. Audited."""
+    return _moved(delivery_id, outbox.resend)
+
+
+@route(bp, "/outbox/<int:delivery_id>/drop", method="POST", summary="Drop an e-mail of the outbox",
+       response=OutboxMoved)
+def outbox_drop(delivery_id: int):
+    """An e-mail not sent (waiting, failed, stuck or uncertain) will not be sent; otherwise 409
+    ``outbox_row_not_movable``. Audited."""
+    return _moved(delivery_id, outbox.drop)
+
+
+def _moved(delivery_id: int, move: Callable[[int, User], EmailDelivery]) -> EmailDelivery:
+    require(current_user, Action.MANAGE_OUTBOX)
+    moved = move(delivery_id, current_user)
+    db.session.commit()
+    return moved

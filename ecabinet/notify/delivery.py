@@ -1,17 +1,20 @@
-"""Sending the queued e-mails: at most once each, with retries for failures that are known.
+"""Sending the queued e-mails: at most once each, retried while a failure is certain.
 
 ``deliver_pending`` is a plain function for the scheduler (called in an app context). For
 each due row it
 
 1. claims it: ``status = sending`` and ``claimed_at``, **committed** before any SMTP talk;
-2. sends it over SMTP;
-3. marks it ``sent``, or ``failed`` with the error (retried later with backoff).
+2. sends it over SMTP, driving ``MAIL``, ``RCPT`` and ``DATA`` itself to know how far it got;
+3. marks it ``sent``; ``failed`` when it certainly did not leave (refused connection, an error
+   reply, a connection broken before the end of the message), retried with backoff for
+   ``EMAIL_RETRY_HOURS``; or ``uncertain`` when the whole message was sent but the server's
+   answer never came: the server may have accepted it, so it is never resent automatically.
 
-A crash between 1 and 3 leaves the row in ``sending``. It is never re-sent automatically,
-since the message may have left already: a restart cannot send anything twice. Such rows
-are counted by ``stuck_count`` and logged as stuck for a person to look at. The
-``Message-ID`` is derived from the event key and the recipient, so a receiving server or
-client can still drop a duplicate that a person re-queued.
+A runner that stops between 1 and 3 (a crash, a kill) leaves the row ``sending``; the next run
+after ``STUCK_AFTER`` marks it ``uncertain`` as well, since the message may have left. Uncertain
+rows wait on the outbox page for a person to re-send or drop them. The ``Message-ID`` is derived
+from the event key and the recipient, so a receiving server or client can still drop a
+duplicate that a person re-sent.
 
 Two runners never claim the same row: PostgreSQL skips rows locked by another runner
 (``FOR UPDATE SKIP LOCKED``), and the claim itself is a compare-and-set on the status.
@@ -20,11 +23,14 @@ Two runners never claim the same row: PostgreSQL skips rows locked by another ru
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
+import re
 import smtplib
 import ssl
 from datetime import datetime, timedelta
 from email import encoders
+from email.generator import BytesGenerator
 from email.header import Header
 from email.headerregistry import Address
 from email.message import Message
@@ -44,10 +50,10 @@ from ecabinet.notify.models import DeliveryStatus, EmailDelivery, Notification
 
 log = logging.getLogger("ecabinet.notify.delivery")
 
-MAX_ATTEMPTS = 5
 FIRST_RETRY = timedelta(minutes=1)
-LONGEST_RETRY = timedelta(hours=1)
+LONGEST_RETRY = timedelta(minutes=30)
 STUCK_AFTER = timedelta(minutes=10)
+"""Longer than any SMTP conversation can last (each step times out after ``SMTP_TIMEOUT_SECONDS``)."""
 SMTP_TIMEOUT_SECONDS = 30
 
 
@@ -55,9 +61,18 @@ class PermanentFailure(Exception):
     """This message can never be sent as it is (bad address, refused for good): do not retry."""
 
 
+class Uncertain(Exception):
+    """The whole message went out but the server's answer did not come back: it may have been accepted."""
+
+
 def retry_delay(attempts: int) -> timedelta:
-    """Wait after the ``attempts``-th failure: 1, 2, 4, 8 minutes…, at most an hour."""
-    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
+    """Wait after the ``attempts``-th failure: 1, 2, 4, 8, 16 minutes, then every 30 minutes."""
+    return min(FIRST_RETRY * 2 ** min(max(attempts - 1, 0), 16), LONGEST_RETRY)
+
+
+def retry_window() -> timedelta:
+    """How long after its first attempt a failing e-mail is still retried."""
+    return timedelta(hours=current_app.config["EMAIL_RETRY_HOURS"])
 
 
 def _due(now: datetime) -> sa.ColumnElement[bool]:
@@ -65,9 +80,15 @@ def _due(now: datetime) -> sa.ColumnElement[bool]:
                   sa.and_(EmailDelivery.status == DeliveryStatus.FAILED, EmailDelivery.next_attempt_at <= now))
 
 
+def _abandoned(now: datetime) -> sa.ColumnElement[bool]:
+    """Rows claimed over ``STUCK_AFTER`` ago and still ``sending``: their runner stopped mid-send."""
+    return sa.and_(EmailDelivery.status == DeliveryStatus.SENDING, EmailDelivery.claimed_at < now - STUCK_AFTER)
+
+
 def deliver_pending(now: datetime | None = None, limit: int = 100) -> int:
     """Send up to ``limit`` due e-mails; the number sent. Commits its own work, row by row."""
     now = now or utcnow()
+    _mark_abandoned_uncertain(now)
     sent = 0
     with _Mailer() as mailer:
         for _ in range(limit):
@@ -78,11 +99,20 @@ def deliver_pending(now: datetime | None = None, limit: int = 100) -> int:
                 sent += 1
             elif mailer.down:
                 break  # the server is unreachable: leave the rest queued for the next run
-    stuck = stuck_count(now)
-    if stuck:
-        log.warning("%d e-mail(s) stuck in 'sending' for over %s: check and re-queue them by hand", stuck,
-                    STUCK_AFTER)
     return sent
+
+
+def _mark_abandoned_uncertain(now: datetime) -> None:
+    abandoned = db.session.execute(
+        sa.update(EmailDelivery).where(_abandoned(now))
+        .values(status=DeliveryStatus.UNCERTAIN, last_error="the sending process stopped mid-send")
+        .execution_options(synchronize_session=False)).rowcount
+    if not abandoned:
+        db.session.rollback()
+        return
+    db.session.commit()
+    log.warning("%d e-mail(s) left 'sending' by a stopped runner are now uncertain: re-send or drop them on "
+                "the outbox page", abandoned)
 
 
 def _claim_next(now: datetime) -> int | None:
@@ -95,7 +125,8 @@ def _claim_next(now: datetime) -> int | None:
             return None
         claimed = db.session.execute(
             sa.update(EmailDelivery).where(EmailDelivery.id == candidate, _due(now))
-            .values(status=DeliveryStatus.SENDING, claimed_at=now)
+            .values(status=DeliveryStatus.SENDING, claimed_at=now,
+                    first_attempt_at=sa.func.coalesce(EmailDelivery.first_attempt_at, now))
             .execution_options(synchronize_session=False))
         db.session.commit()
         if claimed.rowcount == 1:
@@ -116,9 +147,11 @@ def _send_one(mailer: _Mailer, delivery_id: int, now: datetime) -> bool:
         _finish(delivery, DeliveryStatus.FAILED, now, error=f"{type(exc).__name__}: {exc}", retry=False)
         return False
     try:
-        mailer.send(email)
+        mailer.send(email, delivery.to_address)
     except PermanentFailure as exc:
         _finish(delivery, DeliveryStatus.FAILED, now, error=str(exc), retry=False)
+    except Uncertain as exc:
+        _finish(delivery, DeliveryStatus.UNCERTAIN, now, error=str(exc))
     except (smtplib.SMTPException, OSError) as exc:
         _finish(delivery, DeliveryStatus.FAILED, now, error=f"{type(exc).__name__}: {exc}", retry=True)
     else:
@@ -130,19 +163,22 @@ def _send_one(mailer: _Mailer, delivery_id: int, now: datetime) -> bool:
 def _finish(delivery: EmailDelivery, status: DeliveryStatus, now: datetime, *, error: str | None = None,
             retry: bool = False) -> None:
     delivery.status = status
+    delivery.next_attempt_at = None
     if status == DeliveryStatus.SENT:
         delivery.sent_at = now
         delivery.last_error = None
-        delivery.next_attempt_at = None
-    elif status == DeliveryStatus.FAILED:
+    elif status == DeliveryStatus.SKIPPED:
+        delivery.last_error = error
+    else:
         delivery.attempts += 1
         delivery.last_error = (error or "")[:1000]
-        again = retry and delivery.attempts < MAX_ATTEMPTS
-        delivery.next_attempt_at = now + retry_delay(delivery.attempts) if again else None
-        log.warning("e-mail %s to %s failed (attempt %d%s): %s", delivery.id, delivery.to_address,
-                    delivery.attempts, "" if again else ", given up", error)
-    else:
-        delivery.last_error = error
+        again = retry and now < (delivery.first_attempt_at or now) + retry_window()
+        if again:
+            delivery.next_attempt_at = now + retry_delay(delivery.attempts)
+        outcome = "may have been delivered, not resent" if status == DeliveryStatus.UNCERTAIN else (
+            "failed" if again else "failed, given up")
+        log.warning("e-mail %s to %s %s (attempt %d): %s", delivery.id, delivery.to_address, outcome,
+                    delivery.attempts, error)
     db.session.commit()
 
 
@@ -217,7 +253,12 @@ class _Mailer:
         return self
 
     def __exit__(self, *exc_info) -> None:
-        self._close()
+        if self.connection is not None:
+            try:
+                self.connection.quit()
+            except (smtplib.SMTPException, OSError):
+                self.connection.close()
+            self.connection = None
 
     def _connect(self) -> smtplib.SMTP:
         cfg = current_app.config
@@ -232,38 +273,61 @@ class _Mailer:
             raise
         return connection
 
-    def send(self, message: Message) -> None:
+    def send(self, message: Message, to_address: str) -> None:
         if self.connection is None:
             self.connection = self._connect()
         try:
-            self.connection.send_message(message, from_addr=_sender()[1])
-        except smtplib.SMTPRecipientsRefused as exc:
-            raise PermanentFailure(f"recipient refused: {exc.recipients}") from None
-        except smtplib.SMTPResponseException as exc:
-            if exc.smtp_code >= 500:
-                raise PermanentFailure(f"{exc.smtp_code} {exc.smtp_error!r}") from None
-            self._close()
-            raise
-        except (smtplib.SMTPException, OSError):
-            self._close()
+            _transmit(self.connection, _sender()[1], to_address, _wire_bytes(message))
+        except (smtplib.SMTPException, OSError, PermanentFailure, Uncertain):
+            self.connection.close()  # no QUIT: the conversation is in an unknown state
+            self.connection = None
             raise
 
-    def _close(self) -> None:
-        if self.connection is not None:
-            try:
-                self.connection.quit()
-            except (smtplib.SMTPException, OSError):
-                self.connection.close()
-            self.connection = None
+
+def _transmit(connection: smtplib.SMTP, sender: str, to_address: str, payload: bytes) -> None:
+    """One message over an open connection, step by step, so that a failure says whether it may have left.
+
+    ``smtplib.sendmail`` cannot tell a connection lost while the message was still being written (it never
+    left: retry) from one lost after its last line, while waiting for the server's answer (it may have
+    been accepted: never retry); here the second raises ``Uncertain``.
+    """
+    connection.ehlo_or_helo_if_needed()
+    _expect(connection.mail(sender), 250)
+    _expect(connection.rcpt(to_address), 250, 251)
+    _expect(connection.docmd("DATA"), 354)
+    connection.send(payload)  # lost here: the end-of-data line did not leave, the server discards the message
+    try:
+        reply = connection.getreply()
+    except (smtplib.SMTPException, OSError) as exc:
+        raise Uncertain(f"no answer after the message was sent: {type(exc).__name__}: {exc}") from None
+    _expect(reply, 250)
+
+
+def _expect(reply: tuple[int, bytes], *accepted: int) -> None:
+    code, text = reply
+    if code in accepted:
+        return
+    if code >= 500:
+        raise PermanentFailure(f"{code} {text!r}")
+    raise smtplib.SMTPResponseException(code, text)
+
+
+def _wire_bytes(message: Message) -> bytes:
+    """The message as ``DATA`` carries it: CRLF lines, leading dots doubled, ended by a lone dot."""
+    buffer = io.BytesIO()
+    BytesGenerator(buffer, mangle_from_=False, policy=message.policy.clone(linesep="\r\n")).flatten(
+        message, linesep="\r\n")
+    text = re.sub(rb"(?m)^\.", b"..", buffer.getvalue())
+    if not text.endswith(b"\r\n"):
+        text += b"\r\n"
+    return text + b".\r\n"
 
 
 # --- watching the outbox -----------------------------------------------------------------------
 
 def stuck_count(now: datetime | None = None) -> int:
-    """Rows claimed over ``STUCK_AFTER`` ago and still ``sending``: a runner died mid-send."""
-    limit = (now or utcnow()) - STUCK_AFTER
-    return db.session.scalar(sa.select(sa.func.count(EmailDelivery.id)).where(
-        EmailDelivery.status == DeliveryStatus.SENDING, EmailDelivery.claimed_at < limit)) or 0
+    """Rows ``sending`` for over ``STUCK_AFTER`` that no run has marked uncertain yet: the job is not running."""
+    return db.session.scalar(sa.select(sa.func.count(EmailDelivery.id)).where(_abandoned(now or utcnow()))) or 0
 
 
 def outbox_counts(now: datetime | None = None) -> dict[str, int]:

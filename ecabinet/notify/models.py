@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ecabinet.core.db import CreatedAtMixin, db, enum_type
+from ecabinet.core.db import CreatedAtMixin, db, enum_type, stored_file_column
 
 
 class Notification(CreatedAtMixin, db.Model):
@@ -50,12 +50,17 @@ class Notification(CreatedAtMixin, db.Model):
 class DeliveryStatus(enum.StrEnum):
     QUEUED = "queued"
     SENDING = "sending"
-    """Claimed by a runner. Never sent again automatically: a crash here leaves it for a person."""
+    """Claimed by a runner. Never sent again automatically: a runner that stopped here becomes ``uncertain``."""
     SENT = "sent"
     FAILED = "failed"
     """Tried and failed; retried at ``next_attempt_at`` unless that is empty (given up)."""
+    UNCERTAIN = "uncertain"
+    """The message may have left (the connection broke after the whole message was sent, or the runner stopped
+    mid-send): never resent automatically, a person re-sends or drops it from the outbox page."""
     SKIPPED = "skipped"
     """Not sent on purpose: the recipient was deactivated meanwhile."""
+    DROPPED = "dropped"
+    """Taken out of the outbox by a person (audited)."""
 
 
 class EmailDelivery(CreatedAtMixin, db.Model):
@@ -82,9 +87,11 @@ class EmailDelivery(CreatedAtMixin, db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(sa.String(1000))
     claimed_at: Mapped[datetime | None]
+    first_attempt_at: Mapped[datetime | None]
+    """When the first attempt started: retries go on for ``EMAIL_RETRY_HOURS`` from here."""
     next_attempt_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
-    attachment_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    attachment_sha256: Mapped[str | None] = stored_file_column()
     """A file in ``core.storage``, stored once however many recipients it goes to."""
     attachment_name: Mapped[str | None] = mapped_column(sa.String(255))
     attachment_type: Mapped[str | None] = mapped_column(sa.String(255))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import asdict
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -10,12 +12,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from pydantic import ValidationError
 
+from ecabinet.accounts.models import User
 from ecabinet.core.db import db
+from ecabinet.core.exceptions import DomainError
 from ecabinet.core.forms import page_filters
+from ecabinet.core.health import add_report
 from ecabinet.core.urls import local_path
 from ecabinet.notify import operations as ops
-from ecabinet.notify.models import Notification
-from ecabinet.notify.schemas import NotificationQuery, PreferenceIn
+from ecabinet.notify import outbox
+from ecabinet.notify.models import EmailDelivery, Notification
+from ecabinet.notify.schemas import NotificationQuery, OutboxQuery, PreferenceIn
 from ecabinet.policy import Action, allowed, require
 
 log = logging.getLogger("ecabinet.notify")
@@ -23,6 +29,8 @@ log = logging.getLogger("ecabinet.notify")
 bp = Blueprint("notify", __name__, url_prefix="/notifications")
 
 PER_PAGE = 20
+
+bp.record_once(lambda state: add_report(state.app, "email_outbox", lambda: asdict(outbox.health())))
 
 
 @bp.app_context_processor
@@ -135,3 +143,43 @@ def preferences():
             flash(_("Your notification preferences have been saved."), "success")
             return redirect(url_for("notify.preferences"))
     return render_template("notify/preferences.html", rows=_rows(current_user.id))
+
+
+# --- the e-mail outbox (the Office) ---------------------------------------------------------------
+
+@bp.get("/outbox")
+@login_required
+def outbox_page():
+    require(current_user, Action.MANAGE_OUTBOX)
+    query = page_filters(OutboxQuery, request.args)
+    items, total = outbox.rows(current_user, query.view, page=query.page, per_page=query.per_page)
+    return render_template("notify/outbox.html", items=items, total=total, page=query.page,
+                           per_page=query.per_page, view=query.view, views=list(outbox.OutboxView),
+                           counts=outbox.health())
+
+
+def _outbox_action(delivery_id: int, move: Callable[[int, User], EmailDelivery], done: str):
+    require(current_user, Action.MANAGE_OUTBOX)
+    try:
+        move(delivery_id, current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        if exc.status == 404:
+            abort(404)
+        flash(exc.message, "warning")
+    else:
+        db.session.commit()
+        flash(done, "success")
+    return redirect(local_path(request.form.get("next")) or url_for("notify.outbox_page"))
+
+
+@bp.post("/outbox/<int:delivery_id>/resend")
+@login_required
+def outbox_resend(delivery_id: int):
+    return _outbox_action(delivery_id, outbox.resend, _("The e-mail is queued to be sent again."))
+
+
+@bp.post("/outbox/<int:delivery_id>/drop")
+@login_required
+def outbox_drop(delivery_id: int):
+    return _outbox_action(delivery_id, outbox.drop, _("The e-mail is dropped: it will not be sent."))

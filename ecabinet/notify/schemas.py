@@ -8,7 +8,9 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints
 
 from ecabinet.core.schemas import Query, Strict
+from ecabinet.notify.models import DeliveryStatus
 from ecabinet.notify.operations import MAX_KIND, PREFERENCE_KIND_RE
+from ecabinet.notify.outbox import Health, OutboxRow, OutboxView
 
 PreferenceKind = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_KIND,
                                                   pattern=PREFERENCE_KIND_RE.pattern)]
@@ -63,3 +65,24 @@ class PreferenceOut(BaseModel):
     kind: str
     in_app: bool
     email: bool
+
+
+class OutboxQuery(Query):
+    view: OutboxView = OutboxView.WAITING
+    page: int = Field(default=1, ge=1, le=100_000)
+    per_page: int = Field(default=50, ge=1, le=100)
+
+
+class OutboxPage(BaseModel):
+    counts: Health
+    view: OutboxView
+    items: list[OutboxRow]
+    total: int
+    page: int
+    per_page: int
+
+
+class OutboxMoved(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    status: DeliveryStatus

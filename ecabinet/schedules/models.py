@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecabinet.accounts.models import User
-from ecabinet.core.db import CreatedAtMixin, TimestampMixin, db, enum_type
+from ecabinet.core.db import CreatedAtMixin, TimestampMixin, db, enum_type, stored_file_column
 
 
 class ScheduleStatus(enum.StrEnum):
@@ -42,7 +42,7 @@ class WeeklySchedule(TimestampMixin, db.Model):
     published_at: Mapped[datetime | None]
     published_entries: Mapped[list[dict[str, Any]] | None] = mapped_column(sa.JSON)
     """The entries as published, to mark what changed afterwards."""
-    pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    pdf_sha256: Mapped[str | None] = stored_file_column()
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__: dict[str, Any] = {"version_id_col": version}

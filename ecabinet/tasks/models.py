@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecabinet.accounts.models import User
-from ecabinet.core.db import TimestampMixin, db, enum_type
+from ecabinet.core.db import TimestampMixin, db, enum_type, stored_file_column
 from ecabinet.org.models import Sector, Unit
 
 
@@ -225,7 +225,7 @@ class ReportAttachment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(sa.ForeignKey("task_progress_reports.id", ondelete="CASCADE"),
                                            index=True)
-    sha256: Mapped[str] = mapped_column(sa.String(64))
+    sha256: Mapped[str] = stored_file_column()
     """The file in the content store (core.storage)."""
     filename: Mapped[str] = mapped_column(sa.String(255))
     content_type: Mapped[str] = mapped_column(sa.String(127))

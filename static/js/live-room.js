@@ -1,7 +1,8 @@
 /* ecabinet: the live meeting room, shared by the leaders' tablet and the console (templates/live/).
  *
  * One Socket.IO connection (same origin, session cookie): "live:join" answers the snapshot, kept in `state`;
- * each "live:change" is applied when its version is the next one, else the script asks "live:snapshot".
+ * each "live:change" is applied when its version is the next one (one of kind "snapshot" when newer), else the
+ * script asks "live:snapshot".
  * After a reconnection the socket joins again. Every action goes through "live:action" and its ack; errors come
  * translated from the server. Labels come from data-labels (translated by the server), never from this file.
  */
@@ -170,6 +171,10 @@
 
   socket.on("live:change", function (change) {
     if (!state || change.meeting_id !== meetingId || change.version <= state.version) {
+      return;
+    }
+    if (change.kind === "snapshot") {  // the whole state, sent again after the server may have missed changes
+      applySnapshot(change.data);
       return;
     }
     if (change.version !== state.version + 1) {

@@ -231,3 +231,16 @@ def test_new_recovery_codes_replace_the_old_and_turning_off_needs_password_and_c
     sign_out(client)
     assert web_login(client, "chuyenvien").headers["Location"] == "/"  # the password alone again
 
+
+
+@pytest.mark.parametrize("code", ["l\x15&Îì", "１２３４５６", "٤٥٦٧٨٩", "mã-số"])
+def test_a_code_of_any_characters_is_just_a_wrong_code(app, client, people, code):
+    signed_in(client, "chanhvp")
+    headers = {"X-CSRFToken": csrf_from(client.get("/account/two-factor").get_data(as_text=True))}
+    secret = ok(client.post("/api/v1/me/two-factor/enrolment", headers=headers))["secret"]
+    refused = client.post("/api/v1/me/two-factor/enrolment/confirm", headers=headers, json={"code": code})
+    assert refused.status_code == 401 and refused.get_json()["error"]["code"] == "bad_two_factor_code"
+    ok(client.post("/api/v1/me/two-factor/enrolment/confirm", headers=headers, json={"code": now_code(secret)}))
+    credentials = {"username": "chanhvp", "password": PASSWORD, "code": code}
+    token = client.post("/api/v1/auth/token", json=credentials)
+    assert token.status_code == 401 and token.get_json()["error"]["code"] == "bad_two_factor_code"

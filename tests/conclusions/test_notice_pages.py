@@ -163,7 +163,8 @@ def test_the_register_page_lists_numbers_and_records_a_cancellation(app, pages, 
 def _ended_demo_meeting_with_a_draft(server: str) -> int:
     """End the demo's UBND session with a conclusion, then wait for the scheduler to draft its notice."""
     token = demo_token(server)
-    [meeting] = [m for m in server_api(server + "/api/v1/meetings?mine=true", token) if m["title"] == DEMO_MEETING]
+    [meeting] = [m for m in server_api(server + "/api/v1/meetings?mine=true", token)["items"]
+                 if m["title"] == DEMO_MEETING]
     for action in ("start", "end"):
         server_api(f"{server}/api/v1/meetings/{meeting['id']}/live/actions", token, {"action": action, "args": {}})
     server_api(f"{server}/api/v1/meetings/{meeting['id']}/conclusions", token,

@@ -1,4 +1,7 @@
+import sqlalchemy as sa
+
 from ecabinet import create_app
+from ecabinet.core.db import db
 
 
 def test_health_reports_the_database(client):
@@ -17,3 +20,15 @@ def test_health_names_the_unreachable_database(tmp_path):
     body = response.get_json()
     assert body["status"] == "error"
     assert body["db"].startswith("error")
+
+
+def test_a_database_error_in_an_after_request_hook_is_answered_without_the_database(tmp_path):
+    """Where no error handler of its own applies (Flask turns it into a 500 first), the outage is still a 503."""
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI="postgresql+psycopg://nobody@127.0.0.1:9/none",
+                     SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"connect_timeout": 2}},
+                     STORAGE_DIR=str(tmp_path), TESTING=False)  # as served: Flask answers, not raises
+    app.after_request(lambda response: db.session.execute(sa.text("SELECT 1")) and response)
+    api = app.test_client().get("/api/openapi.json")
+    assert api.status_code == 503 and api.get_json()["error"]["code"] == "database_unavailable"
+    page = app.test_client().get("/login")
+    assert page.status_code == 503 and "cơ sở dữ liệu" in page.get_data(as_text=True)

@@ -32,7 +32,7 @@ from ecabinet.demo.pdfs import text_pdf
 from ecabinet.materials.models import AgendaItem, Confidentiality, Material
 from ecabinet.meetings.models import Invitation, Meeting, MeetingKind, Room
 from ecabinet.notices.models import Notice
-from ecabinet.notify.models import Notification
+from ecabinet.notify.models import EmailDelivery, Notification
 from ecabinet.org.models import Sector, Unit
 from ecabinet.registers.models import RegisterNumber
 from ecabinet.tasks.models import ReportAttachment, Task
@@ -195,6 +195,7 @@ def _made_through_the_api(province, ids: SimpleNamespace) -> None:
         ids.task_version = db.session.get(Task, ids.task).version
         ids.attachment = _one(ReportAttachment).id
         ids.notification = _one(Notification, Notification.user_id == ids.member).id
+        ids.delivery = _one(EmailDelivery).id
 
 
 @dataclass
@@ -305,7 +306,8 @@ def _params(ids: SimpleNamespace) -> dict[str, Any]:
     """Each path parameter's object, unless the operation's ``Call`` names another."""
     return {"item_id": ids.item, "conclusion_id": ids.conclusion, "directive_id": ids.directive,
             "invitation_id": ids.invitation, "material_id": ids.material, "meeting_id": ids.meeting,
-            "note_id": ids.note, "notice_id": ids.notice, "notification_id": ids.notification, "poll_id": ids.poll,
+            "note_id": ids.note, "notice_id": ids.notice, "notification_id": ids.notification,
+            "delivery_id": ids.delivery, "poll_id": ids.poll,
             "number_id": ids.number, "kind_id": ids.kind, "room_id": ids.room, "week": "2026-11-30",
             "sector_id": ids.sector, "task_id": ids.task, "attachment_id": ids.attachment, "unit_id": ids.unit,
             "user_id": ids.user, "day": ids.day_off, "year": 2026, "feed_id": ids.feed,

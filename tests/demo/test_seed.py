@@ -55,3 +55,13 @@ def test_seed_demo_is_refused_in_production(tmp_path):
     app = create_app("production", SECRET_KEY="x" * 40, SQLALCHEMY_DATABASE_URI="sqlite://", STORAGE_DIR=str(tmp_path))
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code != 0 and "refused in production" in result.output
+
+
+def test_seed_demo_years_adds_history_to_the_demo_only(app):
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["seed-demo-years", "--years", "1"])
+    assert refused.exit_code != 0 and "seed-demo first" in refused.output
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    added = runner.invoke(args=["seed-demo-years", "--years", "1", "--scale", "0.05"])
+    assert added.exit_code == 0, added.output
+    assert "31 meetings" in added.output and "26 notices" in added.output

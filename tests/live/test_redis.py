@@ -1,7 +1,8 @@
 """Scale-out: two real server processes joined by a real Redis keep every tablet of a meeting in step.
 
 A redis-server (``ECABINET_TEST_REDIS_URL``, as ``.ci/start-redis`` prints, or one started here on a free
-port), two ``python -m ecabinet.serve`` processes on the test database, a python-socketio client on each.
+port; the outage tests start their own), two ``python -m ecabinet.serve`` processes on the test database, a
+python-socketio client on each.
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 
 import pytest
 import requests
 import socketio
 
 from tests.fixtures import ROOT
-from tests.fixtures.processes import server_env
+from tests.fixtures.processes import server_env, serving
 from tests.fixtures.web import api_token
 
 # Socket.IO servers of concurrent tests would share the Redis channel (and meeting ids): one xdist worker runs them.
@@ -54,6 +56,12 @@ class Tablet:
             if change["version"] >= version:
                 assert change["version"] == version, change
                 return change
+
+
+def _add_agenda(client, meeting_id: int, secretary: dict[str, str]) -> None:
+    for title in ("Kế hoạch đầu tư công năm 2027", "Dự toán ngân sách năm 2027"):
+        response = client.post(f"/api/v1/meetings/{meeting_id}/agenda", headers=secretary, json={"title": title})
+        assert response.status_code == 201, response.get_json()
 
 
 def _bearer(headers: dict[str, str]) -> str:
@@ -96,9 +104,7 @@ def test_two_processes_joined_by_redis_keep_every_tablet_in_step(app, client, pe
     """The same changes on both; a notification pushed by a third process; access ended through one process ends
     at once on the other (its sweep waits 600 s here: only Redis can have told it)."""
     [meeting] = schedule_meeting(confidentiality="confidential")
-    for title in ("Kế hoạch đầu tư công năm 2027", "Dự toán ngân sách năm 2027"):
-        response = client.post(f"/api/v1/meetings/{meeting['id']}/agenda", headers=secretary, json={"title": title})
-        assert response.status_code == 201, response.get_json()
+    _add_agenda(client, meeting["id"], secretary)
     server_a, server_b = two_servers
     chair = Tablet(server_a, _bearer(api_token(client, "pct")))
     member = Tablet(server_b, _bearer(api_token(client, "chanhvp")))
@@ -152,3 +158,53 @@ def _end_access_through(server: str, client, meeting_id: int, secretary, people,
     error = liaison.events["live:error"].get(timeout=5)
     assert (error["meeting_id"], error["code"]) == (meeting_id, "not_found")
     assert viewer.disconnected.wait(5)
+
+
+def _caught_up(tablet: Tablet, version: int, deadline: float) -> dict:
+    """The change that brings ``tablet`` to ``version`` before ``deadline`` (monotonic)."""
+    while True:
+        change = tablet.events["live:change"].get(timeout=max(0.0, deadline - time.monotonic()))
+        if change["version"] >= version:
+            assert change["version"] == version, change
+            return change
+
+
+@pytest.mark.parametrize("database_template", ["postgresql"], indirect=True)  # Redis's part: one backend is enough
+def test_tablets_catch_up_after_redis_restarts_and_freezes(client, schedule_meeting, secretary, app,
+                                                           database_url, own_redis, tmp_path):
+    """A change made while Redis is down reaches the other process's tablets (as a snapshot) within 2 s of Redis
+    returning; while Redis is frozen an action answers within about a second, and its change arrives once Redis
+    thaws."""
+    [meeting] = schedule_meeting()
+    _add_agenda(client, meeting["id"], secretary)
+    with serving(app, database_url, own_redis.url, tmp_path) as (server_a, server_b):
+        on_a = Tablet(server_a, _bearer(api_token(client, "pct")))
+        on_b = Tablet(server_b, _bearer(api_token(client, "chanhvp")))
+        try:
+            on_a.join(meeting["id"]), on_b.join(meeting["id"])
+            started = _act(server_a, meeting["id"], secretary, "start")
+            for tablet in (on_a, on_b):
+                tablet.change(started["version"])  # both listeners are subscribed
+
+            own_redis.stop()
+            moved = _act(server_a, meeting["id"], secretary, "next_item")
+            assert on_a.change(moved["version"])["kind"] == "item"  # this process's own tablets hear it at once
+            own_redis.start()
+            back = time.monotonic()
+            assert _caught_up(on_b, moved["version"], back + 2)["kind"] == "snapshot"
+            moved = _act(server_a, meeting["id"], secretary, "previous_item")
+            assert on_b.change(moved["version"])["kind"] == "item"  # published as usual again
+
+            own_redis.freeze()
+            for action in ("pause", "resume"):
+                asked = time.monotonic()
+                acted = _act(server_a, meeting["id"], secretary, action)
+                assert time.monotonic() - asked < 2.5, action
+                assert on_a.change(acted["version"])["kind"] == "status"
+            own_redis.thaw()
+            thawed = time.monotonic()
+            _caught_up(on_b, acted["version"], thawed + 2)
+            live = requests.get(f"{server_b}/api/v1/meetings/{meeting['id']}/live", headers=secretary, timeout=10)
+            assert live.json()["version"] == acted["version"]
+        finally:
+            _close([on_a, on_b])

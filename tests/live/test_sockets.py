@@ -125,6 +125,7 @@ def test_rights_are_checked_again_at_every_event(client, room, tablets, secretar
     assert response.status_code == 200, response.get_json()
     assert member.act(room.id, "check_in")["error"]["code"] == "forbidden"
     assert member.call("live:snapshot", {"meeting_id": room.id})["error"]["code"] == "forbidden"
+    assert tablets("uyvien2").join(room.id)["error"]["code"] == "forbidden"  # its first join's verdict is gone
 
 
 def _together(calls) -> list:

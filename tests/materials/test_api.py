@@ -62,17 +62,15 @@ def test_bad_files_are_refused_and_nothing_is_kept(app, client, meeting, secreta
     assert _storage_files(app) == []
 
 
-def test_a_failure_after_storing_leaves_neither_row_nor_file(app, client, meeting, secretary):
-    """A version whose row cannot be written (here: a page count the database refuses) is rolled back and
-    its freshly stored file removed."""
+def _fail_upload(app, meeting_id: int, data: bytes) -> str:
+    """A version whose row cannot be written (here: a page count the database refuses), rolled back and its
+    file discarded as the pages and the API do; its SHA-256."""
+    from ecabinet.accounts.models import User
     from ecabinet.materials import operations as ops
+    from ecabinet.meetings.models import Meeting
 
-    data = pdfs.text_pdf(2, seed=5)
     with app.test_request_context(), app.app_context():
-        from ecabinet.accounts.models import User
-        from ecabinet.meetings.models import Meeting
-
-        m = db.session.get(Meeting, meeting["id"])
+        m = db.session.get(Meeting, meeting_id)
         actor = db.session.get(User, m.created_by_id)
         material = ops.create_material(m, actor, title="Báo cáo", upload=ops.Upload(data, "bao-cao.pdf"))
         sha256 = material.current.sha256
@@ -84,7 +82,29 @@ def test_a_failure_after_storing_leaves_neither_row_nor_file(app, client, meetin
                 ops.discard_unreferenced(sha256)
                 raise
         assert db.session.scalar(sa.select(sa.func.count()).select_from(MaterialVersion)) == 0
+    return sha256
+
+
+def test_a_failure_after_storing_leaves_neither_row_nor_file(app, client, meeting, secretary):
+    _fail_upload(app, meeting["id"], pdfs.text_pdf(2, seed=5))
     assert _storage_files(app) == []
+
+
+def test_a_failed_upload_keeps_the_same_content_another_table_refers_to(app, meeting, people):
+    """The bytes of a file already sent as an e-mail's attachment, uploaded as a material that fails: the
+    attachment's file stays."""
+    from ecabinet.accounts.models import User
+    from ecabinet.notify import operations as notify
+
+    data = pdfs.text_pdf(2, seed=6)
+    with app.app_context():
+        db.session.get(User, people.secretary).email = "thuky@ubnd.example.vn"
+        notify.notify("test:letter", [people.secretary], notify.Message(
+            kind="meeting.invited", subject="Giấy mời", body="Kính mời",
+            attachment=notify.Attachment("giay-moi.pdf", "application/pdf", data)))
+        db.session.commit()
+    sha256 = _fail_upload(app, meeting["id"], data)
+    assert _storage_files(app) == [sha256]
 
 
 def test_confidential_materials_reach_only_their_readers(app, client, meeting, secretary, people):

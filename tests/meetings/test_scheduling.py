@@ -135,7 +135,7 @@ def test_confidential_meetings_are_hidden_from_those_not_named(client, schedule_
     leader = api_token(client, "pct")
     assert client.get(f"/api/v1/meetings/{meeting['id']}", headers=leader).status_code == 404
     listed = client.get("/api/v1/meetings?start=2026-11-30&end=2026-12-06", headers=leader).get_json()
-    assert listed == []
+    assert (listed["items"], listed["total"]) == ([], 0)
     chairman = api_token(client, "chutich")
     assert client.get(f"/api/v1/meetings/{meeting['id']}", headers=chairman).status_code == 200
 
@@ -144,7 +144,7 @@ def test_list_filters_by_leader_agency_and_period(client, schedule_meeting, secr
     schedule_meeting()
     schedule_meeting(title="Làm việc với huyện Bình Sơn", chair_id=venue.second_leader, room_id=venue.other_room,
                      invitee_ids=[], unit_ids=[people.district])
-    titles = lambda q: [m["title"] for m in client.get(f"/api/v1/meetings?{q}", headers=secretary).get_json()]
+    titles = lambda q: [m["title"] for m in client.get(f"/api/v1/meetings?{q}", headers=secretary).get_json()["items"]]
     assert titles(f"leader_id={people.leader}") == ["Họp về kế hoạch đầu tư công năm 2027"]
     assert titles(f"unit_id={people.district}") == ["Làm việc với huyện Bình Sơn"]
     assert titles("start=01/12/2026&end=31/12/2026") == []

@@ -197,7 +197,8 @@ def _totp_matches(enrolment: TwoFactor, code: str, now: datetime) -> bool:
     totp = pyotp.TOTP(enrolment.secret)
     current = totp.timecode(now)
     for step in range(current - VALID_WINDOW, current + VALID_WINDOW + 1):
-        if step > (enrolment.last_used_step or -1) and hmac.compare_digest(totp.generate_otp(step), code):
+        expected = totp.generate_otp(step).encode()
+        if step > (enrolment.last_used_step or -1) and hmac.compare_digest(expected, code.encode()):
             enrolment.last_used_step = step
             return True
     return False

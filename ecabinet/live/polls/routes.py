@@ -19,7 +19,7 @@ from ecabinet.live.models import OpinionPoll
 from ecabinet.live.polls.schemas import AnswerForm, PollForm, PollQuery
 from ecabinet.meetings import operations as meetings
 from ecabinet.meetings.models import Meeting, MeetingStatus
-from ecabinet.policy import Action, allowed, require
+from ecabinet.policy import Action, allowed, meeting_visibility, require
 
 bp = Blueprint("poll_pages", __name__)
 
@@ -53,9 +53,8 @@ def list_page():
 def _form_page(form: MultiDict, errors: dict[str, str] | None = None, status: int = 200):
     since = utcnow() - timedelta(days=30)
     open_statuses = (MeetingStatus.DRAFT, MeetingStatus.PUBLISHED, MeetingStatus.IN_PROGRESS, MeetingStatus.ENDED)
-    meeting_choices = [m for m in meetings.list_meetings(meetings.MeetingFilter(starts_from=since,
-                                                                                statuses=open_statuses))
-                       if allowed(current_user, Action.VIEW_MEETING, m)]
+    meeting_choices = meetings.list_meetings(meetings.MeetingFilter(starts_from=since, statuses=open_statuses),
+                                             visible=meeting_visibility(current_user))
     users, _total = accounts.list_users(active=True, per_page=1000)
     return render_template("live/poll_form.html", form=form, errors=errors or {}, meetings=meeting_choices,
                            users=sorted(users, key=lambda u: u.full_name), fields=FORM_FIELDS), status
