@@ -96,7 +96,20 @@ class Config:
     PERMANENT_SESSION_LIFETIME = _env_int("SESSION_LIFETIME_SECONDS", 12 * 3600)
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
+    DB_POOL_SIZE = _env_int("DB_POOL_SIZE", 10)
+    """Connections each server process keeps open to PostgreSQL; beyond them ``DB_POOL_OVERFLOW`` more are opened
+    for a burst. Size both so that processes × (size + overflow) stays under PostgreSQL's max_connections."""
+    DB_POOL_OVERFLOW = _env_int("DB_POOL_OVERFLOW", 20)
+    DB_POOL_TIMEOUT_SECONDS = _env_int("DB_POOL_TIMEOUT_SECONDS", 10)
+    """How long a request waits for a free connection before it is answered 503 with Retry-After."""
+    DB_LOCK_TIMEOUT_SECONDS = _env_int("DB_LOCK_TIMEOUT_SECONDS", 10)
+    """How long a statement waits for a row lock (a register's counter) before the request is answered 503."""
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    OFFLOAD_WORKERS = _env_int("OFFLOAD_WORKERS", os.cpu_count() or 2)
+    """CPU work one server process runs at once off its event loop, each kind: worker processes for PDF and Excel
+    files, threads for password hashing (``ecabinet/core/offload.py``); more waits its turn."""
+    RETRY_AFTER_SECONDS = _env_int("RETRY_AFTER_SECONDS", 5)
+    """The Retry-After of a 503 answered when the server is overloaded (no free connection, a lock timeout)."""
     DEMO_PASSWORD = _env("DEMO_PASSWORD", "demo")
     PROVINCE_NAME = _env("PROVINCE_NAME", "Quảng Ngãi")
     PUBLIC_URL = _env("PUBLIC_URL")

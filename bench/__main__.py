@@ -1,7 +1,7 @@
 """``make bench``: the API figures here, then the PDF figures of ``bench/materials.py``, then the live-room
 figures of ``bench/live.py``, then the task statistics and list figures of ``bench/tasks.py``, then the notices
 page and calendar figures at five years of data of ``bench/years.py``, then the keep-alive figure of
-``bench/keepalive.py``.
+``bench/keepalive.py``, then ``/healthz`` during a burst of sign-ins (``bench/signins.py``).
 
 API figures: the cost of an authenticated API call and of a sign-in.
 
@@ -98,10 +98,11 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-    from bench import keepalive, live, materials, tasks, years
+    from bench import keepalive, live, materials, signins, tasks, years
 
     materials.main()
     live.main()
     tasks.main()
     years.main()
     keepalive.main()
+    signins.main()

@@ -81,12 +81,13 @@ def _init_extensions(app: Flask) -> None:
     from ecabinet.accounts.routes import install_login
     from ecabinet.audit.operations import connect_signals
     from ecabinet.core import broker, i18n
-    from ecabinet.core.db import db
+    from ecabinet.core.db import db, engine_options
     from ecabinet.core.errors import register_error_handlers
     from ecabinet.core.extensions import babel, csrf, login_manager, migrate, socketio
     from ecabinet.core.headers import install_security_headers
     from ecabinet.core.templating import install_template_helpers
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)

@@ -3,6 +3,7 @@
 pytest_plugins = [
     "tests.fixtures.database",
     "tests.fixtures.network",
+    "tests.fixtures.processes",
     "tests.fixtures.browser",
     "tests.fixtures.web",
     "tests.fixtures.meetings",

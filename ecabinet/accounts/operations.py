@@ -16,15 +16,16 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
 
 from ecabinet.accounts.models import ApiToken, LoginThrottle, Role, User, UserRole, UserSession
-from ecabinet.core import signals
+from ecabinet.core import offload, signals
 from ecabinet.core.clock import utcnow
-from ecabinet.core.db import db, upsert_insert
+from ecabinet.core.db import db, upsert_insert, waiting_for_locks
 from ecabinet.core.exceptions import DomainError
 from ecabinet.org.models import Sector, Unit
 
@@ -55,17 +56,18 @@ def _hasher() -> PasswordHasher:
 
 
 def hash_password(password: str) -> str:
-    return _hasher().hash(password)
+    return offload.in_thread(_hasher().hash, password)
 
 
 @functools.cache
 def _dummy_hash(time_cost: int, memory_cost: int) -> str:
-    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost).hash(secrets.token_urlsafe(16))
+    return offload.in_thread(PasswordHasher(time_cost=time_cost, memory_cost=memory_cost).hash,
+                             secrets.token_urlsafe(16))
 
 
 def _hash_matches(password_hash: str, password: str) -> bool:
     try:
-        return _hasher().verify(password_hash, password)
+        return offload.in_thread(_hasher().verify, password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -73,11 +75,25 @@ def _hash_matches(password_hash: str, password: str) -> bool:
 def password_matches(user: User | None, password: str) -> bool:
     """Whether ``password`` is the user's. With no user a throwaway hash of the same cost is verified, so that
     an unknown username takes as long to refuse as a known one (no enumeration by timing)."""
-    if user is None:
+    return _matches(user.password_hash if user is not None else None, password)
+
+
+def _matches(password_hash: str | None, password: str) -> bool:
+    if password_hash is None:
         cfg = current_app.config
         _hash_matches(_dummy_hash(cfg["ARGON2_TIME_COST"], cfg["ARGON2_MEMORY_KIB"]), password)
         return False
-    return _hash_matches(user.password_hash, password)
+    return _hash_matches(password_hash, password)
+
+
+def _stored_hash(username: str) -> str | None:
+    """The account's password hash. Read in a session of its own, its connection back in the pool at once,
+    unless the request's session is already in a transaction: the slow verification then holds no connection."""
+    query = sa.select(User.password_hash).where(User.username == username)
+    if db.session().in_transaction():
+        return db.session.scalar(query)
+    with Session(db.session.get_bind()) as reading:
+        return reading.scalar(query)
 
 
 def _set_password(user: User, password: str) -> None:
@@ -133,11 +149,13 @@ def _throttles(budgets: list[_Budget]) -> dict[str, LoginThrottle]:
     """The budgets' rows, locked; made first when missing, so that a burst of parallel guesses cannot race to
     insert the same row (one would fail) or pass unlocked."""
     keys = sorted(b.key for b in budgets)  # one order for every request: no deadlock between two of them
-    db.session.execute(upsert_insert(LoginThrottle.__table__).values([{"key": key, "failures": 0} for key in keys])
-                       .on_conflict_do_nothing(index_elements=["key"]))
-    rows = db.session.scalars(sa.select(LoginThrottle).where(LoginThrottle.key.in_(keys))
-                              .order_by(LoginThrottle.key).with_for_update())
-    return {row.key: row for row in rows}
+    with waiting_for_locks():
+        db.session.execute(upsert_insert(LoginThrottle.__table__)
+                           .values([{"key": key, "failures": 0} for key in keys])
+                           .on_conflict_do_nothing(index_elements=["key"]))
+        rows = db.session.scalars(sa.select(LoginThrottle).where(LoginThrottle.key.in_(keys))
+                                  .order_by(LoginThrottle.key).with_for_update())
+        return {row.key: row for row in rows}
 
 
 def _wait(throttles: dict[str, LoginThrottle], now: datetime) -> int:
@@ -162,6 +180,11 @@ def authenticate(username: str, password: str, address: str | None, *, channel: 
 def _checked_credentials(typed_username: str, password: str, address: str | None, now: datetime) -> User:
     """The active user with these credentials, counted against and cleared from the throttle's budgets."""
     username = canonical_username(typed_username)
+    # Verified before the budgets are locked, so that a burst of sign-ins holds neither a connection nor a lock
+    # while argon2 works; the answer is decided under the lock all the same: an attempt over budget is refused
+    # as throttled even with the right password, so no more guesses are answered than the budgets allow.
+    stored = _stored_hash(username)
+    matches = _matches(stored, password)
     budgets = _budgets(username, address)
     throttles = _throttles(budgets)
     retry_after = _wait(throttles, now)
@@ -170,7 +193,7 @@ def _checked_credentials(typed_username: str, password: str, address: str | None
         raise LoginThrottled(retry_after)
 
     user = db.session.scalar(sa.select(User).where(User.username == username))
-    valid = password_matches(user, password)
+    valid = matches and user is not None and user.password_hash == stored
     if not valid or not user.active:
         reason = "inactive" if valid else "bad-credentials"
         retry_after = max(_register_failure(throttles[b.key], b, now) for b in budgets)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
 
@@ -12,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column, registry
 
 from ecabinet.core.clock import utcnow
+from ecabinet.core.exceptions import Overloaded
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -101,3 +104,27 @@ class CreatedAtMixin:
 
 class TimestampMixin(CreatedAtMixin):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+def engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The engine's options with the pool sized from ``DB_POOL_*`` and a bound on waiting for a lock (PostgreSQL;
+    SQLite keeps SQLAlchemy's own pool)."""
+    options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
+    if not config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        return options
+    lock_timeout_ms = config["DB_LOCK_TIMEOUT_SECONDS"] * 1000
+    return {**options, "pool_size": config["DB_POOL_SIZE"], "max_overflow": config["DB_POOL_OVERFLOW"],
+            "pool_timeout": config["DB_POOL_TIMEOUT_SECONDS"],
+            "connect_args": {**options.get("connect_args", {}), "options": f"-c lock_timeout={lock_timeout_ms}"}}
+
+
+@contextmanager
+def waiting_for_locks() -> Iterator[None]:
+    """Around statements that wait for a contended row lock: PostgreSQL giving up (``lock_timeout``, SQLSTATE
+    55P03) is overload, answered 503 with Retry-After (``Overloaded``), not an internal error."""
+    try:
+        yield
+    except sa.exc.OperationalError as exc:
+        if getattr(exc.orig, "sqlstate", None) == "55P03":
+            raise Overloaded("waited too long for a lock") from exc
+        raise

@@ -10,17 +10,18 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, current_app, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ecabinet.core.api import ApiError, error_response
 from ecabinet.core.db import db
-from ecabinet.core.exceptions import DomainError, PermissionDenied
+from ecabinet.core.exceptions import DomainError, Overloaded, PermissionDenied
 from ecabinet.core.i18n import locale_without_account
 
 log = logging.getLogger("ecabinet")
@@ -112,8 +113,28 @@ def register_error_handlers(app: Flask) -> None:
         headers = {name: value for name, value in exc.get_headers() if name.lower() != "content-type"}
         return _answer(status, _code_name(exc), message, headers=headers)
 
+    @app.errorhandler(PoolTimeout)
+    @app.errorhandler(Overloaded)
+    def overloaded(exc: Exception):
+        return _busy()
+
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         db.session.rollback()
         log.exception("unhandled error on %s %s", request.method, request.path)
         return _answer(500, "internal_error", _messages()[500])
+
+
+def _busy():
+    """503 with Retry-After when no database connection or lock came in time. Rendered without the database
+    (no user, no language from the account): the pool is what is missing."""
+    db.session.rollback()
+    log.warning("overloaded on %s %s", request.method, request.path)
+    headers = {"Retry-After": str(current_app.config["RETRY_AFTER_SECONDS"])}
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        message = _("The server is busy; please try again in a few seconds.")
+    if wants_json():
+        return error_response(503, "overloaded", message, None, headers)
+    # the template alone, without the context processors: they would load the user and the language
+    page = current_app.jinja_env.get_template("errors/busy.html").render(message=message, path=request.path)
+    return page, 503, headers

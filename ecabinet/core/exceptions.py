@@ -29,3 +29,7 @@ class PermissionDenied(Exception):
         super().__init__(f"not allowed: {action.value}")
         self.action = action
         self.target = target
+
+
+class Overloaded(Exception):
+    """The server could not serve in time (a lock waited on too long): answered 503 with Retry-After."""

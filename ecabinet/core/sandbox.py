@@ -33,8 +33,11 @@ T = TypeVar("T")
 
 _CONTEXT = multiprocessing.get_context("forkserver")
 # The forkserver imports these once; every child is a fork of it with the parsers already loaded.
-_CONTEXT.set_forkserver_preload(["ecabinet.models", "ecabinet.core.pdfcheck", "pypdfium2", "openpyxl"])
+_CONTEXT.set_forkserver_preload(["ecabinet.models", "ecabinet.core.pdfcheck", "ecabinet.documents.preload", "pypdfium2",
+                                 "openpyxl"])
 _CPU_SIGNALS = {-signal.SIGXCPU, -signal.SIGKILL}
+WORKER_NICENESS = 10
+"""Workers run at this lower priority: on a busy machine the kernel gives the server's event loop the CPU first."""
 
 
 class _Popen(popen_forkserver.Popen):
@@ -150,6 +153,7 @@ def _outcome(receiver: Connection, child, timeout: float) -> str:
 
 
 def _child(sender: Connection, limits: Limits, call: str, answer: str) -> None:
+    os.nice(WORKER_NICENESS)
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
     try:

@@ -8,7 +8,7 @@ from ecabinet.accounts import operations as accounts
 from ecabinet.accounts.models import Role
 from ecabinet.core.clock import local_date, utcnow, weekday_vi
 from ecabinet.core.i18n import local_zone
-from ecabinet.documents import render_pdf
+from ecabinet.documents import print_pdf
 from ecabinet.documents.model import AdminDocument, Paragraph, Signature
 from ecabinet.meetings.models import Meeting
 from ecabinet.meetings.operations import announced_late
@@ -77,7 +77,7 @@ def invitation_document(meeting: Meeting) -> AdminDocument:
 
 
 def invitation_pdf(meeting: Meeting) -> bytes:
-    return render_pdf(invitation_document(meeting), font_dir=current_app.config.get("PDF_FONT_DIR"))
+    return print_pdf(invitation_document(meeting))
 
 
 def pdf_response(meeting: Meeting) -> Response:

@@ -14,7 +14,7 @@ from flask import current_app
 from ecabinet.core import storage
 from ecabinet.core.clock import local_date, weekday_vi
 from ecabinet.core.i18n import local_zone
-from ecabinet.documents import AdminDocument, Heading, Paragraph, Signature, format_number_symbol, render_pdf
+from ecabinet.documents import AdminDocument, Heading, Paragraph, Signature, format_number_symbol, print_pdf
 from ecabinet.meetings.letters import place_phrase
 from ecabinet.meetings.models import Meeting
 from ecabinet.minutes import content
@@ -173,7 +173,7 @@ def minutes_document(minutes: Minutes) -> AdminDocument:
 
 
 def render_minutes_pdf(minutes: Minutes) -> bytes:
-    return render_pdf(minutes_document(minutes), font_dir=current_app.config.get("PDF_FONT_DIR"))
+    return print_pdf(minutes_document(minutes))
 
 
 def minutes_pdf(minutes: Minutes) -> bytes:

@@ -9,6 +9,7 @@ calendar (``workdays``).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,7 +21,7 @@ from ecabinet.conclusions.models import Conclusion, DeadlineKind, Directive
 from ecabinet.notices.models import Notice
 from ecabinet.core.clock import local_date
 from ecabinet.core.db import db
-from ecabinet.documents import AdminDocument, Heading, Paragraph, Signature, render_pdf, render_text
+from ecabinet.documents import AdminDocument, Heading, Paragraph, Signature, print_pdf, render_text
 from ecabinet.documents.formatting import format_number_symbol
 from ecabinet.materials.models import AgendaItem
 from ecabinet.workdays.operations import add_working_days
@@ -132,7 +133,11 @@ def notice_document(notice: Notice, *, number: int | None = None, issued_on: dat
     )
 
 
+def with_number(document: AdminDocument, notice: Notice, number: int) -> AdminDocument:
+    """The same document printed with ``number``."""
+    return dataclasses.replace(document, number_symbol=format_number_symbol(number, notice.symbol))
+
+
 def render_notice(notice: Notice, *, number: int | None = None, issued_on: date | None = None) -> RenderedNotice:
     document = notice_document(notice, number=number, issued_on=issued_on)
-    return RenderedNotice(pdf=render_pdf(document, font_dir=current_app.config.get("PDF_FONT_DIR")),
-                          text=render_text(document))
+    return RenderedNotice(pdf=print_pdf(document), text=render_text(document))

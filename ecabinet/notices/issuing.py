@@ -1,9 +1,11 @@
 """Issuing a conclusion notice, and its document before and after.
 
-The văn thư issues an approved notice; in one transaction it takes the register's next number, freezes the
-PDF (its sha256 kept, digitally signed when a certificate is configured), records the source text, turns the
-directives into tasks and tells every recipient (in-app and by e-mail with the PDF attached). Anything failing
-rolls it all back, the number included. An issued notice never changes again; a correcting notice that is
+The văn thư issues an approved notice; in one transaction it renders the PDF with the number the register would
+give now, takes the register's next number and stamps it into the PDF (rendered again only when the two differ
+in their count of digits), so the register stays locked for milliseconds. It freezes the PDF (its sha256 kept,
+digitally signed when a certificate is configured), records the source text, turns the directives into tasks
+and tells every recipient (in-app and by e-mail with the PDF attached). Anything failing rolls it all back, the
+number included. An issued notice never changes again; a correcting notice that is
 issued marks the one it corrects as superseded.
 """
 
@@ -23,8 +25,9 @@ from ecabinet.notices.models import Notice, NoticeEventKind, NoticeStatus
 from ecabinet.notices.tasks import from_notice
 from ecabinet.core import storage
 from ecabinet.core.clock import local_date, utcnow
-from ecabinet.core.db import db
+from ecabinet.core.db import db, waiting_for_locks
 from ecabinet.core.exceptions import DomainError
+from ecabinet.documents import print_pdf, print_stampable, render_text, stamp_number
 from ecabinet.notify import operations as notify
 from ecabinet.notify.models import Notification
 from ecabinet.registers import operations as registers
@@ -42,7 +45,8 @@ def _claim(notice: Notice, actor: User, now: datetime) -> None:
     for the first and then fail (409) before taking a number."""
     notice.issued_at, notice.issued_by_id = now, actor.id
     try:
-        db.session.flush()
+        with waiting_for_locks():
+            db.session.flush()
     except StaleDataError:
         raise DomainError("notice_changed", _("Someone else has just issued or changed the notice; reload it."),
                           None, 409) from None
@@ -67,11 +71,15 @@ def issue(notice: Notice, actor: User, now: datetime | None = None) -> list[Noti
     now = now or utcnow()
     _claim(notice, actor, now)
     issued_on = local_date(now)
+    guess = document.notice_document(
+        notice, number=registers.expected_number(notice.symbol, issued_on.year), issued_on=issued_on)
+    printed = print_stampable(guess)
+    # The register's row stays locked from here to the commit: no rendering, only the number stamped in.
     taken = registers.take_number(notice.symbol, issued_on.year, notice.summary, actor)
-    rendered = document.render_notice(notice, number=taken.number, issued_on=issued_on)
-    pdf, signed = _signed(rendered.pdf)
+    final = document.with_number(guess, notice, taken.number)
+    pdf, signed = _signed(stamp_number(printed, final.number_symbol) or print_pdf(final))
     notice.pdf_sha256 = storage.store_bytes(pdf)
-    notice.digitally_signed, notice.source_text = signed, rendered.text
+    notice.digitally_signed, notice.source_text = signed, render_text(final)
     notice.number, notice.number_symbol, notice.register_number_id = taken.number, taken.number_symbol, taken.id
     notice.issued_on = issued_on
     workflow.move(notice, actor, NoticeStatus.ISSUED, NoticeEventKind.ISSUED, allowed_from=(NoticeStatus.APPROVED,))

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 
 from ecabinet.accounts.models import User
 from ecabinet.core.clock import local_date, utcnow
-from ecabinet.core.db import db, upsert_insert
+from ecabinet.core.db import db, upsert_insert, waiting_for_locks
 from ecabinet.core.exceptions import DomainError
 from ecabinet.documents.formatting import format_number_symbol
 from ecabinet.registers.models import DocumentRegister, NumberStatus, RegisterNumber
@@ -54,19 +54,28 @@ def take_number(symbol: str, year: int, summary: str, actor: User) -> RegisterNu
     number is given back.
     """
     symbol = symbol.strip().upper()
-    _ensure_register(symbol, year)
-    register_id, number = db.session.execute(
-        sa.update(DocumentRegister)
-        .where(DocumentRegister.symbol == symbol, DocumentRegister.year == year)
-        .values(last_number=DocumentRegister.last_number + 1)
-        .returning(DocumentRegister.id, DocumentRegister.last_number)
-        .execution_options(synchronize_session=False)).one()
+    with waiting_for_locks():
+        _ensure_register(symbol, year)
+        register_id, number = db.session.execute(
+            sa.update(DocumentRegister)
+            .where(DocumentRegister.symbol == symbol, DocumentRegister.year == year)
+            .values(last_number=DocumentRegister.last_number + 1)
+            .returning(DocumentRegister.id, DocumentRegister.last_number)
+            .execution_options(synchronize_session=False)).one()
     taken = RegisterNumber(register_id=register_id, number=number, number_symbol=printed_number(number, symbol),
                            summary=summary[:500], status=NumberStatus.ISSUED, taken_at=utcnow(),
                            taken_by_id=actor.id)
     db.session.add(taken)
     db.session.flush()
     return taken
+
+
+def expected_number(symbol: str, year: int) -> int:
+    """The number ``take_number`` would give now, read without waiting for the register's lock: a guess that
+    lets a document be rendered before its number is taken (others may take numbers meanwhile)."""
+    last = db.session.scalar(sa.select(DocumentRegister.last_number)
+                             .where(DocumentRegister.symbol == symbol.strip().upper(), DocumentRegister.year == year))
+    return (last or 0) + 1
 
 
 def cancel_number(taken: RegisterNumber, actor: User, reason: str) -> RegisterNumber:

@@ -8,7 +8,7 @@ from flask import current_app
 
 from ecabinet.core.clock import utcnow, weekday_vi
 from ecabinet.core.i18n import local_zone
-from ecabinet.documents import render_pdf
+from ecabinet.documents import print_pdf
 from ecabinet.documents.model import AdminDocument, Column, Note, Signature, Table
 from ecabinet.schedules.models import WeeklySchedule
 
@@ -53,5 +53,4 @@ def schedule_document(schedule: WeeklySchedule, marked_entries: list) -> AdminDo
 
 
 def schedule_pdf(schedule: WeeklySchedule, marked_entries: list) -> bytes:
-    return render_pdf(schedule_document(schedule, marked_entries), font_dir=current_app.config.get("PDF_FONT_DIR"),
-                      landscape=True)
+    return print_pdf(schedule_document(schedule, marked_entries), landscape=True)

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from datetime import date
 
 from flask import current_app
-from openpyxl import Workbook
 
 from ecabinet.accounts.models import User
 from ecabinet.core.clock import today
-from ecabinet.core.spreadsheet import safe_row
-from ecabinet.documents import AdminDocument, Column, Heading, Note, Paragraph, Signature, Table, render_pdf
+from ecabinet.core.spreadsheet import Sheet, safe_row, workbook
+from ecabinet.documents import AdminDocument, Column, Heading, Note, Paragraph, Signature, Table, print_pdf
 from ecabinet.tasks.derived import DeadlineBasis, Derived
 from ecabinet.tasks.models import Priority, Recurrence, TaskSource, TaskStatus
 from ecabinet.tasks.queries import Statistics, TaskFilter, TaskRow, statistics
@@ -96,17 +94,9 @@ def task_cells(row: TaskRow) -> tuple[str, ...]:
 
 
 def tasks_xlsx(rows: Iterable[TaskRow]) -> bytes:
-    """A workbook with one sheet "Nhiệm vụ": the header ``COLUMNS``, then one row per task (written as a stream,
-    so that a long list does not sit in memory twice)."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Nhiệm vụ")
-    sheet.column_dimensions["A"].width = 60
-    sheet.append(list(COLUMNS))
-    for row in rows:
-        sheet.append(safe_row(task_cells(row)))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    """A workbook with one sheet "Nhiệm vụ": the header ``COLUMNS``, then one row per task."""
+    cells = [list(COLUMNS), *(safe_row(task_cells(row)) for row in rows)]
+    return workbook([Sheet("Nhiệm vụ", cells, widths=(60,), bold_rows=())])
 
 
 def xlsx_filename() -> str:
@@ -187,4 +177,4 @@ def briefing_document(stats: Statistics) -> AdminDocument:
 def briefing_pdf(user: User, task_filter: TaskFilter) -> bytes:
     """The briefing report of the tasks ``user`` may see matching ``task_filter``, grouped by agency."""
     stats = statistics(user, task_filter, "agency", overdue_limit=MAX_PDF_OVERDUE)
-    return render_pdf(briefing_document(stats), font_dir=current_app.config.get("PDF_FONT_DIR"), landscape=True)
+    return print_pdf(briefing_document(stats), landscape=True)

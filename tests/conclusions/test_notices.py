@@ -30,7 +30,7 @@ from ecabinet.registers.models import DocumentRegister, NumberStatus, RegisterNu
 from ecabinet.tasks.models import Task
 from tests.fixtures.conclusions import DATE_DEADLINE, conclude, end_meeting
 from tests.fixtures.meetings import MONDAY_8H
-from tests.fixtures.notices import FRIDAY_ISSUE, TET_ISSUE, draft, issue_at, run_job, to_approved
+from tests.fixtures.notices import FRIDAY_ISSUE, TET_ISSUE, approved_notices, draft, issue_at, run_job, to_approved
 from tests.fixtures.pdf_text import full_text, missing_lines
 from tests.fixtures.web import ok
 
@@ -376,33 +376,10 @@ def test_an_issued_or_unneeded_notice_is_not_reminded(app, client, concluded_mee
 
 # --- the register: concurrency -------------------------------------------------------------------
 
-def _approved_notices(app, people, count: int) -> list[int]:
-    """``count`` approved notices on as many ended meetings, made directly (the workflow is tested above)."""
-    from ecabinet.conclusions.models import Conclusion
-    from ecabinet.meetings.models import Meeting, MeetingStatus
-
-    with app.app_context():
-        template = db.session.scalar(sa.select(Meeting))
-        ids = []
-        for i in range(count):
-            meeting = Meeting(title=f"Họp chuyên đề số {i + 1}", kind_id=template.kind_id, chair_id=people.leader,
-                              secretary_id=people.secretary, starts_at=template.starts_at, ends_at=template.ends_at,
-                              status=MeetingStatus.ENDED, created_by_id=people.secretary)
-            db.session.add(meeting)
-            db.session.flush()
-            db.session.add(Conclusion(meeting_id=meeting.id, position=1, text="Thống nhất.",
-                                      created_by_id=people.secretary))
-            notice = notice_drafting.draft_for_meeting(meeting)
-            notice.status = NoticeStatus.APPROVED
-            ids.append(notice.id)
-        db.session.commit()
-    return ids
-
-
 def test_concurrent_issuing_never_duplicates_or_skips_a_number(app, backend, concluded_meeting, desk, people):
     if backend != "postgresql":
         pytest.skip("SQLite serialises every writer: the row lock is PostgreSQL's")
-    ids = _approved_notices(app, people, 8)
+    ids = approved_notices(app, people, 8)
     errors: list[BaseException] = []
     barrier = threading.Barrier(len(ids))
 
@@ -466,7 +443,7 @@ def test_two_jobs_drafting_at_once_make_one_notice(app, backend, concluded_meeti
 def test_two_clerks_issuing_the_same_notice_one_wins(app, backend, concluded_meeting, desk, people):
     if backend != "postgresql":
         pytest.skip("SQLite serialises every writer: the row lock is PostgreSQL's")
-    [nid] = _approved_notices(app, people, 1)
+    [nid] = approved_notices(app, people, 1)
     outcomes: list = []
     barrier = threading.Barrier(2)
 
@@ -494,21 +471,39 @@ def test_two_clerks_issuing_the_same_notice_one_wins(app, backend, concluded_mee
         assert db.session.get(Notice, nid).number == 1
 
 
-def test_a_rolled_back_issue_gives_its_number_back(app, concluded_meeting, desk, people):
-    first, second = _approved_notices(app, people, 2)
+def test_the_pdf_is_rendered_before_the_number_is_taken(app, concluded_meeting, desk, people):
+    """A render that fails (no usable font) fails before the register is touched: its lock is held only for
+    stamping the number in, storing and recording."""
+    [nid] = approved_notices(app, people, 1)
     with app.app_context():
         actor = db.session.scalar(sa.select(User).where(User.username == "vanthu"))
-        notice = db.session.get(Notice, first)
-        # The render fails after the number was taken (no usable font): everything is rolled back.
         font_dir, app.config["PDF_FONT_DIR"] = app.config["PDF_FONT_DIR"], "/nonexistent-font-dir"
         try:
             with pytest.raises(FontMissing):
+                notice_issuing.issue(db.session.get(Notice, nid), actor)
+            assert db.session.scalars(sa.select(RegisterNumber.number)).all() == []
+        finally:
+            db.session.rollback()
+            app.config["PDF_FONT_DIR"] = font_dir
+
+
+def test_a_rolled_back_issue_gives_its_number_back(app, concluded_meeting, desk, people, tmp_path):
+    first, second = approved_notices(app, people, 2)
+    with app.app_context():
+        actor = db.session.scalar(sa.select(User).where(User.username == "vanthu"))
+        notice = db.session.get(Notice, first)
+        # Storing the PDF fails after the number was taken (the store is not a folder): all is rolled back.
+        not_a_folder = tmp_path / "file"
+        not_a_folder.write_bytes(b"")
+        storage_dir, app.config["STORAGE_DIR"] = app.config["STORAGE_DIR"], str(not_a_folder)
+        try:
+            with pytest.raises(OSError):
                 notice_issuing.issue(notice, actor)
             taken = db.session.scalars(sa.select(RegisterNumber.number)).all()
             assert taken == [1]  # taken inside the failed transaction
         finally:
             db.session.rollback()
-            app.config["PDF_FONT_DIR"] = font_dir
+            app.config["STORAGE_DIR"] = storage_dir
     with app.app_context():
         assert db.session.get(Notice, first).status == NoticeStatus.APPROVED
         assert db.session.scalar(sa.select(sa.func.count()).select_from(RegisterNumber)) == 0

@@ -19,9 +19,12 @@ from ecabinet.documents import (
     Paragraph,
     default_font_dir,
     font_dir_from_config,
+    format_number_symbol,
     render_pdf,
     render_text,
+    stamp_number,
 )
+from ecabinet.documents.pdf import render_stampable
 from ecabinet.documents.fonts import find_font_set
 from tests.fixtures import samples
 from tests.fixtures.pdf_text import full_text, fonts, missing_lines, norm, page_texts, reader
@@ -260,3 +263,17 @@ def test_a_font_without_vietnamese_letters_is_refused(tmp_path: Path) -> None:
     for name in ("DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSerif-Italic.ttf", "DejaVuSerif-BoldItalic.ttf"):
         shutil.copy(default_font_dir() / name, tmp_path / name)
     assert find_font_set(tmp_path)[0].name == "DejaVu Serif"  # the complete set is taken instead
+
+
+def test_a_number_stamped_in_after_rendering_prints_as_if_rendered_with_it() -> None:
+    """Issuing renders before it takes the number, then changes only the number's digits in place."""
+    rendered_with = dataclasses.replace(samples.conclusion_notice(), number_symbol=format_number_symbol(17, "TB-UBND"))
+    stampable = render_stampable(rendered_with)
+    stamped = stamp_number(stampable, format_number_symbol(42, "TB-UBND"))
+    assert stamped is not None and len(stamped) == len(stampable.pdf)
+    text = full_text(stamped)
+    assert "Số: 42/TB-UBND" in text and "17/TB-UBND" not in text
+    assert page_texts(stamped) == page_texts(render_pdf(dataclasses.replace(
+        rendered_with, number_symbol=format_number_symbol(42, "TB-UBND"))))
+    # another count of digits would move the centred line: the caller renders again
+    assert stamp_number(stampable, format_number_symbol(142, "TB-UBND")) is None

@@ -7,150 +7,25 @@ python-socketio client on each.
 
 from __future__ import annotations
 
-import os
 import queue
-import shutil
-import signal
 import subprocess
 import sys
 import textwrap
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 import requests
 import socketio
 
-from tests.fixtures import IN_CI, ROOT
+from tests.fixtures import ROOT
+from tests.fixtures.processes import server_env, serving
 from tests.fixtures.web import api_token
-from tests.servers import free_port, wait_healthy
 
 # Socket.IO servers of concurrent tests would share the Redis channel (and meeting ids): one xdist worker runs them.
 pytestmark = pytest.mark.xdist_group("redis")
 
 EVENT_TIMEOUT_S = 10
-
-
-def _redis_answers(url: str) -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(url, socket_connect_timeout=2).ping())
-    except redis.RedisError:
-        return False
-
-
-def _missing(reason: str) -> None:
-    if IN_CI:
-        pytest.fail(f"{reason} — CI must run the Redis scale-out test (.ci/run installs and starts redis-server)")
-    pytest.skip(reason)
-
-
-class RedisServer:
-    """A redis-server without persistence on a port of its own, which a test may stop, start again or freeze."""
-
-    def __init__(self, directory: Path) -> None:
-        self.binary = shutil.which("redis-server")
-        if self.binary is None:
-            _missing("redis-server is not installed (apt-get install redis-server)")
-        self.directory = directory
-        self.url = f"redis://127.0.0.1:{free_port()}/0"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        port = self.url.rsplit(":", 1)[1].split("/")[0]
-        self.process = subprocess.Popen([self.binary, "--port", port, "--bind", "127.0.0.1", "--save", "",
-                                         "--appendonly", "no", "--dir", str(self.directory)],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while not _redis_answers(self.url):
-            assert time.monotonic() < deadline, "redis-server did not start"
-            time.sleep(0.05)
-
-    def stop(self) -> None:
-        self.thaw()
-        self.process.terminate()
-        self.process.wait(timeout=10)
-
-    def freeze(self) -> None:
-        self.process.send_signal(signal.SIGSTOP)
-
-    def thaw(self) -> None:
-        self.process.send_signal(signal.SIGCONT)
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory) -> Iterator[str]:
-    """``ECABINET_TEST_REDIS_URL`` when given, else a throwaway redis-server."""
-    given = os.environ.get("ECABINET_TEST_REDIS_URL")
-    if given:
-        if not _redis_answers(given):
-            _missing(f"Redis not reachable at {given}; run .ci/start-redis")
-        yield given
-        return
-    server = RedisServer(tmp_path_factory.mktemp("redis"))
-    server.start()
-    try:
-        yield server.url
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def own_redis(tmp_path) -> Iterator[RedisServer]:
-    """A redis-server for this test alone: its outages disturb no other test."""
-    server = RedisServer(tmp_path)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-def _server_env(app, database_url: str, redis_url: str) -> dict[str, str]:
-    return {**os.environ, "ECABINET_DATABASE_URL": database_url, "ECABINET_STORAGE_DIR": app.config["STORAGE_DIR"],
-            "ECABINET_ENV": "development", "ECABINET_REDIS_URL": redis_url, "ECABINET_SCHEDULER_IN_PROCESS": "false",
-            "ECABINET_SOCKET_RECHECK_SECONDS": "600",  # what ends access must cross Redis, not wait for the sweep
-            "FLASK_APP": "ecabinet"}
-
-
-@contextmanager
-def _serving(app, database_url: str, redis_url: str, tmp_path: Path) -> Iterator[list[str]]:
-    """Two ``python -m ecabinet.serve`` processes (gevent) on the test database and the same Redis."""
-    started: list[tuple[subprocess.Popen, Path, object]] = []
-    urls = []
-    try:
-        for name in ("a", "b"):
-            port = free_port()
-            log = tmp_path / f"server-{name}.log"
-            out = log.open("wb")
-            server = subprocess.Popen([sys.executable, "-m", "ecabinet.serve"], cwd=ROOT, stdout=out,
-                                      stderr=subprocess.STDOUT,
-                                      env={**_server_env(app, database_url, redis_url), "HOST": "127.0.0.1",
-                                           "PORT": str(port)})
-            started.append((server, log, out))
-            urls.append(f"http://127.0.0.1:{port}")
-        for url, (server, log, _) in zip(urls, started):
-            wait_healthy(url, server, lambda log=log: log.read_text(errors='replace'))
-        yield urls
-    finally:
-        for server, _, out in started:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-            out.close()
-
-
-@pytest.fixture
-def two_servers(app, database_url, redis_url, tmp_path) -> Iterator[list[str]]:
-    with _serving(app, database_url, redis_url, tmp_path) as urls:
-        yield urls
 
 
 class Tablet:
@@ -250,7 +125,7 @@ def test_two_processes_joined_by_redis_keep_every_tablet_in_step(app, client, pe
         assert on_b["data"]["item"]["id"] == moved["snapshot"]["item"]["id"]
 
         pushed = subprocess.run([sys.executable, "-c", PUSH_FROM_ANOTHER_PROCESS, str(people.office_leader)],
-                                cwd=ROOT, env=_server_env(app, database_url, redis_url), capture_output=True,
+                                cwd=ROOT, env=server_env(app, database_url, redis_url), capture_output=True,
                                 text=True, timeout=60)
         assert pushed.returncode == 0, pushed.stderr
         notification_id = int(pushed.stdout.split()[-1])
@@ -302,7 +177,7 @@ def test_tablets_catch_up_after_redis_restarts_and_freezes(client, schedule_meet
     thaws."""
     [meeting] = schedule_meeting()
     _add_agenda(client, meeting["id"], secretary)
-    with _serving(app, database_url, own_redis.url, tmp_path) as (server_a, server_b):
+    with serving(app, database_url, own_redis.url, tmp_path) as (server_a, server_b):
         on_a = Tablet(server_a, _bearer(api_token(client, "pct")))
         on_b = Tablet(server_b, _bearer(api_token(client, "chanhvp")))
         try:

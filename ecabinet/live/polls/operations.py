@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from io import BytesIO
 
 import sqlalchemy as sa
 from flask import current_app
@@ -26,15 +25,13 @@ from ecabinet.core.clock import utcnow
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.i18n import format_datetime
-from ecabinet.core.spreadsheet import safe_row
+from ecabinet.core.spreadsheet import Sheet, safe_row, workbook
 from ecabinet.live.models import Answer, OpinionAnswer, OpinionPoll, PollStatus
 from ecabinet.materials.models import AgendaItem
 from ecabinet.meetings.models import Meeting, Response
 from ecabinet.notify import operations as notify
 from ecabinet.notify.models import Notification
 from ecabinet.policy import VOTING_ROLES, Action, allowed
-from openpyxl.styles import Font
-from openpyxl import Workbook
 
 KIND_REQUEST = "opinion.request"
 KIND_REMINDER = "opinion.reminder"
@@ -250,35 +247,21 @@ def export_xlsx(poll: OpinionPoll) -> bytes:
     """The consolidated result in the user's language: a sheet "Tổng hợp" (totals) with the counts, one "Ý kiến"
     (opinion) with a row per member."""
     result = result_of(poll)
-    book = Workbook()
-    summary = book.active
-    summary.title = _("Totals")
-    summary.append(safe_row([_("Opinion form"), poll.title]))
-    summary.append(safe_row([_("Matter asked about"), poll.question]))
-    summary.append([_("Reply by"), format_datetime(poll.deadline_at)])
-    summary.append([_("Status"), str(STATUS_NAMES[poll.status])])
-    summary.append([])
-    summary.append([_("Opinion"), _("Count")])
-    for answer, label in ANSWER_LABELS.items():
-        summary.append([str(label), result.counts[answer.value]])
-    summary.append([_("Not answered"), result.counts["missing"]])
-    summary.append([_("Members asked in total"), result.counts["asked"]])
-    summary.column_dimensions["A"].width, summary.column_dimensions["B"].width = 36, 60
-    sheet = book.create_sheet(_("Opinion"))
-    sheet.append([_("Item no."), _("Member"), _("Position"), _("Opinion"), _("Comments"), _("Time"), _("Entered by")])
-    for cell in (*summary[6], *sheet[1]):
-        cell.font = Font(bold=True)
+    totals = [safe_row([_("Opinion form"), poll.title]), safe_row([_("Matter asked about"), poll.question]),
+              [_("Reply by"), format_datetime(poll.deadline_at)], [_("Status"), str(STATUS_NAMES[poll.status])],
+              [], [_("Opinion"), _("Count")],
+              *([str(label), result.counts[answer.value]] for answer, label in ANSWER_LABELS.items()),
+              [_("Not answered"), result.counts["missing"]], [_("Members asked in total"), result.counts["asked"]]]
+    opinions = [[_("Item no."), _("Member"), _("Position"), _("Opinion"), _("Comments"), _("Time"), _("Entered by")]]
     entered_by = users_by_id(a.answered_by_id for a in result.answers)
     by_member = {a.user_id: a for a in result.answers}
     for number, member in enumerate(poll.recipients, start=1):
         row = by_member.get(member.id)
         if row is None:
-            sheet.append(safe_row([number, member.full_name, member.position_title, _("Not answered"), "", "", ""]))
+            opinions.append(safe_row([number, member.full_name, member.position_title, _("Not answered"), "", "", ""]))
             continue
-        sheet.append(safe_row([number, member.full_name, member.position_title, str(ANSWER_LABELS[row.answer]),
-                               row.text, format_datetime(row.answered_at), entered_by[row.answered_by_id].full_name]))
-    for column, width in zip("ABCDEFG", (6, 28, 28, 16, 60, 18, 28)):
-        sheet.column_dimensions[column].width = width
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+        opinions.append(safe_row([number, member.full_name, member.position_title, str(ANSWER_LABELS[row.answer]),
+                                  row.text, format_datetime(row.answered_at),
+                                  entered_by[row.answered_by_id].full_name]))
+    return workbook([Sheet(_("Totals"), totals, widths=(36, 60), bold_rows=(6,)),
+                     Sheet(_("Opinion"), opinions, widths=(6, 28, 28, 16, 60, 18, 28))])

@@ -33,7 +33,7 @@ from ecabinet.accounts.models import Role, User
 from ecabinet.core import sandbox, storage
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
-from ecabinet.core.spreadsheet import unescaped
+from ecabinet.core.spreadsheet import Sheet, unescaped, workbook
 from ecabinet.notify import operations as notify
 from ecabinet.org.models import Sector, Unit
 from ecabinet.tasks.exports import COLUMNS, COORDINATOR_SEPARATOR, PRIORITY_LABELS, RECURRENCE_LABELS, SOURCE_LABELS
@@ -494,15 +494,5 @@ def confirm(sha256: str, actor: User) -> list[Task]:
 
 def template_workbook() -> bytes:
     """An empty sheet with the header row, to fill in."""
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "Nhiệm vụ"
-    sheet.append(list(READ_COLUMNS))
-    for cell in sheet[1]:
-        cell.font = openpyxl.styles.Font(bold=True)
-    for letter, width in zip("ABCDEFGHI", (60, 22, 28, 24, 20, 28, 20, 14, 14), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook([Sheet("Nhiệm vụ", [list(READ_COLUMNS)], widths=(60, 22, 28, 24, 20, 28, 20, 14, 14),
+                           freeze="A2")])
