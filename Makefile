@@ -17,8 +17,10 @@ run: bootstrap migrate seed
 # 11:45); a module's browser tests stay together (loadgroup). PYTEST_WORKERS=0 runs in this process; PYTEST_ARGS
 # is appended (PYTEST_ARGS='-k login').
 PYTEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
+# Bytecode is written even where the environment says not to (PYTHONDONTWRITEBYTECODE): the test servers, workers
+# and CLI runs are some hundred fresh interpreters, each compiling the application from source otherwise.
 test: bootstrap
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 bench: bootstrap
 	$(PY) -m bench
