@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bench.__main__ import figure, publish
-from bench.tasks import _drop, _pg_database
+from bench.tasks import drop_database, pg_database
 from tests.servers import free_port, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,7 +108,7 @@ def measure(url: str) -> dict:
 
 
 def main() -> None:
-    pg = _pg_database()
+    pg = pg_database()
     if pg is None:
         return
     server_url, url = pg
@@ -130,7 +130,7 @@ def main() -> None:
                 server.terminate()
                 server.wait(timeout=30)
         finally:
-            _drop(server_url, url)
+            drop_database(server_url, url)
 
 
 if __name__ == "__main__":
