@@ -9,7 +9,6 @@ their pages, so without it a process stays at its peak.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import gc
 from functools import cache
 
@@ -22,9 +21,10 @@ def tune_gc() -> None:
 
 @cache
 def _libc() -> ctypes.CDLL | None:
-    name = ctypes.util.find_library("c")
-    libc = ctypes.CDLL(name) if name else None
-    return libc if libc is not None and hasattr(libc, "malloc_trim") else None  # glibc only (not musl)
+    # The process's own symbols (libc among them), not ctypes.util.find_library: that runs ldconfig in a
+    # subprocess, which gevent refuses on a thread-pool thread, where give_back runs.
+    libc = ctypes.CDLL(None)
+    return libc if hasattr(libc, "malloc_trim") else None  # glibc only (not musl)
 
 
 def give_back() -> bool:
