@@ -24,7 +24,7 @@ from ecabinet.documents import (
     render_text,
     stamp_number,
 )
-from ecabinet.documents.pdf import render_stampable
+from ecabinet.documents.pdf import prepare_fonts, render_stampable
 from ecabinet.documents.fonts import find_font_set
 from tests.fixtures import samples
 from tests.fixtures.pdf_text import full_text, fonts, missing_lines, norm, page_texts, reader
@@ -210,6 +210,18 @@ def test_times_new_roman_file_names_are_preferred(tmp_path: Path) -> None:
     font_set, folder = find_font_set(tmp_path)
     assert (font_set.name, folder) == ("Times New Roman", tmp_path)
     assert "Số: 125/GM-UBND" in full_text(render_pdf(samples.invitation(), font_dir=str(tmp_path)))
+
+
+def test_fonts_prepared_before_a_fork_no_longer_read_their_files(tmp_path: Path, invitation_pdf: bytes) -> None:
+    # Forked workers share an open file's offset: a prepared font that still read its file would read a sibling's
+    # bytes. Here the files are overwritten after preparing, which an open file sees as a sibling's seek would.
+    for font in default_font_dir().glob("*.ttf"):
+        shutil.copy(font, tmp_path / font.name)
+    prepare_fonts(tmp_path)
+    for font in tmp_path.glob("*.ttf"):
+        with font.open("r+b") as file:
+            file.write(bytes(font.stat().st_size))
+    assert render_pdf(samples.invitation(), font_dir=tmp_path) == invitation_pdf
 
 
 def test_font_dir_from_config() -> None:
