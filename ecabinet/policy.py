@@ -227,6 +227,15 @@ def meeting_visibility(user: Any) -> sa.ColumnElement[bool]:
     return _involvement(user)
 
 
+def visible_meetings(user: Any, meeting_ids: set[int]) -> set[int]:
+    """Which of ``meeting_ids`` ``user`` may see, in one statement: for lists that show every meeting but hide
+    what ``user`` may not see of some (a calendar feed's busy blocks, the weekly schedule's confidential lines)."""
+    if not meeting_ids:
+        return set()
+    return set(db.session.scalars(sa.select(Meeting.id).where(Meeting.id.in_(meeting_ids),
+                                                              meeting_visibility(user))))
+
+
 def _own_notification(user: User, notification: Any) -> bool:
     return notification is not None and getattr(notification, "user_id", None) == user.id
 

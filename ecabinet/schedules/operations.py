@@ -70,7 +70,7 @@ def live_entries(week_start: date) -> list[Entry]:
     leader_names = {u.id: u.full_name for u in leaders()}
     found = meetings.list_meetings(meetings.MeetingFilter(
         starts_from=start_of_day(week_start), starts_before=start_of_day(week_start + timedelta(days=7)),
-        statuses=SHOWN_STATUSES))
+        statuses=SHOWN_STATUSES), with_invitations=True)
     entries = []
     for meeting in found:
         involved = [leader_names[i] for i in _people(meeting) if i in leader_names]
