@@ -341,15 +341,13 @@ def _matching(filters: MeetingFilter, visible: sa.ColumnElement[bool] | None) ->
 
 
 def list_meetings(filters: MeetingFilter, limit: int = 1000, *, visible: sa.ColumnElement[bool] | None = None,
-                  with_changes: bool = False, with_invitations: bool = False) -> list[Meeting]:
+                  with_changes: bool = False) -> list[Meeting]:
     """Meetings in a period, by leader (chair, portfolio or invited), agency, kind or person; only those
-    matching ``visible`` (the policy's ``meeting_visibility``) when given; their history, their invitations
-    loaded in one more query each ``with_changes``, ``with_invitations``."""
+    matching ``visible`` (the policy's ``meeting_visibility``) when given; their history loaded in one more
+    query ``with_changes``."""
     query = _matching(filters, visible).order_by(Meeting.starts_at, Meeting.id).limit(limit)
     if with_changes:
         query = query.options(selectinload(Meeting.changes))
-    if with_invitations:
-        query = query.options(selectinload(Meeting.invitations))
     return list(db.session.scalars(query))
 
 

@@ -17,7 +17,8 @@ from ecabinet.core.db import db
 from ecabinet.demo import years
 from ecabinet.meetings.models import Meeting
 from ecabinet.notices.models import Notice, NoticeStatus
-from ecabinet.policy import Action, allowed, meeting_visibility, notice_visibility
+from ecabinet.policy import Action, allowed, meeting_visibility, notice_visibility, visible_meetings
+from ecabinet.schedules import feeds
 from ecabinet.tasks.models import Task
 from tests.fixtures import TODAY
 from tests.fixtures.demo import DEMO_PASSWORD, DemoProvince, rolling_back
@@ -69,36 +70,54 @@ def test_the_sql_filter_agrees_with_the_policy_for_every_account_and_row(provinc
             in_python = {row.id for row in rows if allowed(user, action, row)}
             assert in_sql == in_python, f"{user.username}: SQL-only {in_sql - in_python}, " \
                                         f"Python-only {in_python - in_sql}"
+            if model is Meeting:  # the feed's and the weekly schedule's question, asked of every meeting
+                assert visible_meetings(user, {row.id for row in rows}) == in_python, user.username
             sizes.add(len(in_sql))
         assert 0 in sizes and len(rows) in sizes and len(sizes) > 3  # nobody, everybody, and subsets between
 
 
-PAGES = ["/notices", "/meetings?view=month", "/meetings?view=list", "/meetings/mine?view=month"]
+PAGES = {"/notices": b'id="notice-list"', "/meetings?view=month": b"data-meeting-id",
+         "/meetings?view=list": b"data-meeting-id", "/meetings/mine?view=month": b"data-meeting-id",
+         f"/schedules/{TODAY.isoformat()}": b"data-meeting-id",
+         f"/api/v1/schedules/{TODAY.isoformat()}": b'"meeting_id"'}
+"""Each page, and what shows it lists something."""
 
 
-def _statements(province: DemoProvince, username: str) -> dict[str, int]:
+def _leader_feed(province: DemoProvince, username: str) -> str:
+    """The URL of a feed of the leader pct1's schedule that ``username`` subscribes to."""
+    with province.app.app_context():
+        owner, leader = (db.session.scalar(sa.select(User).where(User.username == name))
+                         for name in (username, "pct1"))
+        _, token = feeds.create_feed(owner, leader)
+        db.session.commit()
+    return f"/calendar/{token}.ics"
+
+
+def _statements(province: DemoProvince, username: str, feed: str) -> dict[str, int]:
     client = province.app.test_client()
     assert web_login(client, username, DEMO_PASSWORD).status_code == 302
     counts = {}
-    for page in PAGES:
+    for page, listed in {**PAGES, feed: b"BEGIN:VEVENT"}.items():
         assert client.get(page).status_code == 200  # warm: what a first request loads once
         with province.app.app_context(), statements_run(db.engine) as seen:
             response = client.get(page)
         assert response.status_code == 200, page
-        assert b"data-meeting-id" in response.data or b'id="notice-list"' in response.data, f"{page} lists nothing"
+        assert listed in response.data, f"{page} lists nothing"
         counts[page] = len(seen)
     return counts
 
 
 @pytest.mark.parametrize("username", ["sokhdt", "pct1", "chuyenvien1"])
 def test_the_lists_run_as_many_statements_however_many_rows(province, username):
-    """A liaison, a leader and the Office: the notices pages and the calendar's month and list views."""
+    """A liaison, a leader and the Office: the notices pages, the calendar's month and list views, the weekly
+    schedule (page and API) and a leader's calendar feed."""
     with province.rolled_back():
-        before = _statements(province, username)
+        feed = _leader_feed(province, username)
+        before = _statements(province, username, feed)
         with province.app.app_context():
             more = years.add_years(1, today=TODAY, scale=0.3, seed=7)
             db.session.commit()
-        after = _statements(province, username)
+        after = _statements(province, username, feed)
     assert more["meetings"] > 150 and more["notices"] > 40
     assert after == before
     assert max(before.values()) <= 20, before
