@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from ecabinet.accounts.models import Role, User
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import PermissionDenied
+from ecabinet.live.models import OpinionPoll, opinion_recipients
 from ecabinet.materials.models import Confidentiality, Material, MaterialRequest, material_readers
 from ecabinet.meetings.models import Confidentiality as MeetingConfidentiality
 from ecabinet.meetings.models import Invitation, Meeting
@@ -346,9 +347,23 @@ def _present_live(user: User, meeting: Any) -> bool:
 def _view_poll(user: User, poll: Any) -> bool:
     if poll is None:
         return False
-    if user.has_role(Role.SECRETARIAT, Role.OFFICE_LEADER) or user.id == poll.created_by_id:
+    if user.has_role(*POLL_WIDE_ROLES) or user.id == poll.created_by_id:
         return True
     return any(member.id == user.id for member in poll.recipients)
+
+
+POLL_WIDE_ROLES = (Role.SECRETARIAT, Role.OFFICE_LEADER)
+"""Who sees every written opinion form."""
+
+
+def poll_visibility(user: Any) -> sa.ColumnElement[bool]:
+    """``VIEW_POLL`` in SQL, on ``OpinionPoll``: the list of forms is filtered with it where it is built."""
+    if not _active_user(user):
+        return sa.false()
+    if user.has_role(*POLL_WIDE_ROLES):
+        return sa.true()
+    asked = sa.exists().where(opinion_recipients.c.poll_id == OpinionPoll.id, opinion_recipients.c.user_id == user.id)
+    return sa.or_(OpinionPoll.created_by_id == user.id, asked)
 
 
 def _answer_poll(user: User, poll: Any) -> bool:
