@@ -17,7 +17,7 @@ from ecabinet.accounts.models import Role, User
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import PermissionDenied
 from ecabinet.live.models import OpinionPoll, opinion_recipients
-from ecabinet.materials.models import Confidentiality, Material, MaterialRequest, material_readers
+from ecabinet.materials.models import AgendaItem, Confidentiality, Material, MaterialRequest, material_readers
 from ecabinet.meetings.models import Confidentiality as MeetingConfidentiality
 from ecabinet.meetings.models import Invitation, Meeting
 from ecabinet.notices.models import Notice, NoticeRecipient, NoticeStatus
@@ -281,6 +281,22 @@ def hidden_materials(user: Any, material_ids: set[int]) -> set[int]:
     shown = db.session.scalars(sa.select(Material.id).where(Material.id.in_(material_ids),
                                                             confidential_readable(user)))
     return material_ids - set(shown)
+
+
+def material_visibility(user: Any) -> sa.ColumnElement[bool]:
+    """``VIEW_MATERIAL`` in SQL, on ``Material``: a meeting's list of materials is filtered with it where it is
+    built."""
+    if not _active_user(user):
+        return sa.false()
+    shown = sa.and_(Material.meeting_id.in_(sa.select(Meeting.id).where(meeting_visibility(user))),
+                    confidential_readable(user))
+    if user.has_role(Role.SECRETARIAT, Role.OFFICE_LEADER):
+        return shown
+    seen_before_publication = [Material.publication_id.is_not(None), Material.created_by_id == user.id]
+    if user.has_role(Role.AGENCY_LIAISON):  # a unit-less liaison: IS NULL, as in Python
+        presented = sa.select(AgendaItem.id).where(AgendaItem.presenting_unit_id == user.unit_id)
+        seen_before_publication.append(Material.agenda_item_id.in_(presented))
+    return sa.and_(shown, sa.or_(*seen_before_publication))
 
 
 def _view_material(user: User, material: Any) -> bool:

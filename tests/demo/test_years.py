@@ -1,7 +1,7 @@
 """seed-demo-years: generated years of a province's history, and the lists that must stay fast on them.
 
-The lists of meetings and notices are filtered by the policy in SQL (``meeting_visibility``,
-``notice_visibility``): the filter agrees with the per-object rule for every demo account and every row, and the
+The lists of meetings, notices and materials are filtered by the policy in SQL (``meeting_visibility``,
+``notice_visibility``, ``material_visibility``): the filter agrees with the per-object rule for every demo account and every row, and the
 pages run a fixed number of statements however many meetings and notices there are.
 """
 
@@ -17,7 +17,9 @@ from ecabinet.core.db import db
 from ecabinet.demo import years
 from ecabinet.meetings.models import Meeting
 from ecabinet.notices.models import Notice, NoticeStatus
-from ecabinet.policy import Action, allowed, meeting_visibility, notice_visibility, visible_meetings
+from ecabinet.materials.models import Material
+from ecabinet.policy import (Action, allowed, material_visibility, meeting_visibility, notice_visibility,
+                             visible_meetings)
 from ecabinet.schedules import feeds
 from ecabinet.tasks.models import Task
 from tests.fixtures import TODAY
@@ -60,12 +62,14 @@ def test_the_generated_years_have_a_province_s_yearly_shape(province):
         assert _count(Task) >= added["tasks"]
 
 
-@pytest.mark.parametrize(("visibility", "model", "action"), [
-    (notice_visibility, Notice, Action.VIEW_NOTICE), (meeting_visibility, Meeting, Action.VIEW_MEETING)])
-def test_the_sql_filter_agrees_with_the_policy_for_every_account_and_row(province, visibility, model, action):
+@pytest.mark.parametrize(("visibility", "model", "action", "subsets"), [
+    (notice_visibility, Notice, Action.VIEW_NOTICE, 2), (meeting_visibility, Meeting, Action.VIEW_MEETING, 2),
+    (material_visibility, Material, Action.VIEW_MATERIAL, 1)])  # the demo's few materials: seen by all or all but one
+def test_the_sql_filter_agrees_with_the_policy_for_every_account_and_row(province, visibility, model, action,
+                                                                          subsets):
     with province.app.app_context():
-        sizes = visible_counts(visibility, model, action)
-        assert 0 in sizes and _count(model) in sizes and len(sizes) > 3  # nobody, everybody, and subsets between
+        sizes, everything = visible_counts(visibility, model, action), _count(model)
+        assert {0, everything} <= sizes and len(sizes - {0, everything}) >= subsets  # nobody, all, and subsets
 
 
 def test_the_visible_meetings_of_a_list_are_those_the_policy_lets_each_account_see(province):
