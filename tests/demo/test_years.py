@@ -1,8 +1,9 @@
 """seed-demo-years: generated years of a province's history, and the lists that must stay fast on them.
 
 The lists of meetings, notices and materials are filtered by the policy in SQL (``meeting_visibility``,
-``notice_visibility``, ``material_visibility``): the filter agrees with the per-object rule for every demo account and every row, and the
-pages run a fixed number of statements however many meetings and notices there are.
+``notice_visibility``, ``material_visibility``): the filter agrees with the per-object rule for every demo account
+and every row, and the pages (the weekly schedule and a calendar feed too) run a fixed number of statements however
+many meetings and notices there are.
 """
 
 from __future__ import annotations
