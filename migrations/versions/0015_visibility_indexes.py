@@ -19,6 +19,8 @@ INDEXED = {
     'invitations': ('attendee_id', 'delegate_id'),
     'notice_recipients': ('unit_id', 'user_id'),
     'tasks': ('lead_unit_id',),
+    'agenda_items': ('presenting_unit_id',),
+    'opinion_polls': ('created_by_id',),
 }
 
 
