@@ -104,6 +104,9 @@ class Config:
     """How long a request waits for a free connection before it is answered 503 with Retry-After."""
     DB_LOCK_TIMEOUT_SECONDS = _env_int("DB_LOCK_TIMEOUT_SECONDS", 10)
     """How long a statement waits for a row lock (a register's counter) before the request is answered 503."""
+    DB_CONNECT_TIMEOUT_SECONDS = _env_int("DB_CONNECT_TIMEOUT_SECONDS", 5)
+    """How long opening a connection to PostgreSQL may take (libpq's ``connect_timeout``, at least 2): a network
+    that drops packets fails the request (503) in that time instead of the operating system's minutes."""
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     OFFLOAD_WORKERS = _env_int("OFFLOAD_WORKERS", os.cpu_count() or 2)
     """CPU work one server process runs at once off its event loop, each kind: worker processes for PDF and Excel

@@ -16,7 +16,8 @@ import sqlalchemy as sa
 from ecabinet.accounts.models import Role, User
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import PermissionDenied
-from ecabinet.materials.models import Confidentiality, Material, MaterialRequest, material_readers
+from ecabinet.live.models import OpinionPoll, opinion_recipients
+from ecabinet.materials.models import AgendaItem, Confidentiality, Material, MaterialRequest, material_readers
 from ecabinet.meetings.models import Confidentiality as MeetingConfidentiality
 from ecabinet.meetings.models import Invitation, Meeting
 from ecabinet.notices.models import Notice, NoticeRecipient, NoticeStatus
@@ -227,6 +228,15 @@ def meeting_visibility(user: Any) -> sa.ColumnElement[bool]:
     return _involvement(user)
 
 
+def visible_meetings(user: Any, meeting_ids: set[int]) -> set[int]:
+    """Which of ``meeting_ids`` ``user`` may see, in one statement: for lists that show every meeting but hide
+    what ``user`` may not see of some (a calendar feed's busy blocks, the weekly schedule's confidential lines)."""
+    if not meeting_ids:
+        return set()
+    return set(db.session.scalars(sa.select(Meeting.id).where(Meeting.id.in_(meeting_ids),
+                                                              meeting_visibility(user))))
+
+
 def _own_notification(user: User, notification: Any) -> bool:
     return notification is not None and getattr(notification, "user_id", None) == user.id
 
@@ -271,6 +281,22 @@ def hidden_materials(user: Any, material_ids: set[int]) -> set[int]:
     shown = db.session.scalars(sa.select(Material.id).where(Material.id.in_(material_ids),
                                                             confidential_readable(user)))
     return material_ids - set(shown)
+
+
+def material_visibility(user: Any) -> sa.ColumnElement[bool]:
+    """``VIEW_MATERIAL`` in SQL, on ``Material``: a meeting's list of materials is filtered with it where it is
+    built."""
+    if not _active_user(user):
+        return sa.false()
+    shown = sa.and_(Material.meeting_id.in_(sa.select(Meeting.id).where(meeting_visibility(user))),
+                    confidential_readable(user))
+    if user.has_role(Role.SECRETARIAT, Role.OFFICE_LEADER):
+        return shown
+    seen_before_publication = [Material.publication_id.is_not(None), Material.created_by_id == user.id]
+    if user.has_role(Role.AGENCY_LIAISON):  # a unit-less liaison: IS NULL, as in Python
+        presented = sa.select(AgendaItem.id).where(AgendaItem.presenting_unit_id == user.unit_id)
+        seen_before_publication.append(Material.agenda_item_id.in_(presented))
+    return sa.and_(shown, sa.or_(*seen_before_publication))
 
 
 def _view_material(user: User, material: Any) -> bool:
@@ -337,9 +363,23 @@ def _present_live(user: User, meeting: Any) -> bool:
 def _view_poll(user: User, poll: Any) -> bool:
     if poll is None:
         return False
-    if user.has_role(Role.SECRETARIAT, Role.OFFICE_LEADER) or user.id == poll.created_by_id:
+    if user.has_role(*POLL_WIDE_ROLES) or user.id == poll.created_by_id:
         return True
     return any(member.id == user.id for member in poll.recipients)
+
+
+POLL_WIDE_ROLES = (Role.SECRETARIAT, Role.OFFICE_LEADER)
+"""Who sees every written opinion form."""
+
+
+def poll_visibility(user: Any) -> sa.ColumnElement[bool]:
+    """``VIEW_POLL`` in SQL, on ``OpinionPoll``: the list of forms is filtered with it where it is built."""
+    if not _active_user(user):
+        return sa.false()
+    if user.has_role(*POLL_WIDE_ROLES):
+        return sa.true()
+    asked = sa.exists().where(opinion_recipients.c.poll_id == OpinionPoll.id, opinion_recipients.c.user_id == user.id)
+    return sa.or_(OpinionPoll.created_by_id == user.id, asked)
 
 
 def _answer_poll(user: User, poll: Any) -> bool:

@@ -107,15 +107,16 @@ class TimestampMixin(CreatedAtMixin):
 
 
 def engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
-    """The engine's options with the pool sized from ``DB_POOL_*`` and a bound on waiting for a lock (PostgreSQL;
-    SQLite keeps SQLAlchemy's own pool)."""
+    """The engine's options with the pool sized from ``DB_POOL_*``, bounds on connecting and on waiting for a lock
+    (PostgreSQL; SQLite keeps SQLAlchemy's own pool)."""
     options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
     if not config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         return options
     lock_timeout_ms = config["DB_LOCK_TIMEOUT_SECONDS"] * 1000
     return {**options, "pool_size": config["DB_POOL_SIZE"], "max_overflow": config["DB_POOL_OVERFLOW"],
             "pool_timeout": config["DB_POOL_TIMEOUT_SECONDS"],
-            "connect_args": {**options.get("connect_args", {}), "options": f"-c lock_timeout={lock_timeout_ms}"}}
+            "connect_args": {"connect_timeout": config["DB_CONNECT_TIMEOUT_SECONDS"], **options.get("connect_args", {}),
+                             "options": f"-c lock_timeout={lock_timeout_ms}"}}
 
 
 @contextmanager

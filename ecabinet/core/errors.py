@@ -59,13 +59,18 @@ def _answer(status: int, code: str, message: str, details=None, headers=None):
     return render_template("errors/error.html", status=status, message=message), status, headers or {}
 
 
+def database_unavailable_message() -> str:
+    """What a client is told while the database cannot be reached (API and Socket.IO alike), in the language
+    the request itself asks for: the account's is in the database."""
+    with force_locale(locale_without_account()):
+        return _("The database cannot be reached at the moment; please try again shortly.")
+
+
 def _database_unavailable_answer(unavailable_page: bytes):
     db.session.rollback()
     headers = {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)}
     if wants_json():
-        with force_locale(locale_without_account()):
-            message = _("The database cannot be reached at the moment; please try again shortly.")
-        return error_response(503, "database_unavailable", message, None, headers)
+        return error_response(503, "database_unavailable", database_unavailable_message(), None, headers)
     return Response(unavailable_page, 503, headers, mimetype="text/html")
 
 

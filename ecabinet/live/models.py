@@ -198,7 +198,7 @@ class OpinionPoll(TimestampMixin, db.Model):
     question: Mapped[str] = mapped_column(sa.Text)
     deadline_at: Mapped[datetime]
     status: Mapped[PollStatus] = mapped_column(enum_type(PollStatus, "status"), default=PollStatus.OPEN, index=True)
-    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     closed_at: Mapped[datetime | None]
     reminded_at: Mapped[datetime | None]
     """When the reminder before the deadline went out to those who had not answered (sent once)."""

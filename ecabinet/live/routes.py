@@ -46,8 +46,7 @@ def labels() -> dict[str, str]:
 
 def _page(meeting: Meeting, template: str):
     may_run = allowed(current_user, Action.RUN_LIVE, meeting)
-    readable = [m for m in materials.materials_of(meeting)
-                if m.current is not None and allowed(current_user, Action.VIEW_MATERIAL, m)]
+    readable = [m for m in materials.materials_of(meeting, visible_to=current_user) if m.current is not None]
     return render_template(template, meeting=meeting, labels=labels(), may_run=may_run, materials=readable,
                            may_present=allowed(current_user, Action.PRESENT_LIVE, meeting))
 

@@ -23,6 +23,7 @@ from ecabinet.accounts.operations import credential_is_live
 from ecabinet.core import broker, connections
 from ecabinet.core.context import set_actor
 from ecabinet.core.db import db
+from ecabinet.core.errors import DATABASE_UNAVAILABLE, database_unavailable_message
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.extensions import socketio
 from ecabinet.live import actions
@@ -96,6 +97,10 @@ def _answer(work) -> dict[str, Any]:
     except PermissionDenied:
         db.session.rollback()
         return _failure("forbidden", _("You are not allowed to do this."))
+    except DATABASE_UNAVAILABLE as exc:
+        db.session.rollback()
+        log.error("database unavailable on live event %s: %s", request.event["message"], exc)
+        return _failure("database_unavailable", database_unavailable_message())
     except Exception:
         db.session.rollback()
         log.exception("live event failed")

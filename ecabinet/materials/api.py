@@ -69,7 +69,7 @@ def update_item(item_id: int, body: ItemUpdate):
 def list_materials(meeting_id: int):
     """Confidential materials appear only to their named readers: others see neither title nor count."""
     meeting = load_meeting(meeting_id)
-    return [m for m in ops.materials_of(meeting) if allowed(current_user, Action.VIEW_MATERIAL, m)]
+    return ops.materials_of(meeting, visible_to=current_user)
 
 
 def _upload_target(meeting, agenda_item_id):

@@ -79,7 +79,7 @@ class AgendaItem(TimestampMixin, db.Model):
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"))
     position: Mapped[int]
     title: Mapped[str] = mapped_column(sa.String(500))
-    presenting_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"))
+    presenting_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"), index=True)
     """The agency that presents the item (cơ quan trình)."""
     presenter: Mapped[str] = mapped_column(sa.String(255), default="")
     planned_minutes: Mapped[int] = mapped_column(default=30)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 from flask import current_app
 from flask_babel import gettext as _
 
@@ -170,11 +171,13 @@ def discard_unreferenced(sha256: str) -> None:
         storage.path_for(sha256).unlink(missing_ok=True)
 
 
-def materials_of(meeting: Meeting, readable_by: User | None = None) -> list[Material]:
-    """The meeting's materials; with ``readable_by``, without the confidential ones that user is not a reader of."""
+def materials_of(meeting: Meeting, visible_to: User | None = None) -> list[Material]:
+    """The meeting's materials; with ``visible_to``, only those that user may see (``VIEW_MATERIAL``, in SQL),
+    their versions and readers loaded with them."""
     query = sa.select(Material).where(Material.meeting_id == meeting.id)
-    if readable_by is not None:
-        query = query.where(policy.confidential_readable(readable_by))
+    if visible_to is not None:
+        query = query.where(policy.material_visibility(visible_to)).options(
+            selectinload(Material.versions), selectinload(Material.readers))
     return list(db.session.scalars(query.order_by(Material.agenda_item_id.is_(None), Material.agenda_item_id,
                                                   Material.id)))
 

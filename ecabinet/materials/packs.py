@@ -29,7 +29,6 @@ from ecabinet.materials import pdf
 from ecabinet.materials.models import Confidentiality, Material, PackBuild, PackStatus
 from ecabinet.materials.operations import agenda, materials_of
 from ecabinet.meetings.models import Meeting
-from ecabinet.policy import Action, allowed
 from ecabinet.materials.operations import WATERMARKED, isolated
 
 log = logging.getLogger(__name__)
@@ -59,8 +58,7 @@ class PackContent:
 
 def content_for(meeting: Meeting, reader: User) -> PackContent:
     """The agenda's items with the filed materials this reader may read; general materials last."""
-    readable = [m for m in materials_of(meeting)
-                if m.current is not None and allowed(reader, Action.VIEW_MATERIAL, m)]
+    readable = [m for m in materials_of(meeting, visible_to=reader) if m.current is not None]
     sections = [(item.title, [m for m in readable if m.agenda_item_id == item.id])
                 for item in agenda(meeting)]
     general = [m for m in readable if m.agenda_item_id is None]

@@ -149,8 +149,7 @@ class ReadReport:
 def read_report(meeting: Meeting, viewer: User) -> ReadReport:
     """Who has opened which published material, for the secretariat ("chưa đọc"): only the materials ``viewer``
     may read, so a confidential one stays unknown to those who are not its readers."""
-    materials = [m for m in materials_of(meeting, readable_by=viewer)
-                 if m.published and m.current is not None and allowed(viewer, Action.VIEW_MATERIAL, m)]
+    materials = [m for m in materials_of(meeting, visible_to=viewer) if m.published and m.current is not None]
     people = [u for u in participants(meeting)
               if u.id != meeting.secretary_id and any(allowed(u, Action.VIEW_MATERIAL, m) for m in materials)]
     reads = {(r.user_id, r.material_id): r for r in db.session.scalars(

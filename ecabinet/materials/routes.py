@@ -54,7 +54,7 @@ def _agenda_page(meeting: Meeting, status: int = 200, form_key: str | None = Non
                  errors: dict[str, str] | None = None, form: MultiDict | None = None):
     """The agenda; after a refused upload, ``form_key`` names the form shown open with its errors."""
     items = ops.agenda(meeting)
-    readable = [m for m in ops.materials_of(meeting) if allowed(current_user, Action.VIEW_MATERIAL, m)]
+    readable = ops.materials_of(meeting, visible_to=current_user)
     by_item: dict[int, list[Material]] = {item.id: [] for item in items}
     general: list[Material] = []
     for material in readable:

@@ -94,8 +94,8 @@ class Meeting(TimestampMixin, db.Model):
     title: Mapped[str] = mapped_column(sa.String(500))
     kind_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting_kinds.id"), index=True)
     chair_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
-    secretary_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    portfolio_leader_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    secretary_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    portfolio_leader_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     """The leader whose portfolio the meeting belongs to (often the chair)."""
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
@@ -109,7 +109,7 @@ class Meeting(TimestampMixin, db.Model):
                                                              default=Confidentiality.NORMAL)
     description: Mapped[str] = mapped_column(sa.Text, default="")
     series_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meeting_series.id"), index=True)
-    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     published_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
     """Optimistic lock: an edit based on an older version is refused (409)."""
@@ -158,10 +158,10 @@ class Invitation(CreatedAtMixin, db.Model):
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"), index=True)
-    attendee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    attendee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     response: Mapped[Response] = mapped_column(enum_type(Response, "response"), default=Response.PENDING)
     absence_reason: Mapped[str | None] = mapped_column(sa.String(500))
-    delegate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    delegate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     responded_at: Mapped[datetime | None]
     responded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 

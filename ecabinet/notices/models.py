@@ -113,8 +113,8 @@ class NoticeRecipient(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     notice_id: Mapped[int] = mapped_column(sa.ForeignKey("notices.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(default=0)
-    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"))
-    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     label: Mapped[str] = mapped_column(sa.String(500))
 
     notice: Mapped[Notice] = relationship(back_populates="recipients")

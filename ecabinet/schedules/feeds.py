@@ -16,7 +16,7 @@ from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.meetings import operations as meetings
 from ecabinet.meetings.models import Meeting, MeetingStatus
-from ecabinet.policy import Action, allowed
+from ecabinet.policy import visible_meetings
 from ecabinet.schedules.models import CalendarFeed
 from ecabinet.schedules.operations import SHOWN_STATUSES
 
@@ -92,7 +92,8 @@ def feed_ics(feed: CalendarFeed) -> bytes:
     name = feed.leader.full_name if feed.leader else feed.user.full_name
     calendar.add("x-wr-calname", _("Schedule of %(name)s", name=name))
     calendar.add("x-wr-timezone", "Asia/Ho_Chi_Minh")
+    shown = visible_meetings(feed.user, {meeting.id for meeting in found})
     for meeting in found:
-        calendar.add_component(_event(meeting, allowed(feed.user, Action.VIEW_MEETING, meeting)))
+        calendar.add_component(_event(meeting, meeting.id in shown))
     feed.last_used_at = now
     return calendar.to_ical()

@@ -6,9 +6,7 @@ from dataclasses import asdict
 from datetime import date
 
 from ecabinet.core.clock import monday_of, parse_day
-from ecabinet.core.db import db
-from ecabinet.meetings.models import Meeting
-from ecabinet.policy import Action, allowed
+from ecabinet.policy import visible_meetings
 from ecabinet.schedules import operations as ops
 from ecabinet.schedules.documents import CONFIDENTIAL_TITLE
 from ecabinet.schedules.models import WeeklySchedule
@@ -20,13 +18,14 @@ def parse_week(value: str) -> date | None:
 
 
 def visible_entries(schedule: WeeklySchedule, user) -> list[dict]:
+    marked_entries = ops.marked_entries(schedule)
+    confidential = {marked.entry.meeting_id for marked in marked_entries if marked.entry.confidential}
+    shown = visible_meetings(user, confidential)
     rows = []
-    for marked in ops.marked_entries(schedule):
+    for marked in marked_entries:
         entry = asdict(marked.entry)
-        if marked.entry.confidential:
-            meeting = db.session.get(Meeting, marked.entry.meeting_id)
-            if not allowed(user, Action.VIEW_MEETING, meeting):
-                entry["title"] = CONFIDENTIAL_TITLE
+        if marked.entry.confidential and marked.entry.meeting_id not in shown:
+            entry["title"] = CONFIDENTIAL_TITLE
         rows.append({**entry, "change": marked.change})
     return rows
 

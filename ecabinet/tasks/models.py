@@ -99,7 +99,7 @@ class Task(TimestampMixin, db.Model):
     """The document it comes from as people cite it: "Thông báo số 15/TB-UBND ngày 02/12/2026"."""
     assigned_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     """The leader who gave the task (the chair of the meeting for a notice)."""
-    lead_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id", ondelete="RESTRICT"))
+    lead_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id", ondelete="RESTRICT"), index=True)
     sector_id: Mapped[int | None] = mapped_column(sa.ForeignKey("sectors.id"))
     deadline_on: Mapped[date | None]
     """The last day now, in the province's calendar, after any extension; None for a task without a deadline."""

@@ -1,3 +1,6 @@
+import socket
+import time
+
 import sqlalchemy as sa
 
 from ecabinet import create_app
@@ -20,6 +23,21 @@ def test_health_names_the_unreachable_database(tmp_path):
     body = response.get_json()
     assert body["status"] == "error"
     assert body["db"].startswith("error")
+
+
+def test_a_database_that_never_answers_is_given_up_after_the_connect_timeout(tmp_path):
+    """A partition that drops packets: a listening socket whose one-place accept queue is full drops every further
+    SYN, as a blackholed address would. Connecting gives up after ``DB_CONNECT_TIMEOUT_SECONDS``, not minutes."""
+    with socket.create_server(("127.0.0.1", 0), backlog=0) as server, \
+            socket.create_connection(server.getsockname()):  # the queue's one place, never accepted
+        host, port = server.getsockname()
+        app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"postgresql+psycopg://nobody@{host}:{port}/none",
+                         DB_CONNECT_TIMEOUT_SECONDS=2, STORAGE_DIR=str(tmp_path))
+        started = time.monotonic()
+        response = app.test_client().get("/healthz")
+        waited = time.monotonic() - started
+    assert response.status_code == 503 and response.get_json()["db"] == "error: ConnectionTimeout"
+    assert 2 <= waited < 4, waited
 
 
 def test_a_database_error_in_an_after_request_hook_is_answered_without_the_database(tmp_path):

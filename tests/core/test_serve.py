@@ -1,6 +1,6 @@
 """``python -m ecabinet.serve``, the real process, over real TCP connections, on a PostgreSQL database of this
 module's own: kept-alive connections, and an outage of that database (its sessions ended, new ones refused)
-while a bearer token and a signed-in browser session are in use."""
+while a bearer token, a signed-in browser session and Socket.IO connections are in use."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ from ecabinet.core.db import db
 from tests.fixtures.browser import DemoSite, serve
 from tests.fixtures.database import set_pg_reachable
 from tests.fixtures.factories import make_people
+from tests.fixtures.live import Tablet
+from tests.fixtures.network import disconnect
 from tests.fixtures.web import PASSWORD, api_token, csrf_from
 
 
@@ -91,9 +93,15 @@ def test_a_database_outage_is_answered_without_the_database(served):
     url, bearer, browser = served.url, served.bearer, served.browser
     assert requests.get(f"{url}/api/v1/me", headers=bearer, timeout=10).status_code == 200
     assert browser.get(f"{url}/", timeout=10).status_code == 200
+    said = {"cơ sở dữ liệu": Tablet(url, bearer).connect(),  # Vietnamese, the default
+            "The database cannot be reached": Tablet(f"{url}?lang=en", bearer).connect()}
 
     set_pg_reachable(served.database_url, False)
     try:
+        for message, tablet in said.items():  # an event that needs the database: the user's credential
+            error = tablet.call("live:snapshot", {"meeting_id": 1})["error"]
+            assert error["code"] == "database_unavailable" and message in error["message"], error
+
         api = requests.get(f"{url}/api/v1/me", headers=bearer, timeout=10)
         assert api.status_code == 503, api.text
         assert api.json()["error"]["code"] == "database_unavailable"
@@ -110,6 +118,8 @@ def test_a_database_outage_is_answered_without_the_database(served):
         assert health.status_code == 503 and health.json()["db"].startswith("error")
     finally:
         set_pg_reachable(served.database_url, True)
+        for tablet in said.values():
+            disconnect(tablet.sio)
 
     assert requests.get(f"{url}/api/v1/me", headers=bearer, timeout=10).status_code == 200
     assert browser.get(f"{url}/", timeout=10).status_code == 200

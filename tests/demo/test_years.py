@@ -1,8 +1,9 @@
 """seed-demo-years: generated years of a province's history, and the lists that must stay fast on them.
 
-The lists of meetings and notices are filtered by the policy in SQL (``meeting_visibility``,
-``notice_visibility``): the filter agrees with the per-object rule for every demo account and every row, and the
-pages run a fixed number of statements however many meetings and notices there are.
+The lists of meetings, notices and materials are filtered by the policy in SQL (``meeting_visibility``,
+``notice_visibility``, ``material_visibility``): the filter agrees with the per-object rule for every demo account
+and every row, and the pages (the weekly schedule and a calendar feed too) run a fixed number of statements however
+many meetings and notices there are.
 """
 
 from __future__ import annotations
@@ -17,11 +18,15 @@ from ecabinet.core.db import db
 from ecabinet.demo import years
 from ecabinet.meetings.models import Meeting
 from ecabinet.notices.models import Notice, NoticeStatus
-from ecabinet.policy import Action, allowed, meeting_visibility, notice_visibility
+from ecabinet.materials.models import Material
+from ecabinet.policy import (Action, allowed, material_visibility, meeting_visibility, notice_visibility,
+                             visible_meetings)
+from ecabinet.schedules import feeds
 from ecabinet.tasks.models import Task
 from tests.fixtures import TODAY
 from tests.fixtures.demo import DEMO_PASSWORD, DemoProvince, rolling_back
 from tests.fixtures.statements import statements_run
+from tests.fixtures.visibility import visible_counts
 from tests.fixtures.web import web_login
 
 pytestmark = pytest.mark.xdist_group("demo_years")
@@ -58,47 +63,67 @@ def test_the_generated_years_have_a_province_s_yearly_shape(province):
         assert _count(Task) >= added["tasks"]
 
 
-@pytest.mark.parametrize(("visibility", "model", "action"), [
-    (notice_visibility, Notice, Action.VIEW_NOTICE), (meeting_visibility, Meeting, Action.VIEW_MEETING)])
-def test_the_sql_filter_agrees_with_the_policy_for_every_account_and_row(province, visibility, model, action):
+@pytest.mark.parametrize(("visibility", "model", "action", "subsets"), [
+    (notice_visibility, Notice, Action.VIEW_NOTICE, 2), (meeting_visibility, Meeting, Action.VIEW_MEETING, 2),
+    (material_visibility, Material, Action.VIEW_MATERIAL, 1)])  # the demo's few materials: seen by all or all but one
+def test_the_sql_filter_agrees_with_the_policy_for_every_account_and_row(province, visibility, model, action,
+                                                                          subsets):
     with province.app.app_context():
-        rows = list(db.session.scalars(sa.select(model)))
-        sizes = set()
+        sizes, everything = visible_counts(visibility, model, action), _count(model)
+        assert {0, everything} <= sizes and len(sizes - {0, everything}) >= subsets  # nobody, all, and subsets
+
+
+def test_the_visible_meetings_of_a_list_are_those_the_policy_lets_each_account_see(province):
+    """The calendar feed's and the weekly schedule's question: which of these meetings may the user see."""
+    with province.app.app_context():
+        meetings = list(db.session.scalars(sa.select(Meeting)))
         for user in db.session.scalars(sa.select(User)):
-            in_sql = set(db.session.scalars(sa.select(model.id).where(visibility(user))))
-            in_python = {row.id for row in rows if allowed(user, action, row)}
-            assert in_sql == in_python, f"{user.username}: SQL-only {in_sql - in_python}, " \
-                                        f"Python-only {in_python - in_sql}"
-            sizes.add(len(in_sql))
-        assert 0 in sizes and len(rows) in sizes and len(sizes) > 3  # nobody, everybody, and subsets between
+            assert visible_meetings(user, {m.id for m in meetings}) == \
+                {m.id for m in meetings if allowed(user, Action.VIEW_MEETING, m)}, user.username
 
 
-PAGES = ["/notices", "/meetings?view=month", "/meetings?view=list", "/meetings/mine?view=month"]
+PAGES = {"/notices": b'id="notice-list"', "/meetings?view=month": b"data-meeting-id",
+         "/meetings?view=list": b"data-meeting-id", "/meetings/mine?view=month": b"data-meeting-id",
+         f"/schedules/{TODAY.isoformat()}": b"data-meeting-id",
+         f"/api/v1/schedules/{TODAY.isoformat()}": b'"meeting_id"'}
+"""Each page, and what shows it lists something."""
 
 
-def _statements(province: DemoProvince, username: str) -> dict[str, int]:
+def _leader_feed(province: DemoProvince, username: str) -> str:
+    """The URL of a feed of the leader pct1's schedule that ``username`` subscribes to."""
+    with province.app.app_context():
+        owner, leader = (db.session.scalar(sa.select(User).where(User.username == name))
+                         for name in (username, "pct1"))
+        _, token = feeds.create_feed(owner, leader)
+        db.session.commit()
+    return f"/calendar/{token}.ics"
+
+
+def _statements(province: DemoProvince, username: str, feed: str) -> dict[str, int]:
     client = province.app.test_client()
     assert web_login(client, username, DEMO_PASSWORD).status_code == 302
     counts = {}
-    for page in PAGES:
+    for page, listed in {**PAGES, feed: b"BEGIN:VEVENT"}.items():
         assert client.get(page).status_code == 200  # warm: what a first request loads once
         with province.app.app_context(), statements_run(db.engine) as seen:
             response = client.get(page)
         assert response.status_code == 200, page
-        assert b"data-meeting-id" in response.data or b'id="notice-list"' in response.data, f"{page} lists nothing"
+        assert listed in response.data, f"{page} lists nothing"
         counts[page] = len(seen)
     return counts
 
 
 @pytest.mark.parametrize("username", ["sokhdt", "pct1", "chuyenvien1"])
 def test_the_lists_run_as_many_statements_however_many_rows(province, username):
-    """A liaison, a leader and the Office: the notices pages and the calendar's month and list views."""
+    """A liaison, a leader and the Office: the notices pages, the calendar's month and list views, the weekly
+    schedule (page and API) and a leader's calendar feed."""
     with province.rolled_back():
-        before = _statements(province, username)
+        feed = _leader_feed(province, username)
+        before = _statements(province, username, feed)
         with province.app.app_context():
             more = years.add_years(1, today=TODAY, scale=0.3, seed=7)
             db.session.commit()
-        after = _statements(province, username)
+        after = _statements(province, username, feed)
     assert more["meetings"] > 150 and more["notices"] > 40
     assert after == before
     assert max(before.values()) <= 20, before

@@ -18,9 +18,12 @@ from ecabinet.live.polls import operations as polls
 from ecabinet.live.models import OpinionPoll, PollStatus
 from ecabinet.notify.models import Notification
 from ecabinet.org.models import Unit
+from ecabinet.policy import Action, poll_visibility
 from ecabinet.scheduler import _jobs, run_job
 from tests.fixtures.factories import make_user
 from tests.fixtures.spreadsheets import FORMULA_PAYLOADS, assert_no_formula
+from tests.fixtures.statements import statements_run
+from tests.fixtures.visibility import visible_counts
 from tests.fixtures.web import api_token, csrf_from, web_login
 
 
@@ -64,6 +67,12 @@ def _answer(client, headers, poll_id, expect=200, **body):
 def _notified(app, key):
     with app.app_context():
         return sorted(db.session.scalars(sa.select(Notification.user_id).where(Notification.event_key == key)))
+
+
+def _listing_statements(app, client, headers) -> int:
+    with app.app_context(), statements_run(db.engine) as seen:
+        assert client.get("/api/v1/opinion-polls", headers=headers).status_code == 200
+    return len(seen)
 
 
 def _job():
@@ -146,7 +155,9 @@ def test_a_poll_without_a_meeting_is_cancelled_and_closed_once(app, client, peop
     assert _notified(app, f"opinion-poll:{poll['id']}:cancelled") == sorted(poll_members)
     assert client.post(f"/api/v1/opinion-polls/{poll['id']}/close", headers=secretary).status_code == 409
     _answer(client, api_token(client, "uyvien"), poll["id"], 409, answer="agree")
+    listing_one = _listing_statements(app, client, secretary)
     other = _create(client, secretary, member_ids=[poll_members[0]])
+    assert _listing_statements(app, client, secretary) == listing_one  # as many statements however many forms
     assert client.post(f"/api/v1/opinion-polls/{other['id']}/close", headers=secretary).get_json()["status"] == "closed"
     assert _notified(app, f"opinion-poll:{other['id']}:closed") == [people.secretary]
     listed = client.get("/api/v1/opinion-polls?status=closed", headers=secretary).get_json()
@@ -155,6 +166,8 @@ def test_a_poll_without_a_meeting_is_cancelled_and_closed_once(app, client, peop
         [other["id"], poll["id"]]  # newest first
     mine = client.get("/api/v1/opinion-polls", headers=api_token(client, "uyvien2")).get_json()
     assert [p["id"] for p in mine] == [poll["id"]]  # only the forms it was asked
+    with app.app_context():  # the list's SQL filter, for every account: the Office, its author, the two asked
+        assert visible_counts(poll_visibility, OpinionPoll, Action.VIEW_POLL) == {0, 1, 2}
 
 
 def test_refusals(app, client, people, poll_members, secretary):

@@ -10,6 +10,7 @@ from ecabinet.audit.models import AuditEvent
 from ecabinet.core.db import db
 from tests.fixtures import pdfs
 from ecabinet.materials.models import Material, MaterialVersion
+from tests.fixtures.statements import statements_run
 from tests.fixtures.web import api_token
 from tests.fixtures.materials import build_packs, publish
 from tests.fixtures.materials import upload as _upload
@@ -107,12 +108,21 @@ def test_a_failed_upload_keeps_the_same_content_another_table_refers_to(app, mee
     assert _storage_files(app) == [sha256]
 
 
+def _listing_statements(app, client, headers, meeting_id) -> int:
+    with app.app_context(), statements_run(db.engine) as seen:
+        listed = client.get(f"/api/v1/meetings/{meeting_id}/materials", headers=headers)
+    assert listed.status_code == 200 and listed.get_json()
+    return len(seen)
+
+
 def test_confidential_materials_reach_only_their_readers(app, client, meeting, secretary, people):
     created = _upload(client, secretary, meeting["id"], pdfs.text_pdf(3, seed=3), title="Phương án nhân sự",
                       confidentiality="confidential").get_json()
-    _upload(client, secretary, meeting["id"], pdfs.text_pdf(1, seed=4), title="Báo cáo công khai")
-    publish(client, secretary, meeting["id"])
     chair = api_token(client, "pct")  # the chair reads it by default
+    listing_one = _listing_statements(app, client, secretary, meeting["id"])
+    _upload(client, secretary, meeting["id"], pdfs.text_pdf(1, seed=4), title="Báo cáo công khai")
+    assert _listing_statements(app, client, secretary, meeting["id"]) == listing_one  # however many materials
+    publish(client, secretary, meeting["id"])
     office_leader = api_token(client, "chanhvp")  # invited, but not a leader: not a reader
     liaison = api_token(client, "sotc")  # another agency's liaison
     for headers in (office_leader, liaison):

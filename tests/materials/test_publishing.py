@@ -14,9 +14,11 @@ from pypdf import PdfReader
 from ecabinet.core.clock import utcnow
 from ecabinet.core.db import db
 from tests.fixtures import pdfs
-from ecabinet.materials.models import PackBuild, PackStatus
+from ecabinet.materials.models import Material, PackBuild, PackStatus
 from ecabinet.notify.models import Notification
+from ecabinet.policy import Action, material_visibility
 from tests.fixtures.network import disconnect
+from tests.fixtures.visibility import visible_counts
 from tests.fixtures.web import api_token, signed_in
 from tests.fixtures.materials import build_packs, publish, upload
 
@@ -54,6 +56,8 @@ def test_materials_reach_the_participants_only_when_published(app, client, meeti
     assert _titles(client, chair, meeting["id"]) == []  # not yet published: the chair sees nothing
     assert _titles(client, liaison, meeting["id"]) == ["Tờ trình của Sở"]  # its own agency's submission
     assert _titles(client, office_leader, meeting["id"]) == ["Báo cáo thẩm tra", "Tờ trình của Sở"]
+    with app.app_context():  # the lists' SQL filter, for every account, before publication: none, its own, both
+        assert visible_counts(material_visibility, Material, Action.VIEW_MATERIAL) == {0, 1, 2}
     published = publish(client, secretary, meeting["id"], note="Đề nghị các đồng chí nghiên cứu trước")
     assert len(published["material_ids"]) == 2
     assert _titles(client, chair, meeting["id"]) == ["Báo cáo thẩm tra", "Tờ trình của Sở"]

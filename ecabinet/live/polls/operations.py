@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -31,7 +32,7 @@ from ecabinet.materials.models import AgendaItem
 from ecabinet.meetings.models import Meeting, Response
 from ecabinet.notify import operations as notify
 from ecabinet.notify.models import Notification
-from ecabinet.policy import VOTING_ROLES, Action, allowed
+from ecabinet.policy import VOTING_ROLES, poll_visibility
 
 KIND_REQUEST = "opinion.request"
 KIND_REMINDER = "opinion.reminder"
@@ -223,13 +224,14 @@ def answer_of(poll: OpinionPoll, user_id: int) -> OpinionAnswer | None:
 
 
 def visible_polls(user: User, status: PollStatus | None = None, meeting_id: int | None = None) -> list[OpinionPoll]:
-    """The polls ``user`` may see, newest first."""
-    query = sa.select(OpinionPoll).order_by(OpinionPoll.created_at.desc(), OpinionPoll.id.desc())
+    """The polls ``user`` may see, newest first, their answers loaded (``answer_of``)."""
+    query = (sa.select(OpinionPoll).where(poll_visibility(user)).options(selectinload(OpinionPoll.answers))
+             .order_by(OpinionPoll.created_at.desc(), OpinionPoll.id.desc()))
     if status is not None:
         query = query.where(OpinionPoll.status == status)
     if meeting_id is not None:
         query = query.where(OpinionPoll.meeting_id == meeting_id)
-    return [p for p in db.session.scalars(query) if allowed(user, Action.VIEW_POLL, p)]
+    return list(db.session.scalars(query))
 
 
 def users_by_id(ids: Iterable[int]) -> dict[int, User]:
