@@ -9,7 +9,7 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = 'visibility'
+revision = '0015'
 down_revision = '0014'
 branch_labels = None
 depends_on = None
