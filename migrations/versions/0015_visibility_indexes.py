@@ -1,6 +1,6 @@
 """indexes on every column the policy's visibility filters look users and units up by
 
-Revision ID: visibility
+Revision ID: 0015
 Revises: 0014
 Create Date: 2026-12-07 10:00:00
 
