@@ -76,12 +76,12 @@ def test_the_sessions_page_ends_a_device_and_a_token(app, people):
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Thiết bị này" in html and html.count('id="session-') == 2
     with app.app_context():
-        sessions = list(db.session.scalars(sa.select(UserSession.id).order_by(UserSession.id)))
+        session_ids = list(db.session.scalars(sa.select(UserSession.id).order_by(UserSession.id)))
         token_id = sessions.tokens_of(db.session.get(User, people.leader))[0].id
     token = csrf_from(html)
     assert browser.post(f"/account/tokens/{token_id}/end", data={"csrf_token": token}).status_code == 302
     assert app.test_client().get("/api/v1/me", headers=headers).status_code == 401
-    assert browser.post(f"/account/sessions/{sessions[1]}/end", data={"csrf_token": token}).status_code == 302
+    assert browser.post(f"/account/sessions/{session_ids[1]}/end", data={"csrf_token": token}).status_code == 302
     assert other.get("/").status_code == 302 and browser.get("/").status_code == 200
 
 
