@@ -47,6 +47,7 @@ def password_matches(user: User | None, password: str) -> bool:
 
 
 def hash_matches(password_hash: str | None, password: str) -> bool:
+    """``password_matches`` for a hash read apart (``stored_hash``); ``None``, no such account, costs the same."""
     if password_hash is None:
         cfg = current_app.config
         _verify(_dummy_hash(cfg["ARGON2_TIME_COST"], cfg["ARGON2_MEMORY_KIB"]), password)
