@@ -113,6 +113,9 @@ class Config:
     files, threads for password hashing (``ecabinet/core/offload.py``); more waits its turn."""
     RETRY_AFTER_SECONDS = _env_int("RETRY_AFTER_SECONDS", 5)
     """The Retry-After of a 503 answered when the server is overloaded (no free connection, a lock timeout)."""
+    HEALTH_REPORT_SECONDS = _env_int("HEALTH_REPORT_SECONDS", 10)
+    """How long a process answers ``/healthz`` with the domains' reports it last made (the e-mail outbox's counts)
+    before asking the database again; the database itself is checked on every call."""
     DEMO_PASSWORD = _env("DEMO_PASSWORD", "demo")
     PROVINCE_NAME = _env("PROVINCE_NAME", "Quảng Ngãi")
     PUBLIC_URL = _env("PUBLIC_URL")
@@ -183,6 +186,7 @@ class TestingConfig(Config):
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_KIB = 1024  # hashing cost is not what the tests test
     SOCKET_RECHECK_SECONDS = 1
+    HEALTH_REPORT_SECONDS = 0  # the outbox tests read the counts right after changing them
     TWO_FACTOR_REQUIRED_ROLES = ""  # the two-factor tests turn it on
 
 

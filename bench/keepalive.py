@@ -1,7 +1,8 @@
 """Keep-alive figure: ``GET /healthz`` over one persistent connection to ``python -m ecabinet.serve``.
 
 The reference is a bare WSGI app answering the same JSON on gevent's server with the same handler
-(``ecabinet.serve.NoDelayHandler``), in a process of its own; both are measured in interleaved rounds.
+(``ecabinet.serve.NoDelayHandler``), in a process of its own; both are measured in interleaved rounds
+(``bench.method``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bench.__main__ import figure, publish
+from bench.__main__ import publish
+from bench.method import compare
 from tests.fixtures import ROOT
 from tests.servers import free_port, wait_healthy
 
@@ -76,20 +78,15 @@ def main() -> None:
             for arguments in (["-m", "ecabinet.serve"], ["-c", BARE_SERVER]):
                 processes.append(_start(arguments, env, Path(tmp) / "server.log"))
             (_, ecabinet_url), (_, bare_url) = processes
-            rounds = [(kept_alive_median_ms(ecabinet_url, REQUESTS), kept_alive_median_ms(bare_url, REQUESTS))
-                      for _ in range(ROUNDS)]
+            rounds = compare(lambda: kept_alive_median_ms(ecabinet_url, REQUESTS),
+                             lambda: kept_alive_median_ms(bare_url, REQUESTS), ROUNDS)
         finally:
             for process, _ in processes:
                 process.terminate()
                 process.wait(timeout=10)
-    values, references = zip(*rounds)
-    ratios = [value / reference for value, reference in rounds]
-    result = figure(statistics.median(values), "ms", statistics.median(references),
-                    f"GET /healthz on one kept-alive connection to python -m ecabinet.serve (median of {REQUESTS}), "
-                    f"vs a bare WSGI app on the same gevent server and handler; target ≤ 5 ms; {ROUNDS} interleaved "
-                    f"rounds, ratio per round {min(ratios):.2f}–{max(ratios):.2f}")
-    result["ratio"] = round(statistics.median(ratios), 2)
-    publish({"keepalive_healthz_ms": result})
+    publish({"keepalive_healthz_ms": rounds.figure(
+        "ms", f"GET /healthz on one kept-alive connection to python -m ecabinet.serve (median of {REQUESTS}), "
+        "vs a bare WSGI app on the same gevent server and handler; target ≤ 5 ms")})
 
 
 if __name__ == "__main__":

@@ -4,23 +4,22 @@ and as the Office, on SQLite (a file on tmpfs) and on PostgreSQL (a throwaway da
 
 The demo province is seeded, then ``seed-demo-years``'s generator adds five years (per year 611 meetings, 3,357
 agenda items, 520 notices, 1,004 tasks). Every page goes through the Flask test client of one app, signed in
-through the form; the reference is ``/healthz`` through the same client. The runs are interleaved: each run
-measures the reference and every page once more (``REPEAT`` requests each, median), and a figure is the median
-of its runs' values and of its runs' ratios, with their spread in the note.
+through the form; the reference is ``/healthz`` through the same client. The runs are interleaved
+(``bench.method``): each run measures every page and the reference once more (``REPEAT`` requests each,
+median).
 """
 
 from __future__ import annotations
 
-import statistics
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
-from bench.__main__ import figure, median_ms, publish
+from bench.__main__ import median_ms, publish
+from bench.method import Comparison, interleave
 from bench.tasks import TMPFS, drop_database, pg_database
 from ecabinet import create_app
 from ecabinet.core.db import db
@@ -30,7 +29,6 @@ from tests.fixtures.statements import statements_run
 from tests.fixtures.web import web_login
 
 YEARS = 5
-RUNS = 3
 REPEAT = 20
 PASSWORD = "demo"
 TARGET_MS = 50
@@ -48,27 +46,6 @@ class Page:
     def get(self) -> None:
         response = self.client.get(self.path)
         assert response.status_code == 200, (self.path, response.status_code)
-
-
-def interleaved(reference: Callable[[], object], measured: dict[str, Callable[[], object]], runs: int = RUNS,
-                repeat: int = REPEAT) -> tuple[list[float], dict[str, list[float]]]:
-    """The reference's median and each measured action's median, run after run, ``runs`` times."""
-    references, values = [], {name: [] for name in measured}
-    for _ in range(runs):
-        references.append(median_ms(reference, repeat))
-        for name, action in measured.items():
-            values[name].append(median_ms(action, repeat))
-    return references, values
-
-
-def interleaved_figure(values: list[float], references: list[float], note: str) -> dict:
-    """The median value and reference of the runs; the ratio is the median of the runs' own ratios."""
-    ratios = sorted(v / r for v, r in zip(values, references))
-    result = figure(statistics.median(values), "ms", statistics.median(references), note)
-    result["ratio"] = round(statistics.median(ratios), 2)
-    result["note"] += (f"; median of {len(ratios)} interleaved runs of {REPEAT} requests, ratios "
-                       f"{ratios[0]:.2f}–{ratios[-1]:.2f}, values {min(values):.1f}–{max(values):.1f} ms")
-    return result
 
 
 def _signed_in(app, username: str) -> FlaskClient:
@@ -96,15 +73,16 @@ def measure(url: str, backend: str) -> dict:
             page.get()
         statements[page.name] = len(seen)
     health = pages[0].client
-    references, values = interleaved(lambda: health.get("/healthz"), {p.name: p.get for p in pages})
+    runs, references = interleave(lambda: {page.name: median_ms(page.get, REPEAT) for page in pages},
+                                  lambda: median_ms(lambda: health.get("/healthz"), REPEAT))
     with app.app_context():
         db.engine.dispose()
     data = (f"demo province + {YEARS} generated years ({added['meetings']:,} meetings, {added['agenda_items']:,} "
             f"agenda items, {added['notices']:,} notices, {added['tasks']:,} tasks)")
-    return {page.name: interleaved_figure(
-        values[page.name], references,
-        f"GET {page.path} as {page.who} ({PEOPLE[page.who]}, {statements[page.name]} SQL "
-        f"statements), {data}; vs GET /healthz through the same client; target ≤ {TARGET_MS} ms")
+    return {page.name: Comparison.of([run[page.name] for run in runs], references).figure(
+        "ms", f"GET {page.path} as {page.who} ({PEOPLE[page.who]}, {statements[page.name]} SQL statements), "
+        f"{data}; each run the median of {REPEAT} requests; vs GET /healthz through the same client; "
+        f"target ≤ {TARGET_MS} ms")
         for page in pages}
 
 

@@ -8,6 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ecabinet.accounts import operations as ops
+from ecabinet.accounts import sessions as access
+from ecabinet.accounts import throttling
 from ecabinet.accounts.models import User
 from ecabinet.accounts.twofactor import views as two_factor
 from ecabinet.accounts.views import request_device
@@ -20,7 +22,7 @@ from ecabinet.policy import Action, require
 
 bp = Blueprint("accounts_api", __name__)
 
-def throttled_error(exc: ops.LoginThrottled) -> ApiError:
+def throttled_error(exc: throttling.LoginThrottled) -> ApiError:
     return ApiError(429, "login_throttled",
                     _("Too many failed sign-ins. Try again in %(seconds)d seconds.", seconds=exc.retry_after),
                     {"retry_after": exc.retry_after}, headers={"Retry-After": str(exc.retry_after)})
@@ -31,15 +33,15 @@ def throttled_error(exc: ops.LoginThrottled) -> ApiError:
 def create_token(body: TokenRequest):
     """Exchange a username and password for a bearer token (``Authorization: Bearer …``)."""
     try:
-        user = ops.authenticate(body.username, body.password, client_address(), channel="api")
-    except ops.LoginThrottled as exc:
+        user = throttling.authenticate(body.username, body.password, client_address(), channel="api")
+    except throttling.LoginThrottled as exc:
         db.session.commit()
         raise throttled_error(exc) from None
-    except ops.BadCredentials:
+    except throttling.BadCredentials:
         db.session.commit()
         raise ApiError(401, "bad_credentials", _("Wrong username or password.")) from None
     two_factor.check_token_request(user, body.code)
-    issued = ops.issue_token(user, request_device())
+    issued = access.issue_token(user, request_device())
     db.session.commit()
     return {"access_token": issued.token, "token_type": "bearer", "expires_in": issued.expires_in}
 
@@ -48,7 +50,7 @@ def create_token(body: TokenRequest):
 def revoke_token():
     if g.get("auth_channel") != "token":
         raise ApiError(400, "no_token", _("This request was not made with a bearer token."))
-    ops.revoke_token(request.headers["Authorization"].split(None, 1)[1])
+    access.revoke_token(request.headers["Authorization"].split(None, 1)[1])
     db.session.commit()
 
 
@@ -73,42 +75,42 @@ def _marked(schema: type[BaseModel], rows: list, kind: str) -> list[BaseModel]:
     """The rows, the one this request was made with marked ``current``."""
     fields = set(schema.model_fields) - {"current"}
     return [schema.model_validate({**{name: getattr(row, name) for name in fields},
-                                   "current": ops.Credential(kind, row.id) == g.get("credential")}) for row in rows]
+                                   "current": access.Credential(kind, row.id) == g.get("credential")}) for row in rows]
 
 
-def _end_own(credential: ops.Credential, missing: str) -> None:
-    row = ops.own_credential(current_user, credential)
+def _end_own(credential: access.Credential, missing: str) -> None:
+    row = access.own_credential(current_user, credential)
     if row is None:
         raise ApiError(404, "not_found", missing)
-    ops.end_credential(row)
+    access.end_credential(row)
     db.session.commit()
 
 
 @route(bp, "/me/sessions", summary="The signed-in user's sessions (devices)", response=list[SessionOut])
 def my_sessions():
-    return _marked(SessionOut, ops.sessions_of(current_user), "session")
+    return _marked(SessionOut, access.sessions_of(current_user), "session")
 
 
 @route(bp, "/me/sessions/<int:session_id>", method="DELETE", summary="End one of one's own sessions", status=204)
 def end_my_session(session_id: int):
-    _end_own(ops.Credential("session", session_id), _("No such session."))
+    _end_own(access.Credential("session", session_id), _("No such session."))
 
 
 @route(bp, "/me/sessions/end-others", method="POST", summary="End every other session and token", status=204)
 def end_my_other_sessions():
     """Every session and API token of the user ends, but the one this request is made with."""
-    ops.end_other_sessions(current_user, g.get("credential"))
+    access.end_other_sessions(current_user, g.get("credential"))
     db.session.commit()
 
 
 @route(bp, "/me/tokens", summary="The signed-in user's API tokens", response=list[ApiTokenOut])
 def my_tokens():
-    return _marked(ApiTokenOut, ops.tokens_of(current_user), "token")
+    return _marked(ApiTokenOut, access.tokens_of(current_user), "token")
 
 
 @route(bp, "/me/tokens/<int:token_id>", method="DELETE", summary="Revoke one of one's own API tokens", status=204)
 def end_my_token(token_id: int):
-    _end_own(ops.Credential("token", token_id), _("No such API token."))
+    _end_own(access.Credential("token", token_id), _("No such API token."))
 
 
 @route(bp, "/users", summary="List users", query=UserQuery, response=UserPage)

@@ -98,7 +98,7 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     login_session_key = None
     """The secret of the sign-in session (``UserSession``) this object was loaded by or signed in with: what
-    Flask-Login keeps in the signed cookie. Not a column; set by ``accounts.operations``."""
+    Flask-Login keeps in the signed cookie. Not a column; set by ``accounts.sessions``."""
 
     def get_id(self) -> str | None:
         return self.login_session_key
@@ -164,7 +164,7 @@ class LoginThrottle(db.Model):
 
     key: Mapped[str] = mapped_column(sa.String(320), primary_key=True)
     """The budget: ``pair:<username>|<address>`` (strict), ``account:<username>`` and ``address:<address>``
-    (looser: locking by name alone quickly would let anyone lock a leader out). See ``accounts.operations``."""
+    (looser: locking by name alone quickly would let anyone lock a leader out). See ``accounts.throttling``."""
     failures: Mapped[int] = mapped_column(default=0)
     last_failure_at: Mapped[datetime | None]
     locked_until: Mapped[datetime | None]

@@ -8,6 +8,8 @@ from flask_login import LoginManager, current_user, login_required, login_user, 
 from werkzeug.datastructures import MultiDict
 
 from ecabinet.accounts import operations as ops
+from ecabinet.accounts import sessions as access
+from ecabinet.accounts import throttling
 from ecabinet.accounts.models import Role, User
 from ecabinet.accounts.twofactor import operations as two_factor_ops
 from ecabinet.accounts.twofactor import views as two_factor
@@ -34,10 +36,10 @@ def install_login(manager: LoginManager) -> None:
 
     @manager.user_loader
     def load_user(session_key: str) -> User | None:
-        session = ops.session_for_key(session_key)
+        session = access.session_for_key(session_key)
         if session is None:
             return None
-        g.credential = ops.Credential("session", session.id, session.user_id)
+        g.credential = access.Credential("session", session.id, session.user_id)
         set_actor(session.user)
         return session.user
 
@@ -46,11 +48,11 @@ def install_login(manager: LoginManager) -> None:
         scheme, _sep, token = req.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return None
-        row = ops.token_row(token.strip())
+        row = access.token_row(token.strip())
         if row is None:
             return None
         g.auth_channel = "token"
-        g.credential = ops.Credential("token", row.id, row.user_id)
+        g.credential = access.Credential("token", row.id, row.user_id)
         set_actor(row.user)
         return row.user
 
@@ -71,12 +73,12 @@ def login():
         credentials, _errors = parse_form(TokenRequest, request.form)
         try:
             if credentials is None:
-                raise ops.BadCredentials()
-            user = ops.authenticate(credentials.username, credentials.password, client_address(), channel="web")
-        except ops.LoginThrottled as exc:
+                raise throttling.BadCredentials()
+            user = throttling.authenticate(credentials.username, credentials.password, client_address(), channel="web")
+        except throttling.LoginThrottled as exc:
             flash(_("Too many failed sign-ins. Try again in %(seconds)d seconds.", seconds=exc.retry_after), "danger")
             status = 429
-        except ops.BadCredentials:
+        except throttling.BadCredentials:
             flash(_("Wrong username or password."), "danger")
             status = 401
         else:
@@ -84,7 +86,7 @@ def login():
                 db.session.commit()
                 two_factor.begin_second_factor(user, request.args.get("next"))
                 return redirect(url_for("two_factor.code"))
-            ops.open_session(user, request_device())
+            access.open_session(user, request_device())
             db.session.commit()
             login_user(user)
             set_actor(user)
@@ -96,7 +98,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    ops.logout(current_user, g.get("credential"))
+    access.logout(current_user, g.get("credential"))
     db.session.commit()
     logout_user()
     flash(_("You have signed out."), "info")
@@ -129,22 +131,22 @@ def change_password():
 @bp.get("/account/sessions")
 @login_required
 def sessions():
-    return render_template("accounts/sessions.html", sessions=ops.sessions_of(current_user),
-                           tokens=ops.tokens_of(current_user), current=g.get("credential"))
+    return render_template("accounts/sessions.html", sessions=access.sessions_of(current_user),
+                           tokens=access.tokens_of(current_user), current=g.get("credential"))
 
 
-def _end_own(credential: ops.Credential) -> None:
-    row = ops.own_credential(current_user, credential)
+def _end_own(credential: access.Credential) -> None:
+    row = access.own_credential(current_user, credential)
     if row is None:
         abort(404)
-    ops.end_credential(row)
+    access.end_credential(row)
     db.session.commit()
 
 
 @bp.post("/account/sessions/<int:session_id>/end")
 @login_required
 def end_session(session_id: int):
-    ending = ops.Credential("session", session_id)
+    ending = access.Credential("session", session_id)
     _end_own(ending)
     if ending == g.credential:
         logout_user()
@@ -156,7 +158,7 @@ def end_session(session_id: int):
 @bp.post("/account/tokens/<int:token_id>/end")
 @login_required
 def end_token(token_id: int):
-    _end_own(ops.Credential("token", token_id))
+    _end_own(access.Credential("token", token_id))
     flash(_("The API token has been revoked."), "success")
     return redirect(url_for("accounts.sessions"))
 
@@ -164,7 +166,7 @@ def end_token(token_id: int):
 @bp.post("/account/sessions/end-others")
 @login_required
 def end_other_sessions():
-    ops.end_other_sessions(current_user, g.get("credential"))
+    access.end_other_sessions(current_user, g.get("credential"))
     db.session.commit()
     flash(_("Every other session and API token has been ended."), "success")
     return redirect(url_for("accounts.sessions"))

@@ -4,7 +4,7 @@ A connection is accepted only for an active user, recognised like any request: t
 Login session cookie sent with the handshake, or a bearer token given as
 ``io(url, {auth: {token: "…"}})`` (also accepted as an ``Authorization: Bearer`` header).
 Every accepted connection joins ``user:<id>``, where notifications are pushed. The handshake leaves the
-credential it was accepted with (``accounts.operations.Credential``) in ``g.credential``.
+credential it was accepted with (``accounts.sessions.Credential``) in ``g.credential``.
 See docs/realtime.md.
 """
 
@@ -19,7 +19,7 @@ from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 from sqlalchemy.orm import Session
 
-from ecabinet.accounts import operations as ops
+from ecabinet.accounts import sessions as access
 from ecabinet.accounts.models import ApiToken, User, UserRole, UserSession
 from ecabinet.core import connections
 from ecabinet.accounts.twofactor import operations as two_factor
@@ -32,11 +32,11 @@ def socket_user(auth: Any) -> User | None:
     credential it was recognised by is left in ``g.credential``."""
     token = auth.get("token") if isinstance(auth, dict) else None
     if isinstance(token, str) and token.strip():
-        row = ops.token_row(token.strip())
+        row = access.token_row(token.strip())
         if row is None:
             return None  # a wrong token is refused, even when a cookie would also be sent
         g.auth_channel = "token"
-        g.credential = ops.Credential("token", row.id, row.user_id)
+        g.credential = access.Credential("token", row.id, row.user_id)
         return row.user
     user = current_user._get_current_object() if current_user.is_authenticated else None
     return user if isinstance(user, User) and user.active else None
@@ -72,7 +72,7 @@ def disconnect(*_reason: Any) -> None:
 def close_ended_credentials(sids: list[str]) -> None:
     """Closes the connections whose session or token has ended, or whose user was deactivated."""
     credentials = {sid: connections.credential_of(sid) for sid in sids}
-    live = ops.live_credentials({c for c in credentials.values() if c is not None})
+    live = access.live_credentials({c for c in credentials.values() if c is not None})
     for sid, credential in credentials.items():
         if credential not in live:
             socketio.server.disconnect(sid, namespace=connections.NAMESPACE)

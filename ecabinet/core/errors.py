@@ -1,18 +1,20 @@
 """Error answers: JSON ``{"error": {...}}`` under /api and /healthz, a Vietnamese page elsewhere.
 
-When the database cannot be reached the answer is made without it: ``503 database_unavailable`` with
-``Retry-After`` in JSON, else the static page ``static/errors/database-unavailable.html``; the language comes
-from the request alone (the account's is in the database), no template and no context processor runs.
+When the database cannot be reached, or no connection or lock of it comes in time, the answer is made without
+it: ``503 database_unavailable`` / ``503 overloaded`` with ``Retry-After``, in JSON in the language the request
+alone names (the account's is in the database), else the Vietnamese page ``errors/unavailable.html`` rendered
+without the context processors.
 """
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
-from flask import Flask, Response, current_app, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -29,6 +31,7 @@ log = logging.getLogger("ecabinet")
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, DisconnectionError)
 """What SQLAlchemy raises when the database cannot be reached or the connection broke."""
 DATABASE_RETRY_AFTER_SECONDS = 10
+DATABASE_UNAVAILABLE_MESSAGE = _l("The database cannot be reached at the moment; please try again shortly.")
 
 
 def wants_json() -> bool:
@@ -63,26 +66,31 @@ def database_unavailable_message() -> str:
     """What a client is told while the database cannot be reached (API and Socket.IO alike), in the language
     the request itself asks for: the account's is in the database."""
     with force_locale(locale_without_account()):
-        return _("The database cannot be reached at the moment; please try again shortly.")
+        return str(DATABASE_UNAVAILABLE_MESSAGE)
 
 
-def _database_unavailable_answer(unavailable_page: bytes):
+def _unavailable(code: str, message: LazyString, retry_after: int):
+    """503 with ``Retry-After``, made without the database: the JSON error in the request's own language, or the
+    page in the default one (Vietnamese), rendered from the template alone: the context processors would load the
+    user and the language."""
     db.session.rollback()
-    headers = {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)}
+    headers = {"Retry-After": str(retry_after)}
     if wants_json():
-        return error_response(503, "database_unavailable", database_unavailable_message(), None, headers)
-    return Response(unavailable_page, 503, headers, mimetype="text/html")
+        with force_locale(locale_without_account()):
+            return error_response(503, code, str(message), None, headers)
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        page = current_app.jinja_env.get_template("errors/unavailable.html").render(
+            lang=current_app.config["BABEL_DEFAULT_LOCALE"], message=message, path=request.path)
+    return page, 503, headers
 
 
 def register_error_handlers(app: Flask) -> None:
-    unavailable_page = (Path(app.static_folder) / "errors" / "database-unavailable.html").read_bytes()
-
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
     @app.errorhandler(DisconnectionError)
     def database_unavailable(exc: Exception):
         log.error("database unavailable on %s %s: %s", request.method, request.path, exc)
-        return _database_unavailable_answer(unavailable_page)
+        return _unavailable("database_unavailable", DATABASE_UNAVAILABLE_MESSAGE, DATABASE_RETRY_AFTER_SECONDS)
 
     @app.errorhandler(ApiError)
     def api_error(exc: ApiError):
@@ -121,7 +129,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(PoolTimeout)
     @app.errorhandler(Overloaded)
     def overloaded(exc: Exception):
-        return _busy()
+        """No database connection or lock came in time: the pool is what is missing."""
+        log.warning("overloaded on %s %s", request.method, request.path)
+        return _unavailable("overloaded", _l("The server is busy; please try again in a few seconds."),
+                            current_app.config["RETRY_AFTER_SECONDS"])
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
@@ -129,17 +140,3 @@ def register_error_handlers(app: Flask) -> None:
         log.exception("unhandled error on %s %s", request.method, request.path)
         return _answer(500, "internal_error", _messages()[500])
 
-
-def _busy():
-    """503 with Retry-After when no database connection or lock came in time. Rendered without the database
-    (no user, no language from the account): the pool is what is missing."""
-    db.session.rollback()
-    log.warning("overloaded on %s %s", request.method, request.path)
-    headers = {"Retry-After": str(current_app.config["RETRY_AFTER_SECONDS"])}
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        message = _("The server is busy; please try again in a few seconds.")
-    if wants_json():
-        return error_response(503, "overloaded", message, None, headers)
-    # the template alone, without the context processors: they would load the user and the language
-    page = current_app.jinja_env.get_template("errors/busy.html").render(message=message, path=request.path)
-    return page, 503, headers

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from ecabinet.accounts import operations as accounts
+from ecabinet.accounts import passwords
 from ecabinet.accounts.models import Role, User
 from ecabinet.core.clock import local_date, monday_of, utcnow
 from ecabinet.core.db import db
@@ -46,7 +47,7 @@ def seed(password: str, today: date | None = None) -> SeedReport:
     db.session.flush()
 
     units = {u.code: u for u in org.units_by_code([s.code for s in data.UNITS])}
-    password_hash = accounts.hash_password(password)
+    password_hash = passwords.hash_password(password)
     created = 0
     for person in data.PEOPLE:
         _, was_created = accounts.ensure_user(accounts.Provisioned(

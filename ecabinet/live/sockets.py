@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from ecabinet.accounts.models import User
-from ecabinet.accounts.operations import credential_is_live
+from ecabinet.accounts.sessions import credential_is_live
 from ecabinet.core import broker, connections
 from ecabinet.core.context import set_actor
 from ecabinet.core.db import db

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from ecabinet.accounts import operations as ops
+from ecabinet.accounts import throttling
 from ecabinet.accounts.models import ApiToken, User
 from ecabinet.audit.models import AuditEvent
 from ecabinet.core.clock import utcnow
@@ -44,18 +44,18 @@ def test_repeated_failures_are_throttled_with_a_growing_delay(app, people):
         now = utcnow()
 
         def attempt(password, address="10.0.0.7"):
-            return ops.authenticate("chuyenvien", password, address, channel="web", now=now)
+            return throttling.authenticate("chuyenvien", password, address, channel="web", now=now)
 
         for _ in range(3):  # three free tries; the third failure starts the wait
-            with pytest.raises(ops.BadCredentials):
+            with pytest.raises(throttling.BadCredentials):
                 attempt("wrong")
         delays = []
         for _ in range(3):
-            with pytest.raises(ops.LoginThrottled) as throttled:
+            with pytest.raises(throttling.LoginThrottled) as throttled:
                 attempt(PASSWORD)  # even the right password waits
             delays.append(throttled.value.retry_after)
             now += timedelta(seconds=throttled.value.retry_after)
-            with pytest.raises(ops.BadCredentials):
+            with pytest.raises(throttling.BadCredentials):
                 attempt("wrong")
         assert delays == [5, 10, 20]
         assert attempt(PASSWORD, "10.0.0.8").username == "chuyenvien"  # another address is not locked out

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from ecabinet.accounts import operations as ops
+from ecabinet.accounts import sessions
 from ecabinet.accounts.models import User, UserSession
 from ecabinet.audit.models import AuditEvent
 from ecabinet.core.clock import utcnow
@@ -76,12 +76,12 @@ def test_the_sessions_page_ends_a_device_and_a_token(app, people):
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Thiết bị này" in html and html.count('id="session-') == 2
     with app.app_context():
-        sessions = list(db.session.scalars(sa.select(UserSession.id).order_by(UserSession.id)))
-        token_id = ops.tokens_of(db.session.get(User, people.leader))[0].id
+        session_ids = list(db.session.scalars(sa.select(UserSession.id).order_by(UserSession.id)))
+        token_id = sessions.tokens_of(db.session.get(User, people.leader))[0].id
     token = csrf_from(html)
     assert browser.post(f"/account/tokens/{token_id}/end", data={"csrf_token": token}).status_code == 302
     assert app.test_client().get("/api/v1/me", headers=headers).status_code == 401
-    assert browser.post(f"/account/sessions/{sessions[1]}/end", data={"csrf_token": token}).status_code == 302
+    assert browser.post(f"/account/sessions/{session_ids[1]}/end", data={"csrf_token": token}).status_code == 302
     assert other.get("/").status_code == 302 and browser.get("/").status_code == 200
 
 
@@ -127,27 +127,27 @@ def test_only_an_admin_signs_others_out(app, people):
 def test_a_credential_is_live_until_it_ends(app, people):
     with app.test_request_context(), app.app_context():
         user = db.session.get(User, people.leader)
-        session = ops.open_session(user, ops.Device("Firefox", "10.0.0.1"))
-        token = ops.issue_token(user).row
+        session = sessions.open_session(user, sessions.Device("Firefox", "10.0.0.1"))
+        token = sessions.issue_token(user).row
         db.session.flush()
-        by_session, by_token = ops.Credential("session", session.id), ops.Credential("token", token.id)
-        assert ops.credential_is_live(by_session) and ops.credential_is_live(by_token)
+        by_session, by_token = sessions.Credential("session", session.id), sessions.Credential("token", token.id)
+        assert sessions.credential_is_live(by_session) and sessions.credential_is_live(by_token)
         later = utcnow() + timedelta(seconds=app.config["PERMANENT_SESSION_LIFETIME"] + 1)
-        assert not ops.credential_is_live(by_session, later)  # a session ends with its cookie's life
-        ops.logout(user, by_session)
-        assert not ops.credential_is_live(by_session) and ops.credential_is_live(by_token)
+        assert not sessions.credential_is_live(by_session, later)  # a session ends with its cookie's life
+        sessions.logout(user, by_session)
+        assert not sessions.credential_is_live(by_session) and sessions.credential_is_live(by_token)
         user.active = False
-        assert not ops.credential_is_live(by_token)
-        assert not ops.credential_is_live(ops.Credential("token", token.id + 1000))
+        assert not sessions.credential_is_live(by_token)
+        assert not sessions.credential_is_live(sessions.Credential("token", token.id + 1000))
 
 
 def test_last_seen_is_written_at_most_once_a_minute(app, people):
     with app.test_request_context(), app.app_context():
         start = utcnow()
-        session = ops.open_session(db.session.get(User, people.leader), ops.Device(), start)
+        session = sessions.open_session(db.session.get(User, people.leader), sessions.Device(), start)
         key = db.session.get(User, people.leader).login_session_key
         db.session.commit()
-        assert ops.session_for_key(key, start + timedelta(seconds=50)).last_seen_at == start
+        assert sessions.session_for_key(key, start + timedelta(seconds=50)).last_seen_at == start
         seen = start + timedelta(seconds=61)
-        assert ops.session_for_key(key, seen).last_seen_at == seen
+        assert sessions.session_for_key(key, seen).last_seen_at == seen
         assert db.session.get(UserSession, session.id).last_seen_at == seen

@@ -9,7 +9,7 @@ import unicodedata
 import pytest
 import sqlalchemy as sa
 
-from ecabinet.accounts import operations as ops
+from ecabinet.accounts import passwords, throttling
 from ecabinet.accounts.models import User
 from ecabinet.audit.models import AuditEvent
 from ecabinet.core.db import db
@@ -26,10 +26,10 @@ def _api_login(client, username, password, address="127.0.0.1"):
 
 def test_every_spelling_of_a_name_is_the_same_account(app):
     with app.app_context():
-        assert {ops.canonical_username(v) for v in VARIANTS} == {"pct"}
+        assert {throttling.canonical_username(v) for v in VARIANTS} == {"pct"}
         composed, decomposed = unicodedata.normalize("NFC", "Hoàng"), unicodedata.normalize("NFD", " HOÀNG")
         assert composed != decomposed.strip().lower()
-        assert ops.canonical_username(composed) == ops.canonical_username(decomposed)
+        assert throttling.canonical_username(composed) == throttling.canonical_username(decomposed)
 
 
 def test_spelling_variants_share_one_budget_and_get_a_429(client, people):
@@ -94,7 +94,7 @@ def _seconds(client, username: str, address: str) -> float:
 def test_an_unknown_name_takes_as_long_as_a_known_one(app, client, people):
     app.config.update(ARGON2_TIME_COST=2, ARGON2_MEMORY_KIB=16 * 1024)  # hashing must dominate to be measured
     with app.app_context():
-        db.session.get(User, people.leader).password_hash = ops.hash_password(PASSWORD)
+        db.session.get(User, people.leader).password_hash = passwords.hash_password(PASSWORD)
         db.session.commit()
     _seconds(client, "khongco", "10.3.0.1")  # the throwaway hash is made on first use
     known, unknown = [], []

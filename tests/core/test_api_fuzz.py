@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ecabinet.accounts import operations as accounts
+from ecabinet.accounts import passwords
 from ecabinet.accounts.models import LoginThrottle, Role, User, UserRole
 from ecabinet.core.api import registry
 from ecabinet.core.db import db
@@ -50,7 +50,7 @@ def _admin_headers(client, admin_id: int) -> dict[str, str]:
     with client.application.app_context():
         admin = db.session.get(User, admin_id)
         admin.active = True
-        admin.password_hash = accounts.hash_password(PASSWORD)
+        admin.password_hash = passwords.hash_password(PASSWORD)
         if Role.ADMIN not in admin.roles:
             admin.role_links.append(UserRole(role=Role.ADMIN))
         db.session.execute(sa.delete(LoginThrottle))

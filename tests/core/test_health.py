@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from ecabinet import create_app
 from ecabinet.core.db import db
+from ecabinet.core.health import reports
 
 
 def test_health_reports_the_database(client):
@@ -12,6 +13,16 @@ def test_health_reports_the_database(client):
     assert response.status_code == 200
     body = response.get_json()
     assert body["status"] == "ok" and body["db"] == "ok"
+
+
+def test_the_domains_reports_are_made_at_most_every_few_seconds(app):
+    """The outbox's counts are reused between load balancers' polls; the database is still checked every call."""
+    with app.app_context():
+        made = reports()
+        app.config["HEALTH_REPORT_SECONDS"] = 60
+        assert "email_outbox" in made and reports() is made
+        app.config["HEALTH_REPORT_SECONDS"] = 0
+        assert reports() is not made and reports() == made
 
 
 def test_health_names_the_unreachable_database(tmp_path):

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from ecabinet.accounts import operations as accounts
+from ecabinet.accounts import sessions
 from ecabinet.accounts.models import ApiToken, User
 from ecabinet.conclusions.models import Conclusion, Directive
 from ecabinet.core.clock import utcnow
@@ -350,7 +350,7 @@ def matrix_province(demo_province):
 def _member_credentials() -> tuple[int, int]:
     """A sign-in session of the member (the demo has none: the roles use tokens) and the member's token."""
     member = db.session.scalar(sa.select(User).where(User.username == "giamdocskhdt"))
-    session = accounts.open_session(member, accounts.Device("matrix"))
+    session = sessions.open_session(member, sessions.Device("matrix"))
     db.session.commit()
     token = db.session.scalar(sa.select(ApiToken.id).where(ApiToken.user_id == member.id).order_by(ApiToken.id))
     return session.id, token

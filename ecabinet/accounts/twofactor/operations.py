@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from ecabinet.accounts import operations as accounts
+from ecabinet.accounts import passwords, sessions
 from ecabinet.accounts.models import Role, User
 from ecabinet.accounts.twofactor.models import RecoveryCode, TwoFactor
 from ecabinet.core import signals
@@ -99,7 +99,7 @@ def qr_code_svg(enrolment: TwoFactor) -> str:
     return segno.make(provisioning_uri(enrolment), error="m").svg_inline(scale=5, border=2)
 
 
-def confirm_enrolment(user: User, code: str, keep: accounts.Credential | None = None,
+def confirm_enrolment(user: User, code: str, keep: sessions.Credential | None = None,
                       now: datetime | None = None) -> list[str]:
     """Activate the pending secret with a first code from the app; returns the recovery codes, shown once.
 
@@ -115,7 +115,7 @@ def confirm_enrolment(user: User, code: str, keep: accounts.Credential | None = 
         raise bad_code()
     enrolment.confirmed_at = now
     _clear_failures(enrolment)
-    accounts.end_other_sessions(user, keep)
+    sessions.end_other_sessions(user, keep)
     return _new_recovery_codes(enrolment)
 
 
@@ -131,7 +131,7 @@ def disable(user: User, password: str, code: str, now: datetime | None = None) -
     now = now or utcnow()
     enrolment = _confirmed(user)
     _check_throttle(enrolment, now)
-    if not accounts.password_matches(user, password):
+    if not passwords.password_matches(user, password):
         _register_failure(enrolment, now)
         raise TwoFactorError("wrong_password", _("The current password is wrong."), "password", 403)
     _verify(enrolment, code, now)

@@ -9,7 +9,7 @@ from flask import Blueprint, flash, g, make_response, redirect, render_template,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
-from ecabinet.accounts import operations as accounts
+from ecabinet.accounts import sessions
 from ecabinet.accounts.twofactor import operations as ops
 from ecabinet.accounts.twofactor import views
 from ecabinet.accounts.views import request_device
@@ -19,7 +19,7 @@ from ecabinet.core.db import db
 
 bp = Blueprint("two_factor", __name__)
 
-ALLOWED_WHILE_ENROLLING = frozenset({"static", "core.healthz", "accounts.logout", "accounts_api.revoke_token"})
+ALLOWED_WHILE_ENROLLING = frozenset({"static", "core.healthz", "sessions.logout", "accounts_api.revoke_token"})
 
 
 @bp.before_app_request
@@ -54,7 +54,7 @@ def code():
             status = 401
         else:
             next_url = views.end_pending()
-            accounts.open_session(user, request_device())
+            sessions.open_session(user, request_device())
             db.session.commit()
             login_user(user)
             set_actor(user)
