@@ -1,6 +1,6 @@
 """The agenda and its materials: items in order, uploads validated and stored, named readers.
 
-An upload is validated (``pdfcheck.validate_pdf``) before anything is stored, then written to the
+An upload is validated (``pdfcheck.validate_upload``) before anything is stored, then written to the
 content-addressed storage, then recorded; ``discard_unreferenced`` removes the file again
 when the transaction that was to record it fails, so a failure leaves neither row nor file.
 """

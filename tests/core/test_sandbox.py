@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from ecabinet.core import pdfcheck, sandbox
+from ecabinet.core import pdfcheck, pdfscan, sandbox
 from tests.fixtures import pdfs
 
 TIGHT = sandbox.Limits(memory_bytes=512 << 20, cpu_seconds=1, timeout_seconds=20)
@@ -28,10 +28,10 @@ def spin() -> None:
 def test_the_result_and_the_exceptions_of_the_worker_come_back():
     assert sandbox.run_isolated(os.getpid) != os.getpid()
     with pytest.raises(pdfcheck.PdfRejected) as caught:
-        sandbox.run_isolated(pdfcheck.validate_pdf, pdfs.bomb_pdf(128 << 20))
+        sandbox.run_isolated(pdfscan.validate_pdf, pdfs.bomb_pdf(128 << 20))
     assert (caught.value.code, caught.value.limit) == ("bomb", None)
     with pytest.raises(pdfcheck.PdfRejected) as caught:
-        sandbox.run_isolated(pdfcheck.validate_pdf, pdfs.image_bomb_pdf(), max_image_pixels=10**6)
+        sandbox.run_isolated(pdfscan.validate_pdf, pdfs.image_bomb_pdf(), max_image_pixels=10**6)
     assert (caught.value.code, caught.value.limit) == ("image_too_large", 1.0)
 
 

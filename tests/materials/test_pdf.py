@@ -10,7 +10,8 @@ import unicodedata
 import pytest
 from pypdf import PdfReader
 
-from ecabinet.core.pdfcheck import PdfInfo, PdfRejected, validate_pdf
+from ecabinet.core.pdfcheck import PdfInfo, PdfRejected
+from ecabinet.core.pdfscan import validate_pdf
 from tests.fixtures import pdfs
 from ecabinet.materials.pdf import (
     PackItem,

@@ -6,7 +6,7 @@ import logging
 import unicodedata
 import pypdfium2 as pdfium
 
-from ecabinet.core.pdfcheck import validate_pdf
+from ecabinet.core.pdfscan import validate_pdf
 
 log = logging.getLogger(__package__)  # "ecabinet.materials.pdf", as before the split
 
