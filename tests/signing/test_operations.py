@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 
 from ecabinet.core.exceptions import DomainError
-from ecabinet.materials.pdf import extract_text
+from ecabinet.materials.pdf.extract import extract_text
 from ecabinet.signing import operations as ops
 from tests.fixtures.signing import CA_NAME, SIGNER_NAME, SIGNER_ORG, make_pki
 
