@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask.testing import FlaskClient
-from flask_migrate import upgrade
+from ecabinet.core.migrations import upgrade
 
 from bench.__main__ import figure, median_ms, publish
 from bench.tasks import TMPFS, drop_database, pg_database
