@@ -32,6 +32,13 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
     ``config`` is a class from ``config.py``, its name ("development", "testing",
     "production") or ``None`` for ``ECABINET_ENV``; ``overrides`` set single keys.
     """
+    from ecabinet.core.memory import collector_paused
+
+    with collector_paused():
+        return _built_app(config, overrides)
+
+
+def _built_app(config: Any, overrides: dict[str, Any]) -> Flask:
     from config import DEFAULT_SECRET_KEY, config_for
 
     from ecabinet.core.clock import CLOCK_OFFSET
