@@ -34,11 +34,12 @@ T = TypeVar("T")
 
 _CONTEXT = multiprocessing.get_context("forkserver")
 # The forkserver imports these once; every child is a fork of it with the parsers already loaded. The server
-# process never imports them: it names their functions (``"module:function"``), which only a child imports.
+# process never imports them: it names their functions (``"module:function"``), which only a child imports. (The
+# rare task sheet's reader, with the import's operations behind it, is imported by its child: openpyxl is here.)
 _CONTEXT.set_forkserver_preload([
     "ecabinet.models", "ecabinet.core.pdfscan", "ecabinet.core.xlsx", "ecabinet.documents.preload",
     "ecabinet.materials.pdf.extract", "ecabinet.materials.pdf.pack", "ecabinet.materials.pdf.watermark",
-    "ecabinet.signing.pdfsign", "ecabinet.tasks.importing.reading",
+    "ecabinet.signing.pdfsign",
 ])
 _CPU_SIGNALS = {-signal.SIGXCPU, -signal.SIGKILL}
 WORKER_NICENESS = 10
