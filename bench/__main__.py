@@ -20,7 +20,7 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from flask import Flask, jsonify
-from flask_migrate import upgrade
+from ecabinet.core.migrations import upgrade
 
 from bench.method import compare, figure  # noqa: F401  (figure: the other bench modules take it from here too)
 from ecabinet import create_app

@@ -158,7 +158,7 @@ def start_redis(tmp: Path) -> tuple[subprocess.Popen, str] | None:
 def prepare_database(tmp: Path) -> tuple[Path, int]:
     """A migrated SQLite file with the demo province; the regular session gets enough agenda items."""
     import sqlalchemy as sa
-    from flask_migrate import upgrade
+    from ecabinet.core.migrations import upgrade
 
     from ecabinet import create_app
     from ecabinet.core.db import db

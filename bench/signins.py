@@ -32,7 +32,7 @@ TARGET_MS = 250
 
 
 def _seed(url: str, storage: Path) -> None:
-    from flask_migrate import upgrade
+    from ecabinet.core.migrations import upgrade
 
     from ecabinet import create_app
     from ecabinet.core.db import db

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import jsonify
-from flask_migrate import upgrade
+from ecabinet.core.migrations import upgrade
 
 from bench.__main__ import median_ms, publish
 from bench.method import RUNS, Comparison, compare

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask.testing import FlaskClient
-from flask_migrate import upgrade
+from ecabinet.core.migrations import upgrade
 
 from bench.__main__ import median_ms, publish
 from bench.method import Comparison, interleave

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+import click
 from flask import Flask
+from flask.cli import AppGroup
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,6 +32,13 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
     ``config`` is a class from ``config.py``, its name ("development", "testing",
     "production") or ``None`` for ``ECABINET_ENV``; ``overrides`` set single keys.
     """
+    from ecabinet.core.memory import collector_paused
+
+    with collector_paused():
+        return _built_app(config, overrides)
+
+
+def _built_app(config: Any, overrides: dict[str, Any]) -> Flask:
     from config import DEFAULT_SECRET_KEY, config_for
 
     from ecabinet.core.clock import CLOCK_OFFSET
@@ -37,6 +47,7 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
     config_cls = config if isinstance(config, type) else config_for(config)
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
                 instance_path=str(ROOT / "instance"))
+    app.cli = _Commands(app.name)
     app.config.from_object(config_cls)
     app.config.update(VERSION=_version(), **overrides)
     if app.config["PRODUCTION"] and app.config["SECRET_KEY"] in (DEFAULT_SECRET_KEY, "", None):
@@ -50,7 +61,6 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
     install_converters(app)
     _init_extensions(app)
     _register_blueprints(app)
-    _register_cli(app)
     _trust_proxies(app)
     if app.config["PRODUCTION"]:
         _refuse_demo_accounts(app)
@@ -83,13 +93,12 @@ def _init_extensions(app: Flask) -> None:
     from ecabinet.core import broker, i18n
     from ecabinet.core.db import db, engine_options
     from ecabinet.core.errors import register_error_handlers
-    from ecabinet.core.extensions import babel, csrf, login_manager, migrate, socketio
+    from ecabinet.core.extensions import babel, csrf, login_manager, socketio
     from ecabinet.core.headers import install_security_headers
     from ecabinet.core.templating import install_template_helpers
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale,
                    default_translation_directories=str(Path(__file__).parent / "translations"))
@@ -116,8 +125,6 @@ API_MODULES = ("accounts.api", "org.api", "audit.api", "meetings.api", "schedule
 
 
 def _register_blueprints(app: Flask) -> None:
-    from importlib import import_module
-
     from ecabinet import home
     from ecabinet.core import routes as core_routes
     from ecabinet.core.extensions import csrf
@@ -132,16 +139,29 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp, url_prefix="/api/v1" + (bp.url_prefix or ""))
 
 
-def _register_cli(app: Flask) -> None:
-    from ecabinet.core.backup import backup_command, restore_command
-    from ecabinet.demo.cli import seed_demo_command, seed_demo_years_command
-    from ecabinet.scheduler import scheduler_command
+COMMANDS = {
+    "db": "ecabinet.core.migrations:db_command",
+    "seed-demo": "ecabinet.demo.cli:seed_demo_command",
+    "seed-demo-years": "ecabinet.demo.cli:seed_demo_years_command",
+    "scheduler": "ecabinet.scheduler:scheduler_command",
+    "backup": "ecabinet.core.backup:backup_command",
+    "restore": "ecabinet.core.backup:restore_command",
+}
+"""The application's ``flask`` commands, by the name of the click command that runs each."""
 
-    app.cli.add_command(seed_demo_command)
-    app.cli.add_command(seed_demo_years_command)
-    app.cli.add_command(scheduler_command)
-    app.cli.add_command(backup_command)
-    app.cli.add_command(restore_command)
+
+class _Commands(AppGroup):
+    """``app.cli`` with ``COMMANDS`` imported when one is run or listed, not when the app is built: a server
+    never imports them (the demo's sample PDFs need fpdf2, ``flask db`` Alembic)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS and cmd_name not in self.commands:
+            module, _, name = COMMANDS[cmd_name].partition(":")
+            self.add_command(getattr(import_module(module), name), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
 
 def _refuse_demo_accounts(app: Flask) -> None:

@@ -38,9 +38,10 @@ def _worker_slots() -> threading.BoundedSemaphore:
     return _slots.setdefault(size, threading.BoundedSemaphore(size))
 
 
-def in_worker(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """``func(*args, **kwargs)`` in a worker process; ``func`` must be module-level, its arguments and result
-    picklable. Raises what ``func`` raised, or ``sandbox.SandboxError`` when the worker did not finish."""
+def in_worker(func: Callable[..., T] | str, *args: Any, **kwargs: Any) -> T:
+    """``func(*args, **kwargs)`` in a worker process; ``func`` must be module-level (or its name,
+    ``"package.module:function"``: see ``sandbox.run_isolated``), its arguments and result picklable. Raises
+    what ``func`` raised, or ``sandbox.SandboxError`` when the worker did not finish."""
     with _worker_slots():
         return sandbox.run_isolated(func, *args, **kwargs)
 

@@ -12,6 +12,7 @@ the server keeps answering while a child works.
 
 from __future__ import annotations
 
+import importlib
 import io
 import multiprocessing
 import os
@@ -32,9 +33,14 @@ from flask import current_app, has_app_context
 T = TypeVar("T")
 
 _CONTEXT = multiprocessing.get_context("forkserver")
-# The forkserver imports these once; every child is a fork of it with the parsers already loaded.
-_CONTEXT.set_forkserver_preload(["ecabinet.models", "ecabinet.core.pdfcheck", "ecabinet.documents.preload", "pypdfium2",
-                                 "openpyxl"])
+# The forkserver imports these once; every child is a fork of it with the parsers already loaded. The server
+# process never imports them: it names their functions (``"module:function"``), which only a child imports. (The
+# rare task sheet's reader, with the import's operations behind it, is imported by its child: openpyxl is here.)
+_CONTEXT.set_forkserver_preload([
+    "ecabinet.models", "ecabinet.core.pdfscan", "ecabinet.core.xlsx", "ecabinet.documents.preload",
+    "ecabinet.materials.pdf.extract", "ecabinet.materials.pdf.pack", "ecabinet.materials.pdf.watermark",
+    "ecabinet.signing.pdfsign",
+])
 _CPU_SIGNALS = {-signal.SIGXCPU, -signal.SIGKILL}
 WORKER_NICENESS = 10
 """Workers run at this lower priority: on a busy machine the kernel gives the server's event loop the CPU first."""
@@ -109,9 +115,10 @@ def start() -> None:
     run_isolated(os.getpid, limits=DEFAULT_LIMITS)
 
 
-def run_isolated(func: Callable[..., T], *args: Any, limits: Limits | None = None, **kwargs: Any) -> T:
-    """``func(*args, **kwargs)`` in a fresh child process; ``func`` must be importable by name (module level)
-    and its arguments and result picklable. The limits default to the application's ``SANDBOX_*`` settings.
+def run_isolated(func: Callable[..., T] | str, *args: Any, limits: Limits | None = None, **kwargs: Any) -> T:
+    """``func(*args, **kwargs)`` in a fresh child process; ``func`` must be importable by name (module level),
+    or be that name, ``"package.module:function"``, which only the child imports; its arguments and result
+    picklable. The limits default to the application's ``SANDBOX_*`` settings.
 
     The call and the answer go through two private files, not the pipe: a write into a pipe waits until the
     other side reads, which would hold the server's event loop for as long as the child is not scheduled."""
@@ -137,6 +144,13 @@ def run_isolated(func: Callable[..., T], *args: Any, limits: Limits | None = Non
     return value
 
 
+def _function(func: Callable[..., T] | str) -> Callable[..., T]:
+    if not isinstance(func, str):
+        return func
+    module, _, name = func.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
 def _outcome(receiver: Connection, child, timeout: float) -> str:
     if not wait([receiver, child.sentinel], timeout):
         raise TimedOut(f"the isolated worker did not finish in {timeout:g} s")
@@ -158,7 +172,7 @@ def _child(sender: Connection, limits: Limits, call: str, answer: str) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
     try:
         func, args, kwargs = pickle.loads(Path(call).read_bytes())
-        outcome, value = "ok", func(*args, **kwargs)
+        outcome, value = "ok", _function(func)(*args, **kwargs)
     except MemoryError:
         sender.send("memory")
         return

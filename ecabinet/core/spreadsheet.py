@@ -4,20 +4,14 @@ Following OWASP's guidance, a text that a spreadsheet could take for a formula â
 blanks, with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return â€” is written with a leading apostrophe and as a
 plain string cell. Numbers, dates and other values stay as they are.
 
-``workbook(sheets)`` writes the file in a worker process (``core.offload``): openpyxl holds the GIL, and a
-long list would hold up the server's event loop."""
+``workbook(sheets)`` writes the file in a worker process (``core.offload``, ``core.xlsx``): openpyxl holds the
+GIL, and a long list would hold up the server's event loop."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from ecabinet.core import offload
 
@@ -60,24 +54,4 @@ class Sheet:
 
 def workbook(sheets: Sequence[Sheet]) -> bytes:
     """The .xlsx file of ``sheets``, written in a worker process."""
-    return offload.in_worker(workbook_bytes, list(sheets))
-
-
-def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
-    book = Workbook(write_only=True)  # rows streamed out: a long list does not sit in memory twice
-    for spec in sheets:
-        sheet = book.create_sheet(spec.title)
-        for column, width in enumerate(spec.widths, start=1):
-            sheet.column_dimensions[get_column_letter(column)].width = width
-        sheet.freeze_panes = spec.freeze
-        for number, row in enumerate(spec.rows, start=1):
-            sheet.append([_bold(sheet, value) for value in row] if number in spec.bold_rows else list(row))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _bold(sheet, value: Any) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value)
-    cell.font = Font(bold=True)
-    return cell
+    return offload.in_worker("ecabinet.core.xlsx:workbook_bytes", list(sheets))

@@ -4,11 +4,11 @@ A pure library: no database, no request. It prints the invitation (giấy mời)
 weekly schedule (lịch công tác), the conclusion notice (thông báo kết luận) and the minutes
 (biên bản) with an embedded Unicode serif font, so every diacritic shows and extracts back.
 
-    pdf_bytes = render_pdf(doc, font_dir=app.config.get("PDF_FONT_DIR"))
-    pdf_bytes = print_pdf(doc)  # in the application: the configured fonts, off the event loop
+    pdf_bytes = print_pdf(doc)  # in the application: the configured fonts, in a worker process
+    pdf_bytes = pdf.render_pdf(doc, font_dir=font_dir)  # the rendering itself (fpdf2), which the workers import
 """
 
-from ecabinet.documents.fonts import FontMissing, default_font_dir, font_dir_from_config
+from ecabinet.documents.fontdir import FontMissing, default_font_dir, font_dir_from_config
 from ecabinet.documents.formatting import format_number_symbol, format_place_date
 from ecabinet.documents.model import (
     AdminDocument,
@@ -20,8 +20,8 @@ from ecabinet.documents.model import (
     Signature,
     Table,
 )
-from ecabinet.documents.pdf import Stampable, render_pdf, stamp_number
 from ecabinet.documents.printing import print_pdf, print_stampable
+from ecabinet.documents.stamping import Stampable, stamp_number
 from ecabinet.documents.text import render_text
 
 __all__ = [
@@ -41,7 +41,6 @@ __all__ = [
     "format_place_date",
     "print_pdf",
     "print_stampable",
-    "render_pdf",
     "render_text",
     "stamp_number",
 ]

@@ -14,14 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 from collections.abc import Mapping
 
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_FONT_DIR = REPO_ROOT / "static" / "vendor" / "fonts"
+from ecabinet.documents.fontdir import DEFAULT_FONT_DIR, FontMissing, default_font_dir
+
 FAMILY = "DocSerif"  # the name the renderer uses, whatever face is behind it
 
 STYLES = ("", "B", "I", "BI")
@@ -49,21 +48,6 @@ FONT_SETS = (
     FontSet("DejaVu Serif", {"": "DejaVuSerif.ttf", "B": "DejaVuSerif-Bold.ttf",
                              "I": "DejaVuSerif-Italic.ttf", "BI": "DejaVuSerif-BoldItalic.ttf"}),
 )
-
-
-class FontMissing(RuntimeError):
-    """The Unicode TTF font needed to print Vietnamese is not where it should be."""
-
-
-def default_font_dir() -> Path:
-    """``<repo>/static/vendor/fonts``, filled by ``make assets``."""
-    return DEFAULT_FONT_DIR
-
-
-def font_dir_from_config(config: Mapping[str, Any]) -> Path | None:
-    """The ``PDF_FONT_DIR`` of an app config (or ``os.environ``), ``None`` when unset: for callers."""
-    value = config.get("PDF_FONT_DIR") or config.get("ECABINET_PDF_FONT_DIR")
-    return Path(value) if value else None
 
 
 @lru_cache(maxsize=32)

@@ -9,7 +9,6 @@ issue date and fpdf2 derives the file identifier from the content.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from ecabinet.documents.formatting import (
     nfc,
     summary_lines,
 )
+from ecabinet.documents.stamping import DIGITS, Stampable
 from ecabinet.documents.model import AdminDocument, Heading, Note, Paragraph, Signature, Table
 from ecabinet.documents.table import draw_table
 
@@ -40,7 +40,6 @@ SIGNATURE_SPACE = 24.0  # room for the hand signature and the seal
 RULE_WIDTH = 0.3
 HEADER_OUTDENT = 5.0
 NUMBER_SIZE = 13.0
-DIGITS = "0123456789"
 VIETNAM_TIME = timezone(timedelta(hours=7))
 
 _ALIGN = {"justify": "J", "left": "L", "center": "C", "right": "R"}
@@ -337,16 +336,6 @@ def render_pdf(doc: AdminDocument, *, font_dir: Path | str | None = None, landsc
     return bytes(pdf.output())
 
 
-@dataclass(frozen=True)
-class Stampable:
-    """A rendered PDF whose printed number can still change (``stamp_number``): its page contents are left
-    uncompressed, and ``codes`` holds how page 1 writes each character of the number line and each digit."""
-
-    pdf: bytes
-    number_symbol: str
-    codes: dict[str, bytes]
-
-
 def render_stampable(doc: AdminDocument, *, font_dir: Path | str | None = None) -> Stampable:
     """The document as PDF, ready to have the digits of its number replaced once the number is taken: the
     slow part (layout, fonts) done before, the replacement a byte substitution of the same length."""
@@ -362,19 +351,6 @@ def render_stampable(doc: AdminDocument, *, font_dir: Path | str | None = None) 
     codes = {char: font.escape_text(chr(font.subset.pick(ord(char)))).encode("latin-1")
              for char in set(number_symbol + DIGITS)} if tabular else {}
     return Stampable(pdf=bytes(pdf.output()), number_symbol=number_symbol, codes=codes)
-
-
-def stamp_number(stampable: Stampable, number_symbol: str) -> bytes | None:
-    """The PDF with ``number_symbol`` printed instead of the one it was rendered with, when the two differ only
-    in digits, one for one (the line keeps its width); None when it cannot be stamped (render again)."""
-    old, new = stampable.number_symbol, nfc(number_symbol)
-    if (not stampable.codes or len(old) != len(new)
-            or any(a != b and not (a in DIGITS and b in DIGITS) for a, b in zip(old, new, strict=True))):
-        return None
-    before, after = (b"".join(stampable.codes[char] for char in text) for text in (old, new))
-    if len(before) != len(after) or stampable.pdf.count(before) != 1:
-        return None
-    return stampable.pdf.replace(before, after)
 
 
 _prepared: dict[str, _Page] = {}

@@ -2,7 +2,7 @@
 worker forked from it renders its document without parsing them again (``pdf.prepare_fonts``)."""
 
 from config import Config
-from ecabinet.documents.fonts import FontMissing
+from ecabinet.documents.fontdir import FontMissing
 from ecabinet.documents.pdf import prepare_fonts
 
 try:

@@ -1,6 +1,6 @@
 """The agenda and its materials: items in order, uploads validated and stored, named readers.
 
-An upload is validated (``pdfcheck.validate_pdf``) before anything is stored, then written to the
+An upload is validated (``pdfcheck.validate_upload``) before anything is stored, then written to the
 content-addressed storage, then recorded; ``discard_unreferenced`` removes the file again
 when the transaction that was to record it fails, so a failure leaves neither row nor file.
 """
@@ -211,7 +211,7 @@ def file_for(material: Material, reader: User) -> StoredFile:
     key = hashlib.sha256(f"{version.sha256}:{reader.id}:{local_date(now).isoformat()}".encode()).hexdigest()
     path = storage.cache_path(WATERMARKED, key)
     if not path.exists():
-        data = isolated(pdf.watermark_pdf, storage.read_bytes(version.sha256), reader.full_name, reader.unit.name,
+        data = isolated(pdf.WATERMARK_PDF, storage.read_bytes(version.sha256), reader.full_name, reader.unit.name,
                         format_datetime(now))
         storage.write_cache(WATERMARKED, key, data)
     return StoredFile(path, version.filename, key)
@@ -243,7 +243,7 @@ def _extract(version: MaterialVersion) -> None:
     try:
         data = storage.read_bytes(version.sha256)
         version.signatures = signing.inspect_signatures(data)  # never raises
-        pages = sandbox.run_isolated(pdf.checked_text, data, max_bytes=current_app.config["MATERIAL_MAX_BYTES"],
+        pages = sandbox.run_isolated(pdf.CHECKED_TEXT, data, max_bytes=current_app.config["MATERIAL_MAX_BYTES"],
                                      max_pages=current_app.config["MATERIAL_MAX_PAGES"])
     except Exception as exc:  # a bad file must not stop the job: the failure is recorded instead
         version.text_status, version.text_error = TextStatus.FAILED, f"{type(exc).__name__}: {exc}"[:500]

@@ -159,7 +159,7 @@ def _assemble(build: PackBuild) -> tuple[bytes, int]:
         items.append(pdf.PackItem(title, files))
     meeting = db.session.get(Meeting, build.meeting_id)
     subtitle = f"{format_datetime(meeting.starts_at)} — {current_app.config['PROVINCE_NAME']}"
-    pack = sandbox.run_isolated(pdf.build_pack, meeting.title, items, subtitle=subtitle)
+    pack = sandbox.run_isolated(pdf.BUILD_PACK, meeting.title, items, subtitle=subtitle)
     return pack.data, pack.pages
 
 
@@ -186,7 +186,7 @@ def pack_file(meeting: Meeting, reader: User) -> PackFile | None:
     storage.touch_cache(CACHE_KIND, build.key)
     data = storage.cache_path(CACHE_KIND, build.key).read_bytes()
     if content.confidential:
-        data = isolated(pdf.watermark_pdf, data, reader.full_name, reader.unit.name, format_datetime(utcnow()))
+        data = isolated(pdf.WATERMARK_PDF, data, reader.full_name, reader.unit.name, format_datetime(utcnow()))
     return PackFile(build, data, materials)
 
 

@@ -1,4 +1,5 @@
 """Digital signatures with pyHanko: the Office signs the PDFs it issues; signatures in uploaded PDFs are checked.
+Both run in worker processes (``pdfsign``), which alone import pyHanko.
 
 The signing certificate is a PKCS#12 file an admin configures (``SIGNING_PKCS12_PATH`` and ``_PASSWORD``). A
 signature found in a PDF is *trusted* when its certificate chains to one of ``SIGNING_TRUST_ROOTS``.
@@ -9,25 +10,16 @@ and nothing is ever fetched from the network.
 from __future__ import annotations
 
 import logging
-import math
-from datetime import datetime, timezone
 from functools import lru_cache
-from io import BytesIO
 from pathlib import Path
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign import fields, signers
-from pyhanko.sign.validation import EmbeddedPdfSignature, validate_pdf_signature
-from pyhanko.sign.validation.status import SignatureCoverageLevel
-from pyhanko_certvalidator import ValidationContext
 
-from ecabinet.core import sandbox
+from ecabinet.core import offload, sandbox
 from ecabinet.core.clock import utcnow
 from ecabinet.core.exceptions import DomainError
 
@@ -35,7 +27,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_REASON = "Ban hành văn bản"
 EXPIRY_WARNING_DAYS = 30
-FIELD_PREFIX = "ChuKySo"
+SIGN = "ecabinet.signing.pdfsign:sign"
+READ_SIGNATURES = "ecabinet.signing.pdfsign:read_signatures"
 
 VALID_TRUSTED, VALID_UNTRUSTED, INVALID, ERROR = "valid_trusted", "valid_untrusted", "invalid", "error"
 LABELS = {
@@ -55,8 +48,8 @@ def signing_configured() -> bool:
     return bool(current_app.config.get("SIGNING_PKCS12_PATH"))
 
 
-def load_signer() -> signers.SimpleSigner:
-    """The configured signer; read once per version of the file (its path and modification time).
+def load_certificate() -> asn1_x509.Certificate:
+    """The configured signer's certificate; read once per version of the file (its path and modification time).
 
     Raises ``DomainError("signing_certificate_unreadable")`` when the file is missing, damaged or the
     password is wrong; the cause is logged for the admin.
@@ -75,12 +68,14 @@ def _unreadable() -> DomainError:
 
 
 @lru_cache(maxsize=4)
-def _load_pkcs12(path: str, mtime: int, password: str) -> signers.SimpleSigner:
+def _load_pkcs12(path: str, mtime: int, password: str) -> asn1_x509.Certificate:
     """``mtime`` is only part of the cache key: a replaced file is read again. Failures are not cached."""
     try:
-        data = Path(path).read_bytes()
-        return signers.SimpleSigner.load_pkcs12_data(data, other_certs=(), passphrase=password.encode() or None)
-    except (OSError, ValueError) as exc:
+        _key, cert, _others = pkcs12.load_key_and_certificates(Path(path).read_bytes(), password.encode() or None)
+        if cert is None:
+            raise ValueError("the file holds no certificate")
+        return asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER))
+    except (OSError, ValueError, TypeError) as exc:
         log.error("signing certificate %s cannot be loaded (wrong password or damaged file): %s", path, exc)
         raise _unreadable() from None
 
@@ -89,10 +84,10 @@ def certificate_status() -> dict | None:
     """What the admin page shows of the configured certificate; None when signing is not configured."""
     if not signing_configured():
         return None
-    cert = load_signer().signing_cert
+    cert = load_certificate()
     not_before, not_after, now = cert.not_valid_before, cert.not_valid_after, utcnow()
     days_left = (not_after - now).days
-    return {"subject": distinguished_name(cert.subject), "common_name": _name_part(cert.subject, "common_name"),
+    return {"subject": distinguished_name(cert.subject), "common_name": name_part(cert.subject, "common_name"),
             "issuer": distinguished_name(cert.issuer), "serial": format(cert.serial_number, "X"),
             "not_before": not_before, "not_after": not_after, "days_left": days_left,
             "expired": not_after <= now, "expiring_soon": days_left < EXPIRY_WARNING_DAYS}
@@ -111,7 +106,7 @@ def distinguished_name(name: asn1_x509.Name) -> str:
     return ", ".join(parts)
 
 
-def _name_part(name: asn1_x509.Name, part: str) -> str | None:
+def name_part(name: asn1_x509.Name, part: str) -> str | None:
     value = name.native.get(part)
     if isinstance(value, list):  # a name may repeat an attribute; the most specific one comes last
         value = value[-1]
@@ -128,23 +123,11 @@ def sign_pdf(data: bytes, *, reason: str = DEFAULT_REASON, location: str | None 
     """
     if not signing_configured():
         return None
-    signer = load_signer()
-    if signer.signing_cert.not_valid_after <= utcnow():
+    if load_certificate().not_valid_after <= utcnow():
         raise DomainError("signing_certificate_expired", str(EXPIRED_MESSAGE), None, 503)
-    writer = IncrementalPdfFileWriter(BytesIO(data), strict=False)
-    metadata = signers.PdfSignatureMetadata(
-        field_name=_free_field_name(writer), reason=reason,
-        location=location or current_app.config["PROVINCE_NAME"], md_algorithm="sha256",
-        subfilter=fields.SigSeedSubFilter.PADES)
-    return signers.sign_pdf(writer, metadata, signer=signer).getvalue()
-
-
-def _free_field_name(writer: IncrementalPdfFileWriter) -> str:
-    taken = {name for name, _value, _ref in fields.enumerate_sig_fields(writer)}
-    number = len(taken) + 1
-    while f"{FIELD_PREFIX}{number}" in taken:
-        number += 1
-    return f"{FIELD_PREFIX}{number}"
+    config = current_app.config
+    return offload.in_worker(SIGN, data, config["SIGNING_PKCS12_PATH"], config.get("SIGNING_PKCS12_PASSWORD") or "",
+                             reason=reason, location=location or config["PROVINCE_NAME"])
 
 
 # --- checking signatures ---------------------------------------------------------------------------
@@ -160,82 +143,11 @@ def inspect_signatures(data: bytes) -> list[dict]:
     The file is read in an isolated worker process (``ecabinet.core.sandbox``): one too complex gives [].
     """
     try:
-        found = sandbox.run_isolated(read_signatures, data, current_app.config.get("SIGNING_TRUST_ROOTS"))
+        found = sandbox.run_isolated(READ_SIGNATURES, data, current_app.config.get("SIGNING_TRUST_ROOTS"))
     except sandbox.SandboxError as exc:
         log.info("signatures not inspected: %s", exc)
         return []
     return [{**result, "label": str(LABELS[result["code"]])} for result in found]
-
-
-def read_signatures(data: bytes, trust_roots: str | None) -> list[dict]:
-    """``inspect_signatures`` without the labels, on the trust roots of the PEM file ``trust_roots``; it reads
-    no application state, so it runs in the isolated worker."""
-    try:
-        reader = PdfFileReader(BytesIO(data), strict=False)
-        filled = list(fields.enumerate_sig_fields(reader, filled_status=True))
-    except Exception as exc:  # garbage, truncated or encrypted: nothing can be said about signatures
-        log.info("signatures not inspected: %s: %s", type(exc).__name__, exc)
-        return []
-    roots = _roots_from(trust_roots)
-    found: list[tuple[float, dict]] = []
-    for name, _value, field in filled:
-        try:  # one by one, so that a damaged signature does not hide the others
-            signature = EmbeddedPdfSignature(reader, field, name)
-            if signature.sig_object_type != "/Sig":
-                continue  # a document timestamp, not a signature
-            found.append((signature.signed_revision, _inspect(signature, roots)))
-        except Exception as exc:
-            log.info("signature %s cannot be read: %s: %s", name, type(exc).__name__, exc)
-            found.append((math.inf, _failed({**_EMPTY, "field": name})))
-    return [result for _order, result in sorted(found, key=lambda pair: pair[0])]
-
-
-_EMPTY = {"field": None, "signer": None, "organisation": None, "issuer": None, "signing_time": None,
-          "intact": False, "valid": False, "trusted": False, "covers_whole_document": False}
-
-
-def _failed(result: dict) -> dict:
-    return {**result, "code": ERROR}
-
-
-def _inspect(signature: EmbeddedPdfSignature, roots: list[asn1_x509.Certificate]) -> dict:
-    result = {**_EMPTY, "field": signature.field_name}
-    try:
-        cert = signature.signer_cert
-        result.update(signer=_name_part(cert.subject, "common_name"),
-                      organisation=_name_part(cert.subject, "organization_name"),
-                      issuer=_name_part(cert.issuer, "common_name"))
-        context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
-        status = validate_pdf_signature(signature, context)
-    except Exception as exc:  # a damaged signature must not stop the check of the others
-        log.info("signature %s cannot be checked: %s: %s", result["field"], type(exc).__name__, exc)
-        return _failed(result)
-    signed_at = status.signer_reported_dt or _safe(lambda: signature.self_reported_timestamp)
-    result.update(signing_time=_iso_utc(signed_at), intact=bool(status.intact), valid=bool(status.valid),
-                  trusted=bool(roots) and bool(status.trusted),
-                  covers_whole_document=status.coverage == SignatureCoverageLevel.ENTIRE_FILE)
-    return {**result, "code": _summary(result)}
-
-
-def _summary(result: dict) -> str:
-    if not (result["intact"] and result["valid"]):
-        return INVALID
-    return VALID_TRUSTED if result["trusted"] else VALID_UNTRUSTED
-
-
-def _safe(read):
-    try:
-        return read()
-    except Exception:
-        return None
-
-
-def _iso_utc(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat()
 
 
 def trust_root_names() -> list[str]:
@@ -245,10 +157,10 @@ def trust_root_names() -> list[str]:
 
 def _trust_roots() -> list[asn1_x509.Certificate]:
     """The certificates of ``SIGNING_TRUST_ROOTS``; [] when none is configured or the file is unreadable."""
-    return _roots_from(current_app.config.get("SIGNING_TRUST_ROOTS"))
+    return roots_from(current_app.config.get("SIGNING_TRUST_ROOTS"))
 
 
-def _roots_from(setting: str | None) -> list[asn1_x509.Certificate]:
+def roots_from(setting: str | None) -> list[asn1_x509.Certificate]:
     if not setting:
         return []
     path = Path(setting)

@@ -21,7 +21,7 @@ from ecabinet.core import storage
 from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.documents import render_text
-from ecabinet.documents.fonts import FontMissing
+from ecabinet.documents.fontdir import FontMissing
 from ecabinet.documents.formatting import squash
 from ecabinet.notify import delivery
 from ecabinet.notify.models import Notification

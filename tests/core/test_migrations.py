@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from flask_migrate import downgrade, upgrade
+from ecabinet.core.migrations import downgrade, upgrade
 
 from ecabinet.core.db import db
 

@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import os
 import resource
+import subprocess
+import sys
 import time
 
 import pytest
 
-from ecabinet.core import pdfcheck, sandbox
-from tests.fixtures import pdfs
+from ecabinet.core import pdfcheck, pdfscan, sandbox
+from tests.fixtures import ROOT, pdfs
 
+WORKER_LIBRARIES = {"pyhanko", "pypdfium2", "fpdf", "fontTools", "openpyxl", "pypdf"}
+"""What only the workers use: PDF checks and rendering, signatures, spreadsheets."""
+LOADED = "sorted({{name.partition('.')[0] for name in __import__('sys').modules}} & {names!r})"
+"""An expression: which of ``names`` the process evaluating it has imported."""
 TIGHT = sandbox.Limits(memory_bytes=512 << 20, cpu_seconds=1, timeout_seconds=20)
 
 
@@ -28,10 +34,10 @@ def spin() -> None:
 def test_the_result_and_the_exceptions_of_the_worker_come_back():
     assert sandbox.run_isolated(os.getpid) != os.getpid()
     with pytest.raises(pdfcheck.PdfRejected) as caught:
-        sandbox.run_isolated(pdfcheck.validate_pdf, pdfs.bomb_pdf(128 << 20))
+        sandbox.run_isolated(pdfscan.validate_pdf, pdfs.bomb_pdf(128 << 20))
     assert (caught.value.code, caught.value.limit) == ("bomb", None)
     with pytest.raises(pdfcheck.PdfRejected) as caught:
-        sandbox.run_isolated(pdfcheck.validate_pdf, pdfs.image_bomb_pdf(), max_image_pixels=10**6)
+        sandbox.run_isolated(pdfscan.validate_pdf, pdfs.image_bomb_pdf(), max_image_pixels=10**6)
     assert (caught.value.code, caught.value.limit) == ("image_too_large", 1.0)
 
 
@@ -66,3 +72,15 @@ def test_a_file_too_complex_for_the_worker_is_refused_with_a_clear_message(app):
             pdfcheck.validate_upload(pdfs.text_pdf(2))
         assert caught.value.code == "too_complex"
         assert "quá phức tạp" in caught.value.message
+
+
+def test_the_workers_libraries_are_imported_by_the_workers_not_by_the_server(tmp_path):
+    """The server names its workers' functions (``"module:function"``), so the libraries behind them, and Alembic
+    (``flask db`` only), stay out of its memory and its start-up; the forkserver has them loaded for its children."""
+    loaded = LOADED.format(names=WORKER_LIBRARIES | {"alembic"})
+    build_as_serve_does = ("import ecabinet.serve as serve; serve.create_app('testing', SOCKETIO_ASYNC_MODE='gevent', "
+                           f"STORAGE_DIR={str(tmp_path)!r}); print(*{loaded})")
+    server = subprocess.run([sys.executable, "-c", build_as_serve_does], cwd=ROOT, capture_output=True, text=True,
+                            check=True)
+    assert server.stdout.split() == []
+    assert sandbox.run_isolated(eval, LOADED.format(names=WORKER_LIBRARIES)) == sorted(WORKER_LIBRARIES)

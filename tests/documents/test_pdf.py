@@ -20,11 +20,10 @@ from ecabinet.documents import (
     default_font_dir,
     font_dir_from_config,
     format_number_symbol,
-    render_pdf,
     render_text,
     stamp_number,
 )
-from ecabinet.documents.pdf import prepare_fonts, render_stampable
+from ecabinet.documents.pdf import prepare_fonts, render_pdf, render_stampable
 from ecabinet.documents.fonts import find_font_set
 from tests.fixtures import samples
 from tests.fixtures.pdf_text import full_text, fonts, missing_lines, norm, page_texts, reader

@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from ecabinet.documents import Column, Paragraph, Table, render_pdf, render_text
+from ecabinet.documents import Column, Paragraph, Table, render_text
+from ecabinet.documents.pdf import render_pdf
 from tests.fixtures import samples
 from tests.fixtures.pdf_text import full_text, missing_lines, norm, page_texts
 

@@ -14,7 +14,8 @@ import requests
 import sqlalchemy as sa
 
 from ecabinet.core.db import db
-from ecabinet.core.pdfcheck import PdfRejected, validate_pdf
+from ecabinet.core.pdfcheck import PdfRejected
+from ecabinet.core.pdfscan import validate_pdf
 from ecabinet.materials.models import MaterialVersion, TextStatus
 from tests.fixtures import pdfs
 from tests.fixtures.browser import demo_meeting_id, demo_token

@@ -10,15 +10,13 @@ import unicodedata
 import pytest
 from pypdf import PdfReader
 
-from ecabinet.core.pdfcheck import PdfInfo, PdfRejected, validate_pdf
+from ecabinet.core.pdfcheck import PdfInfo, PdfRejected
+from ecabinet.core.pdfscan import validate_pdf
 from tests.fixtures import pdfs
-from ecabinet.materials.pdf import (
-    PackItem,
-    PackMaterial,
-    build_pack,
-    extract_text,
-    watermark_pdf,
-)
+from ecabinet.materials.pdf import PackItem, PackMaterial
+from ecabinet.materials.pdf.extract import extract_text
+from ecabinet.materials.pdf.pack import build_pack
+from ecabinet.materials.pdf.watermark import watermark_pdf
 from ecabinet.materials.pdf import pack as pack_module
 from ecabinet.materials.pdf import watermark as watermark_module
 from ecabinet.materials.pdf.rawpdf import _Unsupported

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 
 from ecabinet.core.exceptions import DomainError
-from ecabinet.materials.pdf import extract_text
+from ecabinet.materials.pdf.extract import extract_text
 from ecabinet.signing import operations as ops
 from tests.fixtures.signing import CA_NAME, SIGNER_NAME, SIGNER_ORG, make_pki
 
@@ -127,7 +127,7 @@ def test_a_replaced_certificate_file_is_read_again(plain_app, notice_pdf, tmp_pa
     path = tmp_path / "office.p12"
     path.write_bytes(pki.p12.read_bytes())
     plain_app.config["SIGNING_PKCS12_PATH"] = str(path)
-    assert ops.load_signer() is ops.load_signer()  # cached
+    assert ops.load_certificate() is ops.load_certificate()  # cached
     renewed = make_pki(tmp_path / "renewed", valid_days=700)
     path.write_bytes(renewed.p12.read_bytes())
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000_000))

@@ -1,18 +1,19 @@
 """The PDF layer of meeting materials: text extraction, watermark, meeting pack. Uploads are checked
 before with ``ecabinet.core.pdfcheck``.
 
-Pure functions on bytes (or paths): no database, no request.
+Pure functions on bytes (or paths): no database, no request. They run in the isolated worker processes
+(``ecabinet.core.sandbox``), which alone import their modules and the PDF libraries: the server names them.
 
 One module per responsibility: ``extract`` (page text),
 ``watermark`` (the per-reader mark), ``pack`` (the meeting pack) and ``rawpdf`` (the byte-level
-object copying and incremental-update helpers that the watermark and the pack share).
+object copying and incremental-update helpers that the watermark and the pack share); ``model`` has their
+arguments and results.
 """
 
-from ecabinet.materials.pdf.extract import PageTexts, checked_text, extract_text
-from ecabinet.materials.pdf.pack import Pack, PackItem, PackMaterial, build_pack
-from ecabinet.materials.pdf.watermark import watermark_page, watermark_pdf
+from ecabinet.materials.pdf.model import Pack, PackItem, PackMaterial, PageTexts
 
-__all__ = [
-    "Pack", "PackItem", "PackMaterial", "PageTexts", "build_pack", "checked_text", "extract_text", "watermark_page",
-    "watermark_pdf",
-]
+CHECKED_TEXT = "ecabinet.materials.pdf.extract:checked_text"
+BUILD_PACK = "ecabinet.materials.pdf.pack:build_pack"
+WATERMARK_PDF = "ecabinet.materials.pdf.watermark:watermark_pdf"
+
+__all__ = ["BUILD_PACK", "CHECKED_TEXT", "WATERMARK_PDF", "Pack", "PackItem", "PackMaterial", "PageTexts"]

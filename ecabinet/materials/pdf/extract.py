@@ -6,16 +6,10 @@ import logging
 import unicodedata
 import pypdfium2 as pdfium
 
-from ecabinet.core.pdfcheck import validate_pdf
+from ecabinet.core.pdfscan import validate_pdf
+from ecabinet.materials.pdf.model import PageTexts
 
 log = logging.getLogger(__package__)  # "ecabinet.materials.pdf", as before the split
-
-
-class PageTexts(list):
-    """``list[str]``, one string per page, with ``failed``: the 0-based pages that could not be
-    read (their string is empty)."""
-
-    failed: list[int]
 
 
 def _clean(text: str) -> str:

@@ -5,38 +5,18 @@ from __future__ import annotations
 import io
 import logging
 import unicodedata
-from dataclasses import dataclass, field
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 from pypdf.generic import IndirectObject
 
+from ecabinet.materials.pdf.model import Pack, PackItem
 from ecabinet.materials.pdf.rawpdf import _raw_objects, _Unsupported
 from ecabinet.materials.pdf.watermark import FAMILY, _add_fonts
 from fpdf.enums import XPos, YPos
 from fpdf import FPDF
 
 log = logging.getLogger(__package__)  # "ecabinet.materials.pdf", as before the split
-
-
-@dataclass(frozen=True)
-class PackMaterial:
-    title: str
-    data: bytes
-
-
-@dataclass(frozen=True)
-class PackItem:
-    title: str
-    materials: list[PackMaterial] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Pack:
-    data: bytes
-    pages: int
-    item_pages: list[int]  # 1-based page where each item starts (its first material)
-    material_pages: list[list[int]]  # 1-based page where each material starts, per item
 
 
 def _front_pages(title: str, subtitle: str, items: list[PackItem], item_pages: list[int],

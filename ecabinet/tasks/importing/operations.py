@@ -18,15 +18,12 @@ import re
 import unicodedata
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-import openpyxl
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from openpyxl.utils.datetime import from_excel
 
 from ecabinet.accounts import operations as accounts
 from ecabinet.accounts.models import Role, User
@@ -53,6 +50,7 @@ HEADER_SEARCH_ROWS = 10
 """The header row may follow a title: it is looked for in this many first rows."""
 MAX_CONTENT, MAX_REFERENCE = 5000, 255
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+EXCEL_EPOCH = datetime(1899, 12, 30)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -152,31 +150,12 @@ def _check_package(data: bytes) -> None:
                                               "of tasks."))
 
 
-def _header_map(row: Iterable[Any]) -> dict[int, str]:
-    """Column index → canonical header, for the headers known."""
-    known = {folded(name): name for name in COLUMNS}
-    found: dict[int, str] = {}
-    for index, value in enumerate(row):
-        name = known.get(folded(cell_text(value)))
-        if name is not None and name not in found.values():
-            found[index] = name
-    return found
-
-
-def _find_header(sheet) -> tuple[int, dict[int, str]] | None:
-    for number, row in enumerate(sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True), start=1):
-        headers = _header_map(row)
-        if all(name in headers.values() for name in REQUIRED_HEADERS):
-            return number, headers
-    return None
-
-
 def _sheet_rows(data: bytes) -> list[tuple[int, dict[str, Any]]]:
     """``(row number, {header: cell value})`` for each row under the header that is not blank. The workbook is
     parsed in an isolated worker process (``ecabinet.core.sandbox``): an .xlsx is a zip of XML, a bomb's shape."""
     _check_package(data)
     try:
-        problem, rows = sandbox.run_isolated(read_rows, data)
+        problem, rows = sandbox.run_isolated("ecabinet.tasks.importing.reading:read_rows", data)
     except sandbox.SandboxError:
         raise _file_error("too_complex", _("The file is too complex to process safely and is refused.")) from None
     if problem == "not_xlsx":
@@ -190,36 +169,6 @@ def _sheet_rows(data: bytes) -> list[tuple[int, dict[str, Any]]]:
         raise _file_error("too_many_rows", _("The sheet has more than %(max)s tasks: split it into several "
                                              "files.", max=MAX_ROWS))
     return rows
-
-
-def read_rows(data: bytes) -> tuple[str | None, list[tuple[int, dict[str, Any]]]]:
-    """The rows of ``_sheet_rows``, or what is wrong with the sheet (``not_xlsx``, ``missing_columns``,
-    ``too_many_rows``); it reads no application state, so it runs in the isolated worker."""
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a damaged or foreign file
-        return "not_xlsx", []
-    try:
-        for sheet in workbook.worksheets:
-            found = _find_header(sheet)
-            if found is not None:
-                break
-        else:
-            return "missing_columns", []
-        header_row, headers = found
-        width = max(headers) + 1
-        rows = []
-        for number, row in enumerate(sheet.iter_rows(min_row=header_row + 1, max_col=width, values_only=True),
-                                     start=header_row + 1):
-            values = {name: row[index] if index < len(row) else None for index, name in headers.items()}
-            if all(cell_text(v) == "" for v in values.values()):
-                continue
-            if len(rows) == MAX_ROWS:
-                return "too_many_rows", []
-            rows.append((number, values))
-        return None, rows
-    finally:
-        workbook.close()
 
 
 # --- looking names up ----------------------------------------------------------------------------
@@ -278,6 +227,12 @@ def _named(names: _Names, text: str, what: str, errors: dict[str, str], column: 
 
 # --- checking a row ------------------------------------------------------------------------------
 
+def _excel_day(serial: float) -> date:
+    """The day of an Excel serial date: days after 30/12/1899, less one before 1 March 1900 (Excel counts a
+    29 February 1900 that never was), as openpyxl's ``from_excel`` reads it."""
+    return (EXCEL_EPOCH + timedelta(days=serial + 1 if serial < 60 else serial)).date()
+
+
 def parse_deadline(value: Any) -> date | None:
     """A real Excel date, dd/mm/yyyy, yyyy-mm-dd or an Excel day number; ValueError otherwise."""
     if isinstance(value, datetime):
@@ -287,7 +242,7 @@ def parse_deadline(value: Any) -> date | None:
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         if not 1 <= value <= 2958465:
             raise ValueError(value)
-        day = from_excel(value).date()
+        day = _excel_day(value)
     else:
         text = cell_text(value)
         pattern = "%Y-%m-%d" if re.match(r"^\d{4}-\d{1,2}-\d{1,2}$", text) else "%d/%m/%Y"
