@@ -21,17 +21,12 @@ from pypdf import PdfReader
 
 from bench.__main__ import publish
 from bench.method import compare, figure
-from ecabinet.core.pdfcheck import validate_pdf
+from ecabinet.core.pdfscan import validate_pdf
 from ecabinet.demo import pdfs
-from ecabinet.materials.pdf import (
-    PackItem,
-    PackMaterial,
-    PageTexts,
-    build_pack,
-    extract_text,
-    watermark_page,
-    watermark_pdf,
-)
+from ecabinet.materials.pdf import PackItem, PackMaterial, PageTexts
+from ecabinet.materials.pdf.extract import extract_text
+from ecabinet.materials.pdf.pack import build_pack
+from ecabinet.materials.pdf.watermark import watermark_page, watermark_pdf
 
 FILES, PAGES = 30, 1200
 WHO = ("Nguyễn Văn Ánh", "Sở Kế hoạch và Đầu tư", "22/11/2026 14:05")
