@@ -1,9 +1,10 @@
 """Materials figures: the meeting pack, the watermark, validation and text extraction.
 
 A 30-file, 1,200-page corpus of Vietnamese text PDFs is generated in a temporary folder
-(``ecabinet.demo.pdfs``); each figure is compared with a reference run in the same
-process on the same files: qpdf (Debian ``qpdf``) for merging and overlaying, a bare pypdf
-open for validation, the other library for extraction. Ours and the reference are timed in turns
+(``ecabinet.demo.pdfs``); each figure is compared with a reference on the same files: the pack and the
+watermark are made as the app makes them, in a sandboxed worker process, against a qpdf process (Debian
+``qpdf``) merging and overlaying; validation runs in this process against a bare pypdf open, extraction against
+the other library. Ours and the reference are timed in turns
 (``bench.method``), each figure the median of the runs.
 """
 
@@ -21,9 +22,10 @@ from pypdf import PdfReader
 
 from bench.__main__ import publish
 from bench.method import compare, figure
+from ecabinet.core import sandbox
 from ecabinet.core.pdfscan import validate_pdf
 from ecabinet.demo import pdfs
-from ecabinet.materials.pdf import PackItem, PackMaterial, PageTexts
+from ecabinet.materials.pdf import BUILD_PACK, WATERMARK_PDF, PackItem, PackMaterial, PageTexts
 from ecabinet.materials.pdf.extract import extract_text
 from ecabinet.materials.pdf.pack import build_pack
 from ecabinet.materials.pdf.watermark import watermark_page, watermark_pdf
@@ -87,13 +89,15 @@ def measure(tmp: Path) -> dict[str, dict]:
              for k in range(FILES // 3)]
     results: dict[str, dict] = {}
 
-    pack = compare(timed_s(lambda: build_pack("Phiên họp UBND tỉnh thường kỳ tháng 11 năm 2026", items)),
+    sandbox.start()
+    title = "Phiên họp UBND tỉnh thường kỳ tháng 11 năm 2026"
+    pack = compare(timed_s(lambda: sandbox.run_isolated(BUILD_PACK, title, items)),
                    timed_s(lambda: qpdf("--empty", "--pages", *map(str, files), "--", str(tmp / "merged.pdf")))
                    if has_qpdf else no_reference)
     results["pack_build_s"] = pack.figure("s", (
-        f"meeting pack of {FILES} files / {PAGES} pages "
+        f"meeting pack of {FILES} files / {PAGES} pages as the app builds it, in a sandboxed worker process "
         f"(cover and contents by fpdf2, outline, objects copied as bytes with renumbered references) vs "
-        "`qpdf --empty --pages … -- out.pdf` on the same files"))
+        "the `qpdf --empty --pages … -- out.pdf` process on the same files"))
 
     single = tmp / "single.pdf"
     merged = build_pack("Tài liệu", items).data  # one 1,200-page file (+ 2 front pages)
@@ -101,13 +105,14 @@ def measure(tmp: Path) -> dict[str, dict]:
     wm_path = tmp / "wm.pdf"
     wm_path.write_bytes(watermark_page(*WHO))
     marked = watermark_pdf(merged, *WHO)
-    watermark = compare(timed_s(lambda: watermark_pdf(merged, *WHO)),
+    watermark = compare(timed_s(lambda: sandbox.run_isolated(WATERMARK_PDF, merged, *WHO)),
                         timed_s(lambda: qpdf("--overlay", str(wm_path), "--repeat=1", "--", str(single),
                                              str(tmp / "overlaid.pdf"))) if has_qpdf else no_reference)
     results["watermark_s"] = watermark.figure("s", (
-        f"per-reader watermark (fpdf2 page → one shared form XObject, hand-written incremental update) "
+        f"per-reader watermark as the app makes it, in a sandboxed worker process (fpdf2 page → one shared form "
+        "XObject, hand-written incremental update) "
         f"on a {len(PdfReader(single).pages)}-page "
-        "file vs `qpdf --overlay wm.pdf --repeat=1 -- in.pdf out.pdf`"))
+        "file vs the `qpdf --overlay wm.pdf --repeat=1 -- in.pdf out.pdf` process"))
     overlaid = (tmp / "overlaid.pdf").stat().st_size / len(merged) if has_qpdf else None
     results["watermark_size_ratio"] = figure(len(marked) / len(merged), "×", overlaid, (
         "watermarked size / input size (target ≤ 1.15); reference: the same ratio for qpdf --overlay; sizes, "

@@ -11,6 +11,7 @@ distributions, has not: fpdf2 would silently leave "ậ", "ơ", "ư" ... out of 
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -101,3 +102,14 @@ def register_fonts(pdf: FPDF, font_dir: Path | str | None = None) -> FontSet:
     for style in STYLES:
         pdf.add_font(FAMILY, style, str(folder / font_set.files[style]))
     return font_set
+
+
+def read_from_memory(pdf: FPDF) -> None:
+    """Have the faces embedded in ``pdf`` read from memory, for a process that forks after parsing them: fontTools
+    reads a lazily opened font's tables from its file when they are first used, and forked processes share an open
+    file's offset, so two workers rendering at once would read each other's bytes (``unknown 'gasp' format``)."""
+    for font in pdf.fonts.values():
+        reader = font.ttfont.reader
+        with reader.file as file:
+            file.seek(0)
+            reader.file = io.BytesIO(file.read())

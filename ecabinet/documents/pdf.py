@@ -8,14 +8,13 @@ issue date and fpdf2 derives the file identifier from the content.
 
 from __future__ import annotations
 
-import io
 from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
 
-from ecabinet.documents.fonts import FAMILY, register_fonts
+from ecabinet.documents.fonts import FAMILY, read_from_memory, register_fonts
 from ecabinet.documents.formatting import (
     DRAFT_MARK,
     MOTTO,
@@ -361,19 +360,8 @@ def prepare_fonts(font_dir: Path | str | None = None) -> None:
     does it once, and each worker forked from it starts with them parsed for its one render (a quarter of a
     second saved per document)."""
     page = _fresh_page(font_dir)
-    for font in page.fonts.values():
-        _read_from_memory(font.ttfont)
+    read_from_memory(page)
     _prepared[str(font_dir)] = page
-
-
-def _read_from_memory(ttfont) -> None:
-    """fontTools reads a lazily opened font's tables from its file when they are first used, and forked processes
-    share an open file's offset: two workers rendering at once would read each other's bytes (``unknown 'gasp'
-    format``). Each worker reads its own copy in memory instead."""
-    reader = ttfont.reader
-    with reader.file as file:
-        file.seek(0)
-        reader.file = io.BytesIO(file.read())
 
 
 def _new_page(font_dir: Path | str | None) -> _Page:

@@ -17,6 +17,8 @@ from ecabinet.materials.pdf import PackItem, PackMaterial
 from ecabinet.materials.pdf.extract import extract_text
 from ecabinet.materials.pdf.pack import build_pack
 from ecabinet.materials.pdf.watermark import watermark_pdf
+from ecabinet.core import sandbox
+from ecabinet.materials.pdf import fonts
 from ecabinet.materials.pdf import pack as pack_module
 from ecabinet.materials.pdf import watermark as watermark_module
 from ecabinet.materials.pdf.rawpdf import _Unsupported
@@ -266,6 +268,46 @@ def test_a_long_agenda_gets_a_longer_table_of_contents(merge_path):
     toc = " ".join(words(t) for t in texts[1:front])
     assert f"40. Nội dung thứ 40 {front + 40}" in toc
 
+
+
+def shifted_offsets(data: bytes) -> bytes:
+    """``data`` with every object four bytes later than its cross-reference table says: pypdf's strict reader
+    refuses it, its lenient reader rebuilds the table."""
+    header_end = data.index(b"\n", data.index(b"%PDF")) + 1
+    return data[:header_end] + b"%ok\n" + data[header_end:]
+
+
+def test_a_material_whose_offsets_are_wrong_still_goes_into_the_pack():
+    good, shifted = pdfs.text_pdf(2, seed=21), shifted_offsets(pdfs.text_pdf(3, seed=22))
+    assert validate_pdf(shifted).pages == 3  # a file a reader accepts, so a pack must take it
+    pack = build_pack("Phiên họp", [PackItem("Nội dung", [PackMaterial("Tốt", good), PackMaterial("Lệch", shifted)])])
+    front = pack.item_pages[0] - 1
+    assert pack.pages == front + 5 == len(PdfReader(io.BytesIO(pack.data)).pages)
+    texts = extract_text(pack.data)
+    assert words(texts[front + 2]) == words(extract_text(shifted)[0])
+
+
+def prepared_faces() -> list[tuple[str, ...]]:
+    return sorted(fonts._prepared)
+
+
+def test_the_forkserver_prepares_the_faces_of_the_front_pages_and_the_watermark():
+    assert sandbox.run_isolated(prepared_faces) == sorted([fonts.FRONT_PAGES, fonts.WATERMARK])
+
+
+def test_front_pages_and_watermark_are_the_same_with_the_faces_prepared():
+    items = [PackItem("Báo cáo tình hình kinh tế – xã hội", [PackMaterial("Dự thảo", b"")])]
+
+    def render() -> list[bytes]:
+        front = pack_module._front_pages("Phiên họp thường kỳ", "tháng 12", items, [3], [[3]])
+        mark = watermark_module.watermark_page("Nguyễn Văn Ánh", "Sở Tài chính", "07/12/2026 08:00", (300, 500))
+        return [page.get_contents().get_data() for data in (front, mark) for page in PdfReader(io.BytesIO(data)).pages]
+
+    fresh = render()
+    fonts.prepare()
+    assert prepared_faces() == sorted([fonts.FRONT_PAGES, fonts.WATERMARK])
+    assert render() == fresh
+    assert prepared_faces() == []  # each prepared face serves one document
 
 # --- image bombs: a huge declared image in a few KB ---------------------------------------------------------
 

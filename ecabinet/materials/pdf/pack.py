@@ -12,9 +12,9 @@ from pypdf.generic import IndirectObject
 
 from ecabinet.materials.pdf.model import Pack, PackItem
 from ecabinet.materials.pdf.rawpdf import _raw_objects, _Unsupported
-from ecabinet.materials.pdf.watermark import FAMILY, _add_fonts
-from fpdf.enums import XPos, YPos
+from ecabinet.materials.pdf.fonts import FAMILY, FRONT_PAGES, new_pdf
 from fpdf import FPDF
+from fpdf.enums import XPos, YPos
 
 log = logging.getLogger(__package__)  # "ecabinet.materials.pdf", as before the split
 
@@ -22,10 +22,9 @@ log = logging.getLogger(__package__)  # "ecabinet.materials.pdf", as before the 
 def _front_pages(title: str, subtitle: str, items: list[PackItem], item_pages: list[int],
                  material_pages: list[list[int]]) -> bytes:
     """The cover and the table of contents (mục lục), A4, fpdf2 with the embedded font."""
-    pdf = FPDF(format="A4")
+    pdf = new_pdf(FRONT_PAGES)
     pdf.set_margins(30, 20, 15)
     pdf.set_auto_page_break(True, 20)
-    _add_fonts(pdf, ("", "B"))
     nfc = lambda text: unicodedata.normalize("NFC", text)  # noqa: E731
     pdf.add_page()
     pdf.set_y(80)
@@ -51,8 +50,7 @@ def _front_pages(title: str, subtitle: str, items: list[PackItem], item_pages: l
     for style, text, indent, page in rows:
         pdf.set_font(FAMILY, style, 12)
         width = pdf.epw - number_width - indent
-        lines = pdf.multi_cell(width, 6.5, text, dry_run=True, output="LINES")
-        if pdf.will_page_break(6.5 * len(lines) + 1):
+        if pdf.will_page_break(6.5 * _line_count(pdf, width, text) + 1):
             pdf.add_page()
         top = pdf.get_y()
         pdf.set_x(pdf.l_margin + indent)
@@ -62,6 +60,12 @@ def _front_pages(title: str, subtitle: str, items: list[PackItem], item_pages: l
         pdf.cell(number_width, 6.5, str(page), align="R")
         pdf.set_y(bottom + 1)
     return bytes(pdf.output())
+
+
+def _line_count(pdf: FPDF, width: float, text: str) -> int:
+    if pdf.get_string_width(text) <= width - 2 * pdf.c_margin:  # most rows: no line breaking to try
+        return 1
+    return len(pdf.multi_cell(width, 6.5, text, dry_run=True, output="LINES"))
 
 
 def _raw_merge(sources: list[tuple[PdfReader, bytes]], outline: list[tuple[str, int, list[tuple[str, int]]]]) -> bytes:
@@ -137,8 +141,12 @@ def build_pack(title: str, items: list[PackItem], subtitle: str = "") -> Pack:
     ``validate_pdf`` (their page tree's /Count is trusted). Objects are copied as bytes with
     their references renumbered (``_raw_merge``); files it cannot copy (object streams,
     incremental updates) make the whole pack go through pypdf's append instead."""
-    readers = [[PdfReader(io.BytesIO(m.data), strict=False) for m in item.materials] for item in items]
-    counts = [[int(r.trailer["/Root"]["/Pages"]["/Count"]) for r in item] for item in readers]
+    try:  # strict, pypdf skips its check of every object's offset: ``_raw_objects`` checks those it copies
+        readers = _readers(items, strict=True)
+        counts = _page_counts(readers)
+    except (PyPdfError, KeyError, ValueError, TypeError):
+        readers = _readers(items, strict=False)
+        counts = _page_counts(readers)
 
     def layout(front: int) -> tuple[list[int], list[list[int]]]:
         page = front + 1
@@ -166,14 +174,26 @@ def build_pack(title: str, items: list[PackItem], subtitle: str = "") -> Pack:
     outline = [(f"{i + 1}. {item.title}", item_pages[i] - 1,
                 [(m.title, material_pages[i][j] - 1) for j, m in enumerate(item.materials)])
                for i, item in enumerate(items)]
-    sources = [(front_reader, front)] + [(r, m.data) for item, rs in zip(items, readers)
-                                         for r, m in zip(rs, item.materials)]
     try:
-        data = _raw_merge(sources, outline)
+        data = _raw_merge(_sources(front_reader, front, items, readers), outline)
     except (_Unsupported, PyPdfError, KeyError, IndexError, ValueError, TypeError, AttributeError) as exc:
         log.info("build_pack: raw merge not possible (%s), merging with pypdf", exc)
-        data = _pypdf_merge(sources, outline)
+        data = _pypdf_merge(_sources(front_reader, front, items, _readers(items, strict=False)), outline)
     return Pack(data=data, pages=last, item_pages=item_pages, material_pages=material_pages)
+
+
+def _readers(items: list[PackItem], strict: bool) -> list[list[PdfReader]]:
+    return [[PdfReader(io.BytesIO(m.data), strict=strict) for m in item.materials] for item in items]
+
+
+def _page_counts(readers: list[list[PdfReader]]) -> list[list[int]]:
+    return [[int(r.trailer["/Root"]["/Pages"]["/Count"]) for r in item] for item in readers]
+
+
+def _sources(front_reader: PdfReader, front: bytes, items: list[PackItem],
+             readers: list[list[PdfReader]]) -> list[tuple[PdfReader, bytes]]:
+    materials = [(r, m.data) for item, rs in zip(items, readers) for r, m in zip(rs, item.materials)]
+    return [(front_reader, front)] + materials
 
 
 def _pypdf_merge(sources: list[tuple[PdfReader, bytes]],

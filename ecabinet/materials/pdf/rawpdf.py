@@ -16,6 +16,7 @@ class _Unsupported(Exception):
 
 
 _LEX = re.compile(rb"(?<![\w.+#-])(\d+)\s+(\d+)\s+R(?![\w])|\(|%|endobj|stream(?=\r?\n)")
+_HEADER = re.compile(rb"\s*(\d+)\s+0\s+obj")
 _LENGTH = re.compile(rb"/Length\s+(\d+)(?:\s+(\d+)\s+R)?")
 
 
@@ -57,8 +58,8 @@ def _raw_objects(reader: PdfReader, data: bytes, base: int, skip: set[int], root
     for number, offset in reader.xref[0].items():
         if number in skip:
             continue
-        header = re.compile(rb"\s*%d\s+0\s+obj" % number).match(data, offset)
-        if header is None:
+        header = _HEADER.match(data, offset)
+        if header is None or int(header.group(1)) != number:
             raise _Unsupported("xref offset")
         body, at, is_stream = _renumber(data, header.end(), base)
         if re.search(rb"/Type\s*/XRef\b", body):  # a cross-reference stream: not content

@@ -26,31 +26,20 @@ from ecabinet.materials.pdf.rawpdf import (
     _serialize,
     _Unsupported,
 )
-from fpdf import FPDF
-from ecabinet.documents.fonts import FAMILY as family, find_font_set
+from ecabinet.materials.pdf.fonts import FAMILY, WATERMARK, new_pdf
 
 log = logging.getLogger(__package__)  # "ecabinet.materials.pdf", as before the split
 
-FAMILY = "DocSerif"
 A4 = (595.28, 841.89)
-
-
-def _add_fonts(pdf, styles: tuple[str, ...]) -> None:
-    """Embed only the faces used (parsing each TTF costs ~0.1 s): the set ``documents`` chose."""
-    assert family == FAMILY
-    font_set, folder = find_font_set()
-    for style in styles:
-        pdf.add_font(FAMILY, style, str(folder / font_set.files[style]))
 
 
 def watermark_page(name: str, unit: str, when: str, size: tuple[float, float] = A4) -> bytes:
     """The one-page watermark (fpdf2, embedded DejaVu Serif): "MẬT" across the page, and the
     reader's name, unit and time in the footer and across the middle, half transparent."""
     width, height = size[0] * 25.4 / 72, size[1] * 25.4 / 72
-    pdf = FPDF(unit="mm", format=(width, height))
+    pdf = new_pdf(WATERMARK)
     pdf.set_auto_page_break(False)
-    _add_fonts(pdf, ("B",))
-    pdf.add_page()
+    pdf.add_page(format=(width, height))
     line = unicodedata.normalize("NFC", f"{name} – {unit} – {when}")
     with pdf.local_context(fill_opacity=0.18, text_color=(200, 0, 0)):
         with pdf.rotation(45, width / 2, height / 2):
