@@ -4,8 +4,8 @@ its portfolio. Every count goes through the policy's SQL filters, in a fixed num
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -22,10 +22,7 @@ from ecabinet.tasks import queries as tasks
 from ecabinet.tasks.derived import Derived
 from ecabinet.tasks.models import Task
 
-COMING = timedelta(weeks=8)
-"""How far ahead "my coming meetings" reach."""
 COMING_LIMIT = 50
-COMING_STATUSES = (MeetingStatus.PUBLISHED, MeetingStatus.IN_PROGRESS, MeetingStatus.POSTPONED)
 OVERDUE_IN_PORTFOLIO = tasks.TaskFilter(portfolio="me", derived=Derived.OVERDUE)
 """The task list's filter behind the count (and its link) of overdue tasks."""
 
@@ -53,9 +50,7 @@ class Pending:
 
 def coming_meetings(user: User, now: datetime | None = None) -> list[Meeting]:
     """The meetings ``user`` takes part in that have not ended yet (or are in progress), soonest first."""
-    now = now or utcnow()
-    mine = meetings.MeetingFilter(starts_from=now, starts_before=now + COMING, involving_user_id=user.id,
-                                  statuses=COMING_STATUSES)
+    mine = replace(meetings.upcoming(now or utcnow()), involving_user_id=user.id)
     return meetings.list_meetings(mine, COMING_LIMIT, visible=meeting_visibility(user))
 
 
