@@ -93,8 +93,8 @@ def _seed_meetings(today: date) -> None:
     kinds = {k.code: k.id for k in meetings.kinds()}
     rooms = {r.code: r.id for r in meetings.rooms()}
     monday = monday_of(today + timedelta(days=2))  # seeded at a weekend, "this week" is the coming one
-    units = {u.code: u.id for u in org.units_by_code(
-        [c for m in (*data.MEETINGS, data.CONCLUDED_MEETING, *(m for m, _ in data.AWAITING_APPROVAL)) for c in m.agencies])}
+    held = (data.CONCLUDED_MEETING, *(spec for spec, _ in data.AWAITING_APPROVAL))
+    units = {u.code: u.id for u in org.units_by_code([c for m in (*data.MEETINGS, *held) for c in m.agencies])}
 
     def create(spec: data.MeetingSpec) -> list:
         hour, minute = map(int, spec.start.split(":"))
