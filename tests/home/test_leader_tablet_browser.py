@@ -189,7 +189,7 @@ def test_a_leaders_tablet_day(live_server, browser):
         _pending_pages(chairman)
         _reader_notes_stay_closed(chairman, meeting_id)
         _my_meetings_show_the_coming_weeks(chairman, meeting_id)
-        for path in (f"/meetings/{meeting_id}", "/notifications", "/schedules/", "/notices"):
+        for path in (f"/meetings/{meeting_id}", "/meetings", "/notifications", "/schedules/", "/notices"):
             chairman.visit(path)
         _live_page_names_the_room_and_shows_the_presentation_first(chairman, meeting_id)
         assert chairman.problems == [] and deputy.problems == [], "\n".join(chairman.problems + deputy.problems)
