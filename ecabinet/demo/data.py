@@ -391,3 +391,31 @@ CONCLUSIONS: tuple[ConclusionSpec, ...] = (
          DirectiveSpec("soxd", ("sogtvt",), "hướng dẫn các chủ đầu tư điều chỉnh giá vật liệu xây dựng theo công bố "
                        "giá mới", "working_days", 15))),
 )
+
+
+AWAITING_APPROVAL: tuple[tuple[MeetingSpec, ConclusionSpec], ...] = (
+    (MeetingSpec("Họp nghe báo cáo công tác sắp xếp tổ chức bộ máy các cơ quan chuyên môn", "chuyende", "chutich",
+                 "chuyenvien2", -1, 0, "08:00", 120, "phonghop1", agencies=("sonv", "sotp")),
+     ConclusionSpec("Phương án sắp xếp tổ chức bộ máy", "sonv",
+                    "Thống nhất chủ trương sắp xếp các phòng chuyên môn theo phương án của Sở Nội vụ.",
+                    (DirectiveSpec("sonv", ("sotp",), "hoàn chỉnh đề án sắp xếp tổ chức bộ máy, trình Ủy ban "
+                                   "nhân dân tỉnh", "date", 30),))),
+    (MeetingSpec("Họp về tiến độ thu ngân sách nhà nước năm 2026", "chuyende", "pct1", "chuyenvien1", -1, 1,
+                 "14:00", 120, "phonghop2", agencies=("sotc", "cucthue")),
+     ConclusionSpec("Tình hình thu ngân sách nhà nước", "sotc",
+                    "Thu ngân sách đạt 86% dự toán; các cơ quan thu tập trung chống thất thu.",
+                    (DirectiveSpec("cucthue", ("sotc",), "đôn đốc thu hồi nợ đọng thuế, bảo đảm hoàn thành dự toán "
+                                   "thu năm 2026", "date", 40),))),
+)
+"""Last week's meetings of the Chairman and of the Standing Vice-Chairman whose notices wait for their approval."""
+
+OVERDUE_TASKS: tuple[tuple[str, str, str], ...] = (
+    ("chutich", "sonv", "Báo cáo kết quả thực hiện quy chế dân chủ ở cơ sở năm 2026"),
+    ("pct1", "sotc", "Báo cáo tình hình thực hiện dự toán ngân sách 11 tháng năm 2026"),
+)
+"""(assigning leader, lead agency, task): a task past its deadline (last Friday) in each leader's portfolio."""
+
+POLL_TITLE = "Lấy ý kiến về dự thảo Kế hoạch tổ chức Tết Nguyên đán năm 2027"
+POLL_QUESTION = "Đồng chí cho ý kiến về dự thảo Kế hoạch tổ chức các hoạt động mừng Đảng, mừng Xuân năm 2027."
+POLL_MEMBERS = ("chutich", "pct1", "pct2", "pct3")
+"""A written opinion form open until Friday of next week, waiting for every leader's answer."""

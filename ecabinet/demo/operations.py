@@ -18,6 +18,7 @@ from ecabinet.notices import operations as notice_workflow
 from ecabinet.conclusions import operations as conclusions
 from ecabinet.core.i18n import local_zone
 from ecabinet.demo import data, pdfs
+from ecabinet.live.polls import operations as polls
 from ecabinet.materials import operations as materials
 from ecabinet.materials import publishing
 from ecabinet.materials.models import Confidentiality, DocType, Purpose
@@ -25,6 +26,7 @@ from ecabinet.meetings import operations as meetings
 from ecabinet.meetings.models import ChangeKind
 from ecabinet.org import operations as org
 from ecabinet.org.models import UnitKind
+from ecabinet.tasks import operations as tasks
 
 
 @dataclass(frozen=True)
@@ -91,8 +93,8 @@ def _seed_meetings(today: date) -> None:
     kinds = {k.code: k.id for k in meetings.kinds()}
     rooms = {r.code: r.id for r in meetings.rooms()}
     monday = monday_of(today + timedelta(days=2))  # seeded at a weekend, "this week" is the coming one
-    units = {u.code: u.id for u in org.units_by_code(
-        [c for m in (*data.MEETINGS, data.CONCLUDED_MEETING) for c in m.agencies])}
+    held = (data.CONCLUDED_MEETING, *(spec for spec, _ in data.AWAITING_APPROVAL))
+    units = {u.code: u.id for u in org.units_by_code([c for m in (*data.MEETINGS, *held) for c in m.agencies])}
 
     def create(spec: data.MeetingSpec) -> list:
         hour, minute = map(int, spec.start.split(":"))
@@ -115,6 +117,11 @@ def _seed_meetings(today: date) -> None:
         if spec is data.MEETINGS[0]:
             _seed_agenda(created[0], users[spec.secretary])
     _seed_concluded_meeting(create(data.CONCLUDED_MEETING)[0], users)
+    for spec, conclusion in data.AWAITING_APPROVAL:
+        notice = _hold_and_conclude(create(spec)[0], users[spec.secretary], (conclusion,))
+        notice_workflow.submit(notice, users[spec.secretary])
+        notice_workflow.review(notice, users["chanhvp"])
+    _seed_waiting_work(users, monday)
 
 
 def _seed_agenda(meeting, secretary: User) -> None:
@@ -135,16 +142,14 @@ def _seed_agenda(meeting, secretary: User) -> None:
     publishing.publish(meeting, secretary, "Tài liệu phiên họp thường kỳ tháng 11")
 
 
-def _seed_concluded_meeting(meeting, users: dict[str, User]) -> None:
-    """Last week's meeting, held and concluded; its notice goes through review, approval and issue, so the
-    register has its first number and the agencies have their tasks."""
-    secretary, chair = users[data.CONCLUDED_MEETING.secretary], users[data.CONCLUDED_MEETING.chair]
+def _hold_and_conclude(meeting, secretary: User, specs: tuple[data.ConclusionSpec, ...]):
+    """The meeting held and ended, its conclusions and directives written, its notice drafted."""
     for kind in (ChangeKind.STARTED, ChangeKind.ENDED):
         meetings.change_status(meeting, meeting.version, kind, secretary)
     units = {u.code: u.id for u in org.units_by_code(
-        [code for spec in data.CONCLUSIONS for code in (spec.agency, *_directive_units(spec))])}
+        [code for spec in specs for code in (spec.agency, *_directive_units(spec))])}
     meeting_day = local_date(meeting.starts_at)
-    for spec in data.CONCLUSIONS:
+    for spec in specs:
         item = materials.add_item(meeting, title=spec.item, presenting_unit_id=units[spec.agency], presenter="",
                                   planned_minutes=45, purpose=Purpose.OPINION, review_opinion="")
         conclusion = conclusions.add_conclusion(meeting, secretary, item.id, spec.text)
@@ -156,11 +161,31 @@ def _seed_concluded_meeting(meeting, users: dict[str, User]) -> None:
                 deadline_on=meeting_day + timedelta(days=directive.amount or 0)
                 if directive.deadline_kind == "date" else None,
                 deadline_count=directive.amount if directive.deadline_kind == "working_days" else None))
-    notice = notice_drafting.draft_for_meeting(meeting, secretary)
+    return notice_drafting.draft_for_meeting(meeting, secretary)
+
+
+def _seed_concluded_meeting(meeting, users: dict[str, User]) -> None:
+    """Last week's meeting, held and concluded; its notice goes through review, approval and issue, so the
+    register has its first number and the agencies have their tasks."""
+    secretary = users[data.CONCLUDED_MEETING.secretary]
+    notice = _hold_and_conclude(meeting, secretary, data.CONCLUSIONS)
     notice_workflow.submit(notice, secretary)
     notice_workflow.review(notice, users["chanhvp"])
-    notice_workflow.approve(notice, chair)
+    notice_workflow.approve(notice, users[data.CONCLUDED_MEETING.chair])
     notice_issuing.issue(notice, users["vanthu"])
+
+
+def _seed_waiting_work(users: dict[str, User], monday: date) -> None:
+    """What waits for the leaders on their home page: an overdue task in each one's portfolio and an open
+    written opinion form."""
+    office = users["chanhvp"]
+    units = {u.code: u.id for u in org.units_by_code([lead for _, lead, _ in data.OVERDUE_TASKS])}
+    for leader, lead, content in data.OVERDUE_TASKS:
+        tasks.create_task(tasks.TaskData(content=content, lead_unit_id=units[lead], assigned_by_id=users[leader].id,
+                                         deadline_on=monday - timedelta(days=3)), office)
+    deadline = datetime.combine(monday + timedelta(days=11), time(17, 0), local_zone())
+    polls.create_poll(users["chuyenvien1"], title=data.POLL_TITLE, question=data.POLL_QUESTION, deadline_at=deadline,
+                      member_ids=[users[name].id for name in data.POLL_MEMBERS])
 
 
 def _directive_units(spec: data.ConclusionSpec) -> list[str]:

@@ -351,6 +351,16 @@ def list_meetings(filters: MeetingFilter, limit: int = 1000, *, visible: sa.Colu
     return list(db.session.scalars(query))
 
 
+UPCOMING = timedelta(weeks=8)
+"""How far ahead a person's coming meetings are listed (its home page, "my meetings")."""
+UPCOMING_STATUSES = (MeetingStatus.PUBLISHED, MeetingStatus.IN_PROGRESS, MeetingStatus.POSTPONED)
+
+
+def upcoming(now: datetime) -> MeetingFilter:
+    """The announced meetings not over yet that start within ``UPCOMING``; narrow it with ``replace``."""
+    return MeetingFilter(starts_from=now, starts_before=now + UPCOMING, statuses=UPCOMING_STATUSES)
+
+
 def meetings_page(filters: MeetingFilter, visible: sa.ColumnElement[bool], page: int,
                   per_page: int) -> tuple[list[Meeting], int]:
     """One page of the meetings ``list_meetings`` finds, in the same order, and how many there are in all."""

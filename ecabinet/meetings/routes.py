@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -53,22 +54,26 @@ def _period(view: str, day: date) -> tuple[date, date, date, date]:
     return first, following, (first - timedelta(days=1)).replace(day=1), following
 
 
+def _my_meetings(filters: ops.MeetingFilter) -> list[Meeting]:
+    """What involves me (chair, secretary, invited, delegate, attendee) or, for a liaison, my agency."""
+    shown = {"visible": meeting_visibility(current_user), "with_changes": True}
+    found = {m.id: m for m in ops.list_meetings(replace(filters, involving_user_id=current_user.id), **shown)}
+    if current_user.has_role(Role.AGENCY_LIAISON):
+        found.update((m.id, m) for m in ops.list_meetings(replace(filters, unit_id=current_user.unit_id), **shown))
+    return sorted(found.values(), key=lambda m: (m.starts_at, m.id))
+
+
 def _calendar(mine: bool):
     query = page_filters(forms.CalendarQuery, request.args)
     today = local_date(utcnow())
     first, after, previous, following = _period(query.view, query.date or today)
     period = {"starts_from": start_of_day(first), "starts_before": start_of_day(after), "kind_id": query.kind_id}
-    shown = {"visible": meeting_visibility(current_user), "with_changes": True}
     if mine:
-        found = {m.id: m for m in ops.list_meetings(ops.MeetingFilter(**period, involving_user_id=current_user.id),
-                                                    **shown)}
-        if current_user.has_role(Role.AGENCY_LIAISON):
-            unit_filter = ops.MeetingFilter(**period, unit_id=current_user.unit_id)
-            found.update((m.id, m) for m in ops.list_meetings(unit_filter, **shown))
-        meetings = sorted(found.values(), key=lambda m: (m.starts_at, m.id))
+        meetings = _my_meetings(ops.MeetingFilter(**period))
     else:
         meetings = ops.list_meetings(ops.MeetingFilter(**period, leader_id=query.leader_id, unit_id=query.unit_id),
-                                     **shown)
+                                     visible=meeting_visibility(current_user), with_changes=True)
+    upcoming = _my_meetings(replace(ops.upcoming(utcnow()), kind_id=query.kind_id)) if mine else []
     by_day: dict[date, list[Meeting]] = {}
     for meeting in meetings:
         by_day.setdefault(local_date(meeting.starts_at), []).append(meeting)
@@ -80,8 +85,8 @@ def _calendar(mine: bool):
     return render_template(
         "meetings/calendar.html", mine=mine, query=query, meetings=meetings, by_day=by_day, first=first,
         last=after - timedelta(days=1), weeks=weeks, days=forms.week_days(monday_of(first)), today=today,
-        previous=previous, following=following, args=args,
-        changed={m.id for m in meetings if forms.changed_after_publication(m)},
+        previous=previous, following=following, args=args, upcoming=upcoming,
+        changed={m.id for m in (*meetings, *upcoming) if forms.changed_after_publication(m)},
         leaders=accounts.users_with_role(Role.LEADER), units=org.unit_choices(), kinds=ops.kinds(active_only=False))
 
 

@@ -4,6 +4,8 @@
  * - A submitted form disables its buttons so a double tap on a tablet cannot send it twice.
  * - <div class="progress-bar" data-progress="40"> is drawn 40 % wide (the Content-Security-Policy allows no
  *   style="…" attribute; a style set from a script is allowed).
+ * - A field the browser finds invalid (required, too short, not an e-mail…) says so in the page's language: the
+ *   messages come translated from <body data-validation-messages>, instead of the browser's own (English) bubble.
  */
 (function () {
   "use strict";
@@ -29,6 +31,43 @@
         button.setAttribute("data-disabled-on-submit", "");
       });
     }, 0);
+  });
+
+  var messages = JSON.parse(document.body.getAttribute("data-validation-messages") || "{}");
+
+  function fill(text, field) {
+    return (text || "").replace("{min}", field.getAttribute("minlength") || field.getAttribute("min") || "")
+      .replace("{max}", field.getAttribute("maxlength") || field.getAttribute("max") || "");
+  }
+
+  function validationMessage(field) {
+    var validity = field.validity;
+    if (validity.valueMissing) {
+      if (field.type === "checkbox") return messages.check;
+      return field.type === "radio" || field.tagName === "SELECT" ? messages.choose : messages.required;
+    }
+    if (validity.typeMismatch) return messages[field.type] || messages.format;
+    if (validity.badInput) return field.type === "number" ? messages.number : messages.format;
+    if (validity.tooShort) return fill(messages.too_short, field);
+    if (validity.tooLong) return fill(messages.too_long, field);
+    if (validity.rangeUnderflow) return fill(messages.too_small, field);
+    if (validity.rangeOverflow) return fill(messages.too_large, field);
+    if (validity.stepMismatch) return messages.step;
+    return validity.patternMismatch ? field.getAttribute("title") || messages.format : "";
+  }
+
+  // The browser asks every invalid field of a form being sent: give it the translated reason. A message set here
+  // is taken back as soon as the field changes, so the browser checks the new value itself.
+  document.addEventListener("invalid", function (event) {
+    var field = event.target;
+    field.setCustomValidity("");
+    if (!field.validity.valid) field.setCustomValidity(validationMessage(field));
+  }, true);
+  ["input", "change"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      var field = event.target;
+      if (field.setCustomValidity && field.validity && field.validity.customError) field.setCustomValidity("");
+    }, true);
   });
 
   document.querySelectorAll(".progress-bar[data-progress]").forEach(function (bar) {

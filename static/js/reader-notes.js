@@ -8,7 +8,9 @@
 
 const panel = document.getElementById("reader-notes");
 const toggle = document.getElementById("reader-notes-toggle");
-const STORAGE_KEY = "ecabinet.reader.notes";
+// Open or closed is remembered per document: opening the next document starts with the panel closed, so the page
+// keeps the whole height of a portrait tablet until the reader opens the notes there.
+const STORAGE_KEY = `ecabinet.reader.notes:${location.pathname}`;
 
 class ReaderNotes {
   constructor(element, button, reader) {

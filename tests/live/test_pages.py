@@ -54,11 +54,11 @@ def test_the_tablet_is_in_vietnamese_with_the_labels_the_script_needs(app, meeti
     assert meeting["title"] in html
     assert 'id="live-room" data-mode="tablet"' in html and f'data-meeting-id="{meeting["id"]}"' in html
     assert f'data-me-url="/api/v1/meetings/{meeting["id"]}/live/me"' in html
-    for text in ("Phòng họp trực tuyến", "Điểm danh", "Đăng ký phát biểu", "Rút đăng ký", "Theo dõi trình chiếu",
+    for text in ("Theo dõi phiên họp", "Điểm danh", "Đăng ký phát biểu", "Rút đăng ký", "Theo dõi trình chiếu",
                  "Quay lại theo dõi", "Chương trình họp", "Biểu quyết", "Điều hành"):
         assert text in html, text
     for english in ("Ask to speak", "Follow the presentation", "Back to following", "Check in", "Speakers",
-                    "Live meeting room"):
+                    "Follow the meeting"):
         assert english not in html, english
     assert '<script src="/static/vendor/socket.io/socket.io.min.js' in html
     assert '<script src="/static/js/live-room.js' in html
@@ -102,7 +102,7 @@ def test_the_meeting_page_links_to_the_live_room(app, meeting, username, room, c
     assert (f'href="/meetings/{meeting["id"]}/live" id="live-room-link"' in html) is room
     assert (f'href="/meetings/{meeting["id"]}/console" id="live-console-link"' in html) is console
     if room:
-        assert "Phòng họp trực tuyến" in html
+        assert "Theo dõi phiên họp" in html
 
 
 def test_an_unpublished_material_is_not_offered_to_the_chair(app, client, meeting, secretary):

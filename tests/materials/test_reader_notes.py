@@ -117,7 +117,6 @@ def test_a_tablet_writes_edits_and_deletes_a_private_note(live_server, browser):
     long_text = "Đề nghị Sở Kế hoạch và Đầu tư làm rõ cơ sở phân bổ 1.250 tỷ đồng cho các dự án chuyển tiếp; " * 4
     context, page, problems = _tablet(browser, 800, 1280)
     sign_in_page(page, live_server, DEMO_SECRETARY)
-    page.evaluate("() => localStorage.removeItem('ecabinet.reader.notes')")
     _open(page, live_server, mid)
 
     assert page.is_hidden("#reader-notes") and page.is_hidden("#reader-notes-count")
@@ -248,7 +247,7 @@ def test_an_error_from_the_server_is_shown_in_vietnamese(live_server, browser):
                             pdfs.text_pdf(3, seed=79))
     context, page, problems = _tablet(browser, 800, 1280)
     sign_in_page(page, live_server, DEMO_SECRETARY)
-    page.evaluate("() => localStorage.setItem('ecabinet.reader.notes', 'shown')")
+    page.evaluate(f"() => localStorage.setItem('ecabinet.reader.notes:/materials/{material['id']}/read', 'shown')")
     _open(page, live_server, material["id"], "?page=3")
     assert page.is_visible("#reader-notes")
     page.fill("#reader-notes-text", "Ghi chú sẽ bị xóa ở thẻ khác")
