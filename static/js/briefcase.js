@@ -1,0 +1,125 @@
+// The offline briefcase, page side (every page; the worker is static/js/briefcase-sw.js, served as /sw.js).
+//
+// Signed in: the page hands the worker the session's key (GET /api/v1/briefcase/key, kept in memory only),
+// registers the browser as a device once, syncs (POST /api/v1/briefcase/sync: what it holds in, what it may
+// keep and what to wipe out) and shows the download's progress and "ready offline" on every element
+// [data-briefcase-meeting]. Signed out (the sign-out form, or any page after the session ended), revoked or
+// refused: everything is wiped. The badge #offline-badge shows when the network is gone.
+
+const root = document.getElementById("briefcase");
+const DEVICE = "ecabinet-briefcase-device"; // the device's public id: names it, grants nothing
+
+function ask(worker, type, data = {}) {
+  return new Promise((resolve, reject) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = (event) => (event.data.ok ? resolve(event.data.result) : reject(event.data.error));
+    worker.postMessage({type, ...data}, [channel.port2]);
+  });
+}
+
+function deleteStorage() {
+  const deletion = new Promise((resolve) => {
+    const request = indexedDB.deleteDatabase("ecabinet-briefcase");
+    request.onsuccess = request.onerror = request.onblocked = () => resolve();
+  });
+  return Promise.all([deletion, caches.keys().then((names) => Promise.all(names.map((n) => caches.delete(n))))]);
+}
+
+async function wipe(worker) {
+  localStorage.removeItem(DEVICE);
+  if (worker) await ask(worker, "wipe").catch(() => {});
+  await deleteStorage();
+  root.dataset.state = "wiped";
+}
+
+function label(name, values = {}) {
+  let text = root.dataset[name] || "";
+  for (const [key, value] of Object.entries(values)) text = text.replace(`{${key}}`, String(value));
+  return text;
+}
+
+function markMeeting(meetingId, done, total) {
+  for (const mark of document.querySelectorAll(`[data-briefcase-meeting="${meetingId}"]`)) {
+    const ready = done >= total;
+    mark.hidden = false;
+    mark.classList.toggle("briefcase-ready", ready);
+    mark.dataset.state = ready ? "ready" : "loading";
+    mark.textContent = ready ? label("labelReady") : label("labelLoading", {done, total});
+  }
+}
+
+function showNetwork() {
+  const badge = document.getElementById("offline-badge");
+  if (badge) badge.hidden = navigator.onLine;
+}
+
+async function api(method, url, body) {
+  const headers = {Accept: "application/json"};
+  if (method !== "GET") Object.assign(headers, {"Content-Type": "application/json", "X-CSRFToken": root.dataset.csrfToken});
+  const response = await fetch(url, {method, headers, credentials: "same-origin",
+                                     body: body === undefined ? undefined : JSON.stringify(body)});
+  return {status: response.status, body: await response.json().catch(() => null)};
+}
+
+async function deviceId() {
+  let id = localStorage.getItem(DEVICE);
+  if (!id) {
+    const answer = await api("POST", root.dataset.devicesUrl);
+    if (answer.status !== 201) return null;
+    id = answer.body.device_id;
+    localStorage.setItem(DEVICE, id);
+  }
+  return id;
+}
+
+async function sync(worker) {
+  const key = await api("GET", root.dataset.keyUrl);
+  if (key.status === 401) return wipe(worker);
+  if (key.status !== 200) return null;
+  await ask(worker, "key", {key: key.body.key});
+  await ask(worker, "flush", {csrfToken: root.dataset.csrfToken});
+  const device = await deviceId();
+  if (!device) return null;
+  const cached = await ask(worker, "inventory");
+  const answer = await api("POST", root.dataset.syncUrl, {device_id: device, cached});
+  if (answer.status === 410 || answer.status === 401 || (answer.body && answer.body.wipe)) return wipe(worker);
+  if (answer.status !== 200) return null;
+  root.dataset.state = "syncing";
+  const held = await ask(worker, "sync", {plan: answer.body});
+  await api("POST", root.dataset.syncUrl, {device_id: device, cached: held});
+  root.dataset.state = "synced";
+  return held;
+}
+
+async function start() {
+  if (root.dataset.signedIn !== "1") {
+    await wipe(navigator.serviceWorker.controller);
+    return;
+  }
+  const registration = await navigator.serviceWorker.register(root.dataset.workerUrl, {scope: "/"});
+  await navigator.serviceWorker.ready;
+  const worker = registration.active;
+  navigator.serviceWorker.addEventListener("message", (event) => {
+    if (event.data && event.data.type === "progress") markMeeting(event.data.meetingId, event.data.done, event.data.total);
+  });
+  const logout = document.getElementById("logout-form");
+  logout?.addEventListener("submit", (event) => {
+    if (logout.dataset.wiped) return;
+    event.preventDefault();
+    wipe(worker).finally(() => {
+      logout.dataset.wiped = "1";
+      logout.requestSubmit();
+    });
+  });
+  window.addEventListener("online", () => {
+    showNetwork();
+    sync(worker).catch(() => {});
+  });
+  window.addEventListener("offline", showNetwork);
+  showNetwork();
+  if (navigator.onLine) await sync(worker).catch(() => {});
+}
+
+if (root && "serviceWorker" in navigator && window.isSecureContext) {
+  start().catch(() => {});
+}
