@@ -16,7 +16,7 @@ const INDEX = "index";
 
 let key = null; // the CryptoKey of the signed-in session; gone when the worker stops or the user signs out
 let database = null;
-let syncing = null;
+let queue = Promise.resolve();
 
 self.addEventListener("install", () => self.skipWaiting());
 self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
@@ -116,7 +116,7 @@ async function wipe() {
 // --- syncing ------------------------------------------------------------------------------------------
 
 async function broadcast(message) {
-  for (const client of await self.clients.matchAll({type: "window"})) client.postMessage(message);
+  for (const client of await self.clients.matchAll({type: "window", includeUncontrolled: true})) client.postMessage(message);
 }
 
 async function forget(items) {
@@ -199,14 +199,18 @@ async function importKey(raw) {
   key = await crypto.subtle.importKey("raw", bytes, "AES-GCM", false, ["encrypt", "decrypt"]);
 }
 
+// One sync or sending of queued notes at a time: two pages, or two "online" events, must not send a note twice.
+function after(work) {
+  const next = queue.then(work);
+  queue = next.catch(() => {});
+  return next;
+}
+
 const handlers = {
   key: (message) => importKey(message.key),
   inventory: () => (key ? inventory() : []),
-  sync: (message) => {
-    syncing = (syncing || Promise.resolve()).then(() => sync(message.plan));
-    return syncing;
-  },
-  flush: (message) => (key ? flushNotes(message.csrfToken) : 0),
+  sync: (message) => after(() => sync(message.plan)),
+  flush: (message) => after(() => (key ? flushNotes(message.csrfToken) : 0)),
   wipe: () => wipe(),
 };
 
@@ -289,7 +293,7 @@ async function serveNotes(request, materialId) {
 
 async function serveStatic(request) {
   const online = await fromNetwork(request, async (copy) => {
-    if (copy.ok) await (await caches.open(SHELL)).put(request, copy);
+    if (key && copy.ok) await (await caches.open(SHELL)).put(request, copy); // signed out: nothing is kept
   });
   return online || (await caches.match(request)) || offlineAnswer(504);
 }

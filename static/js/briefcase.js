@@ -25,8 +25,8 @@ function deleteStorage() {
   return Promise.all([deletion, caches.keys().then((names) => Promise.all(names.map((n) => caches.delete(n))))]);
 }
 
-async function wipe(worker) {
-  localStorage.removeItem(DEVICE);
+async function wipe(worker, revoked = false) {
+  if (revoked) localStorage.removeItem(DEVICE); // this browser registers again as a new device
   if (worker) await ask(worker, "wipe").catch(() => {});
   await deleteStorage();
   root.dataset.state = "wiped";
@@ -72,7 +72,7 @@ async function deviceId() {
   return id;
 }
 
-async function sync(worker) {
+async function sync(worker, again = true) {
   const key = await api("GET", root.dataset.keyUrl);
   if (key.status === 401) return wipe(worker);
   if (key.status !== 200) return null;
@@ -82,8 +82,11 @@ async function sync(worker) {
   if (!device) return null;
   const cached = await ask(worker, "inventory");
   const answer = await api("POST", root.dataset.syncUrl, {device_id: device, cached});
-  if (answer.status === 410 || answer.status === 401 || (answer.body && answer.body.wipe)) return wipe(worker);
-  if (answer.status !== 200) return null;
+  if (answer.status === 410) { // revoked: wiped; signed in again since, it starts over as a new device
+    await wipe(worker, true);
+    return again ? sync(worker, false) : null;
+  }
+  if (answer.status !== 200) return answer.status === 401 ? wipe(worker) : null;
   root.dataset.state = "syncing";
   const held = await ask(worker, "sync", {plan: answer.body});
   await api("POST", root.dataset.syncUrl, {device_id: device, cached: held});
@@ -96,9 +99,11 @@ async function start() {
     await wipe(navigator.serviceWorker.controller);
     return;
   }
-  const registration = await navigator.serviceWorker.register(root.dataset.workerUrl, {scope: "/"});
-  await navigator.serviceWorker.ready;
-  const worker = registration.active;
+  window.addEventListener("offline", showNetwork);
+  showNetwork();
+  // offline, registering fails (it fetches the worker's script): the worker already registered serves
+  await navigator.serviceWorker.register(root.dataset.workerUrl, {scope: "/"}).catch(() => null);
+  const worker = (await navigator.serviceWorker.ready).active;
   navigator.serviceWorker.addEventListener("message", (event) => {
     if (event.data && event.data.type === "progress") markMeeting(event.data.meetingId, event.data.done, event.data.total);
   });
@@ -115,8 +120,6 @@ async function start() {
     showNetwork();
     sync(worker).catch(() => {});
   });
-  window.addEventListener("offline", showNetwork);
-  showNetwork();
   if (navigator.onLine) await sync(worker).catch(() => {});
 }
 
