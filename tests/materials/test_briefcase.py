@@ -73,9 +73,13 @@ def test_a_leader_keeps_the_readable_materials_of_coming_meetings(app, client, m
        201)
     plan = ok(leader.post(SYNC, headers=csrf, json={"device_id": device, "cached": held}))
     assert plan["to_wipe"] == held
-    viewer, viewer_csrf = _browser(app, "quansat")
-    other = ok(viewer.post(SYNC, headers=viewer_csrf, json={"device_id": _device(viewer, viewer_csrf)}))
+    # another leader, not in the meeting, keeps nothing of it; the secretariat keeps no briefcase
+    other_leader, other_csrf = _browser(app, "chutich")
+    other = ok(other_leader.post(SYNC, headers=other_csrf, json={"device_id": _device(other_leader, other_csrf)}))
     assert meeting["id"] not in other["meeting_ids"] and other["files"] == []
+    secretariat, secretariat_csrf = _browser(app, "chuyenvien")
+    assert secretariat.post("/api/v1/briefcase/devices", headers=secretariat_csrf).status_code == 403
+    assert 'data-signed-in="0"' in secretariat.get("/").get_data(as_text=True)  # its browser wipes, keeps nothing
 
     # closed longer than BRIEFCASE_KEEP_HOURS ago: everything of it is wiped
     with app.app_context():

@@ -15,6 +15,7 @@ from ecabinet.core.api import ApiError, route
 from ecabinet.core.db import db
 from ecabinet.materials.briefcase import operations as ops
 from ecabinet.materials.briefcase.schemas import DeviceOut, FileOut, KeyOut, SyncBody, SyncOut
+from ecabinet.policy import Action, require
 
 bp = Blueprint("briefcase_api", __name__, url_prefix="/briefcase")
 
@@ -23,6 +24,7 @@ def _session_id() -> int:
     credential = g.get("credential")
     if credential is None or credential.kind != "session" or not current_user.get_id():
         raise ApiError(403, "session_only", _("The offline briefcase needs a signed-in browser."))
+    require(current_user, Action.KEEP_BRIEFCASE)
     return credential.id
 
 
