@@ -61,15 +61,19 @@ async function api(method, url, body) {
   return {status: response.status, body: await response.json().catch(() => null)};
 }
 
-async function deviceId() {
+// The browser names itself before it asks, so that a page left mid-way leaves no second device behind.
+async function deviceId(again = true) {
   let id = localStorage.getItem(DEVICE);
   if (!id) {
-    const answer = await api("POST", root.dataset.devicesUrl);
-    if (answer.status !== 201) return null;
-    id = answer.body.device_id;
+    id = crypto.randomUUID();
     localStorage.setItem(DEVICE, id);
   }
-  return id;
+  const answer = await api("POST", root.dataset.devicesUrl, {device_id: id});
+  if (answer.status === 409 && again) { // another user's device on this browser before: a new name
+    localStorage.removeItem(DEVICE);
+    return deviceId(false);
+  }
+  return answer.status === 201 ? id : null;
 }
 
 async function sync(worker, again = true) {

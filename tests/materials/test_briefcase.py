@@ -27,8 +27,9 @@ def _browser(app, username: str):
     return client, {"X-CSRFToken": csrf_from(client.get("/account/devices").get_data(as_text=True))}
 
 
-def _device(client, csrf) -> str:
-    return ok(client.post("/api/v1/briefcase/devices", headers=csrf), 201)["device_id"]
+def _device(client, csrf, device_id: str = "tablet-of-a-leader") -> str:
+    return ok(client.post("/api/v1/briefcase/devices", headers=csrf, json={"device_id": device_id}), 201)[
+        "device_id"]
 
 
 def _published_meeting(client, secretary, meeting, people) -> dict:
@@ -75,10 +76,14 @@ def test_a_leader_keeps_the_readable_materials_of_coming_meetings(app, client, m
     assert plan["to_wipe"] == held
     # another leader, not in the meeting, keeps nothing of it; the secretariat keeps no briefcase
     other_leader, other_csrf = _browser(app, "chutich")
-    other = ok(other_leader.post(SYNC, headers=other_csrf, json={"device_id": _device(other_leader, other_csrf)}))
+    assert other_leader.post("/api/v1/briefcase/devices", headers=other_csrf,
+                             json={"device_id": device}).status_code == 409  # the first leader's
+    other = ok(other_leader.post(SYNC, headers=other_csrf,
+                                 json={"device_id": _device(other_leader, other_csrf, "another-tablet")}))
     assert meeting["id"] not in other["meeting_ids"] and other["files"] == []
     secretariat, secretariat_csrf = _browser(app, "chuyenvien")
-    assert secretariat.post("/api/v1/briefcase/devices", headers=secretariat_csrf).status_code == 403
+    assert secretariat.post("/api/v1/briefcase/devices", headers=secretariat_csrf,
+                            json={"device_id": "a-secretary-pc"}).status_code == 403
     assert 'data-signed-in="0"' in secretariat.get("/").get_data(as_text=True)  # its browser wipes, keeps nothing
 
     # closed longer than BRIEFCASE_KEEP_HOURS ago: everything of it is wiped
@@ -103,6 +108,7 @@ def test_the_key_lives_with_the_session_and_a_revoked_device_wipes(app, client, 
     assert client.get("/api/v1/briefcase/key").status_code == 401
 
     device = _device(leader, csrf)
+    assert _device(leader, csrf) == device  # registering again: the same device
     page = leader.get("/account/devices").get_data(as_text=True)
     assert f'data-device-id="{device}"' in page and "Thiết bị đọc ngoại tuyến" in page
     admin, _admin_csrf = _browser(app, "admin")

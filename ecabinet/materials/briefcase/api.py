@@ -14,7 +14,7 @@ from flask_login import current_user
 from ecabinet.core.api import ApiError, route
 from ecabinet.core.db import db
 from ecabinet.materials.briefcase import operations as ops
-from ecabinet.materials.briefcase.schemas import DeviceOut, FileOut, KeyOut, SyncBody, SyncOut
+from ecabinet.materials.briefcase.schemas import DeviceIn, DeviceOut, FileOut, KeyOut, SyncBody, SyncOut
 from ecabinet.policy import Action, require
 
 bp = Blueprint("briefcase_api", __name__, url_prefix="/briefcase")
@@ -29,9 +29,10 @@ def _session_id() -> int:
 
 
 @route(bp, "/devices", method="POST", summary="Register this browser as a device of the briefcase",
-       response=DeviceOut, status=201)
-def register():
-    device = ops.register(current_user, _session_id(), request.user_agent.string)
+       body=DeviceIn, response=DeviceOut, status=201)
+def register(body: DeviceIn):
+    """Registering again under the same id is the same device; an id of another user's device is 409."""
+    device = ops.register(current_user, body.device_id, _session_id(), request.user_agent.string)
     db.session.commit()
     return DeviceOut(device_id=device.public_id, name=device.name)
 

@@ -10,18 +10,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from ecabinet.accounts import sessions
 from ecabinet.accounts.models import User, UserSession
 from ecabinet.core.clock import utcnow
 from ecabinet.core.db import db
+from ecabinet.core.exceptions import DomainError
 from ecabinet.materials import packs
 from ecabinet.materials.briefcase.models import BriefcaseDevice
 from ecabinet.materials.models import Confidentiality, Material, PackStatus
@@ -55,9 +56,17 @@ def name_from_user_agent(user_agent: str | None) -> str:
     return " · ".join(part for part in (browser, platform) if part) or "?"
 
 
-def register(user: User, session_id: int | None, user_agent: str | None) -> BriefcaseDevice:
+def register(user: User, public_id: str, session_id: int | None, user_agent: str | None) -> BriefcaseDevice:
+    """The browser names itself (a random id it keeps before asking, so that a page left mid-way does not
+    leave a second device behind); an id another user's device has is refused."""
+    existing = db.session.scalar(sa.select(BriefcaseDevice).where(BriefcaseDevice.public_id == public_id))
+    if existing is not None:
+        if existing.user_id != user.id:
+            raise DomainError("device_taken", _("This device name is taken: the browser picks another."),
+                              "device_id", 409)
+        return existing
     now = utcnow()
-    device = BriefcaseDevice(public_id=secrets.token_urlsafe(24), user=user, session_id=session_id,
+    device = BriefcaseDevice(public_id=public_id, user=user, session_id=session_id,
                              name=name_from_user_agent(user_agent)[:NAME_LENGTH], user_agent=(user_agent or "")[:255],
                              created_at=now, last_seen_at=now, cached=[])
     db.session.add(device)

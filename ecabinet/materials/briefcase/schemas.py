@@ -20,6 +20,10 @@ class CachedItem(Strict):
     key: Key
 
 
+class DeviceIn(Strict):
+    device_id: PublicId = Field(description="A random id the browser made and keeps")
+
+
 class SyncBody(Strict):
     device_id: PublicId
     cached: list[CachedItem] = Field(default_factory=list, max_length=2000)
