@@ -2,12 +2,14 @@
 //
 // Signed in: the page hands the worker the session's key (GET /api/v1/briefcase/key, kept in memory only),
 // registers the browser as a device once, syncs (POST /api/v1/briefcase/sync: what it holds in, what it may
-// keep and what to wipe out) and shows the download's progress and "ready offline" on every element
+// keep and what to wipe out; on the meetings' pages, when the network comes back, else every few minutes) and shows the download's progress and "ready offline" on every element
 // [data-briefcase-meeting]. Signed out (the sign-out form, or any page after the session ended), revoked or
 // refused: everything is wiped. The badge #offline-badge shows when the network is gone.
 
 const root = document.getElementById("briefcase");
 const DEVICE = "ecabinet-briefcase-device"; // the device's public id: names it, grants nothing
+const SYNCED = "ecabinet-briefcase-synced"; // when it last synced
+const SYNC_EVERY_MS = 5 * 60 * 1000; // other pages than the meetings' sync this often at most
 
 function ask(worker, type, data = {}) {
   return new Promise((resolve, reject) => {
@@ -27,6 +29,7 @@ function deleteStorage() {
 
 async function wipe(worker, revoked = false) {
   if (revoked) localStorage.removeItem(DEVICE); // this browser registers again as a new device
+  localStorage.removeItem(SYNCED);
   if (worker) await ask(worker, "wipe").catch(() => {});
   await deleteStorage();
   root.dataset.state = "wiped";
@@ -76,12 +79,23 @@ async function deviceId(again = true) {
   return answer.status === 201 ? id : null;
 }
 
-async function sync(worker, again = true) {
+// The worker gets the key (it may have been stopped since) and sends the notes written offline.
+async function unlock(worker) {
   const key = await api("GET", root.dataset.keyUrl);
-  if (key.status === 401) return wipe(worker);
-  if (key.status !== 200) return null;
+  if (key.status === 401) await wipe(worker);
+  if (key.status !== 200) return false;
   await ask(worker, "key", {key: key.body.key});
   await ask(worker, "flush", {csrfToken: root.dataset.csrfToken});
+  return true;
+}
+
+function syncDue() {
+  const last = Number(localStorage.getItem(SYNCED) || 0);
+  return Boolean(document.querySelector("[data-briefcase-meeting]")) || Date.now() - last > SYNC_EVERY_MS;
+}
+
+async function sync(worker, again = true) {
+  if (!(await unlock(worker))) return null;
   const device = await deviceId();
   if (!device) return null;
   const cached = await ask(worker, "inventory");
@@ -94,6 +108,7 @@ async function sync(worker, again = true) {
   root.dataset.state = "syncing";
   const held = await ask(worker, "sync", {plan: answer.body});
   await api("POST", root.dataset.syncUrl, {device_id: device, cached: held});
+  localStorage.setItem(SYNCED, String(Date.now()));
   root.dataset.state = "synced";
   return held;
 }
@@ -124,7 +139,7 @@ async function start() {
     showNetwork();
     sync(worker).catch(() => {});
   });
-  if (navigator.onLine) await sync(worker).catch(() => {});
+  if (navigator.onLine) await (syncDue() ? sync(worker) : unlock(worker)).catch(() => {});
 }
 
 if (root && "serviceWorker" in navigator && window.isSecureContext) {

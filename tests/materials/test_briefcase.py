@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from ecabinet.audit.models import AuditEvent
 from ecabinet.core.clock import utcnow
 from ecabinet.core.db import db
+from ecabinet.materials.models import MaterialRead
 from ecabinet.meetings.models import Meeting
 from tests.fixtures import pdfs
 from tests.fixtures.materials import publish, upload_pdf
@@ -61,6 +62,11 @@ def test_a_leader_keeps_the_readable_materials_of_coming_meetings(app, client, m
         "size": normal["versions"][0]["size"], "page_count": 3, "file_url": f"/api/v1/materials/{normal['id']}/file",
         "page_url": f"/materials/{normal['id']}/read", "notes_url": f"/api/v1/materials/{normal['id']}/notes"}
     assert plan["to_wipe"] == stale
+    # downloading ahead is not reading: no read receipt until the leader opens it
+    prefetched = leader.get(files[normal["id"]]["file_url"], headers={"X-Briefcase": "prefetch"})
+    assert prefetched.status_code == 200 and prefetched.data.startswith(b"%PDF")
+    with app.app_context():
+        assert db.session.scalars(sa.select(MaterialRead).where(MaterialRead.material_id == normal["id"])).all() == []
 
     monkeypatch.setitem(app.config, "BRIEFCASE_CONFIDENTIAL", True)
     plan = ok(leader.post(SYNC, headers=csrf, json={"device_id": device, "cached": []}))
@@ -111,9 +117,14 @@ def test_the_key_lives_with_the_session_and_a_revoked_device_wipes(app, client, 
     assert _device(leader, csrf) == device  # registering again: the same device
     page = leader.get("/account/devices").get_data(as_text=True)
     assert f'data-device-id="{device}"' in page and "Thiết bị đọc ngoại tuyến" in page
+    device_row = int(page.split('<tr id="device-')[1].split('"')[0])
+    renamed = leader.post(f"/account/devices/{device_row}/rename", data={"csrf_token": csrf["X-CSRFToken"],
+                                                                         "name": "Máy tính bảng phòng họp"})
+    assert renamed.status_code == 302 and "Máy tính bảng phòng họp" in leader.get("/account/devices").get_data(
+        as_text=True)
     admin, _admin_csrf = _browser(app, "admin")
     page = admin.get(f"/admin/users/{people.leader}/devices").get_data(as_text=True)
-    device_row = int(page.split('<tr id="device-')[1].split('"')[0])
+    assert "Máy tính bảng phòng họp" in page and f'id="device-{device_row}"' in page
     assert leader.get(f"/admin/users/{people.leader}/devices").status_code == 403
     response = admin.post(f"/admin/users/{people.leader}/devices/{device_row}/revoke",
                           data={"csrf_token": csrf_from(page)})
@@ -126,4 +137,4 @@ def test_the_key_lives_with_the_session_and_a_revoked_device_wipes(app, client, 
     with app.app_context():
         revoked = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.entity_type == "briefcase_devices",
                                                                  AuditEvent.action == "update")).all()
-        assert [event.changes.get("revoked_at") is not None for event in revoked] == [True]
+        assert [sorted(event.changes) for event in revoked] == [["name"], ["revoked_at", "revoked_by_id"]]
