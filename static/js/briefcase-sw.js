@@ -116,7 +116,8 @@ async function wipe() {
 // --- syncing ------------------------------------------------------------------------------------------
 
 async function broadcast(message) {
-  for (const client of await self.clients.matchAll({type: "window", includeUncontrolled: true})) client.postMessage(message);
+  const windows = await self.clients.matchAll({type: "window", includeUncontrolled: true});
+  for (const client of windows) client.postMessage(message);
 }
 
 async function forget(items) {

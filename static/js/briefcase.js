@@ -2,9 +2,9 @@
 //
 // Signed in: the page hands the worker the session's key (GET /api/v1/briefcase/key, kept in memory only),
 // registers the browser as a device once, syncs (POST /api/v1/briefcase/sync: what it holds in, what it may
-// keep and what to wipe out; on the meetings' pages, when the network comes back, else every few minutes) and shows the download's progress and "ready offline" on every element
-// [data-briefcase-meeting]. Signed out (the sign-out form, or any page after the session ended), revoked or
-// refused: everything is wiped. The badge #offline-badge shows when the network is gone.
+// keep and what to wipe out; on the meetings' pages, when the network comes back, else every few minutes) and
+// shows the download's progress and "ready offline" on every element [data-briefcase-meeting]. Signed out (the
+// sign-out form, or any page after the session ended), revoked or refused: everything is wiped. The badge #offline-badge shows when the network is gone.
 
 const root = document.getElementById("briefcase");
 const DEVICE = "ecabinet-briefcase-device"; // the device's public id: names it, grants nothing
@@ -58,7 +58,9 @@ function showNetwork() {
 
 async function api(method, url, body) {
   const headers = {Accept: "application/json"};
-  if (method !== "GET") Object.assign(headers, {"Content-Type": "application/json", "X-CSRFToken": root.dataset.csrfToken});
+  if (method !== "GET") {
+    Object.assign(headers, {"Content-Type": "application/json", "X-CSRFToken": root.dataset.csrfToken});
+  }
   const response = await fetch(url, {method, headers, credentials: "same-origin",
                                      body: body === undefined ? undefined : JSON.stringify(body)});
   return {status: response.status, body: await response.json().catch(() => null)};
@@ -124,7 +126,8 @@ async function start() {
   await navigator.serviceWorker.register(root.dataset.workerUrl, {scope: "/"}).catch(() => null);
   const worker = (await navigator.serviceWorker.ready).active;
   navigator.serviceWorker.addEventListener("message", (event) => {
-    if (event.data && event.data.type === "progress") markMeeting(event.data.meetingId, event.data.done, event.data.total);
+    const data = event.data || {};
+    if (data.type === "progress") markMeeting(data.meetingId, data.done, data.total);
   });
   const logout = document.getElementById("logout-form");
   logout?.addEventListener("submit", (event) => {
