@@ -4,7 +4,8 @@
 // registers the browser as a device once, syncs (POST /api/v1/briefcase/sync: what it holds in, what it may
 // keep and what to wipe out; on the meetings' pages, when the network comes back, else every few minutes) and
 // shows the download's progress and "ready offline" on every element [data-briefcase-meeting]. Signed out (the
-// sign-out form, or any page after the session ended), revoked or refused: everything is wiped. The badge #offline-badge shows when the network is gone.
+// sign-out form, or any page after the session ended), revoked or refused: everything is wiped. The badge
+// #offline-badge shows when the network is gone.
 
 const root = document.getElementById("briefcase");
 const DEVICE = "ecabinet-briefcase-device"; // the device's public id: names it, grants nothing
