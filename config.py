@@ -127,6 +127,12 @@ class Config:
     """Invitations sent later than this before the meeting are "late": a reason is required and recorded."""
     MATERIAL_MAX_BYTES = _env_int("MATERIAL_MAX_BYTES", 100 * 1024 * 1024)
     MATERIAL_MAX_PAGES = _env_int("MATERIAL_MAX_PAGES", 5000)
+    BRIEFCASE_KEEP_HOURS = _env_int("BRIEFCASE_KEEP_HOURS", 24)
+    """A meeting's materials stay in the offline briefcase of the leaders' devices this long after its end."""
+    BRIEFCASE_DAYS_AHEAD = _env_int("BRIEFCASE_DAYS_AHEAD", 14)
+    """The briefcase holds the meetings starting within this many days."""
+    BRIEFCASE_CONFIDENTIAL = _env_bool("BRIEFCASE_CONFIDENTIAL", False)
+    """Whether confidential materials (and packs holding them) may be kept offline on devices."""
     SANDBOX_MEMORY_BYTES = _env_int("SANDBOX_MEMORY_BYTES", 2 * 1024 * 1024 * 1024)
     """Address space of the worker process that parses an upload (PDF, Excel): a file needing more is refused."""
     SANDBOX_CPU_SECONDS = _env_int("SANDBOX_CPU_SECONDS", 120)

@@ -115,11 +115,13 @@ def _init_extensions(app: Flask) -> None:
 
 PAGE_MODULES = ("accounts.routes", "org.routes", "audit.routes", "schedules.routes", "notify.routes",
                 "meetings.routes", "materials.routes", "materials.requests.routes", "materials.reader",
+                "materials.briefcase.routes",
                 "workdays.routes", "live.routes", "live.polls.routes", "minutes.routes", "conclusions.routes",
                 "notices.routes", "registers.routes", "signing.routes", "tasks.routes",
                 "tasks.statistics.routes", "tasks.importing.routes", "accounts.twofactor.routes")
 API_MODULES = ("accounts.api", "org.api", "audit.api", "meetings.api", "schedules.api", "materials.api",
-               "materials.requests.api", "notify.api", "workdays.api", "live.api", "live.polls.api", "live.notes.api",
+               "materials.requests.api", "materials.briefcase.api", "notify.api", "workdays.api", "live.api",
+               "live.polls.api", "live.notes.api",
                "minutes.api", "conclusions.api", "notices.api", "registers.api",
                "tasks.api", "tasks.statistics.api", "accounts.twofactor.api")
 

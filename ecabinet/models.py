@@ -7,6 +7,7 @@ from ecabinet.audit import models as audit  # noqa: F401
 from ecabinet.conclusions import models as conclusions  # noqa: F401
 from ecabinet.live import models as live  # noqa: F401
 from ecabinet.materials import models as materials  # noqa: F401
+from ecabinet.materials.briefcase import models as briefcase  # noqa: F401
 from ecabinet.meetings import models as meetings  # noqa: F401
 from ecabinet.minutes import models as minutes  # noqa: F401
 from ecabinet.notices import models as notices  # noqa: F401

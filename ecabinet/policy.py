@@ -35,6 +35,8 @@ class Action(enum.StrEnum):
     VIEW_AUDIT = "view_audit"
     MANAGE_CALENDAR = "manage_calendar"
     """Record days off and make-up working days that the public-holiday calendar does not know."""
+    KEEP_BRIEFCASE = "keep_briefcase"
+    """Keep the materials of one's coming meetings offline on one's devices (the leaders' tablets)."""
     SECRETARIAT_WORK = "secretariat_work"
     """Prepare agendas, collect materials, run the console, write minutes, urge agencies."""
     ACT_FOR_UNIT = "act_for_unit"
@@ -550,6 +552,7 @@ RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.MANAGE_PORTFOLIOS: _roles(Role.ADMIN, Role.OFFICE_LEADER),
     Action.VIEW_AUDIT: _roles(Role.ADMIN),
     Action.MANAGE_CALENDAR: _roles(Role.ADMIN, Role.OFFICE_LEADER),
+    Action.KEEP_BRIEFCASE: _roles(Role.LEADER, Role.MEMBER),
     Action.SECRETARIAT_WORK: _roles(Role.SECRETARIAT, Role.OFFICE_LEADER),
     Action.ACT_FOR_UNIT: _act_for_unit,
     Action.MANAGE_MEETINGS: _roles(Role.SECRETARIAT, Role.OFFICE_LEADER),

@@ -140,7 +140,8 @@ def meeting_pack(meeting_id: int):
         response.status_code, response.headers["Retry-After"] = 202, "2"
         return response
     if request.method == "GET":  # a HEAD delivers nothing
-        publishing.record_reads(pack.materials, current_user)
+        if not _briefcase_prefetch():
+            publishing.record_reads(pack.materials, current_user)
         _audit_confidential_reads(m for m in pack.materials)
         db.session.commit()
     return _pdf_response(pack.data, f"bo-tai-lieu-{meeting_id}.pdf")
@@ -201,10 +202,17 @@ def download(material_id: int):
     response.headers["Cache-Control"] = "private, no-store"
     if _delivers_content(response) and not (
             response.status_code == 206 and publishing.reading_in_progress(material, current_user)):
-        publishing.record_reads([material], current_user)
+        if not _briefcase_prefetch():
+            publishing.record_reads([material], current_user)
         _audit_confidential_reads([material], served=response.headers.get("Content-Range"))
         db.session.commit()
     return response
+
+
+def _briefcase_prefetch() -> bool:
+    """The offline briefcase downloading ahead (static/js/briefcase-sw.js): not a reading, but the confidential
+    copy leaving the server is audited all the same."""
+    return request.headers.get("X-Briefcase") == "prefetch"
 
 
 def _delivers_content(response) -> bool:

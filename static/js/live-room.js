@@ -168,6 +168,13 @@
   window.addEventListener("offline", function () {
     setConnection("offline");
   });
+  window.addEventListener("online", function () {  // back from the network: the state as it is now
+    if (socket.connected) {
+      resync();
+    } else {
+      socket.connect();
+    }
+  });
 
   socket.on("live:change", function (change) {
     if (!state || change.meeting_id !== meetingId || change.version <= state.version) {

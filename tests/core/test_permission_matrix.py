@@ -215,6 +215,8 @@ def _requests(ids: SimpleNamespace) -> dict[str, Call]:
         "PATCH /api/v1/agenda-items/{item_id}": Call(json={"planned_minutes": 30}),
         "POST /api/v1/agenda-items/{item_id}/material-requests": Call(json={"unit_ids": [ids.other_unit]}),
         "POST /api/v1/auth/token": Call(json={"username": "quansat", "password": DEMO_PASSWORD}),
+        "POST /api/v1/briefcase/devices": Call(json={"device_id": "a-device-of-a-browser"}),
+        "POST /api/v1/briefcase/sync": Call(json={"device_id": "a-device-of-a-browser"}),
         "POST /api/v1/calendar-feeds": Call(json={}),
         "PUT /api/v1/conclusions/{conclusion_id}": Call(json={"version": 1, "text": "Thống nhất."}),
         "POST /api/v1/conclusions/{conclusion_id}/directives": Call(json=directive),
