@@ -85,6 +85,18 @@ def _validate(data: MeetingData) -> None:
     _require(Room, data.room_id, "room_id", _("No such room, or it is no longer in use."))
     _check_all_active(User, data.invitee_ids, "invitee_ids", _("Some invitees are unknown or deactivated: %(ids)s"))
     _check_all_active(Unit, data.unit_ids, "unit_ids", _("Some agencies are unknown or inactive: %(ids)s"))
+    _check_not_invited(data)
+
+
+def _check_not_invited(data: MeetingData) -> None:
+    """The chair and the secretary take part by their role: an invitation would ask them to their own meeting."""
+    invited = set(data.invitee_ids)
+    if data.chair_id in invited:
+        raise DomainError("chair_invited", _("The chair presides over the meeting and is not invited to it: untick "
+                                             "the chair among the invited people."), "invitee_ids")
+    if data.secretary_id is not None and data.secretary_id in invited:
+        raise DomainError("secretary_invited", _("The secretary serves the meeting and is not invited to it: untick "
+                                                 "the secretary among the invited people."), "invitee_ids")
 
 
 def _check_all_active(model: type, ids: Iterable[int], field_name: str, message: str) -> None:
