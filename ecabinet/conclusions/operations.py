@@ -73,6 +73,13 @@ def latest_notice(meeting_id: int) -> NoticeState | None:
     return finder(meeting_id) if finder is not None else None
 
 
+def refuse_undoing_start(meeting: Meeting) -> None:
+    """The conclusions' part in undoing an accidental start (``meetings.install_start_undoer``)."""
+    if db.session.scalar(sa.select(sa.exists(sa.select(Conclusion.id).where(Conclusion.meeting_id == meeting.id)))):
+        raise DomainError("undo_refused", _("Conclusions are already recorded for this meeting: its start cannot "
+                                            "be undone."), "status", 409)
+
+
 def meeting_conclusions(meeting_id: int) -> list[Conclusion]:
     return list(db.session.scalars(sa.select(Conclusion).where(Conclusion.meeting_id == meeting_id)
                                    .order_by(Conclusion.position, Conclusion.id)))
@@ -254,7 +261,7 @@ def _deadline_errors(meeting: Meeting, data: DirectiveData) -> list[dict[str, st
     if data.deadline_kind == DeadlineKind.DATE:
         if data.deadline_on is None:
             return [_detail("deadline.on", "missing", _("Enter the completion date."))]
-        meeting_day = local_date(meeting.starts_at)
+        meeting_day = local_date(meeting.held_at)
         if data.deadline_on < meeting_day:
             return [_detail("deadline.on", "before_meeting",
                             _("The deadline cannot be before the day of the meeting (%(day)s).",

@@ -12,6 +12,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask.blueprints import BlueprintSetupState
 from werkzeug.datastructures import MultiDict
 
 from ecabinet.conclusions import operations as ops
@@ -21,12 +22,18 @@ from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.forms import parse_form
 from ecabinet.materials import operations as materials
+from ecabinet.meetings import operations as meetings
 from ecabinet.meetings.models import Meeting
 from ecabinet.meetings.loaders import load_meeting
 from ecabinet.org import operations as org
 from ecabinet.policy import Action, allowed, require
 
 bp = Blueprint("conclusions", __name__)
+
+
+@bp.record_once
+def _take_part_in_undoing_a_start(state: BlueprintSetupState) -> None:
+    meetings.install_start_undoer(state.app, "conclusions", ops.refuse_undoing_start)
 
 FIELD_OF_DETAIL = {"deadline.on": "deadline_on", "deadline.count": "deadline_count"}
 """Where the page shows an operation's error on a field of the API's shape."""

@@ -139,8 +139,9 @@ def _seed_concluded_meeting(meeting, users: dict[str, User]) -> None:
     """Last week's meeting, held and concluded; its notice goes through review, approval and issue, so the
     register has its first number and the agencies have their tasks."""
     secretary, chair = users[data.CONCLUDED_MEETING.secretary], users[data.CONCLUDED_MEETING.chair]
-    for kind in (ChangeKind.STARTED, ChangeKind.ENDED):
-        meetings.change_status(meeting, meeting.version, kind, secretary)
+    meetings.change_status(meeting, meeting.version, ChangeKind.STARTED, secretary, "Nhập cuộc họp đã diễn ra")
+    meetings.change_status(meeting, meeting.version, ChangeKind.ENDED, secretary)
+    meeting.started_at, meeting.ended_at = meeting.starts_at, meeting.ends_at  # it was held last week, on time
     units = {u.code: u.id for u in org.units_by_code(
         [code for spec in data.CONCLUSIONS for code in (spec.agency, *_directive_units(spec))])}
     meeting_day = local_date(meeting.starts_at)

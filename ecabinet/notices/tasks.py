@@ -29,8 +29,8 @@ def _directives(notice: Notice) -> list[Directive]:
     return [d for conclusion in meeting_conclusions(notice.meeting_id) for d in conclusion.directives]
 
 
-def _fill(task: Task, notice: Notice, directive: Directive, issued_on: date) -> None:
-    task.content = wording.directive_title(directive)
+def _fill(task: Task, notice: Notice, directive: Directive, issued_on: date, title: str) -> None:
+    task.content = title
     task.notice_id = notice.id
     task.lead_unit_id = directive.lead_unit_id
     task.coordinating_units = list(directive.coordinating_units)
@@ -49,6 +49,7 @@ def from_notice(notice: Notice, issued_on: date) -> list[Task]:
     tasks = []
     for directive in directives:
         deadline = wording.directive_deadline(directive, issued_on)
+        title = wording.directive_title(directive)  # before the new task is in the session (it has no content yet)
         task = existing.get(directive.id)
         if task is None:
             task = Task(source=TaskSource.NOTICE, directive_id=directive.id, created_by_id=notice.issued_by_id,
@@ -56,7 +57,7 @@ def from_notice(notice: Notice, issued_on: date) -> list[Task]:
             db.session.add(task)
         elif task.deadline_on != deadline:
             correct_deadline(task, deadline, f"Thông báo đính chính số {notice.number_symbol}", notice.issued_by_id)
-        _fill(task, notice, directive, issued_on)
+        _fill(task, notice, directive, issued_on, title)
         tasks.append(task)
     db.session.flush()
     return tasks
