@@ -73,7 +73,8 @@ def test_a_natural_directive_is_saved_as_its_task_and_printed_grammatically(app,
                                  "coordinating_unit_ids": [concluded_meeting.units["other"]]}), 201)
     assert saved["content"] == "Hoàn thiện phương án phân bổ vốn"
     refused = client.post(f"/api/v1/conclusions/{concluded_meeting.conclusions[0]}/directives", headers=headers,
-                          json={"content": "Giao Sở Y tế lập kế hoạch", "lead_unit_id": concluded_meeting.units["lead"]})
+                          json={"content": "Giao Sở Y tế lập kế hoạch",
+                                "lead_unit_id": concluded_meeting.units["lead"]})
     assert refused.status_code == 422 and refused.get_json()["error"]["code"] == "another_lead"
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Directive).where(

@@ -132,10 +132,11 @@ def test_the_meeting_page_confirms_start_end_and_undo(app, pages, client, schedu
     started = page.post(url + "/status", data={**form, "reason": "Họp sớm"}, follow_redirects=True)
     html = started.get_data(as_text=True)
     assert "Cuộc họp đã bắt đầu." in html and 'id="end-form" data-confirm=' in html and 'id="undo_start-form"' in html
+    assert "Bắt đầu khác thời gian dự kiến" in html and "Thời điểm bắt đầu thực tế" in html  # the history says why
     version = str(meeting["version"] + 1)
     undone = page.post(url + "/status", data={**form, "action": "undo_start", "version": version,
                                               "reason": "Bấm nhầm"}, follow_redirects=True)
-    assert "Đã hủy việc bắt đầu" in undone.get_data(as_text=True)
+    assert "Đã hủy việc bắt đầu" in undone.get_data(as_text=True) and "Bấm nhầm" in undone.get_data(as_text=True)
     with app.app_context():
         saved = db.session.get(Meeting, meeting["id"])
         assert saved.status == MeetingStatus.PUBLISHED and saved.started_at is None
