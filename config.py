@@ -125,6 +125,11 @@ class Config:
     WEEKLY_SCHEDULE_PUBLISH_HOUR = _env_int("WEEKLY_SCHEDULE_PUBLISH_HOUR", 15)
     MEETING_NOTICE_HOURS = _env_int("MEETING_NOTICE_HOURS", 72)
     """Invitations sent later than this before the meeting are "late": a reason is required and recorded."""
+    MEETING_START_REASON_HOURS = _env_int("MEETING_START_REASON_HOURS", 2)
+    """Starting a meeting on another day than scheduled, or more than this many hours from its time, needs a reason
+    (0: never)."""
+    MEETING_UNDO_START_MINUTES = _env_int("MEETING_UNDO_START_MINUTES", 10)
+    """An accidental start can be undone this long after it, while no vote, speech or conclusion was recorded."""
     MATERIAL_MAX_BYTES = _env_int("MATERIAL_MAX_BYTES", 100 * 1024 * 1024)
     MATERIAL_MAX_PAGES = _env_int("MATERIAL_MAX_PAGES", 5000)
     BRIEFCASE_KEEP_HOURS = _env_int("BRIEFCASE_KEEP_HOURS", 24)
@@ -194,6 +199,7 @@ class TestingConfig(Config):
     SOCKET_RECHECK_SECONDS = 1
     HEALTH_REPORT_SECONDS = 0  # the outbox tests read the counts right after changing them
     TWO_FACTOR_REQUIRED_ROLES = ""  # the two-factor tests turn it on
+    MEETING_START_REASON_HOURS = 0  # the fixtures' meetings have fixed dates; the tests of the rule turn it on
 
 
 class ProductionConfig(Config):

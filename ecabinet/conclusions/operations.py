@@ -17,7 +17,7 @@ from flask import Flask, current_app
 from flask_babel import gettext as _
 
 from ecabinet.accounts.models import User
-from ecabinet.conclusions import realtime
+from ecabinet.conclusions import realtime, wording
 from ecabinet.conclusions.models import Conclusion, DeadlineKind, Directive
 from ecabinet.conclusions.schemas import deadline_out
 from ecabinet.core.aftercommit import after_commit
@@ -71,6 +71,13 @@ def install_notice_finder(app: Flask, finder: NoticeFinder) -> None:
 def latest_notice(meeting_id: int) -> NoticeState | None:
     finder = current_app.extensions.get(NOTICE_FINDER)
     return finder(meeting_id) if finder is not None else None
+
+
+def refuse_undoing_start(meeting: Meeting) -> None:
+    """The conclusions' part in undoing an accidental start (``meetings.install_start_undoer``)."""
+    if db.session.scalar(sa.select(sa.exists(sa.select(Conclusion.id).where(Conclusion.meeting_id == meeting.id)))):
+        raise DomainError("undo_refused", _("Conclusions are already recorded for this meeting: its start cannot "
+                                            "be undone."), "status", 409)
 
 
 def meeting_conclusions(meeting_id: int) -> list[Conclusion]:
@@ -254,7 +261,7 @@ def _deadline_errors(meeting: Meeting, data: DirectiveData) -> list[dict[str, st
     if data.deadline_kind == DeadlineKind.DATE:
         if data.deadline_on is None:
             return [_detail("deadline.on", "missing", _("Enter the completion date."))]
-        meeting_day = local_date(meeting.starts_at)
+        meeting_day = local_date(meeting.held_at)
         if data.deadline_on < meeting_day:
             return [_detail("deadline.on", "before_meeting",
                             _("The deadline cannot be before the day of the meeting (%(day)s).",
@@ -271,8 +278,13 @@ def _detail(field_name: str, code: str, message: str) -> dict[str, str]:
 def _check_directive(meeting: Meeting, data: DirectiveData) -> None:
     """Every problem of the entry at once, as one 422 with a detail per field."""
     errors = _unit_errors(data) + _deadline_errors(meeting, data)
+    lead = _active_unit(data.lead_unit_id)
     if not data.content.strip():
         errors.insert(0, _detail("content", "missing", _("Enter the directive.")))
+    elif lead is not None and wording.names_another_lead(data.content, lead.name):
+        errors.insert(0, _detail("content", "another_lead", _(
+            "The directive gives the task to another agency than the lead agency: choose that agency as the lead "
+            "agency, or write only what is to be done.")))
     if errors:
         raise DomainError(errors[0]["type"], errors[0]["message"], errors[0]["field"], 422, details=errors)
 
@@ -281,13 +293,24 @@ def _apply(directive: Directive, data: DirectiveData) -> None:
     kind = DeadlineKind(data.deadline_kind)
     with db.session.no_autoflush:  # a new directive is in the session (by its conclusion) before it is complete
         coordinating = [db.session.get(Unit, unit_id) for unit_id in data.coordinating_unit_ids]
-    directive.content = data.content.strip()
+        lead = db.session.get(Unit, data.lead_unit_id)
+    directive.content = wording.task_wording(data.content, lead.name, [unit.name for unit in coordinating])
     directive.lead_unit_id = data.lead_unit_id
+    directive.lead_unit = lead
     directive.coordinating_units = coordinating
     directive.deadline_kind = kind
     directive.deadline_on = data.deadline_on if kind == DeadlineKind.DATE else None
     directive.deadline_working_days = data.deadline_count if kind == DeadlineKind.WORKING_DAYS else None
     directive.report_required = data.report_required
+
+
+def preview_directive(meeting: Meeting, data: DirectiveData) -> dict[str, str]:
+    """The task's title and the notice's sentence the entry would make (deadlines in working days as a count,
+    as in a draft); the same 422 as saving it when the entry is not complete."""
+    _check_directive(meeting, data)
+    directive = Directive()
+    _apply(directive, data)
+    return {"title": wording.directive_title(directive), "sentence": wording.directive_sentence(directive, None)}
 
 
 def add_directive(conclusion: Conclusion, data: DirectiveData) -> Directive:

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask.blueprints import BlueprintSetupState
 from werkzeug.datastructures import MultiDict
 
 from ecabinet.conclusions import operations as ops
@@ -21,12 +22,18 @@ from ecabinet.core.db import db
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.forms import parse_form
 from ecabinet.materials import operations as materials
+from ecabinet.meetings import operations as meetings
 from ecabinet.meetings.models import Meeting
 from ecabinet.meetings.loaders import load_meeting
 from ecabinet.org import operations as org
 from ecabinet.policy import Action, allowed, require
 
 bp = Blueprint("conclusions", __name__)
+
+
+@bp.record_once
+def _take_part_in_undoing_a_start(state: BlueprintSetupState) -> None:
+    meetings.install_start_undoer(state.app, "conclusions", ops.refuse_undoing_start)
 
 FIELD_OF_DETAIL = {"deadline.on": "deadline_on", "deadline.count": "deadline_count"}
 """Where the page shows an operation's error on a field of the API's shape."""
@@ -192,6 +199,20 @@ def add_directive(meeting_id: int, conclusion_id: int):
         return _page(meeting, failed, request.form, errors, 422)
     return _attempt(meeting, failed, lambda: ops.add_directive(conclusion, data),
                     lambda directive: f"directive-{directive.id}", _("The directive is saved."))
+
+
+@bp.post("/meetings/<int:meeting_id>/directives/preview")
+@login_required
+def preview_directive(meeting_id: int):
+    """The directive form's live preview (JSON): the notice's sentence and the task's title from what is typed."""
+    meeting = _writable_meeting(meeting_id)
+    data, errors = _directive_form()
+    if data is None:
+        return jsonify(errors=errors), 422
+    try:
+        return jsonify(ops.preview_directive(meeting, data))
+    except DomainError as exc:
+        return jsonify(errors={FIELD_OF_DETAIL.get(d["field"], d["field"]): d["message"] for d in exc.details}), 422
 
 
 @bp.post("/meetings/<int:meeting_id>/directives/<int:directive_id>")

@@ -143,9 +143,10 @@ def _seed_agenda(meeting, secretary: User) -> None:
 
 
 def _hold_and_conclude(meeting, secretary: User, specs: tuple[data.ConclusionSpec, ...]):
-    """The meeting held and ended, its conclusions and directives written, its notice drafted."""
-    for kind in (ChangeKind.STARTED, ChangeKind.ENDED):
-        meetings.change_status(meeting, meeting.version, kind, secretary)
+    """The meeting held on time (entered afterwards), its conclusions and directives written, its notice drafted."""
+    meetings.change_status(meeting, meeting.version, ChangeKind.STARTED, secretary, "Nhập cuộc họp đã diễn ra")
+    meetings.change_status(meeting, meeting.version, ChangeKind.ENDED, secretary)
+    meeting.started_at, meeting.ended_at = meeting.starts_at, meeting.ends_at
     units = {u.code: u.id for u in org.units_by_code(
         [code for spec in specs for code in (spec.agency, *_directive_units(spec))])}
     meeting_day = local_date(meeting.starts_at)

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from ecabinet.accounts.models import User
 from ecabinet.core.aftercommit import after_commit
 from ecabinet.core.db import db
+from ecabinet.core.exceptions import DomainError
 from ecabinet.live import operations as ops
 from ecabinet.live import realtime
 from ecabinet.live.snapshot import parts
@@ -33,3 +34,18 @@ def perform(meeting: Meeting, actor: User, action: Any, args: Any) -> ops.Change
     after_commit(lambda: realtime.broadcast(change))
     return change
 
+
+
+def undo_start(meeting: Meeting) -> None:
+    """The live room's part in undoing an accidental start (``meetings.install_start_undoer``): refused once a
+    vote was opened or someone was given the floor; else the room is back to not started, and every follower
+    hears it."""
+    if ops.recorded_in_session(meeting.id):
+        raise DomainError("undo_refused", _("Votes or speeches are already recorded in this meeting: its start "
+                                            "cannot be undone."), "status", 409)
+    state = ops.lock_state(meeting)
+    ops.reset(state)
+    db.session.flush()
+    change = ops.Change(meeting.id, state.version, "status", {"version": state.version,
+                                                               **parts(meeting, state, ops.TIMER)})
+    after_commit(lambda: realtime.broadcast(change))

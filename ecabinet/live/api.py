@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint
+from flask.blueprints import BlueprintSetupState
 from flask_login import current_user
 
 from ecabinet.core.api import route
@@ -12,10 +13,16 @@ from ecabinet.live import actions
 from ecabinet.live import operations as ops
 from ecabinet.live.schemas import ActionIn, ActionOut, Me, Snapshot
 from ecabinet.live.snapshot import snapshot
+from ecabinet.meetings import operations as meetings
 from ecabinet.meetings.loaders import load_meeting
 from ecabinet.policy import Action, require
 
 bp = Blueprint("live_api", __name__)
+
+
+@bp.record_once
+def _take_part_in_undoing_a_start(state: BlueprintSetupState) -> None:
+    meetings.install_start_undoer(state.app, "live", actions.undo_start)
 
 
 @route(bp, "/meetings/<int:meeting_id>/live", summary="The live room's snapshot", response=Snapshot)

@@ -200,24 +200,35 @@ def _require_session(state: LiveState) -> None:
         raise conflict("not_running", _("The meeting is not in session."), "status")
 
 
-def _move_meeting(meeting: Meeting, kind: ChangeKind, actor: User) -> None:
-    """Follow the live room in the meeting's own status, when that transition is allowed from where it is."""
-    if meeting.status in meetings.TRANSITIONS[kind][0]:
-        meetings.change_status(meeting, meeting.version, kind, actor)
-
-
-def start(meeting: Meeting, state: LiveState, actor: User, args: schemas.NoArgs) -> None:
+def start(meeting: Meeting, state: LiveState, actor: User, args: schemas.Start) -> None:
     if state.status != LiveStatus.NOT_STARTED:
         raise conflict("already_started" if state.status != LiveStatus.ENDED else "ended",
                        _("The meeting has already started or ended."), "status")
     if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.POSTPONED, MeetingStatus.CLOSED):
         raise conflict("not_startable", _("A cancelled, postponed or closed meeting cannot start."), "status")
+    meetings.hold(meeting, ChangeKind.STARTED, actor, args.reason)
     state.status = LiveStatus.RUNNING
-    state.started_at = utcnow()
+    state.started_at = meeting.started_at
     items = materials.agenda(meeting)
     if items:
         _go_to(state, items[0].id)
-    _move_meeting(meeting, ChangeKind.STARTED, actor)
+
+
+def recorded_in_session(meeting_id: int) -> bool:
+    """A vote was opened or someone was given the floor: the meeting's record has begun."""
+    votes = sa.select(Vote.id).where(Vote.meeting_id == meeting_id)
+    speeches = sa.select(SpeakerRequest.id).where(SpeakerRequest.meeting_id == meeting_id,
+                                                   SpeakerRequest.started_at.is_not(None))
+    return db.session.scalar(sa.select(sa.or_(sa.exists(votes), sa.exists(speeches))))
+
+
+def reset(state: LiveState) -> None:
+    """Back to not started (an undone start): the timer, the item and the presentation cleared."""
+    state.status = LiveStatus.NOT_STARTED
+    state.started_at = state.ended_at = state.paused_at = None
+    state.current_item_id = state.item_started_at = None
+    state.item_elapsed_seconds = 0
+    state.presented_material_id = state.presented_page = state.presenter_id = None
 
 
 def pause(meeting: Meeting, state: LiveState, actor: User, args: schemas.NoArgs) -> None:
@@ -243,11 +254,11 @@ def end(meeting: Meeting, state: LiveState, actor: User, args: schemas.NoArgs) -
         raise conflict("vote_open", _("Close the open vote first."), "vote")
     _stop_timer(state)
     _finish_speech(meeting.id)
+    meetings.hold(meeting, ChangeKind.ENDED, actor)
     state.status = LiveStatus.ENDED
-    state.ended_at = utcnow()
+    state.ended_at = meeting.ended_at
     state.paused_at = None
     state.presented_material_id = state.presented_page = state.presenter_id = None
-    _move_meeting(meeting, ChangeKind.ENDED, actor)
 
 
 def _go_to(state: LiveState, item_id: int) -> None:
@@ -493,7 +504,7 @@ class Spec:
 
 TIMER = ("status", "started_at", "ended_at", "item")
 ACTIONS: dict[str, Spec] = {
-    "start": Spec(Action.RUN_LIVE, schemas.NoArgs, start, "status", TIMER),
+    "start": Spec(Action.RUN_LIVE, schemas.Start, start, "status", TIMER),
     "pause": Spec(Action.RUN_LIVE, schemas.NoArgs, pause, "status", TIMER),
     "resume": Spec(Action.RUN_LIVE, schemas.NoArgs, resume, "status", TIMER),
     "end": Spec(Action.RUN_LIVE, schemas.NoArgs, end, "status", (*TIMER, "speakers", "presentation")),

@@ -17,6 +17,11 @@ class NoArgs(Args):
     pass
 
 
+class Start(Args):
+    reason: str | None = Field(default=None, max_length=500,
+                               description="Why it starts on another day or far from its time (then required)")
+
+
 class GotoItem(Args):
     item_id: Id
 

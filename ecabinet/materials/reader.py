@@ -27,6 +27,7 @@ def _module_types(_state) -> None:
     with a JavaScript type, and Python knows ``.mjs`` only when the system's ``mime.types`` lists it."""
     mimetypes.add_type("text/javascript", ".mjs")
     mimetypes.add_type("application/wasm", ".wasm")
+    _state.app.jinja_env.globals["pdfjs"] = PDFJS  # the reader's pages of other domains (a notice's) load it too
 
 
 def _first_page(page_count: int) -> int:

@@ -21,7 +21,8 @@ from ecabinet.meetings import letters
 bp = Blueprint("meetings_api", __name__)
 
 ACTIONS = {"publish": ChangeKind.PUBLISHED, "postpone": ChangeKind.POSTPONED, "cancel": ChangeKind.CANCELLED,
-           "start": ChangeKind.STARTED, "end": ChangeKind.ENDED, "close": ChangeKind.CLOSED}
+           "start": ChangeKind.STARTED, "undo_start": ChangeKind.START_UNDONE, "end": ChangeKind.ENDED,
+           "close": ChangeKind.CLOSED}
 
 
 def clash_policy(body) -> ops.ClashPolicy:
@@ -78,8 +79,11 @@ def update_meeting(meeting_id: int, body: MeetingUpdate):
 @route(bp, "/meetings/<int:meeting_id>/status", method="POST", summary="Publish, postpone, cancel, start, end, close",
        body=StatusChange, response=MeetingOut)
 def change_status(meeting_id: int, body: StatusChange):
-    """Publishing sends the invitation letter (giấy mời) to everyone concerned; postponing and cancelling need
-    a ``reason`` and are announced to every invitee."""
+    """Publishing sends the invitation letter (giấy mời) to everyone invited; postponing and cancelling need
+    a ``reason`` and are announced to every invitee. Starting on another day than scheduled, or further than
+    ``MEETING_START_REASON_HOURS`` from its time, needs a ``reason`` (422 ``start_reason_required``);
+    ``undo_start`` (with a ``reason``) puts an accidental start back within ``MEETING_UNDO_START_MINUTES``
+    while nothing was voted, said or concluded in it (409 ``undo_too_late``, ``undo_refused``)."""
     meeting = load_meeting(meeting_id)
     require(current_user, Action.MANAGE_MEETINGS)
     change = ops.change_status(meeting, body.version, ACTIONS[body.action], current_user, body.reason)

@@ -111,6 +111,9 @@ class Meeting(TimestampMixin, db.Model):
     series_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meeting_series.id"), index=True)
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     published_at: Mapped[datetime | None]
+    started_at: Mapped[datetime | None]
+    """When the meeting actually started (the notice and the minutes date the meeting by it)."""
+    ended_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
     """Optimistic lock: an edit based on an older version is refused (409)."""
 
@@ -129,6 +132,11 @@ class Meeting(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Meeting {self.id} {self.title[:30]!r}>"
+
+    @property
+    def held_at(self) -> datetime:
+        """When the meeting took place: its actual start once started, else its scheduled start."""
+        return self.started_at or self.starts_at
 
     @property
     def format(self) -> str:
@@ -185,6 +193,7 @@ class ChangeKind(enum.StrEnum):
     POSTPONED = "postponed"
     CANCELLED = "cancelled"
     STARTED = "started"
+    START_UNDONE = "start_undone"
     ENDED = "ended"
     CLOSED = "closed"
 

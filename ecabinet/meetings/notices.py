@@ -49,11 +49,13 @@ def _link(meeting: Meeting) -> str:
 
 
 def invite(meeting: Meeting) -> list:
-    """Send the invitation with its letter to everyone concerned who has not had it yet."""
+    """Send the invitation with its letter to everyone invited (not the chair nor the secretary, who hold the
+    meeting) who has not had it yet."""
     if meeting.status in (MeetingStatus.DRAFT, MeetingStatus.CANCELLED):
         return []
     key = f"meeting-invitation:{meeting.id}"
-    newcomers = notify.not_yet_notified(key, recipients(meeting))
+    invited = recipients(meeting) - {meeting.chair_id, meeting.secretary_id}  # they hold the meeting, not attend it
+    newcomers = notify.not_yet_notified(key, invited)
     if not newcomers:
         return []  # nobody new: the letter is not rendered for nothing
     message = notify.Message(

@@ -7,14 +7,14 @@ transaction. The caller commits, then pushes the returned notifications.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
-from flask import current_app
+from flask import Flask, current_app
 from flask_babel import gettext as _
 
 from ecabinet.accounts.models import User
@@ -85,6 +85,18 @@ def _validate(data: MeetingData) -> None:
     _require(Room, data.room_id, "room_id", _("No such room, or it is no longer in use."))
     _check_all_active(User, data.invitee_ids, "invitee_ids", _("Some invitees are unknown or deactivated: %(ids)s"))
     _check_all_active(Unit, data.unit_ids, "unit_ids", _("Some agencies are unknown or inactive: %(ids)s"))
+    _check_not_invited(data)
+
+
+def _check_not_invited(data: MeetingData) -> None:
+    """The chair and the secretary take part by their role: an invitation would ask them to their own meeting."""
+    invited = set(data.invitee_ids)
+    if data.chair_id in invited:
+        raise DomainError("chair_invited", _("The chair presides over the meeting and is not invited to it: untick "
+                                             "the chair among the invited people."), "invitee_ids")
+    if data.secretary_id is not None and data.secretary_id in invited:
+        raise DomainError("secretary_invited", _("The secretary serves the meeting and is not invited to it: untick "
+                                                 "the secretary among the invited people."), "invitee_ids")
 
 
 def _check_all_active(model: type, ids: Iterable[int], field_name: str, message: str) -> None:
@@ -225,20 +237,24 @@ TRANSITIONS: dict[ChangeKind, tuple[tuple[MeetingStatus, ...], MeetingStatus]] =
     ChangeKind.CANCELLED: ((MeetingStatus.DRAFT, MeetingStatus.PUBLISHED, MeetingStatus.POSTPONED),
                            MeetingStatus.CANCELLED),
     ChangeKind.STARTED: ((MeetingStatus.PUBLISHED,), MeetingStatus.IN_PROGRESS),
+    ChangeKind.START_UNDONE: ((MeetingStatus.IN_PROGRESS,), MeetingStatus.PUBLISHED),
     ChangeKind.ENDED: ((MeetingStatus.IN_PROGRESS,), MeetingStatus.ENDED),
     ChangeKind.CLOSED: ((MeetingStatus.ENDED,), MeetingStatus.CLOSED),
 }
-NEEDS_REASON = frozenset({ChangeKind.POSTPONED, ChangeKind.CANCELLED})
+NEEDS_REASON = frozenset({ChangeKind.POSTPONED, ChangeKind.CANCELLED, ChangeKind.START_UNDONE})
+KEEPS_REASON = frozenset({ChangeKind.POSTPONED, ChangeKind.CANCELLED})
+"""The changes whose reason is the meeting's ``status_reason`` (shown with its status)."""
+START_UNDOERS = "ecabinet.meetings.start_undoers"
 
 
 def change_status(meeting: Meeting, version: int, kind: ChangeKind, actor: User,
                   reason: str | None = None) -> MeetingChange:
-    """Publish, postpone (with a reason), cancel (with a reason), start, end or close a meeting."""
+    """Publish, postpone (with a reason), cancel (with a reason), start, undo a start (with a reason), end or
+    close a meeting."""
     _check_version(meeting, version)
     allowed_from, target = TRANSITIONS[kind]
     if meeting.status not in allowed_from:
-        raise DomainError("invalid_transition", _("A meeting that is %(status)s cannot be %(action)s.",
-                                                  status=meeting.status.value, action=kind.value), "status", 409)
+        raise _invalid_transition(meeting, kind)
     reason = (reason or "").strip() or None
     if kind in NEEDS_REASON and not reason:
         raise DomainError("reason_required", _("Give the reason."), "reason")
@@ -248,13 +264,99 @@ def change_status(meeting: Meeting, version: int, kind: ChangeKind, actor: User,
             raise DomainError("late_notice", _("The meeting is announced less than %(hours)d hours ahead: give the "
                                                "reason for the late notice.", hours=notice_hours_required()), "reason")
         details["late_notice"] = True
+    details |= _LIFECYCLE_STEPS.get(kind, _no_step)(meeting, reason)
     meeting.status = target
-    meeting.status_reason = reason if kind in NEEDS_REASON else None
+    meeting.status_reason = reason if kind in KEEPS_REASON else None
     if kind == ChangeKind.PUBLISHED:
         meeting.published_at = utcnow()
     change = _record(meeting, kind, actor, reason, details)
     db.session.flush()
     return change
+
+
+def _invalid_transition(meeting: Meeting, kind: ChangeKind) -> DomainError:
+    messages = {
+        ChangeKind.STARTED: _("Only a published meeting that has not started yet can start."),
+        ChangeKind.ENDED: _("The meeting has not started (or has already ended): it cannot end."),
+        ChangeKind.START_UNDONE: _("The meeting is not in progress: there is no start to undo."),
+    }
+    message = messages.get(kind) or _("A meeting that is %(status)s cannot be %(action)s.",
+                                      status=meeting.status.value, action=kind.value)
+    return DomainError("invalid_transition", message, "status", 409)
+
+
+def _no_step(meeting: Meeting, reason: str | None) -> dict[str, Any]:
+    return {}
+
+
+# --- holding the meeting: start, undo an accidental start, end ------------------------------
+
+def start_needs_reason(meeting: Meeting, now: datetime) -> bool:
+    """Started on another (local) day than scheduled, or further from its time than the configured hours (the
+    rule is off when they are 0)."""
+    hours = timedelta(hours=current_app.config["MEETING_START_REASON_HOURS"])
+    return bool(hours) and (now.astimezone(local_zone()).date() != meeting.starts_at.astimezone(local_zone()).date()
+            or abs(now - meeting.starts_at) > hours)
+
+
+def _start(meeting: Meeting, reason: str | None) -> dict[str, Any]:
+    now = utcnow()
+    off_schedule = start_needs_reason(meeting, now)
+    if off_schedule and not reason:
+        scheduled = meeting.starts_at.astimezone(local_zone())
+        raise DomainError("start_reason_required", _(
+            "The meeting is scheduled for %(time)s on %(day)s: give the reason for starting it now.",
+            time=f"{scheduled:%H:%M}", day=f"{scheduled:%d/%m/%Y}"), "reason")
+    meeting.started_at, meeting.ended_at = now, None
+    return {"started_at": now.isoformat(), "off_schedule": True} if off_schedule else {"started_at": now.isoformat()}
+
+
+def undo_deadline(meeting: Meeting) -> datetime | None:
+    """Until when the meeting's start may be undone (None when it has not started)."""
+    if meeting.status != MeetingStatus.IN_PROGRESS or meeting.started_at is None:
+        return None
+    return meeting.started_at + timedelta(minutes=current_app.config["MEETING_UNDO_START_MINUTES"])
+
+
+def _undo_start(meeting: Meeting, reason: str | None) -> dict[str, Any]:
+    """Back to published, as if never started; refused once too late or once something was recorded in it:
+    every domain that records things in a meeting installs an undoer (``install_start_undoer``) that refuses
+    (a vote, a speech, a conclusion) or resets its own state (the live room's)."""
+    deadline = undo_deadline(meeting)
+    if deadline is None or utcnow() > deadline:
+        raise DomainError("undo_too_late", _("A start can be undone only within %(minutes)d minutes of it.",
+                                             minutes=current_app.config["MEETING_UNDO_START_MINUTES"]), "status", 409)
+    for undo in current_app.extensions.get(START_UNDOERS, {}).values():
+        undo(meeting)
+    started = meeting.started_at
+    meeting.started_at = None
+    return {"started_at": [started.isoformat() if started else None, None]}
+
+
+def _end(meeting: Meeting, reason: str | None) -> dict[str, Any]:
+    meeting.ended_at = utcnow()
+    return {"ended_at": meeting.ended_at.isoformat()}
+
+
+_LIFECYCLE_STEPS = {ChangeKind.STARTED: _start, ChangeKind.START_UNDONE: _undo_start, ChangeKind.ENDED: _end}
+
+
+def install_start_undoer(app: Flask, name: str, undoer: Callable[[Meeting], None]) -> None:
+    """Called once per app by a domain that records things during a meeting (the live room, the conclusions):
+    ``undoer`` raises a ``DomainError`` (409) when the meeting holds something of it that cannot be undone,
+    else resets what it keeps of the started meeting."""
+    app.extensions.setdefault(START_UNDOERS, {})[name] = undoer
+
+
+def hold(meeting: Meeting, kind: ChangeKind, actor: User, reason: str | None = None) -> MeetingChange | None:
+    """Start or end the meeting from the live room: its status follows when it may (a draft run in the live
+    room keeps its status but gets its times, with the same rule on the reason)."""
+    if meeting.status == TRANSITIONS[kind][1]:
+        return None  # already there (started or ended from the meeting's page)
+    if meeting.status in TRANSITIONS[kind][0]:
+        return change_status(meeting, meeting.version, kind, actor, reason)
+    _LIFECYCLE_STEPS[kind](meeting, (reason or "").strip() or None)
+    return None
 
 
 def notice_hours_required() -> int:

@@ -28,7 +28,8 @@ from ecabinet.policy import Action, allowed, meeting_visibility, require
 
 bp = Blueprint("meetings", __name__)
 
-STATUS_ACTIONS = {"publish": ChangeKind.PUBLISHED, "postpone": ChangeKind.POSTPONED, "cancel": ChangeKind.CANCELLED}
+STATUS_ACTIONS = {"publish": ChangeKind.PUBLISHED, "postpone": ChangeKind.POSTPONED, "cancel": ChangeKind.CANCELLED,
+                  "start": ChangeKind.STARTED, "undo_start": ChangeKind.START_UNDONE, "end": ChangeKind.ENDED}
 ANSWERABLE = (MeetingStatus.DRAFT, MeetingStatus.PUBLISHED, MeetingStatus.POSTPONED, MeetingStatus.IN_PROGRESS)
 EDITABLE = (MeetingStatus.DRAFT, MeetingStatus.PUBLISHED, MeetingStatus.POSTPONED, MeetingStatus.IN_PROGRESS)
 
@@ -138,7 +139,14 @@ def _detail(meeting: Meeting, status: int = 200, answer_errors: dict | None = No
         status_form=status_form or MultiDict(),
         live=current_user.id in {meeting.secretary_id, meeting.created_by_id},
         late_if_published_now=meeting.status == MeetingStatus.DRAFT and ops.announced_late(meeting, utcnow()),
+        start_needs_reason=meeting.status == MeetingStatus.PUBLISHED and ops.start_needs_reason(meeting, utcnow()),
+        undo_until=_undo_until(meeting),
         announced_late=ops.announced_late(meeting)), status
+
+
+def _undo_until(meeting: Meeting) -> datetime | None:
+    deadline = ops.undo_deadline(meeting)
+    return deadline if deadline is not None and utcnow() <= deadline else None
 
 
 @bp.get("/meetings/<int:meeting_id>")
@@ -175,7 +183,10 @@ def change_status(meeting_id: int):
     db.session.commit()
     messages = {"publish": _("The meeting is published and the invitations are sent."),
                 "postpone": _("The meeting is postponed; the invitees are told."),
-                "cancel": _("The meeting is cancelled; the invitees are told.")}
+                "cancel": _("The meeting is cancelled; the invitees are told."),
+                "start": _("The meeting has started."),
+                "undo_start": _("The start is undone: the meeting has not started."),
+                "end": _("The meeting has ended.")}
     flash(messages[body.action], "success")
     return redirect(url_for("meetings.detail", meeting_id=meeting.id))
 

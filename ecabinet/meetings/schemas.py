@@ -93,6 +93,8 @@ class MeetingOut(BaseModel):
     format: str
     status: MeetingStatus
     status_reason: str | None
+    started_at: datetime | None = Field(description="When it actually started (the notice is dated by it)")
+    ended_at: datetime | None = Field(description="When it actually ended")
     confidentiality: Confidentiality
     description: str
     series_id: int | None
@@ -171,7 +173,7 @@ class MeetingUpdate(ClashChoices):
 
 class StatusChange(Strict):
     version: int = Field(ge=1)
-    action: Annotated[str, StringConstraints(pattern=r"^(publish|postpone|cancel|start|end|close)$")]
+    action: Annotated[str, StringConstraints(pattern=r"^(publish|postpone|cancel|start|undo_start|end|close)$")]
     reason: Reason | None = None
 
 

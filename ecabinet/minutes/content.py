@@ -109,7 +109,8 @@ def facts(meeting: Meeting) -> Facts:
     for vote in _votes(meeting):
         by_item.get(vote.agenda_item_id, general).votes.append(_vote_result(vote))
     present = _present(meeting)
-    return Facts(started_at=state.started_at if state else None, ended_at=state.ended_at if state else None,
+    return Facts(started_at=meeting.started_at or (state.started_at if state else None),
+                 ended_at=meeting.ended_at or (state.ended_at if state else None),
                  present=present, absent=_absent(meeting, state, {p.member.id for p in present}),
                  agencies=_agencies(meeting), items=items, general=general)
 

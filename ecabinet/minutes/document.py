@@ -184,4 +184,4 @@ def minutes_pdf(minutes: Minutes) -> bytes:
 
 
 def filename(minutes: Minutes) -> str:
-    return f"bien-ban-{minutes.meeting_id}-{local_date(minutes.meeting.starts_at):%Y%m%d}.pdf"
+    return f"bien-ban-{minutes.meeting_id}-{local_date(minutes.meeting.held_at):%Y%m%d}.pdf"

@@ -16,7 +16,8 @@ from datetime import date
 import sqlalchemy as sa
 from flask import current_app
 
-from ecabinet.conclusions.models import Conclusion, DeadlineKind, Directive
+from ecabinet.conclusions import wording
+from ecabinet.conclusions.models import Conclusion
 
 from ecabinet.notices.models import Notice
 from ecabinet.core.clock import local_date
@@ -24,7 +25,6 @@ from ecabinet.core.db import db
 from ecabinet.documents import AdminDocument, Heading, Paragraph, Signature, print_pdf, render_text
 from ecabinet.documents.formatting import format_number_symbol
 from ecabinet.materials.models import AgendaItem
-from ecabinet.workdays.operations import add_working_days
 
 DEFAULT_CLOSING = "Văn phòng Ủy ban nhân dân tỉnh thông báo để các cơ quan, đơn vị liên quan biết, thực hiện./."
 
@@ -47,39 +47,6 @@ def issuing_lines(symbol: str) -> tuple[str, str]:
     return f"UBND TỈNH {province}", "VĂN PHÒNG"
 
 
-def deadline_phrase(directive: Directive, issued_on: date | None) -> str:
-    """"hoàn thành trước ngày 15/01/2027", or "trong 10 ngày làm việc kể từ ngày ban hành" before issue."""
-    if directive.deadline_kind == DeadlineKind.DATE and directive.deadline_on is not None:
-        return f"hoàn thành trước ngày {directive.deadline_on:%d/%m/%Y}"
-    if directive.deadline_kind == DeadlineKind.WORKING_DAYS and directive.deadline_working_days is not None:
-        if issued_on is None:
-            return f"hoàn thành trong {directive.deadline_working_days} ngày làm việc kể từ ngày ban hành Thông báo"
-        return f"hoàn thành trước ngày {directive_deadline(directive, issued_on):%d/%m/%Y}"
-    return ""
-
-
-def directive_deadline(directive: Directive, issued_on: date) -> date | None:
-    """The last day of the directive, when it has one: a date, or N working days after the issue day."""
-    if directive.deadline_kind == DeadlineKind.DATE:
-        return directive.deadline_on
-    if directive.deadline_kind == DeadlineKind.WORKING_DAYS and directive.deadline_working_days is not None:
-        return add_working_days(issued_on, directive.deadline_working_days)
-    return None
-
-
-def directive_sentence(directive: Directive, issued_on: date | None) -> str:
-    """"- Giao Sở Tài chính chủ trì, phối hợp với Sở Y tế <content>; hoàn thành trước ngày …; báo cáo kết quả
-    về Ủy ban nhân dân tỉnh."""
-    sentence = f"- Giao {directive.lead_unit.name} chủ trì"
-    if directive.coordinating_units:
-        sentence += ", phối hợp với " + ", ".join(unit.name for unit in directive.coordinating_units)
-    sentence += " " + directive.content.strip().rstrip(".;")
-    tail = [deadline_phrase(directive, issued_on)]
-    if directive.report_required:
-        tail.append("báo cáo kết quả về Ủy ban nhân dân tỉnh")
-    return "; ".join([sentence, *[part for part in tail if part]]) + "."
-
-
 def meeting_conclusions(meeting_id: int) -> list[Conclusion]:
     return list(db.session.scalars(sa.select(Conclusion).where(Conclusion.meeting_id == meeting_id)
                                    .order_by(Conclusion.position, Conclusion.id)))
@@ -100,7 +67,7 @@ def body_blocks(notice: Notice, issued_on: date | None) -> list:
         if len(conclusions) > 1 or title:
             blocks.append(Heading(f"{number}. {title or 'Kết luận chung'}"))
         blocks += [Paragraph(part) for part in conclusion.text.split("\n\n") if part.strip()]
-        blocks += [Paragraph(directive_sentence(d, issued_on)) for d in conclusion.directives]
+        blocks += [Paragraph(wording.directive_sentence(d, issued_on)) for d in conclusion.directives]
     closing = notice.closing.strip() or DEFAULT_CLOSING
     blocks.append(Paragraph(closing))
     return blocks

@@ -82,7 +82,7 @@ def default_opening(meeting: Meeting) -> str:
     """The two opening paragraphs of the Office's usual wording (separated by a blank line)."""
     chair = _person(meeting.chair)
     phrase = _meeting_phrase(meeting.title)
-    first = (f"Ngày {local_date(meeting.starts_at):%d/%m/%Y}, {chair} chủ trì {phrase}."
+    first = (f"Ngày {local_date(meeting.held_at):%d/%m/%Y}, {chair} chủ trì {phrase}."
              + _attendance_sentence(meeting))
     presenters = _presenting_units(meeting)
     heard = f"nghe {', '.join(presenters)} báo cáo và ý kiến" if presenters else "nghe ý kiến"

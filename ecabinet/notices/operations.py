@@ -98,7 +98,7 @@ def office_leader_ids() -> list[int]:
 def facts(notice: Notice) -> dict[str, str]:
     """What a notification about the notice names: its meeting, the meeting's day, its summary."""
     meeting = notice.meeting
-    return {"meeting": meeting.title, "day": f"{local_date(meeting.starts_at):%d/%m/%Y}", "summary": notice.summary}
+    return {"meeting": meeting.title, "day": f"{local_date(meeting.held_at):%d/%m/%Y}", "summary": notice.summary}
 
 
 def link(notice: Notice) -> str:

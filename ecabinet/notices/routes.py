@@ -72,6 +72,14 @@ def _load(notice_id: int) -> Notice:
     return notice
 
 
+@bp.get("/notices/<int:notice_id>/read")
+@login_required
+def read(notice_id: int):
+    """The notice in the app's PDF reader, as it will be issued (a draft is marked so and has no number): what
+    the reviewer and the approver decide on. The PDF comes from the API, rendered in the offload worker."""
+    return render_template("notices/reader.html", notice=_load(notice_id))
+
+
 @bp.get("/notices")
 @login_required
 def list_page():

@@ -11,7 +11,8 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from ecabinet.notices.document import directive_deadline, meeting_conclusions
+from ecabinet.notices.document import meeting_conclusions
+from ecabinet.conclusions import wording
 from ecabinet.conclusions.models import Directive
 from ecabinet.notices.models import Notice
 from ecabinet.core.db import db
@@ -28,8 +29,8 @@ def _directives(notice: Notice) -> list[Directive]:
     return [d for conclusion in meeting_conclusions(notice.meeting_id) for d in conclusion.directives]
 
 
-def _fill(task: Task, notice: Notice, directive: Directive, issued_on: date) -> None:
-    task.content = directive.content.strip()
+def _fill(task: Task, notice: Notice, directive: Directive, issued_on: date, title: str) -> None:
+    task.content = title
     task.notice_id = notice.id
     task.lead_unit_id = directive.lead_unit_id
     task.coordinating_units = list(directive.coordinating_units)
@@ -47,7 +48,8 @@ def from_notice(notice: Notice, issued_on: date) -> list[Task]:
         sa.select(Task).where(Task.directive_id.in_([d.id for d in directives])))} if directives else {}
     tasks = []
     for directive in directives:
-        deadline = directive_deadline(directive, issued_on)
+        deadline = wording.directive_deadline(directive, issued_on)
+        title = wording.directive_title(directive)  # before the new task is in the session (it has no content yet)
         task = existing.get(directive.id)
         if task is None:
             task = Task(source=TaskSource.NOTICE, directive_id=directive.id, created_by_id=notice.issued_by_id,
@@ -55,7 +57,7 @@ def from_notice(notice: Notice, issued_on: date) -> list[Task]:
             db.session.add(task)
         elif task.deadline_on != deadline:
             correct_deadline(task, deadline, f"Thông báo đính chính số {notice.number_symbol}", notice.issued_by_id)
-        _fill(task, notice, directive, issued_on)
+        _fill(task, notice, directive, issued_on, title)
         tasks.append(task)
     db.session.flush()
     return tasks

@@ -1,6 +1,6 @@
 """devices of the offline briefcase
 
-Revision ID: briefcase
+Revision ID: 0016
 Revises: 0015
 Create Date: 2026-12-07 12:40:00
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'briefcase'
+revision = '0016'
 down_revision = '0015'
 branch_labels = None
 depends_on = None

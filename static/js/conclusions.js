@@ -1,7 +1,7 @@
 /* ecabinet: conclusions and directives (templates/conclusions/).
  *
  * On the conclusions page: the date and working-days inputs of a directive form show only for the deadline kind
- * chosen. On the live console: the panel #console-conclusions lists the meeting's conclusions, loaded from the
+ * chosen, and the form previews the notice's sentence and the task's title as the server words them. On the live console: the panel #console-conclusions lists the meeting's conclusions, loaded from the
  * API and redrawn on every "conclusions:changed" the server sends on the console's socket (live-room.js exposes
  * it as window.ecabinetLiveSocket). Labels come from data-labels, translated by the server; text is never parsed
  * as HTML.
@@ -21,13 +21,48 @@
     });
   }
 
+  // The preview is the server's own sentence (the one the notice prints), asked again as the entry changes.
+  function preview(form) {
+    var box = form.querySelector(".directive-preview");
+    fetch(form.getAttribute("data-preview-url"), {method: "POST", body: new FormData(form),
+                                                  credentials: "same-origin", headers: {Accept: "application/json"}})
+      .then(function (response) {
+        return response.ok ? response.json() : null;
+      })
+      .then(function (result) {
+        box.hidden = !result;
+        if (result) {
+          box.querySelector("[data-preview=sentence]").textContent = result.sentence;
+          box.querySelector("[data-preview=title]").textContent = result.title;
+        }
+      })
+      .catch(function () {
+        box.hidden = true;
+      });
+  }
+
   document.querySelectorAll(".directive-form").forEach(function (form) {
+    var timer = null;
+    function schedulePreview() {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () { preview(form); }, 300);
+    }
     showDeadlineInputs(form);
+    form.addEventListener("input", schedulePreview);
     form.addEventListener("change", function (event) {
       if (event.target.hasAttribute("data-deadline-kind")) {
         showDeadlineInputs(form);
       }
+      schedulePreview();
     });
+    var details = form.closest("details");
+    if (details) {
+      details.addEventListener("toggle", function () {
+        if (details.open && form.querySelector("[name=content]").value.trim()) {
+          preview(form);
+        }
+      });
+    }
   });
 
   var panel = document.getElementById("console-conclusions");

@@ -293,6 +293,7 @@
       $("console-" + action).disabled = !enabled[action];
     });
     show($("console-start"), status === "not_started");
+    show($("console-start-reason-box"), status === "not_started");
     show($("console-resume"), status === "paused");
     show($("console-pause"), status !== "paused");
     var moving = status === "running" || status === "paused";
@@ -632,7 +633,13 @@
   root.addEventListener("click", function (event) {
     var trigger = event.target.closest("button[data-action]");
     if (trigger && root.contains(trigger)) {
-      act(trigger.getAttribute("data-action"), {}, trigger);
+      var question = trigger.getAttribute("data-confirm");
+      if (question && !window.confirm(question)) {
+        return;
+      }
+      var reason = trigger.hasAttribute("data-reason-input") ? $(trigger.getAttribute("data-reason-input")) : null;
+      act(trigger.getAttribute("data-action"), reason && reason.value.trim() ? {reason: reason.value.trim()} : {},
+          trigger);
     }
   });
 

@@ -4,6 +4,8 @@
  *   unless the end time was typed by hand.
  * - <input data-filter-list="ID"> hides the [data-filter-text] rows of #ID that do not match.
  * - <button data-copy-target="ID"> copies the value of #ID (clipboard API, or selection as a fallback).
+ * - In [data-role-fields="chair_id secretary_id"], the invitee boxes of the people chosen for those roles are
+ *   unticked and disabled (they hold the meeting; the server refuses to invite them).
  */
 (function () {
   "use strict";
@@ -20,6 +22,26 @@
     var hours = parseInt(match[1], 10);
     var minutes = parseInt(match[2], 10);
     return hours < 24 && minutes < 60 ? hours * 60 + minutes : null;
+  }
+
+  // --- the chair and the secretary are not invitees ----------------------------------------
+  var inviteeList = document.querySelector("[data-role-fields]");
+  if (inviteeList) {
+    var roleFields = inviteeList.getAttribute("data-role-fields").split(" ").map(function (name) {
+      return document.querySelector("select[name=" + name + "]");
+    }).filter(Boolean);
+    var excludeRoles = function () {
+      var taken = roleFields.map(function (select) { return select.value; });
+      inviteeList.querySelectorAll("input[name=invitee_ids]").forEach(function (box) {
+        var holds = taken.indexOf(box.value) !== -1;
+        box.disabled = holds;
+        if (holds) {
+          box.checked = false;
+        }
+      });
+    };
+    roleFields.forEach(function (select) { select.addEventListener("change", excludeRoles); });
+    excludeRoles();
   }
 
   // --- end time from the kind's usual length ----------------------------------------------

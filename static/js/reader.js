@@ -112,6 +112,10 @@ class Reader {
     }
     this.numPages = this.pdf.numPages;
     this.input.max = String(this.numPages);
+    const count = this.root.querySelector("#reader-page-count [aria-hidden]");
+    if (count && !count.textContent.trim()) { // a document rendered on demand: its length is known only now
+      count.textContent = "/ " + this.numPages;
+    }
     const first = clamp(this.pending ?? this.current, 1, this.numPages);
     this.pending = null;
     try {

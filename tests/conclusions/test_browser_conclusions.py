@@ -26,7 +26,7 @@ def _check_width(page, width: int, name: str) -> None:
 def test_the_console_shows_the_conclusions_as_the_secretary_writes_them(live_server, browser):
     meeting_id = demo_meeting_id(live_server)
     server_api(f"{live_server}/api/v1/meetings/{meeting_id}/live/actions", demo_token(live_server),
-         {"action": "start", "args": {}})
+         {"action": "start", "args": {"reason": "Họp theo giờ của bộ kiểm thử"}})  # the demo's time is not now
     console = Screen(browser, live_server, "chuyenvien1", 1280, 800, f"/meetings/{meeting_id}/console")
     writer = browser.new_context(viewport={"width": 800, "height": 1280}, has_touch=True)
     page = writer.new_page()
@@ -49,6 +49,11 @@ def test_the_console_shows_the_conclusions_as_the_secretary_writes_them(live_ser
         form = page.locator('form[id^="new-directive-"]').first
         form.locator("textarea").fill("Hoàn thiện hồ sơ trình Hội đồng nhân dân tỉnh")
         form.locator('select[name="lead_unit_id"]').select_option(index=1)
+        preview = form.locator('[data-preview="sentence"]')  # the notice's sentence, worded by the server
+        preview.wait_for(state="visible")
+        assert preview.inner_text().startswith("- Giao ") and preview.inner_text().endswith(
+            " chủ trì hoàn thiện hồ sơ trình Hội đồng nhân dân tỉnh.")
+        assert form.locator('[data-preview="title"]').inner_text() == "Hoàn thiện hồ sơ trình Hội đồng nhân dân tỉnh"
         form.locator('select[name="deadline_kind"]').select_option("date")
         assert not form.locator('input[name="deadline_count"]').is_visible()
         form.locator('input[name="deadline_on"]').fill("01/01/2020")

@@ -103,7 +103,7 @@ def test_a_directive_is_changed_and_deleted(app, client, concluded_meeting):
     ({"coordinating_unit_ids": ["other", "other"]}, "coordinating_unit_ids"),
     ({"coordinating_unit_ids": ["lead"]}, "coordinating_unit_ids"),
     ({"coordinating_unit_ids": ["inactive"]}, "coordinating_unit_ids"),
-    ({"deadline": {"kind": "date", "on": "2026-11-29"}}, "deadline.on"),
+    ({"deadline": {"kind": "date", "on": "2026-11-21"}}, "deadline.on"),
     ({"deadline": {"kind": "working_days", "count": 0}}, "deadline.working_days.count"),
     ({"deadline": {"kind": "working_days", "count": 366}}, "deadline.working_days.count"),
     ({"deadline": {"kind": "date"}}, "deadline.date.on"),
@@ -148,7 +148,7 @@ def test_several_faults_are_reported_together(client, concluded_meeting):
                                            deadline={"kind": "date", "on": "2026-01-01"}))
     assert response.status_code == 422
     assert [d["field"] for d in response.get_json()["error"]["details"]] == ["lead_unit_id", "deadline.on"]
-    assert "ngày họp (30/11/2026)" in response.get_json()["error"]["details"][1]["message"]
+    assert "ngày họp (22/11/2026)" in response.get_json()["error"]["details"][1]["message"]
 
 
 def test_an_agenda_item_of_another_meeting_is_refused(client, concluded_meeting, schedule_meeting, people):
@@ -288,7 +288,7 @@ def test_the_secretary_writes_on_the_page_and_sees_errors_next_to_the_fields(app
     web_login(client, "chuyenvien")
     html = _page(client, concluded_meeting.id)
     first = concluded_meeting.conclusions[0]
-    assert f'id="conclusion-{first}-text"' in html and "tổng hợp danh mục dự án chậm giải ngân" in html
+    assert f'id="conclusion-{first}-text"' in html and "Tổng hợp danh mục dự án chậm giải ngân" in html
     assert 'id="new-general-form"' in html
     token = csrf_from(html)
     url = f"/meetings/{concluded_meeting.id}/conclusions/{first}/directives"
@@ -298,7 +298,7 @@ def test_the_secretary_writes_on_the_page_and_sees_errors_next_to_the_fields(app
     body = refused.get_data(as_text=True)
     assert f'id="new-directive-{first}-lead_unit_id-error"' in body
     assert "Cơ quan chủ trì không tồn tại hoặc đã ngừng hoạt động." in body
-    assert "Thời hạn không được trước ngày họp (30/11/2026)." in body and ">Kiểm tra</textarea>" in body
+    assert "Thời hạn không được trước ngày họp (22/11/2026)." in body and ">Kiểm tra</textarea>" in body
     assert _counts(app) == (2, 3)
     saved = client.post(url, data={"csrf_token": token, "content": "Báo cáo kết quả rà soát",
                                    "lead_unit_id": str(concluded_meeting.units["other"]),
@@ -318,7 +318,7 @@ def test_a_viewer_reads_the_page_without_forms(client, concluded_meeting):
 
     web_login(client, "quansat")
     html = _page(client, concluded_meeting.id)
-    assert "xây dựng kế hoạch triển khai Đề án" in html and "Sở Y tế" in html
+    assert "Xây dựng kế hoạch triển khai Đề án" in html and "Sở Y tế" in html
     assert "<form method=\"post\"" not in html.split('id="conclusions"')[1]
     refused = client.post(f"/meetings/{concluded_meeting.id}/conclusions", data={"text": "x",
                                                                                "csrf_token": csrf_from(html)})

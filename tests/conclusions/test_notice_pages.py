@@ -126,6 +126,28 @@ def test_who_sees_the_notice_pages(app, pages, client, concluded_meeting, desk):
     assert signed_in(pages, "sokhdt").get(f"/notices/{nid}").status_code == 404
 
 
+def test_the_approver_reads_the_draft_as_it_will_be_issued(app, pages, client, concluded_meeting, desk):
+    from tests.fixtures.pdf_text import full_text, norm
+
+    nid = draft(app, client, concluded_meeting.id, desk)["id"]
+    ok(client.post(f"/api/v1/notices/{nid}/submit", headers=desk["chuyenvien"]))
+    ok(client.post(f"/api/v1/notices/{nid}/review", headers=desk["chanhvp"]))
+    chair = signed_in(pages, "pct")
+    html = chair.get(f"/notices/{nid}").get_data(as_text=True)
+    assert 'id="approve-button"' in html and f'href="/notices/{nid}/read" id="notice-read"' in html
+    reader = chair.get(f"/notices/{nid}/read")
+    body = reader.get_data(as_text=True)
+    assert reader.status_code == 200 and f'data-file-url="/api/v1/notices/{nid}.pdf"' in body
+    assert 'id="reader-draft"' in body and "js/reader.js" in body and 'id="reader-notes"' not in body
+    pdf = chair.get(f"/api/v1/notices/{nid}.pdf")
+    text = norm(full_text(pdf.data))
+    assert pdf.data.startswith(b"%PDF") and "DỰ THẢO" in text and "Lưu: VT" in text and "Số: /TB-UBND" in text
+    for username in ("sotc", "sokhdt"):  # not yet theirs: neither the page nor the file
+        outsider = signed_in(pages, username)
+        assert outsider.get(f"/notices/{nid}/read").status_code == 404
+        assert outsider.get(f"/api/v1/notices/{nid}.pdf").status_code == 404
+
+
 # --- the register --------------------------------------------------------------------------------
 
 def test_the_register_page_lists_numbers_and_records_a_cancellation(app, pages, client, concluded_meeting,
@@ -165,8 +187,8 @@ def _ended_demo_meeting_with_a_draft(server: str) -> int:
     token = demo_token(server)
     [meeting] = [m for m in server_api(server + "/api/v1/meetings?mine=true", token)["items"]
                  if m["title"] == DEMO_MEETING]
-    for action in ("start", "end"):
-        server_api(f"{server}/api/v1/meetings/{meeting['id']}/live/actions", token, {"action": action, "args": {}})
+    for action, args in (("start", {"reason": "Họp sớm theo chỉ đạo"}), ("end", {})):  # the demo's day may not be today
+        server_api(f"{server}/api/v1/meetings/{meeting['id']}/live/actions", token, {"action": action, "args": args})
     server_api(f"{server}/api/v1/meetings/{meeting['id']}/conclusions", token,
          {"text": "Ủy ban nhân dân tỉnh thống nhất thông qua các nội dung trình tại phiên họp."})
     deadline = time.monotonic() + 90  # the drafting job runs every 30 seconds
@@ -202,6 +224,11 @@ def test_the_secretary_submits_the_draft_in_chromium(live_server, browser):
         page.click("#submit-button")
         page.wait_for_selector('#notice-page [data-status="in_review"]')
         assert page.locator("#notice-form").count() == 0
+        page.click("#notice-read")  # the document as it will be issued, in the app's reader
+        page.wait_for_selector('#reader[data-state="ready"]')
+        assert re.fullmatch(r"/ \d+", page.locator("#reader-page-count [aria-hidden]").inner_text().strip())
+        assert page.locator("#reader-draft").is_visible() and page.locator("#reader-page-list canvas").count() >= 1
+        page.go_back()
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "notice-submitted.png"), full_page=True)
         assert errors == []

@@ -59,7 +59,7 @@ def test_lifecycle_from_meeting_end_to_issued_notice(app, client, concluded_meet
     assert notice["status"] == "draft" and notice["symbol"] == "TB-UBND"
     assert notice["summary"] == ("Kết luận của Phó Chủ tịch UBND tỉnh Nguyễn Văn Pct tại cuộc họp nghe báo cáo "
                                  "tình hình thực hiện kế hoạch đầu tư công năm 2026")
-    assert notice["opening"].startswith("Ngày 30/11/2026, Phó Chủ tịch UBND tỉnh Nguyễn Văn Pct chủ trì cuộc họp "
+    assert notice["opening"].startswith("Ngày 22/11/2026, Phó Chủ tịch UBND tỉnh Nguyễn Văn Pct chủ trì cuộc họp "
                                         "nghe báo cáo")
     assert "Sau khi nghe Sở Tài chính báo cáo và ý kiến của các đại biểu dự họp" in notice["opening"]
     assert notice["signature_authority"] == ["TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"]

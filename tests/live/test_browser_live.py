@@ -23,10 +23,14 @@ def test_console_and_two_tablets_stay_in_step(live_server, browser):
             screen.wait("#live-agenda li[data-item-id]")
         assert console.text("#live-status") == "Chưa bắt đầu"
 
+        console.page.fill("#console-start-reason", "Họp theo giờ của bộ kiểm thử")  # the demo's time is not now
+        asked = []
+        console.page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
         console.page.click("#console-start")
         for screen in screens:
             screen.wait('#live-status[data-status="running"]')
         assert tablets[0].text("#live-status") == "Đang họp"
+        assert asked == ["Bắt đầu cuộc họp ngay bây giờ?"]
 
         before = console.page.get_attribute("#live-agenda li.is-current", "data-item-id") \
             if console.page.query_selector("#live-agenda li.is-current") else None

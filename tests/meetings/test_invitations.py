@@ -74,3 +74,43 @@ def test_a_cancelled_meeting_takes_no_answers(client, schedule_meeting, secretar
     response = client.post(f"/api/v1/invitations/{invitation['id']}", headers=api_token(client, "chanhvp"),
                            json={"response": "attending"})
     assert response.status_code == 409
+
+
+def test_the_chair_and_the_secretary_are_never_invitees(app, client, pages, schedule_meeting, secretary, people):
+    import sqlalchemy as sa
+
+    from ecabinet.core.db import db
+    from ecabinet.meetings.models import Meeting
+    from ecabinet.notify.models import Notification
+    from tests.fixtures.web import signed_in
+
+    chair = schedule_meeting(422, invitee_ids=[people.office_leader, people.leader])["error"]
+    assert chair["code"] == "chair_invited" and chair["details"][0]["field"] == "invitee_ids"
+    assert chair["message"].startswith("Người chủ trì điều hành cuộc họp nên không được mời dự")
+    clerk = schedule_meeting(422, invitee_ids=[people.secretary])["error"]
+    assert clerk["code"] == "secretary_invited" and "bỏ chọn thư ký" in clerk["message"]
+    series = schedule_meeting(422, invitee_ids=[people.leader], recurrence="FREQ=WEEKLY;COUNT=3")["error"]
+    assert series["code"] == "chair_invited"
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Meeting)) == 0  # no occurrence was made
+
+    [meeting] = schedule_meeting()
+    patched = client.patch(f"/api/v1/meetings/{meeting['id']}", headers=secretary,
+                           json={"version": 1, "invitee_ids": [people.office_leader, people.leader]})
+    assert patched.status_code == 422 and patched.get_json()["error"]["code"] == "chair_invited"
+    swapped = client.patch(f"/api/v1/meetings/{meeting['id']}", headers=secretary,
+                           json={"version": 1, "chair_id": people.office_leader})  # the invitee becomes the chair
+    assert swapped.status_code == 422 and swapped.get_json()["error"]["code"] == "chair_invited"
+
+    html = signed_in(pages, "chuyenvien").get(f"/meetings/{meeting['id']}/edit").get_data(as_text=True)
+    chair_box = html[html.index(f'id="invitee-{people.leader}"') - 200:html.index(f'id="invitee-{people.leader}"') + 80]
+    assert "disabled" in chair_box and 'id="invitee-roles-hint"' in html
+    other_box = html[html.index(f'id="invitee-{people.office_leader}"'):]
+    assert "disabled" not in other_box[:80]
+
+    client.post(f"/api/v1/meetings/{meeting['id']}/status", headers=secretary,
+                json={"version": 1, "action": "publish"})
+    with app.app_context():
+        invited = set(db.session.scalars(sa.select(Notification.user_id).where(
+            Notification.kind == "meeting.invitation")))
+    assert people.leader not in invited and people.secretary not in invited and people.office_leader in invited
