@@ -150,7 +150,8 @@ def _live_page_names_the_room_and_shows_the_presentation_first(walk: Walk, meeti
     materials = server_api(f"{walk.server}/api/v1/meetings/{meeting_id}/materials", token)
     materials = materials["items"] if isinstance(materials, dict) else materials
     shown = next(m for m in materials if m["confidentiality"] == "normal" and m["versions"])
-    for action, args in (("start", {}), ("present", {"material_id": shown["id"], "page": 1})):
+    start = {"reason": "Khai mạc sớm để kiểm tra máy tính bảng"}  # the demo's meeting is on another day
+    for action, args in (("start", start), ("present", {"material_id": shown["id"], "page": 1})):
         server_api(f"{walk.server}/api/v1/meetings/{meeting_id}/live/actions", token,
                    {"action": action, "args": args})
     page = walk.page
