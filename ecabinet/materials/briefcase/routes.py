@@ -66,6 +66,12 @@ def revoke_for_user(user_id: int, device_id: int):
     return redirect(url_for("briefcase.user_devices", user_id=owner.id))
 
 
+@bp.get("/offline")
+def offline_page():
+    """The page the service worker shows for a page asked for with no network (it keeps this copy)."""
+    return render_template("briefcase/offline.html")
+
+
 @bp.get("/sw.js")
 def service_worker():
     """The briefcase's service worker, served from the root so that its scope is the whole application."""
