@@ -149,6 +149,9 @@ def test_a_leader_reads_offline_and_the_briefcase_is_wiped(site_server, browser)
     _sign_in(page, base)
     _wait_ready(page, base, meeting_id)
     assert page.inner_text(f'[data-briefcase-meeting="{meeting_id}"]').strip() == "Sẵn sàng ngoại tuyến"
+    session_key = page.evaluate("async () => (await (await fetch('/api/v1/briefcase/key')).json()).key")
+    stored = page.evaluate("() => JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage)])")
+    assert session_key not in stored  # the key is in the pages' and the worker's memory only
     page.goto(f"{base}/")  # the leader's home marks the meeting too
     page.wait_for_selector(f'#pending [data-briefcase-meeting="{meeting_id}"][data-state=ready]', timeout=30_000)
     page.goto(f"{base}/materials/{material_id}/read")
@@ -177,7 +180,7 @@ def test_a_leader_reads_offline_and_the_briefcase_is_wiped(site_server, browser)
     for record in held["records"]:
         data = base64.b64decode(record["data"])
         assert b"%PDF" not in data and TITLE.encode() not in data and "Ghi chú khi mất mạng".encode() not in data
-        assert TITLE not in record["clear"] and "%PDF" not in record["clear"]
+        assert TITLE not in record["clear"] and "%PDF" not in record["clear"] and session_key not in record["clear"]
 
     # the browser stops the idle worker: the open page gives it the key again; another material opens, every page
     # renders, and the search finds a word with or without its diacritics
