@@ -142,12 +142,13 @@ async function start() {
     await wipe(navigator.serviceWorker.controller);
     return;
   }
+  // before anything is awaited: the worker's first message ("need-key") must find the page listening
+  navigator.serviceWorker.addEventListener("message", answerWorker);
   window.addEventListener("offline", showNetwork);
   showNetwork();
   // offline, registering fails (it fetches the worker's script): the worker already registered serves
   await navigator.serviceWorker.register(root.dataset.workerUrl, {scope: "/"}).catch(() => null);
   const worker = (await navigator.serviceWorker.ready).active;
-  navigator.serviceWorker.addEventListener("message", (event) => answerWorker(event));
   navigator.serviceWorker.addEventListener("controllerchange", () => { // a new worker: it has no key yet
     const controller = navigator.serviceWorker.controller;
     if (sessionKey && controller) ask(controller, "key", {key: sessionKey}).catch(() => {});

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -69,7 +70,7 @@ def revoke_for_user(user_id: int, device_id: int):
 @bp.get("/offline")
 def offline_page():
     """The page the service worker shows for a page asked for with no network (it keeps this copy)."""
-    return render_template("briefcase/offline.html")
+    return render_template("briefcase/offline.html", lang=str(get_locale()))
 
 
 @bp.get("/sw.js")
