@@ -317,11 +317,11 @@ async function heldLinks() {
 async function offlinePage() {
   const cached = await caches.match(OFFLINE_PAGE);
   if (!cached) return offlineAnswer();
-  const html = await cached.text();
-  const shown = (await unlocked())
-    ? html.replace('id="offline-held" hidden', 'id="offline-held"').replace("<!--held-->", await heldLinks())
-    : html.replace('id="offline-locked" hidden', 'id="offline-locked"');
-  return new Response(shown, {status: 503, headers: {"Content-Type": "text/html; charset=utf-8"}});
+  let html = await cached.text();
+  const links = (await unlocked()) ? await heldLinks() : null;
+  if (links === null) html = html.replace('id="offline-locked" hidden', 'id="offline-locked"');
+  else if (links) html = html.replace('id="offline-held" hidden', 'id="offline-held"').replace("<!--held-->", links);
+  return new Response(html, {status: 503, headers: {"Content-Type": "text/html; charset=utf-8"}});
 }
 
 function offlineAnswer(status = 503) {
