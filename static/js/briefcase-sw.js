@@ -7,18 +7,30 @@
 //
 // Requests go to the network first; when it fails, the reader page, the material's file, the pack and the
 // notes come decrypted from the briefcase, and a note written offline is queued and sent when the page says the
-// network is back (a note is only ever added, so both sides' notes are kept).
+// network is back (a note is only ever added, so both sides' notes are kept). Any other page asked for offline
+// gets the offline page (/offline, kept with the static files), listing the materials the briefcase holds.
+//
+// The browser stops an idle worker and its memory with it: the worker then asks its open pages, which keep the
+// key in their memory too, and a page opened offline asks the worker for it. The key is gone, and the briefcase
+// unreadable, only once every page is closed and the worker stopped.
 
 const SHELL = "ecabinet-shell-v1";
 const DB_NAME = "ecabinet-briefcase";
 const STORE = "records";
 const INDEX = "index";
+const OFFLINE_PAGE = "/offline";
+const PAGE_ANSWERS_MS = 2000; // a page frozen in the background does not hold up the others' answer
 
 let key = null; // the CryptoKey of the signed-in session; gone when the worker stops or the user signs out
+let rawKey = null; // the same, as the pages hand it over (base64), to hand to a page opened offline
+let asking = null; // the pages are being asked for the key
 let database = null;
 let queue = Promise.resolve();
 
-self.addEventListener("install", () => self.skipWaiting());
+self.addEventListener("install", (event) => {
+  self.skipWaiting();
+  event.waitUntil(keepOfflinePage().catch(() => {}));
+});
 self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
 
 // --- storage ---------------------------------------------------------------------------------------------
@@ -63,7 +75,7 @@ async function put(id, bytes) {
 }
 
 async function get(id) {
-  if (!key) return null;
+  if (!(await unlocked())) return null;
   const record = await transact("readonly", (store) => store.get(id));
   if (!record) return null;
   try {
@@ -102,6 +114,7 @@ const notesId = (materialId) => `n:${materialId}`;
 
 async function wipe() {
   key = null;
+  rawKey = null;
   if (database) {
     database.close();
     database = null;
@@ -198,6 +211,35 @@ async function flushNotes(csrfToken) {
 async function importKey(raw) {
   const bytes = Uint8Array.from(atob(raw), (c) => c.charCodeAt(0));
   key = await crypto.subtle.importKey("raw", bytes, "AES-GCM", false, ["encrypt", "decrypt"]);
+  rawKey = raw;
+}
+
+function keyOfPage(client) {
+  return new Promise((resolve, reject) => {
+    const channel = new MessageChannel();
+    const timer = setTimeout(reject, PAGE_ANSWERS_MS);
+    channel.port1.onmessage = (event) => {
+      clearTimeout(timer);
+      return event.data && event.data.key ? resolve(event.data.key) : reject();
+    };
+    client.postMessage({type: "need-key"}, [channel.port2]);
+  });
+}
+
+async function keyFromPages() {
+  const windows = await self.clients.matchAll({type: "window", includeUncontrolled: true});
+  const found = await Promise.any(windows.map(keyOfPage)).catch(() => null);
+  if (found && !key) await importKey(found);
+}
+
+// Whether the key is there, asked of the open pages when the worker was stopped since it got it.
+async function unlocked() {
+  if (key) return true;
+  asking ??= keyFromPages().finally(() => {
+    asking = null;
+  });
+  await asking;
+  return Boolean(key);
 }
 
 // One sync or sending of queued notes at a time: two pages, or two "online" events, must not send a note twice.
@@ -209,8 +251,9 @@ function after(work) {
 
 const handlers = {
   key: (message) => importKey(message.key),
+  "get-key": async () => ((await unlocked()) ? rawKey : null),
   inventory: () => (key ? inventory() : []),
-  sync: (message) => after(() => sync(message.plan)),
+  sync: (message) => after(() => keepOfflinePage().catch(() => {}).then(() => sync(message.plan))),
   flush: (message) => after(() => (key ? flushNotes(message.csrfToken) : 0)),
   wipe: () => wipe(),
 };
@@ -247,6 +290,40 @@ async function heldFile(pathname) {
   return item ? get(fileId(item)) : null;
 }
 
+// --- the offline page ------------------------------------------------------------------------------------
+
+async function keepOfflinePage() {
+  const response = await fetch(OFFLINE_PAGE, {credentials: "same-origin"}); // in the user's language
+  if (response.ok) await (await caches.open(SHELL)).put(OFFLINE_PAGE, response);
+}
+
+const between = (html, pattern) => (html.match(pattern) || [])[1] || "";
+
+// The reader pages the briefcase holds, as links named by the (already escaped) titles inside those pages.
+async function heldLinks() {
+  const links = [];
+  for (const item of await inventory()) {
+    const page = item.material_id && (await get(pageId(item.material_id)));
+    if (!page) continue;
+    const html = untext.decode(page);
+    const title = between(html, /id="reader-title"[^>]*>([^<]*)</);
+    const meeting = between(html, /id="reader-meeting"[^>]*>([^<]*)</);
+    links.push(`<li><a class="offline-material" href="/materials/${item.material_id}/read">${title}</a>` +
+               `<br><small class="text-body-secondary">${meeting}</small></li>`);
+  }
+  return links.join("");
+}
+
+async function offlinePage() {
+  const cached = await caches.match(OFFLINE_PAGE);
+  if (!cached) return offlineAnswer();
+  let html = await cached.text();
+  const links = (await unlocked()) ? await heldLinks() : null;
+  if (links === null) html = html.replace('id="offline-locked" hidden', 'id="offline-locked"');
+  else if (links) html = html.replace('id="offline-held" hidden', 'id="offline-held"').replace("<!--held-->", links);
+  return new Response(html, {status: 503, headers: {"Content-Type": "text/html; charset=utf-8"}});
+}
+
 function offlineAnswer(status = 503) {
   return new Response(JSON.stringify({error: {code: "offline", message: "offline"}}),
                       {status, headers: {"Content-Type": "application/json"}});
@@ -266,7 +343,11 @@ async function serveReader(request, materialId) {
   const online = await fromNetwork(request, (copy) => storePage(request.url, copy));
   if (online) return online;
   const page = await get(pageId(materialId));
-  return page ? new Response(page, {headers: {"Content-Type": "text/html; charset=utf-8"}}) : offlineAnswer();
+  return page ? new Response(page, {headers: {"Content-Type": "text/html; charset=utf-8"}}) : offlinePage();
+}
+
+async function serveOtherPage(request) {
+  return (await fromNetwork(request)) || offlinePage();
 }
 
 async function serveFile(request, pathname) {
@@ -313,5 +394,7 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(serveFile(event.request, pathname));
   } else if ((method === "GET" || method === "POST") && (match = pathname.match(NOTES))) {
     event.respondWith(serveNotes(event.request, Number(match[1])));
+  } else if (method === "GET" && event.request.mode === "navigate") {
+    event.respondWith(serveOtherPage(event.request));
   }
 });

@@ -6,11 +6,17 @@
 // shows the download's progress and "ready offline" on every element [data-briefcase-meeting]. Signed out (the
 // sign-out form, or any page after the session ended), revoked or refused: everything is wiped. The badge
 // #offline-badge shows when the network is gone.
+//
+// The key stays in this page's memory (never in storage: it would reach the disk): the page hands it to the
+// worker whenever the worker lacks it (the browser stops an idle worker), and a page opened offline gets it from
+// the worker, which asks the other open pages if it was stopped.
 
 const root = document.getElementById("briefcase");
 const DEVICE = "ecabinet-briefcase-device"; // the device's public id: names it, grants nothing
 const SYNCED = "ecabinet-briefcase-synced"; // when it last synced
 const SYNC_EVERY_MS = 5 * 60 * 1000; // other pages than the meetings' sync this often at most
+
+let sessionKey = null; // the briefcase's key (base64), in this page's memory only
 
 function ask(worker, type, data = {}) {
   return new Promise((resolve, reject) => {
@@ -29,6 +35,7 @@ function deleteStorage() {
 }
 
 async function wipe(worker, revoked = false) {
+  sessionKey = null;
   if (revoked) localStorage.removeItem(DEVICE); // this browser registers again as a new device
   localStorage.removeItem(SYNCED);
   if (worker) await ask(worker, "wipe").catch(() => {});
@@ -82,14 +89,28 @@ async function deviceId(again = true) {
   return answer.status === 201 ? id : null;
 }
 
+// The key from the server, or with no network from the worker (which asks the other open pages).
+async function obtainKey(worker) {
+  const answer = await api("GET", root.dataset.keyUrl).catch(() => null);
+  if (answer === null) return (sessionKey ??= await ask(worker, "get-key").catch(() => null));
+  if (answer.status === 401) await wipe(worker);
+  if (answer.status !== 200) return null;
+  sessionKey = answer.body.key;
+  return sessionKey;
+}
+
 // The worker gets the key (it may have been stopped since) and sends the notes written offline.
 async function unlock(worker) {
-  const key = await api("GET", root.dataset.keyUrl);
-  if (key.status === 401) await wipe(worker);
-  if (key.status !== 200) return false;
-  await ask(worker, "key", {key: key.body.key});
+  if (!(await obtainKey(worker))) return false;
+  await ask(worker, "key", {key: sessionKey});
   await ask(worker, "flush", {csrfToken: root.dataset.csrfToken});
   return true;
+}
+
+function answerWorker(event) {
+  const data = event.data || {};
+  if (data.type === "progress") markMeeting(data.meetingId, data.done, data.total);
+  if (data.type === "need-key") event.ports[0]?.postMessage({key: sessionKey});
 }
 
 function syncDue() {
@@ -121,14 +142,16 @@ async function start() {
     await wipe(navigator.serviceWorker.controller);
     return;
   }
+  // before anything is awaited: the worker's first message ("need-key") must find the page listening
+  navigator.serviceWorker.addEventListener("message", answerWorker);
   window.addEventListener("offline", showNetwork);
   showNetwork();
   // offline, registering fails (it fetches the worker's script): the worker already registered serves
   await navigator.serviceWorker.register(root.dataset.workerUrl, {scope: "/"}).catch(() => null);
   const worker = (await navigator.serviceWorker.ready).active;
-  navigator.serviceWorker.addEventListener("message", (event) => {
-    const data = event.data || {};
-    if (data.type === "progress") markMeeting(data.meetingId, data.done, data.total);
+  navigator.serviceWorker.addEventListener("controllerchange", () => { // a new worker: it has no key yet
+    const controller = navigator.serviceWorker.controller;
+    if (sessionKey && controller) ask(controller, "key", {key: sessionKey}).catch(() => {});
   });
   const logout = document.getElementById("logout-form");
   logout?.addEventListener("submit", (event) => {
@@ -144,6 +167,7 @@ async function start() {
     sync(worker).catch(() => {});
   });
   if (navigator.onLine) await (syncDue() ? sync(worker) : unlock(worker)).catch(() => {});
+  else await obtainKey(worker).catch(() => {});
 }
 
 if (root && "serviceWorker" in navigator && window.isSecureContext) {

@@ -5,8 +5,8 @@
 // they come near the screen (IntersectionObserver) and released when they leave it, which keeps a long pack
 // light on a tablet; the thumbnails are drawn the same way, at low resolution, after the pages.
 //
-// window.ecabinetReader = {goTo(page), currentPage(), onPageChange(cb), pageCount()} lets the live meeting drive
-// the reader (the presenter's page, follow mode). Labels come from the template (data-label-*), in Vietnamese.
+// window.ecabinetReader = {goTo(page), currentPage(), onPageChange(cb), pageCount(), textOf(page)} lets the live
+// meeting drive the reader (the presenter's page, follow mode) and the search (reader-search.js) read the text. Labels come from the template (data-label-*), in Vietnamese.
 
 const root = document.getElementById("reader");
 
@@ -72,6 +72,20 @@ class Reader {
     this.setCurrent(number);
     this.schedule();
     return number;
+  }
+
+  /** The page's text runs, each with its box as fractions of the page (what the search highlights). */
+  async textOf(number) {
+    const page = await this.proxyOf(this.pages[number - 1]);
+    const viewport = page.getViewport({scale: 1});
+    const content = await page.getTextContent();
+    return content.items.filter((item) => "str" in item).map((item) => { // an empty run may end a line
+      const height = Math.hypot(item.transform[2], item.transform[3]);
+      const [x, y] = viewport.convertToViewportPoint(item.transform[4], item.transform[5]);
+      return {text: item.str, endOfLine: Boolean(item.hasEOL), left: x / viewport.width,
+              top: (y - height) / viewport.height, width: item.width / viewport.width,
+              height: (height * 1.25) / viewport.height};
+    });
   }
 
   onPageChange(callback) {
@@ -701,6 +715,7 @@ if (root) {
     currentPage: () => reader.current,
     onPageChange: (callback) => reader.onPageChange(callback),
     pageCount: () => reader.numPages,
+    textOf: (page) => reader.textOf(page),
   };
   reader.open();
 }

@@ -255,6 +255,16 @@ def test_the_reader_opens_at_the_page_asked_for(live_server, browser, reader_mat
     page.locator("#reader-pages").evaluate("el => el.scrollTop = 0")  # scrolling by hand moves the current page
     page.wait_for_function("() => window.ecabinetReader.currentPage() === 1")
     page.wait_for_selector("#page-1.is-drawn")
+
+    # the search, typed with Enter, ignores case: the first match's page is shown, the match highlighted
+    found_on = next(n for n, text in enumerate(pdfs.page_texts(PAGES, seed=2026), start=1) if "trang 4" in text.lower())
+    page.tap("#reader-search-toggle")
+    page.fill("#reader-search-text", "TRANG 4")
+    page.press("#reader-search-text", "Enter")
+    page.wait_for_selector(f"#page-{found_on} .reader-search-hit")
+    assert page.evaluate("window.ecabinetReader.currentPage()") == found_on
+    assert re.fullmatch(r"1/\d+", page.inner_text("#reader-search-count").strip())
+    assert page.evaluate(READER_OVERFLOW) == {"page": 0, "toolbar": 0, "header": 0}
     assert not problems, problems
     context.close()
 

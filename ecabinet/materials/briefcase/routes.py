@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -64,6 +65,12 @@ def revoke_for_user(user_id: int, device_id: int):
     db.session.commit()
     flash(_("The device has been revoked: its offline materials are deleted at its next connection."), "success")
     return redirect(url_for("briefcase.user_devices", user_id=owner.id))
+
+
+@bp.get("/offline")
+def offline_page():
+    """The page the service worker shows for a page asked for with no network (it keeps this copy)."""
+    return render_template("briefcase/offline.html", lang=str(get_locale()))
 
 
 @bp.get("/sw.js")
