@@ -111,6 +111,7 @@ function answerWorker(event) {
   const data = event.data || {};
   if (data.type === "progress") markMeeting(data.meetingId, data.done, data.total);
   if (data.type === "need-key") event.ports[0]?.postMessage({key: sessionKey});
+  if (data.type === "key") sessionKey ??= data.key;
 }
 
 function syncDue() {

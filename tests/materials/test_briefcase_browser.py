@@ -96,9 +96,17 @@ def _search(page, query: str, expected_page: int) -> None:
 
 
 def _stop_service_worker(context, page) -> None:
+    """What the browser does to an idle worker; returns once DevTools reports the worker stopped."""
     cdp = context.new_cdp_session(page)
+    running: dict[str, str] = {}
+    cdp.on("ServiceWorker.workerVersionUpdated",
+           lambda event: running.update({v["versionId"]: v["runningStatus"] for v in event["versions"]}))
     cdp.send("ServiceWorker.enable")
     cdp.send("ServiceWorker.stopAllWorkers")
+    for _ in range(600):  # each round trip to the page delivers DevTools' pending events
+        if running and all(status == "stopped" for status in running.values()):
+            break
+        page.evaluate("() => new Promise(requestAnimationFrame)")
     cdp.detach()
 
 
