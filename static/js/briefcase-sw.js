@@ -208,10 +208,13 @@ async function flushNotes(csrfToken) {
 
 // --- the page's messages -----------------------------------------------------------------------------
 
+// The pages that have no key yet (opened offline while the worker had none) get it as soon as the worker does.
 async function importKey(raw) {
   const bytes = Uint8Array.from(atob(raw), (c) => c.charCodeAt(0));
+  const known = rawKey === raw;
   key = await crypto.subtle.importKey("raw", bytes, "AES-GCM", false, ["encrypt", "decrypt"]);
   rawKey = raw;
+  if (!known) await broadcast({type: "key", key: raw});
 }
 
 function keyOfPage(client) {
@@ -321,7 +324,9 @@ async function offlinePage() {
   const links = (await unlocked()) ? await heldLinks() : null;
   if (links === null) html = html.replace('id="offline-locked" hidden', 'id="offline-locked"');
   else if (links) html = html.replace('id="offline-held" hidden', 'id="offline-held"').replace("<!--held-->", links);
-  return new Response(html, {status: 503, headers: {"Content-Type": "text/html; charset=utf-8"}});
+  const headers = new Headers(cached.headers); // the page's security policy with it
+  headers.delete("Content-Length");
+  return new Response(html, {status: 503, headers});
 }
 
 function offlineAnswer(status = 503) {

@@ -18,6 +18,13 @@ const SYNC_EVERY_MS = 5 * 60 * 1000; // other pages than the meetings' sync this
 
 let sessionKey = null; // the briefcase's key (base64), in this page's memory only
 
+// The page holds the key from now on (#briefcase[data-key=held]); null forgets it.
+function holdKey(value) {
+  sessionKey = value || null;
+  root.dataset.key = sessionKey ? "held" : "none";
+  return sessionKey;
+}
+
 function ask(worker, type, data = {}) {
   return new Promise((resolve, reject) => {
     const channel = new MessageChannel();
@@ -35,7 +42,7 @@ function deleteStorage() {
 }
 
 async function wipe(worker, revoked = false) {
-  sessionKey = null;
+  holdKey(null);
   if (revoked) localStorage.removeItem(DEVICE); // this browser registers again as a new device
   localStorage.removeItem(SYNCED);
   if (worker) await ask(worker, "wipe").catch(() => {});
@@ -92,11 +99,10 @@ async function deviceId(again = true) {
 // The key from the server, or with no network from the worker (which asks the other open pages).
 async function obtainKey(worker) {
   const answer = await api("GET", root.dataset.keyUrl).catch(() => null);
-  if (answer === null) return (sessionKey ??= await ask(worker, "get-key").catch(() => null));
+  if (answer === null) return sessionKey || holdKey(await ask(worker, "get-key").catch(() => null));
   if (answer.status === 401) await wipe(worker);
   if (answer.status !== 200) return null;
-  sessionKey = answer.body.key;
-  return sessionKey;
+  return holdKey(answer.body.key);
 }
 
 // The worker gets the key (it may have been stopped since) and sends the notes written offline.
@@ -111,6 +117,7 @@ function answerWorker(event) {
   const data = event.data || {};
   if (data.type === "progress") markMeeting(data.meetingId, data.done, data.total);
   if (data.type === "need-key") event.ports[0]?.postMessage({key: sessionKey});
+  if (data.type === "key" && !sessionKey) holdKey(data.key);
 }
 
 function syncDue() {

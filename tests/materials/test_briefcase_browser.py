@@ -95,11 +95,23 @@ def _search(page, query: str, expected_page: int) -> None:
     page.wait_for_selector(".reader-search-hit", state="detached")
 
 
-def _stop_service_worker(context, page) -> None:
+def _stop_service_worker(context, page, page_holds_key: bool = True) -> None:
+    """What the browser does to an idle worker, once the open page holds the key (as a page open for a while does);
+    returns once DevTools reports it stopped."""
+    if page_holds_key:
+        page.wait_for_selector("#briefcase[data-key=held]", state="attached", timeout=20_000)
     cdp = context.new_cdp_session(page)
+    stopped: set[str] = set()  # the versions seen stopped (a page's message may start one again at once)
+    cdp.on("ServiceWorker.workerVersionUpdated", lambda event: stopped.update(
+        v["versionId"] for v in event["versions"] if v["runningStatus"] == "stopped"))
     cdp.send("ServiceWorker.enable")
     cdp.send("ServiceWorker.stopAllWorkers")
+    for _ in range(600):  # each round trip to the page delivers DevTools' pending events
+        if stopped:
+            break
+        page.evaluate("() => new Promise(requestAnimationFrame)")
     cdp.detach()
+    assert stopped, "DevTools never reported the service worker stopped"
 
 
 def _held(page) -> dict:
@@ -206,7 +218,7 @@ def test_a_leader_reads_offline_and_the_briefcase_is_wiped(site_server, browser)
     page.close()
     page = context.new_page()
     page.on("pageerror", lambda error: problems.append(str(error)))
-    _stop_service_worker(context, page)
+    _stop_service_worker(context, page, page_holds_key=False)
     page.goto(f"{base}/materials/{material_id}/read")
     page.wait_for_selector("#offline-locked", state="visible")
     assert "Cần kết nối mạng một lần" in page.inner_text("#offline-locked")
