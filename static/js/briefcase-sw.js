@@ -317,6 +317,13 @@ async function heldLinks() {
   return links.join("");
 }
 
+// The headers the server gives its pages (its security policy first), kept with the offline page.
+function pageHeaders(cached) {
+  const headers = new Headers(cached ? cached.headers : {"Content-Type": "text/html; charset=utf-8"});
+  headers.delete("Content-Length");
+  return headers;
+}
+
 async function offlinePage() {
   const cached = await caches.match(OFFLINE_PAGE);
   if (!cached) return offlineAnswer();
@@ -324,9 +331,7 @@ async function offlinePage() {
   const links = (await unlocked()) ? await heldLinks() : null;
   if (links === null) html = html.replace('id="offline-locked" hidden', 'id="offline-locked"');
   else if (links) html = html.replace('id="offline-held" hidden', 'id="offline-held"').replace("<!--held-->", links);
-  const headers = new Headers(cached.headers); // the page's security policy with it
-  headers.delete("Content-Length");
-  return new Response(html, {status: 503, headers});
+  return new Response(html, {status: 503, headers: pageHeaders(cached)});
 }
 
 function offlineAnswer(status = 503) {
@@ -348,7 +353,7 @@ async function serveReader(request, materialId) {
   const online = await fromNetwork(request, (copy) => storePage(request.url, copy));
   if (online) return online;
   const page = await get(pageId(materialId));
-  return page ? new Response(page, {headers: {"Content-Type": "text/html; charset=utf-8"}}) : offlinePage();
+  return page ? new Response(page, {headers: pageHeaders(await caches.match(OFFLINE_PAGE))}) : offlinePage();
 }
 
 async function serveOtherPage(request) {

@@ -104,7 +104,7 @@ class Search {
     }
     this.index = (this.index + step + total) % total;
     const match = this.matches[this.index];
-    this.count.textContent = this.data.labelCount.replace("{n}", this.index + 1).replace("{total}", total);
+    this.count.textContent = this.data.labelMatch.replace("{n}", this.index + 1).replace("{total}", total);
     this.form.dataset.matches = String(total);
     window.ecabinetReader.goTo(match.page);
     this.highlight(match);

@@ -172,7 +172,8 @@ def test_a_leader_reads_offline_and_the_briefcase_is_wiped(site_server, browser)
 
     # no network: the reader page, the file and the notes come from the briefcase
     context.set_offline(True)
-    page.reload()
+    held_page = page.reload()
+    assert "script-src 'self'" in held_page.headers["content-security-policy"]  # the server's policy, kept
     page.wait_for_selector("#reader[data-state=ready]", timeout=20_000)
     page.wait_for_selector("#offline-badge", state="visible")
     assert page.evaluate("() => window.ecabinetReader.pageCount()") == PAGES
