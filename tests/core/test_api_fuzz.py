@@ -6,6 +6,7 @@ import json
 import os
 import re
 
+import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -59,6 +60,7 @@ def _admin_headers(client, admin_id: int) -> dict[str, str]:
     return api_token(client, username)
 
 
+@pytest.mark.long
 @settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())

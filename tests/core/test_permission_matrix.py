@@ -372,6 +372,7 @@ def _call(client, operation: str, call: Call, params: dict[str, Any], headers: d
 
 
 
+@pytest.mark.long
 def test_every_operation_answers_each_role_as_documented(matrix_province):
     province, ids, players = matrix_province
     columns, expected = _expected()

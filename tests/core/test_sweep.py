@@ -101,6 +101,7 @@ def _upload_until_killed(url: str, token: dict, meeting_id: int, server: subproc
     uploader.join(timeout=60)
 
 
+@pytest.mark.long
 def test_after_a_kill_9_mid_upload_the_sweep_leaves_the_storage_consistent(app, backend, client, meeting,
                                                                            secretary, tmp_path):
     if backend != "postgresql":

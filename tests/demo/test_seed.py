@@ -1,5 +1,6 @@
 """seed-demo builds a realistic province and running it twice changes nothing."""
 
+import pytest
 import sqlalchemy as sa
 
 from ecabinet.accounts.models import User
@@ -34,6 +35,7 @@ def test_seed_demo_if_empty_leaves_a_used_database_alone(app, people):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 6
 
 
+@pytest.mark.long
 def test_demo_province_is_realistic(app, client):
     app.test_cli_runner().invoke(args=["seed-demo"])
     with app.app_context():

@@ -99,6 +99,7 @@ PUSH_FROM_ANOTHER_PROCESS = textwrap.dedent("""
 """)
 
 
+@pytest.mark.long
 def test_two_processes_joined_by_redis_keep_every_tablet_in_step(app, client, people, schedule_meeting, secretary,
                                                                  two_servers, database_url, redis_url):
     """The same changes on both; a notification pushed by a third process; access ended through one process ends
@@ -179,6 +180,7 @@ def _published_item(tablet: Tablet, version: int) -> dict:
         assert change["kind"] == "snapshot" or change["version"] < version, change
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("database_template", ["postgresql"], indirect=True)  # Redis's part: one backend is enough
 def test_tablets_catch_up_after_redis_restarts_and_freezes(client, schedule_meeting, secretary, app,
                                                            database_url, own_redis, tmp_path):

@@ -131,6 +131,7 @@ def test_every_get_route_is_scanned(app):
     assert {path for path, ops in spec["paths"].items() if "get" in ops} <= routes
 
 
+@pytest.mark.long
 def test_a_confidential_title_reaches_its_named_readers_only(app, planted):
     urls = _urls(app, planted)
     seen: dict[str, list[str]] = {}
