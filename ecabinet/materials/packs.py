@@ -49,7 +49,7 @@ class PackContent:
     confidential: bool
 
     def outline(self) -> list:
-        return [[title, [[m.title, m.current.sha256] for m in materials]] for title, materials in self.sections]
+        return [[title, [[m.title, m.current.reading_sha256] for m in materials]] for title, materials in self.sections]
 
     def key(self) -> str:
         """What the pack is made of, as a hash: equal content, equal pack."""
