@@ -39,6 +39,7 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('material_versions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_material_versions_ocr_status'))
+        batch_op.drop_constraint(op.f('ck_material_versions_ocr_status'), type_='check')
         for column in ('ocr_sha256', 'ocr_at', 'ocr_heartbeat_at', 'ocr_error', 'ocr_attempts', 'ocr_pages_done',
                        'ocr_pages', 'ocr_status'):
             batch_op.drop_column(column)
