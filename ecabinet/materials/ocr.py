@@ -20,7 +20,7 @@ from flask import current_app
 
 from ecabinet.core import sandbox, storage
 from ecabinet.core.clock import utcnow
-from ecabinet.core.db import db
+from ecabinet.core.db import db, skipping_locked
 from ecabinet.materials import pdf
 from ecabinet.materials.models import MaterialVersion, OcrStatus
 
@@ -86,9 +86,7 @@ def _claim() -> MaterialVersion | None:
                            sa.and_(MaterialVersion.ocr_status == OcrStatus.RUNNING,
                                    MaterialVersion.ocr_heartbeat_at < stale)))
              .order_by(MaterialVersion.id).limit(1))
-    if db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    version = db.session.scalar(query)
+    version = db.session.scalar(skipping_locked(query))
     if version is None:
         return None
     version.ocr_status, version.ocr_pages_done, version.ocr_heartbeat_at = OcrStatus.RUNNING, 0, utcnow()

@@ -20,7 +20,7 @@ from ecabinet import policy
 from ecabinet.accounts.models import Role, User
 from ecabinet.core import pdfcheck, sandbox, storage, sweep
 from ecabinet.core.clock import local_date, utcnow
-from ecabinet.core.db import db
+from ecabinet.core.db import db, skipping_locked
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.i18n import format_datetime
 from ecabinet.materials import ocr, pdf
@@ -230,9 +230,7 @@ def extract_pending(limit: int = 5) -> int:
     """
     query = (sa.select(MaterialVersion).where(MaterialVersion.text_status == TextStatus.PENDING)
              .order_by(MaterialVersion.id).limit(limit))
-    if db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    versions = list(db.session.scalars(query))
+    versions = list(db.session.scalars(skipping_locked(query)))
     for version in versions:
         _extract(version)
     db.session.flush()
