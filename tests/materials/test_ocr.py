@@ -133,6 +133,13 @@ def test_a_file_that_cannot_be_recognised_fails_with_its_reason_and_loses_nothin
     assert agenda.count('data-ocr-status="failed"') == 3
 
 
+def test_the_reader_gets_a_signed_upload_as_it_was_signed():
+    layered = {"sha256": "a" * 64, "ocr_sha256": "b" * 64}
+    assert MaterialVersion(**layered, signatures=[]).reading_sha256 == "b" * 64
+    assert MaterialVersion(**layered, signatures=[{"signer": "UBND tỉnh"}]).reading_sha256 == "a" * 64
+    assert MaterialVersion(sha256="a" * 64, signatures=[]).reading_sha256 == "a" * 64
+
+
 def test_a_recognised_scan_is_found_by_a_query(app, client, meeting, secretary, scan_dpi):
     search = pytest.importorskip("ecabinet.search.operations")  # the search engine of the same issue
     material_id = _upload_extracted(app, client, secretary, meeting, pdfs.scanned_pdf(1, seed=5, dpi=DPI),
