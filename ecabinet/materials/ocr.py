@@ -22,7 +22,7 @@ from ecabinet.core import sandbox, storage
 from ecabinet.core.clock import utcnow
 from ecabinet.core.db import db, skipping_locked
 from ecabinet.materials import pdf
-from ecabinet.materials.models import MaterialVersion, OcrStatus
+from ecabinet.materials.models import MaterialVersion, OcrStatus, TextStatus
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,21 @@ def tessdata_problem() -> str | None:
         return None
     return (f"Tesseract's language data {config['OCR_LANGUAGE']}.traineddata is not in {config['TESSDATA_PATH']}: "
             f"install the tesseract-ocr-vie package or set ECABINET_TESSDATA_PATH")
+
+
+def queue_again() -> int:
+    """Queue the scanned pages of versions extracted before OCR existed, and of those whose OCR failed (once the
+    Vietnamese data is installed, say); how many versions are queued. The caller commits."""
+    query = (sa.select(MaterialVersion)
+             .where(MaterialVersion.text_status == TextStatus.DONE,
+                    MaterialVersion.ocr_status.in_([OcrStatus.NONE, OcrStatus.FAILED]))
+             .order_by(MaterialVersion.id).execution_options(yield_per=100))
+    queued = 0
+    for version in db.session.scalars(query):
+        version.ocr_status, version.ocr_attempts, version.ocr_error = OcrStatus.NONE, 0, None
+        queue_scanned_pages(version, (version.text or "").split("\f"), [])
+        queued += version.ocr_status == OcrStatus.PENDING
+    return queued
 
 
 # --- the job ---------------------------------------------------------------------------------

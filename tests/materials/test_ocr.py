@@ -133,6 +133,23 @@ def test_a_file_that_cannot_be_recognised_fails_with_its_reason_and_loses_nothin
     assert agenda.count('data-ocr-status="failed"') == 3
 
 
+def test_scans_stored_before_ocr_and_failed_ones_are_queued_again_by_a_command(app, client, meeting, secretary):
+    scan = pdfs.scanned_pdf(1, seed=5, dpi=DPI)
+    ids = [_upload_extracted(app, client, secretary, meeting, data, title)
+           for data, title in ((scan, "Bản quét cũ"), (scan, "Bản quét lỗi"), (pdfs.text_pdf(1), "Văn bản"))]
+    with app.app_context():
+        older, failed, text = (_version(material_id) for material_id in ids)
+        older.ocr_status, older.ocr_pages = OcrStatus.NONE, None  # extracted before the migration
+        failed.ocr_status, failed.ocr_attempts, failed.ocr_error = OcrStatus.FAILED, 4, "no vie.traineddata"
+        db.session.commit()
+    listed = app.test_cli_runner().invoke(args=["ocr-scans"])
+    assert listed.exit_code == 0 and listed.output.startswith("2 material version(s) queued"), listed.output
+    with app.app_context():
+        states = [(v.ocr_status, v.ocr_pages, v.ocr_attempts, v.ocr_error) for v in map(_version, ids)]
+    assert states == [(OcrStatus.PENDING, [0], 0, None), (OcrStatus.PENDING, [0], 0, None),
+                      (OcrStatus.NONE, None, 0, None)]
+
+
 def test_the_reader_gets_a_signed_upload_as_it_was_signed():
     layered = {"sha256": "a" * 64, "ocr_sha256": "b" * 64}
     assert MaterialVersion(**layered, signatures=[]).reading_sha256 == "b" * 64
