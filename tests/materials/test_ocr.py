@@ -159,11 +159,19 @@ def test_the_reader_gets_a_signed_upload_as_it_was_signed():
 
 def test_a_recognised_scan_is_found_by_a_query(app, client, meeting, secretary, scan_dpi):
     search = pytest.importorskip("ecabinet.search.operations")  # the search engine of the same issue
-    material_id = _upload_extracted(app, client, secretary, meeting, pdfs.scanned_pdf(1, seed=5, dpi=DPI),
-                                    "Báo cáo (bản quét)")
+    data = pdfs.joined_pdf(pdfs.text_pdf(1, seed=4), pdfs.scanned_pdf(1, seed=5, dpi=DPI))
+    material_id = _upload_extracted(app, client, secretary, meeting, data, "Báo cáo năm 2021 (bản quét)")
+    scanned_words, text_page = folded(pdfs.page_texts(1, seed=5)[0]).split(), folded(pdfs.page_texts(1, seed=4)[0])
+    phrase = next(" ".join(scanned_words[i:i + 3]) for i in range(len(scanned_words))
+                  if all(len(word) >= 4 and word.isalpha() for word in scanned_words[i:i + 3])
+                  and " ".join(scanned_words[i:i + 3]) not in text_page)
     with app.app_context():
-        assert ocr.recognise_pending() == 1
         user = db.session.scalar(sa.select(User).where(User.username == "chuyenvien"))
-        words = [word for word in pdfs.page_texts(1, seed=5)[0].split() if len(word) >= 6][3:6]
-        results = search.search(user, search.SearchQuery(q=" ".join(words)))
-        assert str(material_id) in repr(results)
+
+        def found() -> list[tuple[str, int, int | None]]:
+            results = search.search(user, search.SearchQuery(q=f'"{phrase}"'))  # typed without diacritics
+            return [(hit.kind, hit.id, hit.page) for hit in results.hits if hit.id == material_id]
+
+        assert found() == []  # the scan has no text until it is recognised
+        assert ocr.recognise_pending() == 1
+        assert found() == [("material", material_id, 2)]
