@@ -7,6 +7,7 @@ Every setting can be overridden by an environment variable named ``ECABINET_<SET
 
 from __future__ import annotations
 
+import glob
 import os
 from pathlib import Path
 
@@ -30,6 +31,16 @@ def _env_bool(name: str, default: bool) -> bool:
 def _env_int(name: str, default: int) -> int:
     value = _env(name)
     return default if value is None else int(value)
+
+
+def _tessdata_default() -> str:
+    """Where the system's packages put Tesseract's language data (Debian's tesseract-ocr-vie:
+    /usr/share/tesseract-ocr/5/tessdata): the first folder holding the Vietnamese data."""
+    candidates = [os.environ.get("TESSDATA_PREFIX", ""),
+                  *sorted(glob.glob("/usr/share/tesseract-ocr/*/tessdata"), reverse=True),
+                  "/usr/share/tessdata", "/usr/local/share/tessdata", "/opt/homebrew/share/tessdata"]
+    found = [path for path in candidates if path and Path(path, "vie.traineddata").is_file()]
+    return found[0] if found else "/usr/share/tesseract-ocr/5/tessdata"
 
 
 class Config:
@@ -132,6 +143,12 @@ class Config:
     """An accidental start can be undone this long after it, while no vote, speech or conclusion was recorded."""
     MATERIAL_MAX_BYTES = _env_int("MATERIAL_MAX_BYTES", 100 * 1024 * 1024)
     MATERIAL_MAX_PAGES = _env_int("MATERIAL_MAX_PAGES", 5000)
+    TESSDATA_PATH = _env("TESSDATA_PATH") or _tessdata_default()
+    """Folder of Tesseract's language data for OCR of scanned materials (found at start among the usual places)."""
+    OCR_LANGUAGE = _env("OCR_LANGUAGE", "vie")
+    """Tesseract's language (its ``<language>.traineddata`` in ``TESSDATA_PATH``)."""
+    OCR_DPI = _env_int("OCR_DPI", 300)
+    """Resolution at which a scanned page is rendered for OCR (a very large page at fewer dots)."""
     BRIEFCASE_KEEP_HOURS = _env_int("BRIEFCASE_KEEP_HOURS", 24)
     """A meeting's materials stay in the offline briefcase of the leaders' devices this long after its end."""
     BRIEFCASE_DAYS_AHEAD = _env_int("BRIEFCASE_DAYS_AHEAD", 14)

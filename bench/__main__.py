@@ -1,4 +1,5 @@
-"""``make bench``: the API figures here, then the PDF figures of ``bench/materials.py``, then the live-room
+"""``make bench``: the API figures here, then the PDF figures of ``bench/materials.py``, then OCR's pages per
+second (``bench/ocr.py``), then the live-room
 figures of ``bench/live.py``, then the task statistics and list figures of ``bench/tasks.py``, then the notices
 page and calendar figures at five years of data of ``bench/years.py``, then the keep-alive figure of
 ``bench/keepalive.py``, then ``/healthz`` during a burst of sign-ins (``bench/signins.py``).
@@ -98,9 +99,10 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-    from bench import keepalive, live, materials, signins, tasks, years
+    from bench import keepalive, live, materials, ocr, signins, tasks, years
 
     materials.main()
+    ocr.main()
     live.main()
     tasks.main()
     years.main()

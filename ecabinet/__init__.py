@@ -148,6 +148,7 @@ COMMANDS = {
     "scheduler": "ecabinet.scheduler:scheduler_command",
     "backup": "ecabinet.core.backup:backup_command",
     "restore": "ecabinet.core.backup:restore_command",
+    "ocr-scans": "ecabinet.materials.cli:ocr_scans_command",
 }
 """The application's ``flask`` commands, by the name of the click command that runs each."""
 

@@ -46,6 +46,7 @@ def _jobs() -> list[Job]:
     from ecabinet.notices import drafting as notice_drafting
     from ecabinet.notices import reminders as notice_reminders
     from ecabinet.live.polls import operations as polls
+    from ecabinet.materials import ocr as material_ocr
     from ecabinet.materials import operations as materials
     from ecabinet.materials import packs
     from ecabinet.materials.requests import operations as material_requests
@@ -60,6 +61,7 @@ def _jobs() -> list[Job]:
         Job("draft-next-weekly-schedule", schedules.draft_next_week, 600),
         Job("publish-weekly-schedule", schedules.publish_due, 60),
         Job("extract-material-text", materials.extract_pending, 20),
+        Job("recognise-scanned-pages", material_ocr.recognise_pending, 20),
         Job("build-meeting-packs", packs.build_queued, 5),
         Job("prune-caches", packs.prune, 3600),
         Job("remind-material-requests", material_requests.remind_due, 300),

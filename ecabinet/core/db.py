@@ -81,6 +81,14 @@ def upsert_insert(table: sa.Table):
     return dialects[dialect].insert(table)
 
 
+def skipping_locked(query: sa.Select) -> sa.Select:
+    """``query`` locking the rows it reads and passing over those another transaction holds, so that two runs of
+    a job never take the same row (PostgreSQL; SQLite has one writer at a time and nothing to pass over)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return query.with_for_update(skip_locked=True)
+    return query
+
+
 @sa.event.listens_for(sa.Engine, "connect")
 def _sqlite_enforce_foreign_keys(dbapi_connection, connection_record) -> None:
     """SQLite ignores foreign keys unless asked, per connection."""

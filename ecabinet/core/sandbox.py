@@ -39,7 +39,8 @@ _CONTEXT = multiprocessing.get_context("forkserver")
 # rare task sheet's reader, with the import's operations behind it, is imported by its child: openpyxl is here.)
 _CONTEXT.set_forkserver_preload([
     "ecabinet.models", "ecabinet.core.pdfscan", "ecabinet.core.xlsx", "ecabinet.documents.preload",
-    "ecabinet.materials.pdf.extract", "ecabinet.materials.pdf.pack", "ecabinet.materials.pdf.preload",
+    "ecabinet.materials.pdf.extract", "ecabinet.materials.pdf.ocr", "ecabinet.materials.pdf.pack",
+    "ecabinet.materials.pdf.preload",
     "ecabinet.materials.pdf.watermark",
     "ecabinet.signing.pdfsign",
 ])

@@ -66,6 +66,15 @@ class TextStatus(enum.StrEnum):
     FAILED = "failed"
 
 
+class OcrStatus(enum.StrEnum):
+    NONE = "none"
+    """Every page has a text layer: nothing to recognise."""
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
 class AgendaItem(TimestampMixin, db.Model):
     __tablename__ = "agenda_items"
     __auditable__ = True
@@ -172,9 +181,35 @@ class MaterialVersion(db.Model):
     signatures: Mapped[list[dict] | None] = mapped_column(sa.JSON)
     """The PDF's digital signatures as checked in the background with the text (signer, time, intact,
     trusted); None until checked, [] for an unsigned file."""
+    ocr_status: Mapped[OcrStatus] = mapped_column(enum_type(OcrStatus, "ocr_status"), default=OcrStatus.NONE,
+                                                  index=True)
+    """Pages without a text layer (a scan) are recognised in the background after the extraction."""
+    ocr_pages: Mapped[list[int] | None] = mapped_column(sa.JSON)
+    """The pages (from 0) the extraction found without text, which OCR reads; the others keep their text."""
+    ocr_pages_done: Mapped[int] = mapped_column(default=0)
+    ocr_attempts: Mapped[int] = mapped_column(default=0)
+    """Runs started on it: a file whose run dies every time is failed after a few, not retried forever."""
+    ocr_error: Mapped[str | None] = mapped_column(sa.String(500))
+    ocr_heartbeat_at: Mapped[datetime | None]
+    """Last progress of a running recognition; one silent for long (its process died) is taken up again."""
+    ocr_at: Mapped[datetime | None]
+    """When the recognition finished (done or failed)."""
+    ocr_sha256: Mapped[str | None] = stored_file_column(nullable=True)
+    """The stored copy of the file with the recognised text as an invisible layer, for selecting and finding in
+    the reader; the uploaded file (``sha256``) stays the record."""
 
     material: Mapped[Material] = relationship(back_populates="versions")
     uploaded_by: Mapped[User] = relationship()
+
+    @property
+    def ocr_pages_total(self) -> int:
+        return len(self.ocr_pages or ())
+
+    @property
+    def reading_sha256(self) -> str:
+        """The file the reader gets: the copy with the recognised text when there is one, so that its words can be
+        selected and found — unless the upload is digitally signed, whose signed bytes are served as they are."""
+        return self.ocr_sha256 if self.ocr_sha256 and not self.signatures else self.sha256
 
 
 class MaterialPublication(CreatedAtMixin, db.Model):

@@ -20,10 +20,10 @@ from ecabinet import policy
 from ecabinet.accounts.models import Role, User
 from ecabinet.core import pdfcheck, sandbox, storage, sweep
 from ecabinet.core.clock import local_date, utcnow
-from ecabinet.core.db import db
+from ecabinet.core.db import db, skipping_locked
 from ecabinet.core.exceptions import DomainError
 from ecabinet.core.i18n import format_datetime
-from ecabinet.materials import pdf
+from ecabinet.materials import ocr, pdf
 from ecabinet.materials.queries import agenda
 from ecabinet.materials.requests import operations as material_requests
 from ecabinet.materials.models import (AgendaItem, Confidentiality, DocType, ItemStatus, Material, MaterialVersion,
@@ -199,19 +199,21 @@ class StoredFile:
 
 
 def file_for(material: Material, reader: User) -> StoredFile:
-    """The current file as this reader gets it. A confidential one carries the reader's watermark; it is made
+    """The current file as this reader gets it: with the recognised text of a scan as an invisible layer when
+    there is one (``MaterialVersion.reading_sha256``). A confidential one carries the reader's watermark; it is made
     once per reader, version and day and kept, so that the bytes stay the same while a reader fetches the file
     piece by piece (HTTP ranges)."""
     version = material.current
     if version is None:
         raise DomainError("no_file", _("This material has no file."), "file", 404)
+    sha256 = version.reading_sha256
     if material.confidentiality != Confidentiality.CONFIDENTIAL:
-        return StoredFile(storage.path_for(version.sha256), version.filename, version.sha256)
+        return StoredFile(storage.path_for(sha256), version.filename, sha256)
     now = utcnow()
-    key = hashlib.sha256(f"{version.sha256}:{reader.id}:{local_date(now).isoformat()}".encode()).hexdigest()
+    key = hashlib.sha256(f"{sha256}:{reader.id}:{local_date(now).isoformat()}".encode()).hexdigest()
     path = storage.cache_path(WATERMARKED, key)
     if not path.exists():
-        data = isolated(pdf.WATERMARK_PDF, storage.read_bytes(version.sha256), reader.full_name, reader.unit.name,
+        data = isolated(pdf.WATERMARK_PDF, storage.read_bytes(sha256), reader.full_name, reader.unit.name,
                         format_datetime(now))
         storage.write_cache(WATERMARKED, key, data)
     return StoredFile(path, version.filename, key)
@@ -228,9 +230,7 @@ def extract_pending(limit: int = 5) -> int:
     """
     query = (sa.select(MaterialVersion).where(MaterialVersion.text_status == TextStatus.PENDING)
              .order_by(MaterialVersion.id).limit(limit))
-    if db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    versions = list(db.session.scalars(query))
+    versions = list(db.session.scalars(skipping_locked(query)))
     for version in versions:
         _extract(version)
     db.session.flush()
@@ -254,3 +254,4 @@ def _extract(version: MaterialVersion) -> None:
     version.text = "\f".join(pages)
     version.text_status = TextStatus.DONE
     version.text_error = f"{len(pages.failed)} page(s) without text" if pages.failed else None
+    ocr.queue_scanned_pages(version, pages, pages.failed)

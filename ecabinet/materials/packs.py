@@ -23,7 +23,7 @@ from flask import current_app
 from ecabinet.accounts.models import User
 from ecabinet.core import sandbox, storage
 from ecabinet.core.clock import utcnow
-from ecabinet.core.db import db, upsert_insert
+from ecabinet.core.db import db, skipping_locked, upsert_insert
 from ecabinet.core.i18n import format_datetime
 from ecabinet.materials import pdf
 from ecabinet.materials.models import Confidentiality, Material, PackBuild, PackStatus
@@ -49,7 +49,7 @@ class PackContent:
     confidential: bool
 
     def outline(self) -> list:
-        return [[title, [[m.title, m.current.sha256] for m in materials]] for title, materials in self.sections]
+        return [[title, [[m.title, m.current.reading_sha256] for m in materials]] for title, materials in self.sections]
 
     def key(self) -> str:
         """What the pack is made of, as a hash: equal content, equal pack."""
@@ -133,9 +133,7 @@ def _claim() -> PackBuild | None:
              .where(sa.or_(PackBuild.status == PackStatus.QUEUED,
                            sa.and_(PackBuild.status == PackStatus.RUNNING, PackBuild.heartbeat_at < stale)))
              .order_by(PackBuild.requested_at, PackBuild.id).limit(1))
-    if db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    build = db.session.scalar(query)
+    build = db.session.scalar(skipping_locked(query))
     if build is None:
         return None
     build.status, build.progress, build.heartbeat_at = PackStatus.RUNNING, 0, utcnow()

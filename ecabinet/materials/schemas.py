@@ -9,7 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from ecabinet.accounts.schemas import PersonRef
 from ecabinet.core.schemas import CodedRef, Id, Input, Strict, Text255
-from ecabinet.materials.models import Confidentiality, DocType, ItemStatus, PackStatus, Purpose, TextStatus
+from ecabinet.materials.models import (Confidentiality, DocType, ItemStatus, OcrStatus, PackStatus, Purpose,
+                                       TextStatus)
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 Opinion = Annotated[str, StringConstraints(max_length=20_000)]
@@ -80,6 +81,11 @@ class VersionOut(BaseModel):
     """pending until the background job has read the text; failed keeps the file as it is."""
     signatures: list[SignatureOut] | None = Field(description="Checked in the background with the text: null "
                                                               "until then, [] for an unsigned file")
+    ocr_status: OcrStatus = Field(description="OCR of the pages without a text layer (a scan): none when every "
+                                              "page has text; pending, running, then done or failed")
+    ocr_pages_done: int = Field(description="Pages recognised so far")
+    ocr_pages_total: int = Field(description="Pages found without text, which OCR reads")
+    ocr_at: datetime | None = Field(description="When the OCR finished")
 
 
 class MaterialOut(BaseModel):

@@ -30,6 +30,19 @@ def test_environment_variables_override_the_defaults(tmp_path):
     assert out.stdout.split() == ["postgresql+psycopg://u@h/db", "redis://127.0.0.1:6379/0", "production"]
 
 
+def test_tesseract_data_is_found_where_the_system_put_it_unless_set(tmp_path):
+    (tmp_path / "vie.traineddata").write_bytes(b"")
+    code = "from config import Config; print(Config.TESSDATA_PATH)"
+
+    def tessdata(**env: str) -> str:
+        return subprocess.run([sys.executable, "-c", code], env={"PATH": "/usr/bin:/bin", **env}, cwd=ROOT,
+                              capture_output=True, text=True, check=True).stdout.strip()
+
+    assert tessdata(TESSDATA_PREFIX=str(tmp_path)) == str(tmp_path)
+    assert tessdata(TESSDATA_PREFIX=str(tmp_path), ECABINET_TESSDATA_PATH="/srv/tessdata") == "/srv/tessdata"
+    assert tessdata(TESSDATA_PREFIX=str(tmp_path / "elsewhere")).endswith("/tessdata")
+
+
 def test_production_refuses_the_default_secret_key(tmp_path):
     with pytest.raises(StartupRefused, match="SECRET_KEY"):
         create_app("production", SECRET_KEY="dev-only-change-me", STORAGE_DIR=str(tmp_path),

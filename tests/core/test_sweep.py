@@ -41,7 +41,7 @@ def test_every_column_naming_a_stored_file_is_known_to_the_sweeper(app):
         marked = {f"{column.table.name}.{column.name}" for column in stored_file_columns()}
         named = {f"{table.name}.{column.name}" for table in db.metadata.sorted_tables for column in table.columns
                  if "sha256" in column.name}
-    assert marked == named and len(marked) == 6
+    assert marked == named and len(marked) == 7
 
 
 def test_the_sweep_removes_stale_temporary_files_and_old_unreferenced_content_only(app, client, meeting, secretary):

@@ -167,7 +167,7 @@ def contents(user: User, now: datetime | None = None) -> Contents:
     """What the user's devices may keep now: the readable materials of their coming meetings and the packs.
     Anything else a device holds it wipes. The caller commits (a pack asked for is queued)."""
     kept = _meetings(user, now or utcnow())
-    entries = [Entry(m.meeting_id, m.id, m.current.sha256, m.current.size, m.current.page_count)
+    entries = [Entry(m.meeting_id, m.id, m.current.reading_sha256, m.current.size, m.current.page_count)
                for m in _materials(user, [meeting.id for meeting in kept])]
     entries += [entry for meeting in kept if (entry := _pack_entry(meeting, user)) is not None]
     return Contents(kept, entries)

@@ -31,3 +31,12 @@ class Pack:
     pages: int
     item_pages: list[int]  # 1-based page where each item starts (its first material)
     material_pages: list[list[int]]  # 1-based page where each material starts, per item
+
+
+@dataclass(frozen=True)
+class RecognisedPage:
+    index: int
+    """From 0."""
+    text: str
+    layer: bytes
+    """The page as a one-page PDF of the recognised words in invisible type, at their places."""
