@@ -1,6 +1,6 @@
 """material versions: OCR of pages without a text layer, its progress and the copy with the recognised text
 
-Revision ID: ocr
+Revision ID: 0018
 Revises: 0017
 Create Date: 2026-12-07 15:10:00
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'ocr'
+revision = '0018'
 down_revision = '0017'
 branch_labels = None
 depends_on = None
