@@ -67,13 +67,12 @@ def _hits(user: User, rows: list[Any], parsed: ParsedQuery) -> list[SearchHit]:
         Meeting.id.in_({row.meeting_id for row in rows if row.meeting_id}), meeting_visibility(user))).all())
     tasks = dict(db.session.execute(sa.select(Task.id, Task.content).where(
         Task.id.in_({row.task_id for row in rows if row.kind == SearchKind.TASK_REPORT}))).all())
-    marked = parsed.marked()
     hits = []
     for row in rows:
         meeting_title = meetings.get(row.meeting_id)
         title = row.title or meeting_title or tasks.get(row.task_id) or ""
         hits.append(SearchHit(kind=row.kind, id=row.source_id, title=title,
-                              snippet=snippet(bodies[row.id] or row.title, marked),
+                              snippet=snippet(bodies[row.id] or row.title, parsed.marked(row.tier)),
                               url=SOURCES[SearchKind(row.kind)].url(row), date=row.day, page=row.page,
                               meeting_title=meeting_title))
     return hits

@@ -49,10 +49,12 @@ class ParsedQuery:
     def _alternatives(self, word: Phrase) -> Group:
         return [word, *((term,) for term in self.expansions.get(word[0], ()))] if len(word) == 1 else [word]
 
-    def marked(self) -> set[str]:
-        """The folded words a snippet highlights."""
-        return {*chain.from_iterable(self.phrases), *chain.from_iterable(self.words),
-                *chain.from_iterable(self.expansions.values())}
+    def marked(self, tier: int) -> set[str]:
+        """The folded words a snippet of a hit of ``tier`` highlights: the close words only if it needed them."""
+        words = {*chain.from_iterable(self.phrases), *chain.from_iterable(self.words)}
+        if self.expansions and tier == len(self.tiers()) - 1:
+            words.update(chain.from_iterable(self.expansions.values()))
+        return words
 
 
 def parse(text: str) -> ParsedQuery:

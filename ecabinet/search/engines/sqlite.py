@@ -33,6 +33,14 @@ def fts_query(match: Match) -> str:
                         for group in match)
 
 
+def _tier(tier: int, match: Match) -> sa.CTE:
+    """FTS5's ranking functions run only in a query of the FTS table itself: each tier is computed apart."""
+    return (sa.select(FTS.c.rowid.label("entry_id"), sa.literal(tier).label("tier"),
+                      sa.func.bm25(sa.literal_column("search_fts"), TITLE_WEIGHT, 1.0).label("score"))
+            .where(sa.literal_column("search_fts").op("MATCH")(sa.literal(fts_query(match))))
+            .cte(f"tier{tier}").prefix_with("MATERIALIZED"))
+
+
 class SqliteEngine:
     def insert(self, session: Session, rows: list[dict[str, Any]]) -> None:
         if not rows:
@@ -52,11 +60,7 @@ class SqliteEngine:
         session.execute(sa.delete(ENTRIES))
 
     def matches(self, tiers: list[Match]) -> sa.Subquery:
-        return best_per_entry([
-            sa.select(FTS.c.rowid.label("entry_id"), sa.literal(tier).label("tier"),
-                      sa.func.bm25(sa.literal_column("search_fts"), TITLE_WEIGHT, 1.0).label("score"))
-            .where(sa.literal_column("search_fts").op("MATCH")(sa.literal(fts_query(match))))
-            for tier, match in enumerate(tiers)])
+        return best_per_entry([sa.select(*_tier(tier, match).c) for tier, match in enumerate(tiers)])
 
     def similar_terms(self, session: Session, term: str) -> list[str]:
         wanted = " OR ".join(f'"{trigram}"' for trigram in sorted(trigrams(term)))
