@@ -72,7 +72,8 @@ def _hits(user: User, rows: list[Any], parsed: ParsedQuery) -> list[SearchHit]:
         meeting_title = meetings.get(row.meeting_id)
         title = row.title or meeting_title or tasks.get(row.task_id) or ""
         hits.append(SearchHit(kind=row.kind, id=row.source_id, title=title,
-                              snippet=snippet(bodies[row.id] or row.title, parsed.marked(row.tier)),
+                              snippet=snippet(bodies[row.id] or row.title, parsed.marked(row.tier),
+                                              parsed.shown_phrases()),
                               url=SOURCES[SearchKind(row.kind)].url(row), date=row.day, page=row.page,
                               meeting_title=meeting_title))
     return hits

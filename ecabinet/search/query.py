@@ -49,6 +49,10 @@ class ParsedQuery:
     def _alternatives(self, word: Phrase) -> Group:
         return [word, *((term,) for term in self.expansions.get(word[0], ()))] if len(word) == 1 else [word]
 
+    def shown_phrases(self) -> list[Phrase]:
+        """What a snippet shows first where it is found: the quoted phrases, else all the words in a row."""
+        return self.phrases or [tuple(chain.from_iterable(self.words))]
+
     def marked(self, tier: int) -> set[str]:
         """The folded words a snippet of a hit of ``tier`` highlights: the close words only if it needed them."""
         words = {*chain.from_iterable(self.phrases), *chain.from_iterable(self.words)}

@@ -18,12 +18,15 @@ def _plain(text: str) -> str:
     return str(escape(SPACES.sub(" ", text)))
 
 
-def snippet(text: str, marked: set[str]) -> str:
-    """Folding keeps every offset, so the matches found in the folded text are marked in the original."""
-    spans = [(m.start(), m.end()) for m in TOKEN.finditer(fold(text)) if m.group() in marked]
+def snippet(text: str, marked: set[str], phrases: list[tuple[str, ...]] = ()) -> str:
+    """The passage around the first of ``phrases`` found, else where the ``marked`` words are densest. Folding
+    keeps every offset, so the matches found in the folded text are marked in the original."""
+    found = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(fold(text))]
+    spans = [(first, last) for first, last, token in found if token in marked]
     if not spans:
         return _plain(text[:WIDTH]) + ("…" if len(text) > WIDTH else "")
-    start = max(0, spans[_densest(spans)][0] - LEAD)
+    anchor = _phrase_at([token for _, _, token in found], phrases)
+    start = max(0, (found[anchor][0] if anchor is not None else spans[_densest(spans)][0]) - LEAD)
     if start:
         start = text.find(" ", start, start + LEAD) + 1 or start
     end = min(len(text), start + WIDTH)
@@ -34,6 +37,18 @@ def snippet(text: str, marked: set[str]) -> str:
             at = last
     parts += [_plain(text[at:end]), "…" if end < len(text) else ""]
     return str(Markup("".join(parts)))
+
+
+def _phrase_at(words: list[str], phrases: list[tuple[str, ...]]) -> int | None:
+    """Where the first of ``phrases`` (of two words or more) begins among ``words``."""
+    for phrase in phrases:
+        if len(phrase) < 2:
+            continue
+        size = len(phrase)
+        for at in range(len(words) - size + 1):
+            if tuple(words[at:at + size]) == phrase:
+                return at
+    return None
 
 
 def _densest(spans: list[tuple[int, int]]) -> int:
