@@ -177,8 +177,9 @@ def test_filters_by_kind_date_agency_and_leader(province):
         assert not _corpus_hits(_search(OFFICE, "quyet dinh", date_from=day + timedelta(days=1)), province.planted)
         assert _corpus_hits(_search(OFFICE, "quyet dinh", leader_id=meeting.chair_id), province.planted)
         assert not _corpus_hits(_search(OFFICE, "quyet dinh", leader_id=_user("pct3").id), province.planted)
-        task = _search(OFFICE, MARKER, kinds=[SearchKind.TASK], agency_id=_unit("sotc"))
-        assert task.total == 1 and _search(OFFICE, MARKER, kinds=[SearchKind.TASK], agency_id=_unit("sokhdt")).total == 0
+        tasks = [SearchKind.TASK]
+        assert _search(OFFICE, MARKER, kinds=tasks, agency_id=_unit("sotc")).total == 1
+        assert _search(OFFICE, MARKER, kinds=tasks, agency_id=_unit("sokhdt")).total == 0
 
 
 def test_a_report_of_hundreds_of_pages_is_one_hit_at_its_best_page(province):
@@ -190,9 +191,11 @@ def test_a_report_of_hundreds_of_pages_is_one_hit_at_its_best_page(province):
 
 
 ACTIONS = {SearchKind.MATERIAL: (Action.VIEW_MATERIAL, Material), SearchKind.MEETING: (Action.VIEW_MEETING, Meeting),
-           SearchKind.CONCLUSION: (Action.VIEW_MEETING, Conclusion), SearchKind.DIRECTIVE: (Action.VIEW_MEETING, Directive),
-           SearchKind.NOTICE: (Action.VIEW_NOTICE, Notice), SearchKind.MINUTES: (Action.VIEW_MINUTES, Minutes),
-           SearchKind.TASK: (Action.VIEW_TASK, Task), SearchKind.TASK_REPORT: (Action.VIEW_TASK, ProgressReport)}
+           SearchKind.CONCLUSION: (Action.VIEW_MEETING, Conclusion),
+           SearchKind.DIRECTIVE: (Action.VIEW_MEETING, Directive), SearchKind.NOTICE: (Action.VIEW_NOTICE, Notice),
+           SearchKind.MINUTES: (Action.VIEW_MINUTES, Minutes), SearchKind.TASK: (Action.VIEW_TASK, Task),
+           SearchKind.TASK_REPORT: (Action.VIEW_TASK, ProgressReport)}
+"""The per-object rule of each kind, and the model of its rows."""
 
 
 def _target(kind: SearchKind, source_id: int) -> Any:
