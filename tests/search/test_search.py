@@ -226,9 +226,10 @@ def test_the_marker_shows_only_where_the_policy_lets_each_demo_account_see(provi
                 found.setdefault(hit.kind, set()).add(hit.id)
             assert found == expected, user.username
             assert results.counts == {kind: len(ids) for kind, ids in expected.items()}, user.username
-            fuzzy = search(user, SearchQuery(q="zorblaxit", per_page=50))
-            assert {hit.id for hit in fuzzy.hits} <= {hit.id for hit in results.hits}, user.username
             seen_by[user.username] = found
+        for username in (OFFICE, "sotc", "sokhdt"):  # the misspelt marker finds no more than the marker
+            fuzzy = _search(username, "zorblaxit")
+            assert fuzzy.hits and fuzzy.counts == _search(username, MARKER).counts
     secret = province.planted.restricted[0][1]
     assert [name for name, found in seen_by.items() if secret in found.get(SearchKind.MATERIAL, ())] == [READER]
     assert len({frozenset((k, frozenset(v)) for k, v in found.items()) for found in seen_by.values()}) >= 4
