@@ -12,6 +12,7 @@ from ecabinet.meetings.models import Meeting
 from ecabinet.policy import meeting_visibility
 from ecabinet.search import indexing
 from ecabinet.search.engines import engine_for
+from ecabinet.search.engines.base import TIER_WEIGHT
 from ecabinet.search.models import SearchEntry, SearchKind
 from ecabinet.search.query import ParsedQuery, expand, parse
 from ecabinet.search.schemas import SearchHit, SearchQuery, SearchResults
@@ -25,26 +26,33 @@ REBUILD_BATCH = 200
 
 def search(user: User, query: SearchQuery) -> SearchResults:
     """What ``user`` may find for ``query``: one hit per meeting, material, task… (a material by its best
-    page), the best first; counts per kind under the same filters but the kinds."""
+    page), the best first; counts per kind under the same filters but the kinds.
+
+    One statement finds every matching source ``user`` may see with its best entry (a few thousand rows at most:
+    a province's meetings, notices, tasks and materials), so the counts and the ranking agree by construction."""
+    counts = dict.fromkeys(SearchKind, 0)
     parsed = parse(query.q)
     if parsed.empty:
-        return SearchResults(query=query, hits=[], counts={}, total=0)
+        return SearchResults(query=query, hits=[], counts=counts, total=0)
     engine = engine_for(db.session)
     expand(parsed, engine, db.session)
-    found = _found(user, query, engine.matches(parsed.tiers()))
-    counts = {SearchKind(kind): count for kind, count in db.session.execute(
-        sa.select(found.c.kind, sa.func.count()).where(found.c.best == 1).group_by(found.c.kind))}
-    kinds = query.kinds or list(SearchKind)
-    rows = db.session.execute(
-        sa.select(found).where(found.c.best == 1, found.c.kind.in_(kinds))
-        .order_by(found.c.tier, found.c.score, found.c.day.desc().nulls_last(), found.c.kind, found.c.source_id)
-        .limit(query.per_page).offset((query.page - 1) * query.per_page)).all()
-    return SearchResults(query=query, hits=_hits(user, rows, parsed), counts=counts,
-                         total=sum(counts.get(kind, 0) for kind in kinds))
+    ranked = engine.ranked(parsed.tiers())
+    sources = db.session.execute(
+        sa.select(E.kind, E.source_id, sa.func.min(ranked.c.rank).label("rank"),
+                  engine.first_by(E.id, ranked.c.rank).label("entry_id"))
+        .join(ranked, ranked.c.entry_id == E.id).where(*_shown(user, query)).group_by(E.kind, E.source_id)).all()
+    kinds = set(query.kinds or SearchKind)
+    for source in sources:
+        counts[SearchKind(source.kind)] += 1
+    start = (query.page - 1) * query.per_page
+    shown = sorted((source for source in sources if source.kind in kinds),
+                   key=lambda source: (source.rank, source.kind, source.source_id))[start:start + query.per_page]
+    return SearchResults(query=query, hits=_hits(user, shown, parsed), counts=counts,
+                         total=sum(counts[kind] for kind in kinds))
 
 
-def _found(user: User, query: SearchQuery, matches: sa.Subquery) -> sa.Subquery:
-    """The matching entries ``user`` may see, each with its rank among its source's entries (``best``)."""
+def _shown(user: User, query: SearchQuery) -> list[sa.ColumnElement[bool]]:
+    """The entries ``user`` may see that pass the query's filters (but the kinds)."""
     filters = [visibility(user, list(SearchKind))]
     if query.date_from:
         filters.append(E.day >= query.date_from)
@@ -54,25 +62,25 @@ def _found(user: User, query: SearchQuery, matches: sa.Subquery) -> sa.Subquery:
         filters.append(E.agency_id == query.agency_id)
     if query.leader_id is not None:
         filters.append(E.leader_id == query.leader_id)
-    best = sa.func.row_number().over(partition_by=(E.kind, E.source_id),
-                                     order_by=(matches.c.tier, matches.c.score, E.page))
-    return (sa.select(E.id, E.kind, E.source_id, E.page, E.meeting_id, E.task_id, E.day, E.title, matches.c.tier,
-                      matches.c.score, best.label("best"))
-            .join(matches, matches.c.entry_id == E.id).where(*filters).subquery("found"))
+    return filters
 
 
-def _hits(user: User, rows: list[Any], parsed: ParsedQuery) -> list[SearchHit]:
-    bodies = dict(db.session.execute(sa.select(E.id, E.body).where(E.id.in_([row.id for row in rows]))).all())
+def _hits(user: User, sources: list[Any], parsed: ParsedQuery) -> list[SearchHit]:
+    """The hits of these sources, each shown by its best entry."""
+    entries = {row.id: row for row in db.session.execute(sa.select(E).where(
+        E.id.in_([source.entry_id for source in sources]))).scalars()}
+    rows = [entries[source.entry_id] for source in sources]
+    tiers = [round(source.rank / TIER_WEIGHT) for source in sources]
     meetings = dict(db.session.execute(sa.select(Meeting.id, Meeting.title).where(
         Meeting.id.in_({row.meeting_id for row in rows if row.meeting_id}), meeting_visibility(user))).all())
     tasks = dict(db.session.execute(sa.select(Task.id, Task.content).where(
         Task.id.in_({row.task_id for row in rows if row.kind == SearchKind.TASK_REPORT}))).all())
     hits = []
-    for row in rows:
+    for row, tier in zip(rows, tiers):
         meeting_title = meetings.get(row.meeting_id)
         title = row.title or meeting_title or tasks.get(row.task_id) or ""
         hits.append(SearchHit(kind=row.kind, id=row.source_id, title=title,
-                              snippet=snippet(bodies[row.id] or row.title, parsed.marked(row.tier),
+                              snippet=snippet(row.body or row.title, parsed.marked(tier),
                                               parsed.shown_phrases()),
                               url=SOURCES[SearchKind(row.kind)].url(row), date=row.day, page=row.page,
                               meeting_title=meeting_title))

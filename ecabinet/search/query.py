@@ -2,7 +2,8 @@
 
 Words are folded like the index; a word of several tokens ("15/TB-UBND") is the phrase of its tokens; quoted
 text must match as a phrase in every tier. Tier 0: all the words in a row; tier 1: all the words; tier 2: each
-word or a vocabulary word close to it by trigram similarity (a typing or OCR error, a missing letter).
+word or, for a word no text has (a typing or OCR error, a missing letter), the vocabulary words close to it by
+trigram similarity.
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ import re
 from dataclasses import dataclass, field
 from itertools import chain
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ecabinet.search.engines.base import Engine, Group, Match, Phrase
 from ecabinet.search.folding import similarity, tokens
+from ecabinet.search.models import SearchTerm
 
 QUOTED = re.compile(r'"([^"]*)"')
 SIMILARITY_THRESHOLD = 0.3
@@ -68,11 +71,12 @@ def parse(text: str) -> ParsedQuery:
 
 
 def expand(query: ParsedQuery, engine: Engine, session: Session) -> None:
-    """The vocabulary words close to each single word of ``query``, closest first."""
-    for word in query.words:
-        term = word[0]
-        if len(word) > 1 or len(term) not in FUZZY_LENGTHS or term.isdigit() or term in query.expansions:
-            continue
+    """The vocabulary words close to each single word of ``query`` that is not in it, closest first."""
+    terms = {word[0] for word in query.words
+             if len(word) == 1 and len(word[0]) in FUZZY_LENGTHS and not word[0].isdigit()}
+    if terms:
+        terms -= set(session.scalars(sa.select(SearchTerm.term).where(SearchTerm.term.in_(terms))))
+    for term in sorted(terms):
         scored = sorted((-similarity(term, candidate), candidate) for candidate in engine.similar_terms(session, term)
                         if candidate != term)
         close = [candidate for score, candidate in scored if -score >= SIMILARITY_THRESHOLD][:EXPANSIONS]

@@ -45,5 +45,6 @@ class SearchHit(BaseModel):
 class SearchResults(BaseModel):
     query: SearchQuery
     hits: list[SearchHit]
-    counts: dict[SearchKind, int] = Field(description="Matches per kind, whatever kinds were asked")
+    counts: dict[SearchKind, int] = Field(description="Matches per kind (every kind, 0 included), whatever kinds "
+                                                    "were asked")
     total: int = Field(description="Matches of the kinds asked")

@@ -111,6 +111,10 @@ E = SearchEntry
 
 
 def _among(column: sa.ColumnElement, model: Any, visible: sa.ColumnElement[bool]) -> sa.ColumnElement[bool]:
+    """Entries of the rows ``visible`` selects; all of them when it selects every row (no lookup per entry: the
+    entries of a deleted row go with it, see ``OWNER_COLUMNS``)."""
+    if isinstance(visible, sa.sql.elements.True_):
+        return sa.true()
     return column.in_(sa.select(model.id).where(visible))
 
 

@@ -7,6 +7,7 @@ body, so they agree on what a word is.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import sqlalchemy as sa
@@ -30,17 +31,24 @@ class Engine(Protocol):
     def clear(self, session: Session) -> None:
         """Remove every entry (a rebuild)."""
 
-    def matches(self, tiers: list[Match]) -> sa.Subquery:
-        """The entries matching any tier: ``entry_id``, ``tier`` (the first it matches) and ``score`` (lower is
-        better)."""
+    def ranked(self, tiers: list[Match]) -> sa.Subquery:
+        """The entries matching the last tier (which holds every match of the others): ``entry_id`` and ``rank``,
+        lower is better: ``TIER_WEIGHT`` times the first tier it matches, plus the engine's own score."""
+
+    def first_by(self, column: sa.ColumnElement, key: sa.ColumnElement) -> sa.ColumnElement:
+        """An aggregate: ``column`` of the row of a group with the lowest ``key`` (the first such row)."""
 
     def similar_terms(self, session: Session, term: str) -> list[str]:
         """Vocabulary words that may be ``term`` misspelt (the caller measures how close)."""
 
 
-def best_per_entry(selects: list[sa.Select]) -> sa.Subquery:
-    """One row per entry from the tiers' selects: its first tier and best score."""
-    matched = sa.union_all(*selects).subquery("matched")
-    return (sa.select(matched.c.entry_id, sa.func.min(matched.c.tier).label("tier"),
-                      sa.func.min(matched.c.score).label("score"))
-            .group_by(matched.c.entry_id).subquery("matches"))
+TIER_WEIGHT = 1_000_000.0
+"""Far above any engine's score: a better tier always ranks first."""
+
+
+def tier_of(tiers: list[Match], matching: Callable[[Match], sa.ColumnElement[bool]]) -> sa.ColumnElement:
+    """Which tier a row of the last tier's matches matched first, times ``TIER_WEIGHT``."""
+    if len(tiers) == 1:
+        return sa.literal(0.0)
+    return sa.case(*((matching(match), tier * TIER_WEIGHT) for tier, match in enumerate(tiers[:-1])),
+                   else_=(len(tiers) - 1) * TIER_WEIGHT)

@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.dialects.postgresql import TSVECTOR, aggregate_order_by
 from sqlalchemy.orm import Session
 
-from ecabinet.search.engines.base import FUZZY_CANDIDATES, Match, best_per_entry
+from ecabinet.search.engines.base import FUZZY_CANDIDATES, Match, tier_of
 from ecabinet.search.folding import index_text
 from ecabinet.search.models import SearchEntry
 
@@ -31,6 +31,10 @@ def tsquery(match: Match) -> str:
                                        for phrase in group) + ")" for group in match)
 
 
+def _query(match: Match) -> sa.ColumnElement:
+    return sa.func.to_tsquery(SIMPLE, sa.literal(tsquery(match)))
+
+
 class PostgresqlEngine:
     def insert(self, session: Session, rows: list[dict[str, Any]]) -> None:
         if rows:
@@ -43,14 +47,15 @@ class PostgresqlEngine:
     def clear(self, session: Session) -> None:
         session.execute(sa.delete(SearchEntry.__table__))
 
-    def matches(self, tiers: list[Match]) -> sa.Subquery:
-        selects = []
-        for tier, match in enumerate(tiers):
-            query = sa.func.to_tsquery(SIMPLE, sa.literal(tsquery(match)))
-            selects.append(sa.select(ENTRIES.c.id.label("entry_id"), sa.literal(tier).label("tier"),
-                                     (-sa.func.ts_rank(ENTRIES.c.document, query)).label("score"))
-                           .where(ENTRIES.c.document.op("@@")(query)))
-        return best_per_entry(selects)
+    def ranked(self, tiers: list[Match]) -> sa.Subquery:
+        last = _query(tiers[-1])
+        rank = tier_of(tiers, lambda match: ENTRIES.c.document.op("@@")(_query(match))) - sa.func.ts_rank(
+            ENTRIES.c.document, last)
+        return (sa.select(ENTRIES.c.id.label("entry_id"), rank.label("rank"))
+                .where(ENTRIES.c.document.op("@@")(last)).subquery("ranked"))
+
+    def first_by(self, column: sa.ColumnElement, key: sa.ColumnElement) -> sa.ColumnElement:
+        return sa.func.array_agg(aggregate_order_by(column, key, column))[1]
 
     def similar_terms(self, session: Session, term: str) -> list[str]:
         found = session.execute(sa.text("SELECT term FROM search_terms WHERE term % :t "

@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ecabinet.search.engines.base import FUZZY_CANDIDATES, Match, best_per_entry
+from ecabinet.search.engines.base import FUZZY_CANDIDATES, Match, tier_of
 from ecabinet.search.folding import index_text, trigrams
 from ecabinet.search.models import SearchEntry
 
@@ -33,12 +33,13 @@ def fts_query(match: Match) -> str:
                         for group in match)
 
 
-def _tier(tier: int, match: Match) -> sa.CTE:
-    """FTS5's ranking functions run only in a query of the FTS table itself: each tier is computed apart."""
-    return (sa.select(FTS.c.rowid.label("entry_id"), sa.literal(tier).label("tier"),
-                      sa.func.bm25(sa.literal_column("search_fts"), TITLE_WEIGHT, 1.0).label("score"))
-            .where(sa.literal_column("search_fts").op("MATCH")(sa.literal(fts_query(match))))
-            .cte(f"tier{tier}").prefix_with("MATERIALIZED"))
+def _matching(match: Match) -> sa.ColumnElement[bool]:
+    return sa.literal_column("search_fts").op("MATCH")(sa.literal(fts_query(match)))
+
+
+def _in_tier(match: Match) -> sa.ColumnElement[bool]:
+    return FTS.c.rowid.in_(sa.select(sa.literal_column("rowid")).select_from(sa.table("search_fts"))
+                           .where(_matching(match)))
 
 
 class SqliteEngine:
@@ -59,8 +60,14 @@ class SqliteEngine:
         session.execute(sa.text("INSERT INTO search_fts (search_fts) VALUES ('delete-all')"))
         session.execute(sa.delete(ENTRIES))
 
-    def matches(self, tiers: list[Match]) -> sa.Subquery:
-        return best_per_entry([sa.select(*_tier(tier, match).c) for tier, match in enumerate(tiers)])
+    def ranked(self, tiers: list[Match]) -> sa.Subquery:
+        # FTS5's bm25() runs only in a query of the FTS table itself: the CTE keeps it from being merged away.
+        score = sa.func.bm25(sa.literal_column("search_fts"), TITLE_WEIGHT, 1.0)
+        return (sa.select(FTS.c.rowid.label("entry_id"), (tier_of(tiers, _in_tier) + score).label("rank"))
+                .where(_matching(tiers[-1])).cte("ranked").prefix_with("MATERIALIZED"))
+
+    def first_by(self, column: sa.ColumnElement, key: sa.ColumnElement) -> sa.ColumnElement:
+        return column  # SQLite: a bare column beside min(key) is taken from the row with the minimum
 
     def similar_terms(self, session: Session, term: str) -> list[str]:
         wanted = " OR ".join(f'"{trigram}"' for trigram in sorted(trigrams(term)))
