@@ -98,11 +98,12 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-    from bench import keepalive, live, materials, signins, tasks, years
+    from bench import keepalive, live, materials, search, signins, tasks, years
 
     materials.main()
     live.main()
     tasks.main()
     years.main()
+    search.main()
     keepalive.main()
     signins.main()

@@ -31,7 +31,7 @@ class Engine(Protocol):
     def clear(self, session: Session) -> None:
         """Remove every entry (a rebuild)."""
 
-    def ranked(self, tiers: list[Match]) -> sa.Subquery:
+    def ranked(self, tiers: list[Match]) -> sa.Subquery | sa.CTE:
         """The entries matching the last tier (which holds every match of the others): ``entry_id`` and ``rank``,
         lower is better: ``TIER_WEIGHT`` times the first tier it matches, plus the engine's own score."""
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import TSVECTOR, aggregate_order_by
+from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR, aggregate_order_by
 from sqlalchemy.orm import Session
 
 from ecabinet.search.engines.base import FUZZY_CANDIDATES, Match, tier_of
@@ -32,7 +32,9 @@ def tsquery(match: Match) -> str:
 
 
 def _query(match: Match) -> sa.ColumnElement:
-    return sa.func.to_tsquery(SIMPLE, sa.literal(tsquery(match)))
+    """The lexemes are folded already (what 'simple' would make of them): a constant, not ``to_tsquery`` (a stable
+    function, evaluated again for every row)."""
+    return sa.cast(sa.literal(tsquery(match)), TSQUERY)
 
 
 class PostgresqlEngine:

@@ -60,7 +60,7 @@ class SqliteEngine:
         session.execute(sa.text("INSERT INTO search_fts (search_fts) VALUES ('delete-all')"))
         session.execute(sa.delete(ENTRIES))
 
-    def ranked(self, tiers: list[Match]) -> sa.Subquery:
+    def ranked(self, tiers: list[Match]) -> sa.CTE:
         # FTS5's bm25() runs only in a query of the FTS table itself: the CTE keeps it from being merged away.
         score = sa.func.bm25(sa.literal_column("search_fts"), TITLE_WEIGHT, 1.0)
         return (sa.select(FTS.c.rowid.label("entry_id"), (tier_of(tiers, _in_tier) + score).label("rank"))
