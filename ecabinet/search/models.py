@@ -42,7 +42,8 @@ class SearchEntry(db.Model):
     source_id: Mapped[int]
     """The id of the row of ``kind`` it was made from (a material's id for each of its pages)."""
     page: Mapped[int | None]
-    """A material's page (1…); None for its title."""
+    """A material's page (1…); None for the entry of a whole source (one per source: what is found and counted),
+    a page's entry only tells where in its material a hit opens."""
     meeting_id: Mapped[int | None]
     material_id: Mapped[int | None]
     notice_id: Mapped[int | None]

@@ -12,7 +12,7 @@ from ecabinet.meetings.models import Meeting
 from ecabinet.policy import meeting_visibility
 from ecabinet.search import indexing
 from ecabinet.search.engines import engine_for
-from ecabinet.search.engines.base import TIER_WEIGHT
+from ecabinet.search.engines.base import TIER_WEIGHT, Engine
 from ecabinet.search.models import SearchEntry, SearchKind
 from ecabinet.search.query import ParsedQuery, expand, parse
 from ecabinet.search.schemas import SearchHit, SearchQuery, SearchResults
@@ -28,8 +28,9 @@ def search(user: User, query: SearchQuery) -> SearchResults:
     """What ``user`` may find for ``query``: one hit per meeting, material, task… (a material by its best
     page), the best first; counts per kind under the same filters but the kinds.
 
-    One statement finds every matching source ``user`` may see with its best entry (a few thousand rows at most:
-    a province's meetings, notices, tasks and materials), so the counts and the ranking agree by construction."""
+    One statement finds every matching source ``user`` may see (a few thousand rows at most: a province's
+    meetings, notices, tasks and materials, each matched as a whole), so the counts and the ranking agree by
+    construction; then the best page of each material shown."""
     counts = dict.fromkeys(SearchKind, 0)
     parsed = parse(query.q)
     if parsed.empty:
@@ -37,17 +38,15 @@ def search(user: User, query: SearchQuery) -> SearchResults:
     engine = engine_for(db.session)
     expand(parsed, engine, db.session)
     ranked = engine.ranked(parsed.tiers())
-    sources = db.session.execute(
-        sa.select(E.kind, E.source_id, sa.func.min(ranked.c.rank).label("rank"),
-                  engine.first_by(E.id, ranked.c.rank).label("entry_id"))
-        .join(ranked, ranked.c.entry_id == E.id).where(*_shown(user, query)).group_by(E.kind, E.source_id)).all()
+    sources = db.session.execute(sa.select(E.kind, E.source_id, ranked.c.rank, E.id.label("entry_id"))
+                                 .join(ranked, ranked.c.entry_id == E.id).where(*_shown(user, query))).all()
     kinds = set(query.kinds or SearchKind)
     for source in sources:
         counts[SearchKind(source.kind)] += 1
     start = (query.page - 1) * query.per_page
     shown = sorted((source for source in sources if source.kind in kinds),
                    key=lambda source: (source.rank, source.kind, source.source_id))[start:start + query.per_page]
-    return SearchResults(query=query, hits=_hits(user, shown, parsed), counts=counts,
+    return SearchResults(query=query, hits=_hits(user, shown, parsed, engine), counts=counts,
                          total=sum(counts[kind] for kind in kinds))
 
 
@@ -65,24 +64,30 @@ def _shown(user: User, query: SearchQuery) -> list[sa.ColumnElement[bool]]:
     return filters
 
 
-def _hits(user: User, sources: list[Any], parsed: ParsedQuery) -> list[SearchHit]:
-    """The hits of these sources, each shown by its best entry."""
-    entries = {row.id: row for row in db.session.execute(sa.select(E).where(
-        E.id.in_([source.entry_id for source in sources]))).scalars()}
+def _hits(user: User, sources: list[Any], parsed: ParsedQuery, engine: Engine) -> list[SearchHit]:
+    """The hits of these sources; a material's shown by its best page."""
+    entries = {row.id: row for row in db.session.scalars(sa.select(E).where(
+        E.id.in_([source.entry_id for source in sources])))}
     rows = [entries[source.entry_id] for source in sources]
-    tiers = [round(source.rank / TIER_WEIGHT) for source in sources]
+    materials = [row.source_id for row in rows if row.kind == SearchKind.MATERIAL]
+    best = engine.best_pages(db.session, materials, parsed.tiers()) if materials else {}
+    pages = {row.material_id: row for row in db.session.scalars(sa.select(E).where(
+        sa.tuple_(E.material_id, E.page).in_(list(best.items()))))} if best else {}
     meetings = dict(db.session.execute(sa.select(Meeting.id, Meeting.title).where(
         Meeting.id.in_({row.meeting_id for row in rows if row.meeting_id}), meeting_visibility(user))).all())
     tasks = dict(db.session.execute(sa.select(Task.id, Task.content).where(
         Task.id.in_({row.task_id for row in rows if row.kind == SearchKind.TASK_REPORT}))).all())
     hits = []
-    for row, tier in zip(rows, tiers):
+    for row, source in zip(rows, sources):
+        page = pages.get(row.material_id) if row.kind == SearchKind.MATERIAL else None
+        shown = page or row
+        text = row.title if row.kind == SearchKind.MATERIAL and page is None else shown.body or row.title
         meeting_title = meetings.get(row.meeting_id)
-        title = row.title or meeting_title or tasks.get(row.task_id) or ""
-        hits.append(SearchHit(kind=row.kind, id=row.source_id, title=title,
-                              snippet=snippet(row.body or row.title, parsed.marked(tier),
+        hits.append(SearchHit(kind=row.kind, id=row.source_id, title=row.title or meeting_title or
+                              tasks.get(row.task_id) or "",
+                              snippet=snippet(text, parsed.marked(round(source.rank / TIER_WEIGHT)),
                                               parsed.shown_phrases()),
-                              url=SOURCES[SearchKind(row.kind)].url(row), date=row.day, page=row.page,
+                              url=SOURCES[SearchKind(row.kind)].url(shown), date=row.day, page=shown.page,
                               meeting_title=meeting_title))
     return hits
 

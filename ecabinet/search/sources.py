@@ -58,14 +58,15 @@ def agenda_item_entries(item: AgendaItem) -> list[dict[str, Any]]:
 
 
 def material_entries(material: Material) -> list[dict[str, Any]]:
-    """Its title, and each page of its current version's text: a hit opens the reader at that page."""
+    """The material (its title and whole text: what a search finds and counts), then each page of its current
+    version's text (where the reader opens a hit)."""
     item = material.agenda_item
     ids = {"meeting": material.meeting, "material_id": material.id,
            "agency_id": item.presenting_unit_id if item is not None else None}
-    rows = [entry(SearchKind.MATERIAL, material.id, material.title, **ids)]
     version = material.current
     pages = (version.text or "").split(PAGE_BREAK) if version is not None else []
-    rows.extend(entry(SearchKind.MATERIAL, material.id, material.title, text, page=number, **ids)
+    rows = [entry(SearchKind.MATERIAL, material.id, material.title, "\n".join(pages), **ids)]
+    rows.extend(entry(SearchKind.MATERIAL, material.id, "", text, page=number, **ids)
                 for number, text in enumerate(pages, start=1) if text.strip())
     return rows
 

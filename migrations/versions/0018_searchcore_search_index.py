@@ -2,7 +2,8 @@
 and their reports, and the vocabulary for fuzzy matching
 
 SQLite: contentless FTS5 ``search_fts`` and the trigram FTS5 ``search_terms_trgm`` kept by a trigger.
-PostgreSQL: ``search_entries.document`` (tsvector, GIN) and pg_trgm's GIN index on ``search_terms.term``.
+PostgreSQL: ``search_entries.document`` (tsvector; GIN over the entries of whole sources) and pg_trgm's GIN index on
+``search_terms.term``.
 These engine objects are unknown to the models (``ecabinet.search.models.ENGINE_OBJECTS``).
 
 The index starts empty: run ``flask search rebuild`` once after upgrading a database with data (from then on it
@@ -55,10 +56,10 @@ def upgrade():
     if op.get_bind().dialect.name == 'postgresql':
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         op.execute("ALTER TABLE search_entries ADD COLUMN document tsvector NOT NULL")
-        op.execute("CREATE INDEX ix_search_entries_document ON search_entries USING gin (document)")
+        op.execute("CREATE INDEX ix_search_entries_document ON search_entries USING gin (document) WHERE page IS NULL")
         op.execute("CREATE INDEX ix_search_terms_trgm ON search_terms USING gin (term gin_trgm_ops)")
     else:
-        op.execute("CREATE VIRTUAL TABLE search_fts USING fts5(title, body, content='', "
+        op.execute("CREATE VIRTUAL TABLE search_fts USING fts5(title, body, page, content='', "
                    "tokenize='unicode61 remove_diacritics 0')")
         op.execute("CREATE VIRTUAL TABLE search_terms_trgm USING fts5(term, tokenize='trigram')")
         # pg_trgm pads a word with two spaces in front and one behind: so are the words here.

@@ -32,11 +32,13 @@ class Engine(Protocol):
         """Remove every entry (a rebuild)."""
 
     def ranked(self, tiers: list[Match]) -> sa.Subquery | sa.CTE:
-        """The entries matching the last tier (which holds every match of the others): ``entry_id`` and ``rank``,
-        lower is better: ``TIER_WEIGHT`` times the first tier it matches, plus the engine's own score."""
+        """The entries of whole sources matching the last tier (which holds every match of the others):
+        ``entry_id`` and ``rank``, lower is better: ``TIER_WEIGHT`` times the first tier it matches, plus the
+        engine's own score."""
 
-    def first_by(self, column: sa.ColumnElement, key: sa.ColumnElement) -> sa.ColumnElement:
-        """An aggregate: ``column`` of the row of a group with the lowest ``key`` (the first such row)."""
+    def best_pages(self, session: Session, material_ids: list[int], tiers: list[Match]) -> dict[int, int]:
+        """The page of each material that matches best (the first tier it matches, then the score)."""
+
 
     def similar_terms(self, session: Session, term: str) -> list[str]:
         """Vocabulary words that may be ``term`` misspelt (the caller measures how close)."""

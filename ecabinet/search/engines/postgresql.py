@@ -1,5 +1,6 @@
 """PostgreSQL: the column ``search_entries.document`` (a ``tsvector`` of the folded title and body, config
-'simple', title weighted A) with a GIN index, and pg_trgm's GIN index on ``search_terms.term``. The migration makes
+'simple', title weighted A) with a GIN index over the entries of whole sources (``page IS NULL``: a material's pages
+are matched only within the materials found), and pg_trgm's GIN index on ``search_terms.term``. The migration makes
 both; the models do not know them."""
 
 from __future__ import annotations
@@ -37,6 +38,16 @@ def _query(match: Match) -> sa.ColumnElement:
     return sa.cast(sa.literal(tsquery(match)), TSQUERY)
 
 
+def _first_by(column: sa.ColumnElement, key: sa.ColumnElement) -> sa.ColumnElement:
+    """An aggregate: ``column`` of the row of a group with the lowest ``key`` (the first such row)."""
+    return sa.func.array_agg(aggregate_order_by(column, key, column))[1]
+
+
+def _rank(tiers: list[Match]) -> sa.ColumnElement:
+    return (tier_of(tiers, lambda match: ENTRIES.c.document.op("@@")(_query(match)))
+            - sa.func.ts_rank(ENTRIES.c.document, _query(tiers[-1])))
+
+
 class PostgresqlEngine:
     def insert(self, session: Session, rows: list[dict[str, Any]]) -> None:
         if rows:
@@ -50,14 +61,16 @@ class PostgresqlEngine:
         session.execute(sa.delete(SearchEntry.__table__))
 
     def ranked(self, tiers: list[Match]) -> sa.Subquery:
-        last = _query(tiers[-1])
-        rank = tier_of(tiers, lambda match: ENTRIES.c.document.op("@@")(_query(match))) - sa.func.ts_rank(
-            ENTRIES.c.document, last)
-        return (sa.select(ENTRIES.c.id.label("entry_id"), rank.label("rank"))
-                .where(ENTRIES.c.document.op("@@")(last)).subquery("ranked"))
+        return (sa.select(ENTRIES.c.id.label("entry_id"), _rank(tiers).label("rank"))
+                .where(ENTRIES.c.page.is_(None), ENTRIES.c.document.op("@@")(_query(tiers[-1])))
+                .subquery("ranked"))
 
-    def first_by(self, column: sa.ColumnElement, key: sa.ColumnElement) -> sa.ColumnElement:
-        return sa.func.array_agg(aggregate_order_by(column, key, column))[1]
+    def best_pages(self, session: Session, material_ids: list[int], tiers: list[Match]) -> dict[int, int]:
+        return dict(session.execute(
+            sa.select(ENTRIES.c.material_id, _first_by(ENTRIES.c.page, _rank(tiers)))
+            .where(ENTRIES.c.material_id.in_(material_ids), ENTRIES.c.page.is_not(None),
+                   ENTRIES.c.document.op("@@")(_query(tiers[-1])))
+            .group_by(ENTRIES.c.material_id)).all())
 
     def similar_terms(self, session: Session, term: str) -> list[str]:
         found = session.execute(sa.text("SELECT term FROM search_terms WHERE term % :t "
