@@ -37,7 +37,7 @@ class Engine(Protocol):
         engine's own score."""
 
     def best_pages(self, session: Session, material_ids: list[int], tiers: list[Match]) -> dict[int, int]:
-        """The page of each material that matches best (the first tier it matches, then the score)."""
+        """The page of each material that matches best: the first page of the best tier it matches."""
 
 
     def similar_terms(self, session: Session, term: str) -> list[str]:

@@ -43,9 +43,12 @@ def _first_by(column: sa.ColumnElement, key: sa.ColumnElement) -> sa.ColumnEleme
     return sa.func.array_agg(aggregate_order_by(column, key, column))[1]
 
 
+def _tier(tiers: list[Match]) -> sa.ColumnElement:
+    return tier_of(tiers, lambda match: ENTRIES.c.document.op("@@")(_query(match)))
+
+
 def _rank(tiers: list[Match]) -> sa.ColumnElement:
-    return (tier_of(tiers, lambda match: ENTRIES.c.document.op("@@")(_query(match)))
-            - sa.func.ts_rank(ENTRIES.c.document, _query(tiers[-1])))
+    return _tier(tiers) - sa.func.ts_rank(ENTRIES.c.document, _query(tiers[-1]))
 
 
 class PostgresqlEngine:
@@ -67,7 +70,7 @@ class PostgresqlEngine:
 
     def best_pages(self, session: Session, material_ids: list[int], tiers: list[Match]) -> dict[int, int]:
         return dict(session.execute(
-            sa.select(ENTRIES.c.material_id, _first_by(ENTRIES.c.page, _rank(tiers)))
+            sa.select(ENTRIES.c.material_id, _first_by(ENTRIES.c.page, _tier(tiers) + ENTRIES.c.page))
             .where(ENTRIES.c.material_id.in_(material_ids), ENTRIES.c.page.is_not(None),
                    ENTRIES.c.document.op("@@")(_query(tiers[-1])))
             .group_by(ENTRIES.c.material_id)).all())

@@ -43,8 +43,9 @@ def _matching(match: Match) -> sa.ColumnElement[bool]:
     return sa.literal_column("search_fts").op("MATCH")(sa.literal(fts_query(match)))
 
 
-_BEST_PAGE = sa.text("SELECT rowid FROM search_fts WHERE search_fts MATCH :q AND rowid BETWEEN :first AND :last "
-                     "ORDER BY rank LIMIT 1")
+_FIRST_PAGE = sa.text("SELECT rowid FROM search_fts WHERE search_fts MATCH :q AND rowid BETWEEN :first AND :last "
+                      "ORDER BY rowid LIMIT 1")
+"""No bm25() here: its statistics of a phrase read the phrase's whole index, for every material again."""
 
 
 def _in_tier(match: Match) -> sa.ColumnElement[bool]:
@@ -78,7 +79,8 @@ class SqliteEngine:
                 .where(_matching(tiers[-1])).cte("ranked").prefix_with("MATERIALIZED"))
 
     def best_pages(self, session: Session, material_ids: list[int], tiers: list[Match]) -> dict[int, int]:
-        """A material's pages were indexed together: their entries' ids are one range, which FTS5 seeks in."""
+        """A material's pages were indexed together, in order: their entries' ids are one range, which FTS5 seeks
+        in, and the first in the range is the first page."""
         ranges = session.execute(
             sa.select(ENTRIES.c.material_id, sa.func.min(ENTRIES.c.id), sa.func.max(ENTRIES.c.id))
             .where(ENTRIES.c.material_id.in_(material_ids), ENTRIES.c.page.is_not(None))
@@ -86,7 +88,7 @@ class SqliteEngine:
         best = {}
         for material_id, first, last in ranges:
             for match in tiers:
-                found = session.scalar(_BEST_PAGE, {"q": fts_query(match, PAGES), "first": first, "last": last})
+                found = session.scalar(_FIRST_PAGE, {"q": fts_query(match, PAGES), "first": first, "last": last})
                 if found is not None:
                     best[material_id] = found
                     break
