@@ -12,35 +12,28 @@ the 95th percentile; the reference is ``/healthz`` through a test client of the 
 from __future__ import annotations
 
 import statistics
-import tempfile
 import time
 from itertools import cycle
-from pathlib import Path
 
 import sqlalchemy as sa
 
 from bench.__main__ import median_ms, publish
 from bench.method import Comparison, figure, interleave
-from bench.tasks import TMPFS, drop_database, pg_database
-from ecabinet import create_app
+from bench.tasks import on_both_databases
+from bench.years import YEARS, province_over_years
 from ecabinet.accounts.models import User
 from ecabinet.core.clock import utcnow
 from ecabinet.core.db import db
-from ecabinet.core.migrations import upgrade
-from ecabinet.demo import operations as demo
-from ecabinet.demo import years
 from ecabinet.demo.pdfs import CORPUS_DIR
 from ecabinet.materials.models import Material, MaterialPublication, MaterialVersion
 from ecabinet.meetings.models import Meeting
 from ecabinet.search.operations import rebuild, search
 from ecabinet.search.schemas import SearchQuery
 
-YEARS = 5
 MATERIALS, PAGES_PER_MATERIAL, LINES_PER_PAGE = 2_000, 50, 14
 BATCH = 200
 ROUNDS = 3
 REPEAT = 20
-PASSWORD = "demo"
 TARGET_MS = 100
 PEOPLE = {"liaison": "sokhdt", "office": "chuyenvien1"}
 QUERIES = ("ket luan", "quyết định", "Quyét dinh", "quyt dinh", '"kết luận" thông báo', "695/QĐ-UBND",
@@ -91,13 +84,8 @@ def _p95(user: User) -> float:
 
 
 def measure(url: str, backend: str) -> dict:
-    app = create_app("development", SQLALCHEMY_DATABASE_URI=url, STORAGE_DIR=tempfile.mkdtemp(),
-                     SCHEDULER_IN_PROCESS=False)
+    app, added = province_over_years(url)
     with app.app_context():
-        upgrade()
-        demo.seed(PASSWORD)
-        db.session.commit()
-        added = years.add_years(YEARS)
         pages = _add_materials()
         db.session.commit()
         started = time.perf_counter()
@@ -122,17 +110,7 @@ def measure(url: str, backend: str) -> dict:
 
 
 def main() -> None:
-    results: dict = {}
-    with tempfile.TemporaryDirectory(dir=TMPFS if Path(TMPFS).is_dir() else None) as tmp:
-        results.update(measure(f"sqlite:///{tmp}/bench-search.sqlite3", "sqlite"))
-    pg = pg_database()
-    if pg is not None:
-        server, url = pg
-        try:
-            results.update(measure(url, "pg"))
-        finally:
-            drop_database(server, url)
-    publish(results)
+    publish(on_both_databases(measure, "bench-search"))
 
 
 if __name__ == "__main__":
