@@ -99,12 +99,13 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-    from bench import keepalive, live, materials, ocr, signins, tasks, years
+    from bench import keepalive, live, materials, ocr, search, signins, tasks, years
 
     materials.main()
     ocr.main()
     live.main()
     tasks.main()
     years.main()
+    search.main()
     keepalive.main()
     signins.main()

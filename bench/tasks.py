@@ -12,6 +12,7 @@ import os
 import random
 import tempfile
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -196,6 +197,22 @@ def drop_database(server: str, url: str) -> None:
     engine.dispose()
 
 
+def on_both_databases(measure: Callable[[str, str], dict], name: str) -> dict:
+    """``measure(url, backend)``'s figures on a SQLite file on tmpfs, then on a throwaway PostgreSQL database (when
+    one is reachable)."""
+    results: dict = {}
+    with tempfile.TemporaryDirectory(dir=TMPFS if Path(TMPFS).is_dir() else None) as tmp:
+        results.update(measure(f"sqlite:///{tmp}/{name}.sqlite3", "sqlite"))
+    pg = pg_database()
+    if pg is not None:
+        server, url = pg
+        try:
+            results.update(measure(url, "pg"))
+        finally:
+            drop_database(server, url)
+    return results
+
+
 def _figures(backend: str, m: dict) -> dict:
     rows = (f"{m['tasks']:,} tasks, {m['coordinators']:,} coordinating links, {AGENCIES} agencies, {YEARS} years "
             f"(seed {SEED})")
@@ -214,17 +231,7 @@ def _figures(backend: str, m: dict) -> dict:
 
 
 def main() -> None:
-    results: dict = {}
-    with tempfile.TemporaryDirectory(dir=TMPFS if Path(TMPFS).is_dir() else None) as tmp:
-        results.update(_figures("sqlite", measure(f"sqlite:///{tmp}/bench-tasks.sqlite3")))
-    pg = pg_database()
-    if pg is not None:
-        server, url = pg
-        try:
-            results.update(_figures("pg", measure(url)))
-        finally:
-            drop_database(server, url)
-    publish(results)
+    publish(on_both_databases(lambda url, backend: _figures(backend, measure(url)), "bench-tasks"))
 
 
 if __name__ == "__main__":

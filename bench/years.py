@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
+from flask import Flask
 from flask.testing import FlaskClient
 from ecabinet.core.migrations import upgrade
 
 from bench.__main__ import median_ms, publish
 from bench.method import Comparison, interleave
-from bench.tasks import TMPFS, drop_database, pg_database
+from bench.tasks import on_both_databases
 from ecabinet import create_app
 from ecabinet.core.db import db
 from ecabinet.demo import operations as demo
@@ -54,7 +54,9 @@ def _signed_in(app, username: str) -> FlaskClient:
     return client
 
 
-def measure(url: str, backend: str) -> dict:
+def province_over_years(url: str) -> tuple[Flask, dict[str, int]]:
+    """An app on the migrated database at ``url`` with the demo province and ``YEARS`` generated years (committed),
+    and how many rows of each table the years added."""
     app = create_app("development", SQLALCHEMY_DATABASE_URI=url, STORAGE_DIR=tempfile.mkdtemp(),
                      SCHEDULER_IN_PROCESS=False)
     with app.app_context():
@@ -63,6 +65,11 @@ def measure(url: str, backend: str) -> dict:
         db.session.commit()
         added = years.add_years(YEARS)
         db.session.commit()
+    return app, added
+
+
+def measure(url: str, backend: str) -> dict:
+    app, added = province_over_years(url)
     pages = [Page(f"{page}_ms_{who}_{backend}", path, who, client)
              for who, client in ((who, _signed_in(app, username)) for who, username in PEOPLE.items())
              for page, path in PAGES.items()]
@@ -87,17 +94,7 @@ def measure(url: str, backend: str) -> dict:
 
 
 def main() -> None:
-    results: dict = {}
-    with tempfile.TemporaryDirectory(dir=TMPFS if Path(TMPFS).is_dir() else None) as tmp:
-        results.update(measure(f"sqlite:///{tmp}/bench-years.sqlite3", "sqlite"))
-    pg = pg_database()
-    if pg is not None:
-        server, url = pg
-        try:
-            results.update(measure(url, "pg"))
-        finally:
-            drop_database(server, url)
-    publish(results)
+    publish(on_both_databases(measure, "bench-years"))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,117 @@
+"""Search at five years of a province, as an agency's liaison and as the Office, on SQLite (a file on tmpfs) and
+on PostgreSQL (a throwaway database on ``ECABINET_BENCH_PG_URL``, default the test server).
+
+The demo province is seeded, ``seed-demo-years``'s generator adds five years of meetings, agenda items, notices and
+tasks, and 100,000 pages of material text cut from the corpus reports are inserted in bulk
+(2,000 published materials of 50 pages); ``flask search rebuild``'s operation then indexes it all. Each run times
+every query of ``QUERIES`` ``ROUNDS`` times per person through ``search()`` (a request's work without HTTP) and takes
+the 95th percentile; the reference is ``/healthz`` through a test client of the same app. Runs are interleaved
+(``bench.method``).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from itertools import cycle
+
+import sqlalchemy as sa
+
+from bench.__main__ import median_ms, publish
+from bench.method import Comparison, figure, interleave
+from bench.tasks import on_both_databases
+from bench.years import YEARS, province_over_years
+from ecabinet.accounts.models import User
+from ecabinet.core.clock import utcnow
+from ecabinet.core.db import db
+from ecabinet.demo.pdfs import CORPUS_DIR
+from ecabinet.materials.models import Material, MaterialPublication, MaterialVersion
+from ecabinet.meetings.models import Meeting
+from ecabinet.search.operations import rebuild, search
+from ecabinet.search.schemas import SearchQuery
+
+MATERIALS, PAGES_PER_MATERIAL, LINES_PER_PAGE = 2_000, 50, 14
+BATCH = 200
+ROUNDS = 3
+REPEAT = 20
+TARGET_MS = 100
+PEOPLE = {"liaison": "sokhdt", "office": "chuyenvien1"}
+QUERIES = ("ket luan", "quyết định", "Quyét dinh", "quyt dinh", '"kết luận" thông báo', "695/QĐ-UBND",
+           "ngân sách nhà nước", "cai cach hanh chinh", "chuyển đổi số", "giải ngân vốn đầu tư công")
+"""What people type: without diacritics, OCR-garbled, a letter missing, a quoted phrase, a document number."""
+
+
+def _pages() -> cycle:
+    lines = [line for path in sorted(CORPUS_DIR.glob("*.txt")) if path.name != "README.md"
+             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    starts = range(0, len(lines) - LINES_PER_PAGE, 7)  # overlapping windows: more pages than the corpus has
+    return cycle(["\n".join(lines[start:start + LINES_PER_PAGE]) for start in starts])
+
+
+def _add_materials() -> int:
+    """``MATERIALS`` published materials of extracted text on the generated meetings, inserted in bulk."""
+    author = db.session.scalar(sa.select(User.id).where(User.username == PEOPLE["office"]))
+    meetings = db.session.scalars(sa.select(Meeting.id).order_by(Meeting.id.desc()).limit(MATERIALS)).all()
+    now, pages = utcnow(), _pages()
+    for start in range(0, MATERIALS, BATCH):
+        chunk = meetings[start:start + BATCH]
+        publications = db.session.execute(sa.insert(MaterialPublication).returning(
+            MaterialPublication.id, sort_by_parameter_order=True),
+            [{"meeting_id": meeting, "published_by_id": author, "note": "", "created_at": now} for meeting in chunk]
+        ).scalars().all()
+        materials = db.session.execute(sa.insert(Material).returning(Material.id, sort_by_parameter_order=True), [
+            {"meeting_id": meeting, "title": f"Báo cáo số {start + n + 1}/BC-UBND", "doc_type": "report",
+             "confidentiality": "normal", "created_by_id": author, "publication_id": publication,
+             "created_at": now, "updated_at": now}
+            for n, (meeting, publication) in enumerate(zip(chunk, publications))]).scalars().all()
+        db.session.execute(sa.insert(MaterialVersion), [
+            {"material_id": material, "number": 1, "sha256": "0" * 64, "size": 1, "page_count": PAGES_PER_MATERIAL,
+             "filename": "bao-cao.pdf", "uploaded_by_id": author, "uploaded_at": now, "text_status": "done",
+             "extracted_at": now, "text": "\f".join(next(pages) for _ in range(PAGES_PER_MATERIAL))}
+            for material in materials])
+    return MATERIALS * PAGES_PER_MATERIAL
+
+
+def _p95(user: User) -> float:
+    samples = []
+    for _ in range(ROUNDS):
+        for query in QUERIES:
+            started = time.perf_counter()
+            search(user, SearchQuery(q=query))
+            samples.append((time.perf_counter() - started) * 1000)
+            db.session.rollback()  # a request's end
+    return statistics.quantiles(samples, n=20)[-1]
+
+
+def measure(url: str, backend: str) -> dict:
+    app, added = province_over_years(url)
+    with app.app_context():
+        pages = _add_materials()
+        db.session.commit()
+        started = time.perf_counter()
+        entries = sum(rebuild().values())
+        rebuild_s = time.perf_counter() - started
+        people = {who: db.session.scalar(sa.select(User).where(User.username == username))
+                  for who, username in PEOPLE.items()}
+        health = app.test_client()
+        runs, references = interleave(lambda: {who: _p95(user) for who, user in people.items()},
+                                      lambda: median_ms(lambda: health.get("/healthz"), REPEAT))
+        db.engine.dispose()
+    data = (f"demo province + {YEARS} generated years ({added['meetings']:,} meetings, {added['agenda_items']:,} "
+            f"agenda items, {added['notices']:,} notices, {added['tasks']:,} tasks) + {pages:,} pages of material "
+            f"text from the corpus; {entries:,} index entries")
+    results = {f"search_p95_ms_{who}_{backend}": Comparison.of([run[who] for run in runs], references).figure(
+        "ms", f"search() as {who} ({PEOPLE[who]}): 95th percentile over {ROUNDS}×{len(QUERIES)} queries "
+        f"({', '.join(QUERIES)}), {data}; vs GET /healthz through a test client; target ≤ {TARGET_MS} ms")
+        for who in PEOPLE}
+    results[f"search_rebuild_s_{backend}"] = figure(round(rebuild_s, 1), "s", None,
+                                                    f"flask search rebuild's operation over the same data ({data})")
+    return results
+
+
+def main() -> None:
+    publish(on_both_databases(measure, "bench-search"))
+
+
+if __name__ == "__main__":
+    main()

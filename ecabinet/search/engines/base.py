@@ -1,0 +1,56 @@
+"""What every full-text engine offers.
+
+A query reaches an engine as ``Match``es, one per ranking tier: every group must match, a group by any of its
+phrases, a phrase by its folded tokens in a row. Both engines index ``folding.index_text`` of an entry's title and
+body, so they agree on what a word is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+Phrase = tuple[str, ...]
+Group = list[Phrase]
+Match = list[Group]
+
+FUZZY_CANDIDATES = 300
+"""How many vocabulary words an engine offers for a misspelt word; the closest are kept (``query``)."""
+
+
+class Engine(Protocol):
+    def insert(self, session: Session, rows: list[dict[str, Any]]) -> None:
+        """Add entries (``search_entries``'s columns) and index them."""
+
+    def delete(self, session: Session, where: sa.ColumnElement[bool]) -> None:
+        """Remove the entries ``where`` selects, and their indexing."""
+
+    def clear(self, session: Session) -> None:
+        """Remove every entry (a rebuild)."""
+
+    def ranked(self, tiers: list[Match]) -> sa.Subquery | sa.CTE:
+        """The entries of whole sources matching the last tier (which holds every match of the others):
+        ``entry_id`` and ``rank``, lower is better: ``TIER_WEIGHT`` times the first tier it matches, plus the
+        engine's own score."""
+
+    def best_pages(self, session: Session, material_ids: list[int], tiers: list[Match]) -> dict[int, int]:
+        """The page of each material that matches best: the first page of the best tier it matches."""
+
+
+    def similar_terms(self, session: Session, term: str) -> list[str]:
+        """Vocabulary words that may be ``term`` misspelt (the caller measures how close)."""
+
+
+TIER_WEIGHT = 1_000_000.0
+"""Far above any engine's score: a better tier always ranks first."""
+
+
+def tier_of(tiers: list[Match], matching: Callable[[Match], sa.ColumnElement[bool]]) -> sa.ColumnElement:
+    """Which tier a row of the last tier's matches matched first, times ``TIER_WEIGHT``."""
+    if len(tiers) == 1:
+        return sa.literal(0.0)
+    return sa.case(*((matching(match), tier * TIER_WEIGHT) for tier, match in enumerate(tiers[:-1])),
+                   else_=(len(tiers) - 1) * TIER_WEIGHT)

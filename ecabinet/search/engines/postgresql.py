@@ -1,0 +1,85 @@
+"""PostgreSQL: the column ``search_entries.document`` (a ``tsvector`` of the folded title and body, config
+'simple', title weighted A) with a GIN index over the entries of whole sources (``page IS NULL``: a material's pages
+are matched only within the materials found), and pg_trgm's GIN index on ``search_terms.term``. The migration makes
+both; the models do not know them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR, aggregate_order_by
+from sqlalchemy.orm import Session
+
+from ecabinet.search.engines.base import FUZZY_CANDIDATES, Match, tier_of
+from ecabinet.search.folding import index_text
+from ecabinet.search.models import SearchEntry
+
+ENTRIES = SearchEntry.__table__.to_metadata(sa.MetaData())
+ENTRIES.append_column(sa.Column("document", TSVECTOR))
+SIMPLE = sa.literal_column("'simple'::regconfig")
+
+
+def _weighted(name: str, weight: str) -> sa.ColumnElement:
+    return sa.func.setweight(sa.func.to_tsvector(SIMPLE, sa.bindparam(name)), sa.literal_column(f"'{weight}'"))
+
+
+_INSERT = sa.insert(ENTRIES).values(document=_weighted("indexed_title", "A").op("||")(_weighted("indexed_body", "B")))
+
+
+def tsquery(match: Match) -> str:
+    return " & ".join("(" + " | ".join("(" + " <-> ".join(f"'{token}'" for token in phrase) + ")"
+                                       for phrase in group) + ")" for group in match)
+
+
+def _query(match: Match) -> sa.ColumnElement:
+    """The lexemes are folded already (what 'simple' would make of them): a constant, not ``to_tsquery`` (a stable
+    function, evaluated again for every row)."""
+    return sa.cast(sa.literal(tsquery(match)), TSQUERY)
+
+
+def _first_by(column: sa.ColumnElement, key: sa.ColumnElement) -> sa.ColumnElement:
+    """An aggregate: ``column`` of the row of a group with the lowest ``key`` (the first such row)."""
+    return sa.func.array_agg(aggregate_order_by(column, key, column))[1]
+
+
+def _tier(tiers: list[Match]) -> sa.ColumnElement:
+    return tier_of(tiers, lambda match: ENTRIES.c.document.op("@@")(_query(match)))
+
+
+def _rank(tiers: list[Match]) -> sa.ColumnElement:
+    return _tier(tiers) - sa.func.ts_rank(ENTRIES.c.document, _query(tiers[-1]))
+
+
+class PostgresqlEngine:
+    def insert(self, session: Session, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            session.execute(_INSERT, [{**row, "indexed_title": index_text(row["title"]),
+                                       "indexed_body": index_text(row["body"])} for row in rows])
+
+    def delete(self, session: Session, where: sa.ColumnElement[bool]) -> None:
+        session.execute(sa.delete(SearchEntry.__table__).where(where))
+
+    def clear(self, session: Session) -> None:
+        session.execute(sa.delete(SearchEntry.__table__))
+
+    def ranked(self, tiers: list[Match]) -> sa.Subquery:
+        return (sa.select(ENTRIES.c.id.label("entry_id"), _rank(tiers).label("rank"))
+                .where(ENTRIES.c.page.is_(None), ENTRIES.c.document.op("@@")(_query(tiers[-1])))
+                .subquery("ranked"))
+
+    def best_pages(self, session: Session, material_ids: list[int], tiers: list[Match]) -> dict[int, int]:
+        return dict(session.execute(
+            sa.select(ENTRIES.c.material_id, _first_by(ENTRIES.c.page, _tier(tiers) + ENTRIES.c.page))
+            .where(ENTRIES.c.material_id.in_(material_ids), ENTRIES.c.page.is_not(None),
+                   ENTRIES.c.document.op("@@")(_query(tiers[-1])))
+            .group_by(ENTRIES.c.material_id)).all())
+
+    def similar_terms(self, session: Session, term: str) -> list[str]:
+        found = session.execute(sa.text("SELECT term FROM search_terms WHERE term % :t "
+                                        "ORDER BY similarity(term, :t) DESC, term LIMIT :n"),
+                                {"t": term, "n": FUZZY_CANDIDATES})
+        return list(found.scalars())
+
+
+ENGINE = PostgresqlEngine()
