@@ -15,5 +15,6 @@ from ecabinet.notify import models as notify  # noqa: F401
 from ecabinet.org import models as org  # noqa: F401
 from ecabinet.registers import models as registers  # noqa: F401
 from ecabinet.schedules import models as schedules  # noqa: F401
+from ecabinet.search import models as search  # noqa: F401
 from ecabinet.tasks import models as tasks  # noqa: F401
 from ecabinet.workdays import models as workdays  # noqa: F401

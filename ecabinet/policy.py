@@ -233,6 +233,16 @@ def meeting_visibility(user: Any) -> sa.ColumnElement[bool]:
     return _involvement(user)
 
 
+def minutes_visibility(user: Any) -> sa.ColumnElement[bool]:
+    """``VIEW_MINUTES`` (following the live room) in SQL, on ``Meeting``: the meetings whose minutes ``user`` may
+    read (search filters the minutes with it)."""
+    if not _active_user(user):
+        return sa.false()
+    if user.has_role(*MEETING_WIDE_ROLES):
+        return sa.true()
+    return _involvement(user)  # involved in a meeting, one sees it, confidential or not
+
+
 def visible_meetings(user: Any, meeting_ids: set[int]) -> set[int]:
     """Which of ``meeting_ids`` ``user`` may see, in one statement: for lists that show every meeting but hide
     what ``user`` may not see of some (a calendar feed's busy blocks, the weekly schedule's confidential lines)."""

@@ -14,6 +14,13 @@ logger = logging.getLogger("alembic.env")
 target_db = current_app.extensions["migrate"].db
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """The search engines' own tables, column and indexes are not in the models (autogenerate leaves them)."""
+    from ecabinet.search.models import compared_with_models
+
+    return compared_with_models(obj, name, type_, reflected, compare_to)
+
+
 def render_item(type_, obj, autogen_context):
     """Write UTC timestamps as plain ``sa.DateTime(timezone=True)``: migrations import no app code."""
     from ecabinet.core.db import UTCDateTime
@@ -25,7 +32,7 @@ def render_item(type_, obj, autogen_context):
 
 def run_migrations_offline():
     context.configure(url=str(target_db.engine.url), target_metadata=target_db.metadata, literal_binds=True,
-                      render_item=render_item)
+                      render_item=render_item, include_object=include_object)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -44,6 +51,7 @@ def run_migrations_online():
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             connection.commit()  # end the transaction the PRAGMA began, so that Alembic's own commits
         context.configure(connection=connection, target_metadata=target_db.metadata, render_item=render_item,
+                          include_object=include_object,
                           **conf_args)
         with context.begin_transaction():
             context.run_migrations()

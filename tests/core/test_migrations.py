@@ -6,11 +6,13 @@ from alembic.migration import MigrationContext
 from ecabinet.core.migrations import downgrade, upgrade
 
 from ecabinet.core.db import db
+from ecabinet.search.models import compared_with_models
 
 
 def _differences(app):
     with app.app_context(), db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True,
+                                                         "include_object": compared_with_models})
         return compare_metadata(context, db.metadata)
 
 

@@ -1,0 +1,1 @@
+"""Search across the domains: one index of what people read, Vietnamese-aware, filtered by the policy in SQL."""
