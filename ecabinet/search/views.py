@@ -13,9 +13,13 @@ from ecabinet.search.schemas import SearchKind, SearchQuery
 
 MAX_PAGE = 1_000_000
 
+BLANK = "\t\n\v\f\r \u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff" + "".join(map(chr, range(0x2000, 0x200B)))
+"""What JSON Schema's ``\\s`` matches; Python's ``str.strip()`` would also take the separators ``\\x1c``–``\\x1f``
+and ``\\x85``, so that text the document allows would be refused as blank."""
+
 
 def _words(text: str) -> str:
-    words = text.strip()
+    words = text.strip(BLANK)
     if not words:
         raise ValueError("type some words to find")
     return words
