@@ -1,8 +1,12 @@
 """``GET /api/v1/search`` on the demo province: each bad parameter is refused naming it, a query without diacritics
 answers highlighted hits that link to their pages, a kind narrows the hits but not the counts, and an agency's
-liaison finds less than the Office, every hit one it may open (the engine's own tests go through every role)."""
+liaison finds less than the Office, every hit one it may open (the engine's own tests go through every role). The
+search page, without a script: its pages keep the kinds asked, and a bad filter is said in Vietnamese."""
 
 from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -74,3 +78,15 @@ def test_a_liaison_finds_less_than_the_office_and_may_open_every_hit(demo_provin
     refused = [(hit["kind"], hit["url"], status) for hit in liaison["hits"][:20]
                if (status := pages.get(hit["url"]).status_code) != 200]
     assert refused == []
+
+
+def test_the_page_keeps_the_kinds_across_its_pages_and_says_a_bad_date_in_vietnamese(demo_province):
+    pages = demo_province.app.test_client()
+    assert web_login(pages, OFFICE, "demo").status_code == 302
+    html = pages.get("/search?q=dau+tu&kind=meeting&kind=task&per_page=2").get_data(as_text=True)
+    links = [urlsplit(href.replace("&amp;", "&")) for href in re.findall(r'class="page-link" href="([^"]+)"', html)]
+    assert links and all(parse_qs(link.query)["kind"] == ["meeting", "task"] for link in links)
+    assert 'id="search-agency"' in html and 'id="search-leader"' in html
+
+    refused = pages.get("/search?q=dau+tu&date_from=32/01/2026").get_data(as_text=True)
+    assert "Nhập ngày theo dạng dd/mm/yyyy." in refused and 'id="search-hits"' not in refused
