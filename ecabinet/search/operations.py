@@ -37,7 +37,7 @@ def search(user: User, query: SearchQuery) -> SearchResults:
     kinds = query.kinds or list(SearchKind)
     rows = db.session.execute(
         sa.select(found).where(found.c.best == 1, found.c.kind.in_(kinds))
-        .order_by(found.c.tier, found.c.score, found.c.day.desc().nulls_last(), found.c.id)
+        .order_by(found.c.tier, found.c.score, found.c.day.desc().nulls_last(), found.c.kind, found.c.source_id)
         .limit(query.per_page).offset((query.page - 1) * query.per_page)).all()
     return SearchResults(query=query, hits=_hits(user, rows, parsed), counts=counts,
                          total=sum(counts.get(kind, 0) for kind in kinds))
@@ -55,7 +55,7 @@ def _found(user: User, query: SearchQuery, matches: sa.Subquery) -> sa.Subquery:
     if query.leader_id is not None:
         filters.append(E.leader_id == query.leader_id)
     best = sa.func.row_number().over(partition_by=(E.kind, E.source_id),
-                                     order_by=(matches.c.tier, matches.c.score, E.id))
+                                     order_by=(matches.c.tier, matches.c.score, E.page))
     return (sa.select(E.id, E.kind, E.source_id, E.page, E.meeting_id, E.task_id, E.day, E.title, matches.c.tier,
                       matches.c.score, best.label("best"))
             .join(matches, matches.c.entry_id == E.id).where(*filters).subquery("found"))

@@ -1,9 +1,9 @@
 """seed-demo-years: generated years of a province's history, and the lists that must stay fast on them.
 
 The lists of meetings, notices and materials are filtered by the policy in SQL (``meeting_visibility``,
-``notice_visibility``, ``material_visibility``): the filter agrees with the per-object rule for every demo account
-and every row, and the pages (the weekly schedule and a calendar feed too) run a fixed number of statements however
-many meetings and notices there are.
+``notice_visibility``, ``material_visibility``; search's ``minutes_visibility`` too): the filter agrees with the
+per-object rule for every demo account and every row, and the pages (the weekly schedule and a calendar feed too) run
+a fixed number of statements however many meetings and notices there are.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from ecabinet.demo import years
 from ecabinet.meetings.models import Meeting
 from ecabinet.notices.models import Notice, NoticeStatus
 from ecabinet.materials.models import Material
-from ecabinet.policy import (Action, allowed, material_visibility, meeting_visibility, notice_visibility,
-                             visible_meetings)
+from ecabinet.policy import (Action, allowed, material_visibility, meeting_visibility, minutes_visibility,
+                             notice_visibility, visible_meetings)
 from ecabinet.schedules import feeds
 from ecabinet.tasks.models import Task
 from tests.fixtures import TODAY
@@ -65,7 +65,8 @@ def test_the_generated_years_have_a_province_s_yearly_shape(province):
 
 @pytest.mark.parametrize(("visibility", "model", "action", "subsets"), [
     (notice_visibility, Notice, Action.VIEW_NOTICE, 2), (meeting_visibility, Meeting, Action.VIEW_MEETING, 2),
-    (material_visibility, Material, Action.VIEW_MATERIAL, 1)])  # the demo's few materials: seen by all or all but one
+    (material_visibility, Material, Action.VIEW_MATERIAL, 1),  # the demo's few materials: seen by all or all but one
+    (minutes_visibility, Meeting, Action.VIEW_MINUTES, 1)])
 def test_the_sql_filter_agrees_with_the_policy_for_every_account_and_row(province, visibility, model, action,
                                                                           subsets):
     with province.app.app_context():
