@@ -133,6 +133,9 @@ class Action(enum.StrEnum):
     """See or mark read a notification (target: the Notification): only its recipient."""
     MANAGE_OUTBOX = "manage_outbox"
     """See the e-mail outbox (waiting, failed, stuck, uncertain) and re-send or drop its e-mails: the Office."""
+    SEARCH = "search"
+    """Search meetings, materials, minutes, conclusions, notices and tasks: anyone signed in, each finding only what
+    the lists would show them (the search filters its hits by the same rules)."""
 
 
 WRITE_ACTIONS = frozenset({
@@ -608,6 +611,7 @@ RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.USE_NOTIFICATIONS: _anyone,
     Action.OPEN_NOTIFICATION: _own_notification,
     Action.MANAGE_OUTBOX: _roles(Role.SECRETARIAT, Role.OFFICE_LEADER),
+    Action.SEARCH: _anyone,
 }
 
 

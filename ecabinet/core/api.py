@@ -130,18 +130,27 @@ def _parse_body(model: type[BaseModel]) -> BaseModel:
 _NUMBER = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
 
 
-def _formats(schema: dict[str, Any]) -> set[str]:
-    return {schema.get("format")} | {f for option in schema.get("anyOf", ()) for f in _formats(option)}
+def _declared(schema: dict[str, Any], key: str) -> set[str]:
+    """What a property's schema, or any of its options, says under ``key`` ("format", "type")."""
+    return {schema.get(key)} | {value for option in schema.get("anyOf", ()) for value in _declared(option, key)}
 
 
 @functools.cache
 def _temporal_fields(model: type[BaseModel]) -> frozenset[str]:
     """The fields the document declares as dates or date-times (by their names on the wire)."""
     properties = model.model_json_schema().get("properties", {})
-    return frozenset(name for name, prop in properties.items() if _formats(prop) & {"date", "date-time"})
+    return frozenset(name for name, prop in properties.items() if _declared(prop, "format") & {"date", "date-time"})
 
 
-def _validate_strings(model: type[BaseModel], values: dict[str, str], message: str) -> BaseModel:
+@functools.cache
+def _repeated_parameters(model: type[BaseModel]) -> frozenset[str]:
+    """The query parameters the document declares as arrays, sent repeated (``?kind=a&kind=b``, OpenAPI's form
+    style)."""
+    properties = model.model_json_schema().get("properties", {})
+    return frozenset(name for name, prop in properties.items() if "array" in _declared(prop, "type"))
+
+
+def _validate_strings(model: type[BaseModel], values: dict[str, Any], message: str) -> BaseModel:
     """A query string's or a form's fields. A number is no date, though pydantic would read ``0`` as
     1970-01-01 (a Unix time): the document says ``format: date``."""
     numbers_as_dates = [
@@ -157,7 +166,9 @@ def _validate_strings(model: type[BaseModel], values: dict[str, str], message: s
 
 
 def _parse_query(model: type[BaseModel]) -> BaseModel:
-    return _validate_strings(model, request.args.to_dict(), _("Some query parameters are invalid."))
+    repeated = _repeated_parameters(model)
+    values = {name: request.args.getlist(name) if name in repeated else value for name, value in request.args.items()}
+    return _validate_strings(model, values, _("Some query parameters are invalid."))
 
 
 def _parse_form(model: type[BaseModel], files: tuple[str, ...]) -> tuple[BaseModel, dict]:

@@ -275,6 +275,7 @@ def _requests(ids: SimpleNamespace) -> dict[str, Call]:
         "POST /api/v1/rooms": Call(json={"code": "phongmoi", "name": "Phòng mới", "capacity": 10}),
         "PUT /api/v1/rooms/{room_id}": Call(json={"code": "phonghop1", "name": "Phòng họp số 1", "capacity": 60}),
         "POST /api/v1/schedules/{week}/approve": Call(json={"version": 1}),
+        "GET /api/v1/search": Call(query={"q": "ket luan", "kind": "notice"}),
         "POST /api/v1/sectors": Call(json={"code": "linhvucmoi", "name": "Lĩnh vực mới"}),
         "PATCH /api/v1/sectors/{sector_id}": Call(json={"name": "Lĩnh vực đổi tên"}),
         "POST /api/v1/task-extensions/{request_id}/decide": Call(params={"request_id": ids.extension},
