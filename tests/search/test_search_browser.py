@@ -103,7 +103,7 @@ def test_on_a_landscape_screen_the_magnifier_opens_the_search_and_a_reversed_per
     assert page.evaluate("document.querySelector('.ec-navbar').getBoundingClientRect().height") < 80  # one line
     page.keyboard.press("/")
     page.wait_for_selector("#search-start", timeout=WAIT)
-    page.wait_for_function("document.activeElement.id === 'search-q'", timeout=WAIT)
+    page.wait_for_function("() => document.activeElement.id === 'search-q'", timeout=WAIT)
     page.keyboard.type("Quyet dinh")
     page.keyboard.press("Enter")
     page.wait_for_selector("#search-hits", timeout=WAIT)
