@@ -1,0 +1,84 @@
+"""The admin's pages of reorganisations: the form, its preview, applying it, and the record of past ones."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
+
+from ecabinet.core.db import db
+from ecabinet.core.forms import parse_form
+from ecabinet.org import operations as org_ops
+from ecabinet.org.models import Unit
+from ecabinet.org.operations import OrgError
+from ecabinet.org.reorganisation import operations as ops
+from ecabinet.org.reorganisation.models import Reorganisation, ReorganisationKind
+from ecabinet.org.reorganisation.schemas import ReorganisationIn
+from ecabinet.org.reorganisation.views import kind_labels, preview_out, record_out, subject_labels
+from ecabinet.policy import Action, require
+
+bp = Blueprint("reorganisation", __name__, url_prefix="/admin")
+LIST_FIELDS = ("predecessor_ids", "successor_ids")
+
+
+def _page(form: MultiDict, errors: dict[str, str], preview: dict | None = None, status: int = 200):
+    units = {unit.id: unit for unit in db.session.scalars(db.select(Unit))}
+    return render_template("org/reorganisation.html", form=form, errors=errors, preview=preview, units=units,
+                           choices=org_ops.unit_choices(), kinds=list(ReorganisationKind),
+                           records=ops.reorganisations(), subjects=subject_labels(),
+                           kind_names=kind_labels()), status
+
+
+def _parsed() -> tuple[ReorganisationIn | None, dict[str, str]]:
+    return parse_form(ReorganisationIn, request.form, LIST_FIELDS)
+
+
+@bp.get("/reorganisations")
+@login_required
+def reorganisations():
+    require(current_user, Action.PREVIEW_REORGANISATION)
+    return _page(MultiDict(), {})
+
+
+@bp.post("/reorganisations/preview")
+@login_required
+def preview():
+    require(current_user, Action.PREVIEW_REORGANISATION)
+    data, errors = _parsed()
+    if data is None:
+        return _page(request.form, errors, status=422)
+    try:
+        shown = preview_out(ops.preview(data), current_user)
+    except OrgError as exc:
+        return _page(request.form, {exc.field or "__all__": exc.message}, status=exc.status)
+    return _page(request.form, {}, shown)
+
+
+@bp.post("/reorganisations")
+@login_required
+def apply():
+    require(current_user, Action.MANAGE_ORG)
+    data, errors = _parsed()
+    if data is None:
+        return _page(request.form, errors, status=422)
+    try:
+        record = ops.apply(data, request.form.get("fingerprint", ""), current_user.id)
+    except OrgError as exc:
+        db.session.rollback()
+        changed = exc.code == "preview_changed"
+        shown = preview_out(ops.preview(data), current_user) if changed else None
+        return _page(request.form, {"__all__": exc.message}, shown, exc.status)
+    db.session.commit()
+    flash(_("The reorganisation was applied: %(count)s rows moved.", count=len(record.moves)), "success")
+    return redirect(url_for("reorganisation.record", reorganisation_id=record.id))
+
+
+@bp.get("/reorganisations/<int:reorganisation_id>")
+@login_required
+def record(reorganisation_id: int):
+    require(current_user, Action.PREVIEW_REORGANISATION)
+    shown = record_out(db.get_or_404(Reorganisation, reorganisation_id))
+    units = {unit.id: unit for unit in db.session.scalars(db.select(Unit))}
+    return render_template("org/reorganisation_record.html", record=shown, units=units, subjects=subject_labels(),
+                           kind_names=kind_labels())
