@@ -107,7 +107,7 @@ def _last_reorganisation(unit_ids: list[int]):
 def check(data: ReorganisationIn) -> None:
     """Refuse what cannot be applied, with a reason in the user's language."""
     _check_shape(data)
-    [first, *_] = _units(data.predecessor_ids, "predecessor_ids")
+    first = _units(data.predecessor_ids, "predecessor_ids")[0]
     _units(data.successor_ids, "successor_ids")
     if data.kind == ReorganisationKind.RENAME and (first.name, first.short_name) == (
             data.name, first.short_name if data.short_name is None else data.short_name):

@@ -14,7 +14,7 @@ from ecabinet.org.models import Unit
 from ecabinet.org.operations import OrgError
 from ecabinet.org.reorganisation import operations as ops
 from ecabinet.org.reorganisation.models import Reorganisation, ReorganisationKind
-from ecabinet.org.reorganisation.schemas import ReorganisationIn
+from ecabinet.org.reorganisation.schemas import ReorganisationForm, ReorganisationIn
 from ecabinet.org.reorganisation.views import kind_labels, preview_out, record_out, subject_labels
 from ecabinet.policy import Action, require
 
@@ -31,7 +31,7 @@ def _page(form: MultiDict, errors: dict[str, str], preview: dict | None = None, 
 
 
 def _parsed() -> tuple[ReorganisationIn | None, dict[str, str]]:
-    return parse_form(ReorganisationIn, request.form, LIST_FIELDS)
+    return parse_form(ReorganisationForm, request.form, LIST_FIELDS)
 
 
 @bp.get("/reorganisations")

@@ -35,8 +35,14 @@ class ReorganisationIn(Strict):
     assignments: list[Assignment] = Field(default_factory=list, max_length=10_000)
     name: Name | None = None
     short_name: ShortName | None = None
-    effective_on: VnDate
+    effective_on: date
     decision: Decision
+
+
+class ReorganisationForm(ReorganisationIn):
+    """The admin's form: the date as people type it (dd/mm/yyyy)."""
+
+    effective_on: VnDate
 
 
 class ReorganisationApply(ReorganisationIn):

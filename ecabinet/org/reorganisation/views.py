@@ -34,4 +34,4 @@ def subject_labels() -> dict[str, str]:
 
 
 def kind_labels() -> dict[str, str]:
-    return {"merge": _("Merge"), "split": _("Split"), "rename": _("Rename")}
+    return {"merge": _("Merge units"), "split": _("Split a unit"), "rename": _("Rename a unit")}
