@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -30,8 +33,23 @@ def _page(form: MultiDict, errors: dict[str, str], preview: dict | None = None, 
                            kind_names=kind_labels()), status
 
 
-def _parsed() -> tuple[ReorganisationIn | None, dict[str, str]]:
-    return parse_form(ReorganisationForm, request.form, LIST_FIELDS)
+FORM_FIELDS = ("kind", "predecessor_ids", "successor_ids", "name", "short_name", "effective_on", "decision")
+
+
+def _submitted(action: Action, step: Callable[[ReorganisationIn], Any]):
+    """The form checked, then ``step`` on it; a refusal shows the form again with its reason (and, when what
+    would move has changed, the new preview)."""
+    require(current_user, action)
+    data, errors = parse_form(ReorganisationForm, request.form, LIST_FIELDS)
+    if data is None:
+        return _page(request.form, errors, status=422)
+    try:
+        return step(data)
+    except OrgError as exc:
+        db.session.rollback()
+        shown = preview_out(ops.preview(data), current_user) if exc.code == "preview_changed" else None
+        return _page(request.form, {exc.field if exc.field in FORM_FIELDS else "__all__": exc.message}, shown,
+                     exc.status)
 
 
 @bp.get("/reorganisations")
@@ -44,34 +62,21 @@ def reorganisations():
 @bp.post("/reorganisations/preview")
 @login_required
 def preview():
-    require(current_user, Action.PREVIEW_REORGANISATION)
-    data, errors = _parsed()
-    if data is None:
-        return _page(request.form, errors, status=422)
-    try:
-        shown = preview_out(ops.preview(data), current_user)
-    except OrgError as exc:
-        return _page(request.form, {exc.field or "__all__": exc.message}, status=exc.status)
-    return _page(request.form, {}, shown)
+    return _submitted(Action.PREVIEW_REORGANISATION,
+                      lambda data: _page(request.form, {}, preview_out(ops.preview(data), current_user)))
+
+
+def _apply(data: ReorganisationIn):
+    record = ops.apply(data, request.form.get("fingerprint", ""), current_user.id)
+    db.session.commit()
+    flash(_("The reorganisation was applied: %(count)s rows moved.", count=len(record.moves)), "success")
+    return redirect(url_for("reorganisation.record", reorganisation_id=record.id))
 
 
 @bp.post("/reorganisations")
 @login_required
 def apply():
-    require(current_user, Action.MANAGE_ORG)
-    data, errors = _parsed()
-    if data is None:
-        return _page(request.form, errors, status=422)
-    try:
-        record = ops.apply(data, request.form.get("fingerprint", ""), current_user.id)
-    except OrgError as exc:
-        db.session.rollback()
-        changed = exc.code == "preview_changed"
-        shown = preview_out(ops.preview(data), current_user) if changed else None
-        return _page(request.form, {"__all__": exc.message}, shown, exc.status)
-    db.session.commit()
-    flash(_("The reorganisation was applied: %(count)s rows moved.", count=len(record.moves)), "success")
-    return redirect(url_for("reorganisation.record", reorganisation_id=record.id))
+    return _submitted(Action.MANAGE_ORG, _apply)
 
 
 @bp.get("/reorganisations/<int:reorganisation_id>")
