@@ -51,7 +51,6 @@ class Unit(TimestampMixin, db.Model):
     parent: Mapped[Unit | None] = relationship(remote_side=[id], foreign_keys=[parent_id], back_populates="children")
     children: Mapped[list[Unit]] = relationship(back_populates="parent", foreign_keys=[parent_id],
                                                 order_by="(Unit.sort_order, Unit.name)")
-    successor: Mapped[Unit | None] = relationship(remote_side=[id], foreign_keys=[successor_id])
 
     def __repr__(self) -> str:
         return f"<Unit {self.code}>"

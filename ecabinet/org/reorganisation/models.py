@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecabinet.core.db import db, enum_type
-from ecabinet.org.models import Unit
 
 
 class ReorganisationKind(enum.StrEnum):
@@ -59,7 +58,6 @@ class Reorganisation(db.Model):
     applied_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     applied_at: Mapped[datetime]
 
-    units: Mapped[list[Unit]] = relationship(secondary=reorganisation_units, order_by=Unit.name, viewonly=True)
     moves: Mapped[list[UnitMove]] = relationship(back_populates="reorganisation", order_by="UnitMove.id",
                                                  cascade="all, delete-orphan")
 

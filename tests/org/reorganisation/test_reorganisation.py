@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from tests.fixtures import TODAY
 from tests.fixtures.meetings import MONDAY_8H
-from tests.fixtures.web import api_token, csrf_from, ok, web_login
+from tests.fixtures.web import api_token, csrf_from, ok, signed_in, web_login
 
 DECISION = "Quyết định số 123/QĐ-UBND ngày 20/6/2025 của UBND tỉnh về việc hợp nhất Sở Tài chính và Sở Y tế"
 NEW_UNIT = {"code": "sotcyt", "name": "Sở Tài chính - Y tế", "kind": "department"}
@@ -259,3 +259,4 @@ def test_the_admin_previews_and_applies_on_the_page(app, client, task_people, ta
     assert DECISION in record and "Sở Tài chính" in record
     with app.app_context():
         assert not db.session.get(Unit, task_people.unit_a).active
+    assert signed_in(client, "sotc").get("/admin/reorganisations").status_code == 403  # a liaison may not preview
