@@ -273,4 +273,6 @@ moves_with_unit(UnitReference(
     "task_coordinator", task_coordinators.c.unit_id, task_coordinators.c.task_id,
     sa.select(_tasks.content).where(_tasks.id == task_coordinators.c.task_id).scalar_subquery(),
     task_coordinators.c.task_id.in_(sa.select(_tasks.id).where(_open_task)),
-    unique_with=(task_coordinators.c.task_id,)))
+    unique_with=(task_coordinators.c.task_id,),
+    lead=sa.select(_tasks.lead_unit_id).where(_tasks.id == task_coordinators.c.task_id).scalar_subquery(),
+    lead_subjects=("task", "task_part")))

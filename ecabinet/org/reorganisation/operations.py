@@ -128,6 +128,15 @@ def _target(data: ReorganisationIn, subject: str, row_id: int) -> int | None:
     return assigned.get((subject, row_id), data.default_successor_id or data.successor_ids[0])
 
 
+def _lead_after(data: ReorganisationIn, reference: UnitReference, row_id: int, lead: int) -> int | None:
+    """The unit leading the coordinated work once the reorganisation is applied."""
+    if lead not in data.predecessor_ids:
+        return lead
+    assigned = {(a.subject, a.row_id): a.to_unit_id for a in data.assignments}
+    moved = [assigned[(subject, row_id)] for subject in reference.lead_subjects if (subject, row_id) in assigned]
+    return moved[0] if moved else _target(data, "", row_id)
+
+
 def _taken(reference: UnitReference, unit_ids: list[int]) -> set[tuple]:
     """The unique keys the successors already hold, as (key..., unit)."""
     if not reference.unique_with or not unit_ids:
@@ -141,12 +150,14 @@ def _reference_moves(data: ReorganisationIn, reference: UnitReference) -> list[P
     taken = _taken(reference, data.successor_ids)
     moves = []
     for predecessor in data.predecessor_ids:
+        lead = reference.lead if reference.lead is not None else sa.null()
         rows = db.session.execute(
-            sa.select(reference.row_id, reference.label, *reference.unique_with)
+            sa.select(reference.row_id, reference.label, lead, *reference.unique_with)
             .where(reference.column == predecessor, reference.still_open).order_by(reference.row_id))
-        for row_id, label, *key in rows:
+        for row_id, label, lead_unit, *key in rows:
             target = _target(data, reference.subject, row_id)
-            doubled = bool(reference.unique_with) and (*key, target) in taken
+            doubled = (bool(reference.unique_with) and (*key, target) in taken) or (
+                lead_unit is not None and _lead_after(data, reference, row_id, lead_unit) == target)
             taken.add((*key, target))
             moves.append(PlannedMove(reference.subject, row_id, label or "", predecessor, target,
                                      MoveOutcome.DROPPED if doubled else MoveOutcome.MOVED, reference.shows_work))

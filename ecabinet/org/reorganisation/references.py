@@ -29,6 +29,11 @@ class UnitReference:
     """The row's optimistic-lock counter, raised by a move so that an edit begun before it is refused."""
     shows_work: bool = True
     """Whether the label tells of work (tasks, meetings) that only the Office may see in a preview."""
+    lead: sa.ColumnElement | None = None
+    """For a coordinating agency's link, the unit leading the work: a link that would have an agency coordinate
+    the work it leads itself after the move is dropped."""
+    lead_subjects: tuple[str, ...] = ()
+    """The subjects whose rows (of the same id) are the work ``lead`` leads, to follow where they move."""
 
     @property
     def table(self) -> sa.Table:

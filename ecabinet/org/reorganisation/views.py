@@ -30,7 +30,9 @@ def subject_labels() -> dict[str, str]:
     return {"task": _("Open tasks"), "task_part": _("Open task parts"),
             "task_coordinator": _("Coordinating agency of open tasks"), "material_request": _("Open material requests"),
             "invitation": _("Invitations to coming meetings"), "agenda_item": _("Items presented at coming meetings"),
-            "user": _("People of the unit"), "portfolio": _("Leaders' portfolios")}
+            "user": _("People of the unit"), "portfolio": _("Leaders' portfolios"),
+            "directive": _("Directives of notices not issued yet"),
+            "directive_coordinator": _("Coordinating agency of directives not issued yet")}
 
 
 def kind_labels() -> dict[str, str]:

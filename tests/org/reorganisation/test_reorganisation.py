@@ -84,6 +84,7 @@ def test_a_merge_moves_open_work_and_keeps_closed_work_and_history(app, client, 
                                                                     concluded_meeting):
     from ecabinet.accounts.models import User, portfolio_units
     from ecabinet.audit.models import AuditEvent
+    from ecabinet.conclusions.models import Directive
     from ecabinet.core.db import db
     from ecabinet.materials.models import AgendaItem, MaterialRequest
     from ecabinet.meetings.models import Invitation
@@ -96,15 +97,17 @@ def test_a_merge_moves_open_work_and_keeps_closed_work_and_history(app, client, 
     body = _body(predecessor_ids=[a, b], new_unit=NEW_UNIT)
     shown = ok(client.post("/api/v1/reorganisations/preview", headers=admin, json=body))
     assert shown["counts"] == {"task": 1, "task_part": 1, "task_coordinator": 1, "invitation": 2, "agenda_item": 1,
-                               "material_request": 1, "user": 2, "portfolio": 2}
+                               "material_request": 1, "user": 2, "portfolio": 2, "directive": 3,
+                               "directive_coordinator": 1}  # the concluded meeting's notice is not issued yet
     assert {m["outcome"] for m in shown["moves"] if m["subject"] == "invitation"} == {"moved", "dropped"}
+    assert [m["outcome"] for m in shown["moves"] if m["subject"] == "directive_coordinator"] == ["dropped"]
     assert all(m["to_unit_id"] is None for m in shown["moves"])
     assert all(m["label"] == "" for m in shown["moves"] if m["subject"].startswith("task"))  # the admin sees no work
 
     record = ok(client.post("/api/v1/reorganisations", headers=admin, json={**body,
                                                                              "fingerprint": shown["fingerprint"]}), 201)
     c = record["successor_ids"][0]
-    assert record["predecessor_ids"] == sorted([a, b]) and len(record["moves"]) == len(shown["moves"]) == 11
+    assert record["predecessor_ids"] == sorted([a, b]) and len(record["moves"]) == len(shown["moves"]) == 15
     assert {(m["subject"], m["from_unit_id"], m["to_unit_id"]) for m in record["moves"]} >= {
         ("task", a, c), ("task_part", b, c), ("user", a, c), ("user", b, c)}
     with app.app_context():
@@ -122,16 +125,20 @@ def test_a_merge_moves_open_work_and_keeps_closed_work_and_history(app, client, 
             Invitation.meeting_id == concluded_meeting.id, Invitation.unit_id.isnot(None))).all()
         assert held == [a]  # a held meeting keeps whom it invited
         assert {db.session.get(AgendaItem, i).presenting_unit_id for i in concluded_meeting.items} == {a}
+        directives = [db.session.get(Directive, i) for i in concluded_meeting.directives.values()]
+        assert {d.lead_unit_id for d in directives} == {c}
+        # Sở Y tế led and Sở Tài chính coordinated: their successor leads, and does not coordinate itself
+        assert {u.id for d in directives for u in d.coordinating_units} == {task_people.district}
         assert {u.unit_id for u in db.session.scalars(sa.select(User).where(User.username.in_(["sotc", "soyt"])))} \
             == {c}
         assert db.session.scalars(sa.select(portfolio_units.c.unit_id).where(
             portfolio_units.c.user_id == task_people.leader)).all() == [c]
         predecessors = [db.session.get(Unit, unit) for unit in (a, b)]
         assert [(u.active, u.successor_id) for u in predecessors] == [(False, c), (False, c)]
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(UnitMove)) == 11
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(UnitMove)) == 15
         audited = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
             AuditEvent.entity_type == "reorganisation_moves", AuditEvent.action == "create"))
-        assert audited == 11
+        assert audited == 15
 
     by_today = _counts_equal_their_lists(app, task_people.office, "today")
     by_then = _counts_equal_their_lists(app, task_people.office, "recorded")
