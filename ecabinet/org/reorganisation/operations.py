@@ -240,7 +240,9 @@ def apply(data: ReorganisationIn, fingerprint: str, user_id: int | None) -> Reor
     details: dict = {}
     successor_ids = list(data.successor_ids)
     if data.new_unit is not None:
-        created = create_unit(**data.new_unit.model_dump())
+        in_place_of = db.session.get(Unit, data.predecessor_ids[0])
+        created = create_unit(**{**data.new_unit.model_dump(),
+                                 "parent_id": data.new_unit.parent_id or in_place_of.parent_id})
         successor_ids, details = [created.id], {"created_unit_id": created.id}
     _execute(planned.moves, successor_ids[0])
     main_successor = data.default_successor_id or successor_ids[0]

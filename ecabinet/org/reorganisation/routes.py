@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 from ecabinet.core.db import db
 from ecabinet.core.forms import parse_form
 from ecabinet.org import operations as org_ops
-from ecabinet.org.models import Unit
+from ecabinet.org.models import Unit, UnitKind
 from ecabinet.org.operations import OrgError
 from ecabinet.org.reorganisation import operations as ops
 from ecabinet.org.reorganisation.models import Reorganisation, ReorganisationKind
@@ -30,10 +30,11 @@ def _page(form: MultiDict, errors: dict[str, str], preview: dict | None = None, 
     return render_template("org/reorganisation.html", form=form, errors=errors, preview=preview, units=units,
                            choices=org_ops.unit_choices(), kinds=list(ReorganisationKind),
                            records=ops.reorganisations(), subjects=subject_labels(),
-                           kind_names=kind_labels()), status
+                           kind_names=kind_labels(), unit_kinds=list(UnitKind)), status
 
 
-FORM_FIELDS = ("kind", "predecessor_ids", "successor_ids", "name", "short_name", "effective_on", "decision")
+FORM_FIELDS = ("kind", "predecessor_ids", "successor_ids", "name", "short_name", "effective_on", "decision",
+               "new_code", "new_name", "new_kind")
 
 
 def _submitted(action: Action, step: Callable[[ReorganisationIn], Any]):
@@ -44,10 +45,11 @@ def _submitted(action: Action, step: Callable[[ReorganisationIn], Any]):
     if data is None:
         return _page(request.form, errors, status=422)
     try:
-        return step(data)
+        return step(data.reorganisation())
     except OrgError as exc:
         db.session.rollback()
-        shown = preview_out(ops.preview(data), current_user) if exc.code == "preview_changed" else None
+        shown = preview_out(ops.preview(data.reorganisation()), current_user) if exc.code == "preview_changed" \
+            else None
         return _page(request.form, {exc.field if exc.field in FORM_FIELDS else "__all__": exc.message}, shown,
                      exc.status)
 

@@ -9,7 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from ecabinet.core.schemas import Id, Name, Strict, VnDate
 from ecabinet.org.reorganisation.models import MoveOutcome, ReorganisationKind
-from ecabinet.org.schemas import UnitCreate
+from ecabinet.org.models import UnitKind
+from ecabinet.org.schemas import Code, UnitCreate
 
 Decision = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 ShortName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
@@ -25,7 +26,8 @@ class Assignment(Strict):
 class ReorganisationIn(Strict):
     """Merge: ``predecessor_ids`` into ``successor_ids[0]`` or into ``new_unit``. Split: ``predecessor_ids[0]``
     into ``successor_ids``, each moved row to ``default_successor_id`` (the first successor when not given)
-    unless ``assignments`` names another. Rename: ``predecessor_ids[0]`` gets ``name`` and ``short_name``."""
+    unless ``assignments`` names another. Rename: ``predecessor_ids[0]`` gets ``name`` and ``short_name``.
+    A ``new_unit`` without ``parent_id`` takes the place of the first predecessor in the tree."""
 
     kind: ReorganisationKind
     predecessor_ids: list[Id] = Field(default_factory=list, max_length=50)
@@ -40,9 +42,18 @@ class ReorganisationIn(Strict):
 
 
 class ReorganisationForm(ReorganisationIn):
-    """The admin's form: the date as people type it (dd/mm/yyyy)."""
+    """The admin's form: the date as people type it (dd/mm/yyyy), and the unit a merge creates as flat fields."""
 
     effective_on: VnDate
+    new_code: Code | None = None
+    new_name: Name | None = None
+    new_kind: UnitKind = UnitKind.DEPARTMENT
+
+    def reorganisation(self) -> ReorganisationIn:
+        new_unit = UnitCreate(code=self.new_code, name=self.new_name or self.new_code, kind=self.new_kind) \
+            if self.new_code else None
+        return ReorganisationIn(**self.model_dump(include=set(ReorganisationIn.model_fields) - {"new_unit"}),
+                                new_unit=new_unit)
 
 
 class ReorganisationApply(ReorganisationIn):

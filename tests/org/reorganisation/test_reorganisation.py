@@ -248,22 +248,27 @@ def test_a_preview_that_changed_is_refused_and_nothing_moves(app, client, task_p
 
 
 def test_the_admin_previews_and_applies_on_the_page(app, client, task_people, task_factory):
+    """A merge into a unit it creates, through the form: the new unit takes the first predecessor's place."""
     from ecabinet.core.db import db
     from ecabinet.org.models import Unit
+    from ecabinet.tasks.models import Task
 
-    task_factory(lead_unit=task_people.unit_a)
+    task = task_factory(lead_unit=task_people.unit_a)
     web_login(client, "admin")
     token = csrf_from(client.get("/admin/reorganisations").get_data(as_text=True))
-    form = {"csrf_token": token, "kind": "merge", "predecessor_ids": [str(task_people.unit_a)],
-            "successor_ids": [str(task_people.unit_b)], "effective_on": TODAY.strftime("%d/%m/%Y"),
-            "decision": DECISION}
+    form = {"csrf_token": token, "kind": "merge", "predecessor_ids": [str(task_people.unit_a),
+                                                                     str(task_people.unit_b)],
+            "new_code": "sotcyt", "new_name": "Sở Tài chính - Y tế", "new_kind": "department",
+            "effective_on": TODAY.strftime("%d/%m/%Y"), "decision": DECISION}
     page = client.post("/admin/reorganisations/preview", data=form).get_data(as_text=True)
-    assert 'data-subject="task"' in page and "Nhiệm vụ đang thực hiện" in page
+    assert 'data-subject="task"' in page and "Nhiệm vụ đang thực hiện" in page and "đơn vị mới" in page
     fingerprint = page.split('name="fingerprint" value="')[1].split('"')[0]
     applied = client.post("/admin/reorganisations", data={**form, "fingerprint": fingerprint})
     assert applied.status_code == 302
     record = client.get(applied.headers["Location"]).get_data(as_text=True)
-    assert DECISION in record and "Sở Tài chính" in record
+    assert DECISION in record and "Sở Tài chính - Y tế" in record
     with app.app_context():
-        assert not db.session.get(Unit, task_people.unit_a).active
+        created = db.session.scalar(sa.select(Unit).where(Unit.code == "sotcyt"))
+        assert created.parent_id == db.session.get(Unit, task_people.unit_a).parent_id is not None
+        assert db.session.get(Task, task).lead_unit_id == created.id
     assert signed_in(client, "sotc").get("/admin/reorganisations").status_code == 403  # a liaison may not preview
