@@ -114,13 +114,15 @@ def _init_extensions(app: Flask) -> None:
     connect_signals()
 
 
-PAGE_MODULES = ("accounts.routes", "org.routes", "audit.routes", "schedules.routes", "notify.routes",
+PAGE_MODULES = ("accounts.routes", "org.routes", "org.reorganisation.routes", "audit.routes", "schedules.routes",
+                "notify.routes",
                 "meetings.routes", "materials.routes", "materials.requests.routes", "materials.reader",
                 "materials.briefcase.routes",
                 "workdays.routes", "live.routes", "live.polls.routes", "minutes.routes", "conclusions.routes",
                 "notices.routes", "registers.routes", "signing.routes", "tasks.routes",
                 "tasks.statistics.routes", "tasks.importing.routes", "accounts.twofactor.routes", "search.routes")
-API_MODULES = ("accounts.api", "org.api", "audit.api", "meetings.api", "schedules.api", "materials.api",
+API_MODULES = ("accounts.api", "org.api", "org.reorganisation.api", "audit.api", "meetings.api", "schedules.api",
+               "materials.api",
                "materials.requests.api", "materials.briefcase.api", "notify.api", "workdays.api", "live.api",
                "live.polls.api", "live.notes.api",
                "minutes.api", "conclusions.api", "notices.api", "registers.api",

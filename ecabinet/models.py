@@ -13,6 +13,7 @@ from ecabinet.minutes import models as minutes  # noqa: F401
 from ecabinet.notices import models as notices  # noqa: F401
 from ecabinet.notify import models as notify  # noqa: F401
 from ecabinet.org import models as org  # noqa: F401
+from ecabinet.org.reorganisation import models as reorganisation  # noqa: F401
 from ecabinet.registers import models as registers  # noqa: F401
 from ecabinet.schedules import models as schedules  # noqa: F401
 from ecabinet.search import models as search  # noqa: F401

@@ -31,6 +31,9 @@ class Action(enum.StrEnum):
     VIEW_USER = "view_user"
     MANAGE_USERS = "manage_users"
     MANAGE_ORG = "manage_org"
+    PREVIEW_REORGANISATION = "preview_reorganisation"
+    """See what a merge, split or rename of units would move, and the record of past ones: admins and the
+    Office."""
     MANAGE_PORTFOLIOS = "manage_portfolios"
     VIEW_AUDIT = "view_audit"
     MANAGE_CALENDAR = "manage_calendar"
@@ -524,6 +527,13 @@ def task_portfolio_by_default(user: Any) -> bool:
             and not user.has_role(Role.SECRETARIAT, Role.OFFICE_LEADER))
 
 
+def sees_all_work(user: Any) -> bool:
+    """Whether a list of every unit's work (a reorganisation's preview) may name it (task contents, meeting
+    titles, confidential ones included): the Office sees every task and meeting; others see ids only."""
+    return (_active_user(user) and task_scope(user) == TaskScope.ALL
+            and user.has_role(*MEETING_WIDE_ROLES))
+
+
 def task_units(task: Any) -> set[int]:
     return {task.lead_unit_id, *(unit.id for unit in task.coordinating_units)}
 
@@ -562,6 +572,7 @@ RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.VIEW_USER: _view_user,
     Action.MANAGE_USERS: _roles(Role.ADMIN),
     Action.MANAGE_ORG: _roles(Role.ADMIN),
+    Action.PREVIEW_REORGANISATION: _roles(Role.ADMIN, Role.SECRETARIAT, Role.OFFICE_LEADER),
     Action.MANAGE_PORTFOLIOS: _roles(Role.ADMIN, Role.OFFICE_LEADER),
     Action.VIEW_AUDIT: _roles(Role.ADMIN),
     Action.MANAGE_CALENDAR: _roles(Role.ADMIN, Role.OFFICE_LEADER),

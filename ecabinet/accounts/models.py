@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecabinet.core.db import CreatedAtMixin, TimestampMixin, db, enum_type
 from ecabinet.org.models import Sector, Unit
+from ecabinet.org.reorganisation.references import UnitReference, moves_with_unit
 
 
 class Role(enum.StrEnum):
@@ -168,3 +169,12 @@ class LoginThrottle(db.Model):
     failures: Mapped[int] = mapped_column(default=0)
     last_failure_at: Mapped[datetime | None]
     locked_until: Mapped[datetime | None]
+
+
+_users = User.__table__.c
+moves_with_unit(UnitReference("user", _users.unit_id, _users.id, _users.full_name, _users.active.is_(True),
+                              shows_work=False))
+moves_with_unit(UnitReference(
+    "portfolio", portfolio_units.c.unit_id, portfolio_units.c.user_id,
+    sa.select(_users.full_name).where(_users.id == portfolio_units.c.user_id).scalar_subquery(), sa.true(),
+    unique_with=(portfolio_units.c.user_id,), shows_work=False))

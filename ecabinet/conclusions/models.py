@@ -12,6 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ecabinet.core.db import TimestampMixin, db, enum_type
 from ecabinet.meetings.models import Meeting
 from ecabinet.org.models import Unit
+from ecabinet.org.reorganisation.references import UnitReference, moves_with_unit
+from ecabinet.tasks.models import Task
 
 
 class DeadlineKind(enum.StrEnum):
@@ -83,3 +85,17 @@ class Directive(TimestampMixin, db.Model):
     conclusion: Mapped[Conclusion] = relationship(back_populates="directives")
     lead_unit: Mapped[Unit] = relationship(lazy="joined")
     coordinating_units: Mapped[list[Unit]] = relationship(secondary=directive_coordinators, order_by=Unit.name)
+
+
+_directives = Directive.__table__.c
+_not_yet_a_task = _directives.id.notin_(sa.select(Task.directive_id).where(Task.directive_id.isnot(None)))
+"""A directive of a notice not issued yet: its lead agency gets the task when it is."""
+moves_with_unit(UnitReference("directive", _directives.lead_unit_id, _directives.id, _directives.content,
+                              _not_yet_a_task))
+moves_with_unit(UnitReference(
+    "directive_coordinator", directive_coordinators.c.unit_id, directive_coordinators.c.directive_id,
+    sa.select(_directives.content).where(_directives.id == directive_coordinators.c.directive_id).scalar_subquery(),
+    directive_coordinators.c.directive_id.in_(sa.select(_directives.id).where(_not_yet_a_task)),
+    unique_with=(directive_coordinators.c.directive_id,),
+    lead=sa.select(_directives.lead_unit_id).where(_directives.id == directive_coordinators.c.directive_id)
+    .scalar_subquery(), lead_subjects=("directive",)))

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecabinet.accounts.models import User
 from ecabinet.core.db import CreatedAtMixin, TimestampMixin, db, enum_type, stored_file_column
-from ecabinet.meetings.models import Meeting
+from ecabinet.meetings.models import Meeting, of_coming_meeting, title_of_meeting
 from ecabinet.org.models import Unit
+from ecabinet.org.reorganisation.references import UnitReference, moves_with_unit
 
 
 class Purpose(enum.StrEnum):
@@ -294,3 +295,12 @@ class PackBuild(db.Model):
     heartbeat_at: Mapped[datetime | None]
     """Last sign of life of the build; a running build silent for long is taken up again."""
     finished_at: Mapped[datetime | None]
+
+
+_items = AgendaItem.__table__.c
+moves_with_unit(UnitReference("agenda_item", _items.presenting_unit_id, _items.id, _items.title,
+                              of_coming_meeting(_items.meeting_id)))
+_requests = MaterialRequest.__table__.c
+moves_with_unit(UnitReference("material_request", _requests.unit_id, _requests.id,
+                              title_of_meeting(_requests.meeting_id), _requests.status == RequestStatus.OPEN.value,
+                              unique_with=(_requests.agenda_item_id,)))

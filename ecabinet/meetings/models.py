@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ecabinet.accounts.models import User
 from ecabinet.core.db import CreatedAtMixin, TimestampMixin, db, enum_type
 from ecabinet.org.models import Unit
+from ecabinet.org.reorganisation.references import UnitReference, moves_with_unit
 
 
 class MeetingStatus(enum.StrEnum):
@@ -219,3 +220,21 @@ class MeetingChange(db.Model):
 
     meeting: Mapped[Meeting] = relationship(back_populates="changes")
     changed_by: Mapped[User | None] = relationship()
+
+
+NOT_YET_HELD = (MeetingStatus.DRAFT, MeetingStatus.PUBLISHED, MeetingStatus.POSTPONED)
+"""Meetings still to come: their invitations follow a reorganised agency; a held one keeps its history."""
+
+
+def of_coming_meeting(meeting_id: sa.Column) -> sa.ColumnElement[bool]:
+    return meeting_id.in_(sa.select(Meeting.id).where(Meeting.status.in_(NOT_YET_HELD)))
+
+
+def title_of_meeting(meeting_id: sa.Column) -> sa.ScalarSelect:
+    return sa.select(Meeting.title).where(Meeting.id == meeting_id).scalar_subquery()
+
+
+_invitations = Invitation.__table__.c
+moves_with_unit(UnitReference("invitation", _invitations.unit_id, _invitations.id,
+                              title_of_meeting(_invitations.meeting_id), of_coming_meeting(_invitations.meeting_id),
+                              unique_with=(_invitations.meeting_id,)))

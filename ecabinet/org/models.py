@@ -32,6 +32,7 @@ class Unit(TimestampMixin, db.Model):
     __table_args__ = (
         sa.CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
         sa.CheckConstraint("length(code) BETWEEN 2 AND 32", name="code_length"),
+        sa.CheckConstraint("successor_id IS NULL OR successor_id <> id", name="not_own_successor"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,9 +44,13 @@ class Unit(TimestampMixin, db.Model):
     kind: Mapped[UnitKind] = mapped_column(enum_type(UnitKind, "kind"))
     active: Mapped[bool] = mapped_column(default=True)
     sort_order: Mapped[int] = mapped_column(default=0)
+    successor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id", ondelete="RESTRICT"))
+    """The unit that took over this one's work when a reorganisation ended it (merged, or split: the unit
+    taking the rest); statistics by today's unit count its history there, following chains."""
 
-    parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
-    children: Mapped[list[Unit]] = relationship(back_populates="parent", order_by="(Unit.sort_order, Unit.name)")
+    parent: Mapped[Unit | None] = relationship(remote_side=[id], foreign_keys=[parent_id], back_populates="children")
+    children: Mapped[list[Unit]] = relationship(back_populates="parent", foreign_keys=[parent_id],
+                                                order_by="(Unit.sort_order, Unit.name)")
 
     def __repr__(self) -> str:
         return f"<Unit {self.code}>"

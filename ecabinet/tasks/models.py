@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ecabinet.accounts.models import User
 from ecabinet.core.db import TimestampMixin, db, enum_type, stored_file_column
 from ecabinet.org.models import Sector, Unit
+from ecabinet.org.reorganisation.references import UnitReference, moves_with_unit
 
 
 class TaskSource(enum.StrEnum):
@@ -260,3 +261,18 @@ class TaskReminder(db.Model):
     task_id: Mapped[int] = mapped_column(sa.ForeignKey("tasks.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(sa.String(64))
     sent_at: Mapped[datetime]
+
+
+_tasks = Task.__table__.c
+_open_task = _tasks.status.in_([s.value for s in OPEN_STATUSES])
+moves_with_unit(UnitReference("task", _tasks.lead_unit_id, _tasks.id, _tasks.content,
+                              sa.and_(_open_task, _tasks.parent_id.is_(None)), version=_tasks.version))
+moves_with_unit(UnitReference("task_part", _tasks.lead_unit_id, _tasks.id, _tasks.content,
+                              sa.and_(_open_task, _tasks.parent_id.isnot(None)), version=_tasks.version))
+moves_with_unit(UnitReference(
+    "task_coordinator", task_coordinators.c.unit_id, task_coordinators.c.task_id,
+    sa.select(_tasks.content).where(_tasks.id == task_coordinators.c.task_id).scalar_subquery(),
+    task_coordinators.c.task_id.in_(sa.select(_tasks.id).where(_open_task)),
+    unique_with=(task_coordinators.c.task_id,),
+    lead=sa.select(_tasks.lead_unit_id).where(_tasks.id == task_coordinators.c.task_id).scalar_subquery(),
+    lead_subjects=("task", "task_part")))

@@ -23,6 +23,7 @@ from ecabinet.core.db import db
 from ecabinet.core.i18n import local_zone
 from ecabinet.core.schemas import Id, Query, VnDate
 from ecabinet.org.models import Sector, Unit
+from ecabinet.org.reorganisation.operations import counted_as, today_units
 from ecabinet.policy import TaskScope, task_scope
 from ecabinet.tasks.derived import (
     DeadlineBasis,
@@ -75,6 +76,9 @@ class TaskFilter(Query):
     q: SearchText = Field(default="", description="Words in the content")
     basis: DeadlineBasis = Field(default=DeadlineBasis.FINAL, description="Count by the final (after "
                                                                           "extensions) or the original deadline")
+    units: Literal["today", "recorded"] = Field(default="today", description="Agencies as they are today (a "
+                                                "reorganised agency's tasks count under its successor) or as "
+                                                "recorded at the time")
     include_parents: bool = Field(default=False, description="Also split tasks themselves (normally only their "
                                                              "parts count)")
 
@@ -139,8 +143,23 @@ def _dialect() -> str:
 
 def involves_unit(unit_id: int) -> sa.ColumnElement[bool]:
     """Tasks the unit leads or coordinates (two index lookups, OR-ed: no join, no duplicates)."""
-    coordinated = sa.select(task_coordinators.c.task_id).where(task_coordinators.c.unit_id == unit_id)
-    return sa.or_(Task.lead_unit_id == unit_id, Task.id.in_(coordinated))
+    return involves_units([unit_id])
+
+
+def involves_units(unit_ids: list[int]) -> sa.ColumnElement[bool]:
+    coordinated = sa.select(task_coordinators.c.task_id).where(task_coordinators.c.unit_id.in_(unit_ids))
+    return sa.or_(Task.lead_unit_id.in_(unit_ids), Task.id.in_(coordinated))
+
+
+def _units_counted(f: TaskFilter, unit_id: int) -> list[int]:
+    """The recorded units whose tasks are ``unit_id``'s under the filter's view of the agencies."""
+    return [unit_id] if f.units == "recorded" else counted_as(unit_id, today_units())
+
+
+def lead_unit_key(f: TaskFilter) -> sa.ColumnElement:
+    """The lead agency a task counts under: as recorded, or the one carrying its work today."""
+    today = today_units() if f.units == "today" else {}
+    return sa.case(today, value=Task.lead_unit_id, else_=Task.lead_unit_id) if today else Task.lead_unit_id
 
 
 def scope_clause(user: User) -> sa.ColumnElement[bool]:
@@ -210,8 +229,8 @@ def base_clauses(user: User, f: TaskFilter, on: date | None = None) -> list[sa.C
     clauses: list[sa.ColumnElement[bool] | None] = [
         scope_clause(user),
         None if f.include_parents else countable(),
-        involves_unit(f.unit_id) if f.unit_id else None,
-        (Task.lead_unit_id == f.lead_unit_id) if f.lead_unit_id else None,
+        involves_units(_units_counted(f, f.unit_id)) if f.unit_id else None,
+        Task.lead_unit_id.in_(_units_counted(f, f.lead_unit_id)) if f.lead_unit_id else None,
         _optional_id(Task.assigned_by_id, f.leader_id),
         _optional_id(Task.sector_id, f.sector_id),
         (Task.source == f.source) if f.source else None,
@@ -391,7 +410,9 @@ def _period_key(group_by: str, day: sa.ColumnElement) -> sa.ColumnElement[str]:
 def _group_key(group_by: GroupBy, f: TaskFilter) -> sa.ColumnElement:
     if group_by in PERIOD_GROUPS:
         return _period_key(group_by, _period_source(f))
-    return {"status": Task.status, "agency": Task.lead_unit_id, "leader": Task.assigned_by_id,
+    if group_by == "agency":
+        return lead_unit_key(f)
+    return {"status": Task.status, "leader": Task.assigned_by_id,
             "source": Task.source, "sector": Task.sector_id}[group_by]
 
 

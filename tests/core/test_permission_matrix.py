@@ -180,6 +180,9 @@ def _made_through_the_api(province, ids: SimpleNamespace) -> None:
     post("sokhdt", f"/tasks/{ids.task}/reports", data={"text": "Đã rà soát 12 dự án", "files": _pdf()},
          content_type="multipart/form-data")
     ids.feed = post("pct1", "/calendar-feeds", json={})["id"]
+    rename = _rename(ids)
+    shown = post("admin", "/reorganisations/preview", json=rename)
+    ids.reorganisation = post("admin", "/reorganisations", json={**rename, "fingerprint": shown["fingerprint"]})["id"]
     minutes = client.get(f"/api/v1/meetings/{ids.concluded}/minutes", headers=province.token("chuyenvien1"))
     assert minutes.status_code == 200, minutes.get_json()
     section = minutes.get_json()["sections"][0]
@@ -196,6 +199,11 @@ def _made_through_the_api(province, ids: SimpleNamespace) -> None:
         ids.attachment = _one(ReportAttachment).id
         ids.notification = _one(Notification, Notification.user_id == ids.member).id
         ids.delivery = _one(EmailDelivery).id
+
+
+def _rename(ids: SimpleNamespace) -> dict:
+    return {"kind": "rename", "predecessor_ids": [ids.other_unit], "name": "Sở Tài chính tỉnh Quảng Ngãi",
+            "effective_on": TODAY.isoformat(), "decision": "Quyết định số 123/QĐ-UBND"}
 
 
 @dataclass
@@ -271,6 +279,9 @@ def _requests(ids: SimpleNamespace) -> dict[str, Call]:
         "POST /api/v1/opinion-polls": Call(json={"title": "Lấy ý kiến", "question": "Đồng ý?",
                                                  "deadline_at": later[0].isoformat(), "member_ids": [ids.member]}),
         "POST /api/v1/opinion-polls/{poll_id}/answers": Call(json={"answer": "agree"}),
+        "POST /api/v1/reorganisations": Call(json={**_rename(ids), "name": "Sở Tài chính", "fingerprint": "x"}),
+        "POST /api/v1/reorganisations/preview": Call(json={**_rename(ids), "kind": "merge", "name": None,
+                                                           "successor_ids": [ids.unit]}),
         "POST /api/v1/register-numbers/{number_id}/cancel": Call(json={"reason": "Cấp nhầm"}),
         "POST /api/v1/rooms": Call(json={"code": "phongmoi", "name": "Phòng mới", "capacity": 10}),
         "PUT /api/v1/rooms/{room_id}": Call(json={"code": "phonghop1", "name": "Phòng họp số 1", "capacity": 60}),
@@ -315,7 +326,7 @@ def _params(ids: SimpleNamespace) -> dict[str, Any]:
             "sector_id": ids.sector, "task_id": ids.task, "attachment_id": ids.attachment, "unit_id": ids.unit,
             "user_id": ids.user, "day": ids.day_off, "year": 2026, "feed_id": ids.feed,
             "section_id": ids.section, "request_id": ids.material_request, "session_id": ids.member_session,
-            "token_id": ids.member_token}
+            "token_id": ids.member_token, "reorganisation_id": ids.reorganisation}
 
 
 @dataclass(frozen=True)
