@@ -30,8 +30,12 @@ MARKER = "ZQXMARKER7731"
 NAMED_READER = "pct3"
 """Named by the secretariat; the meeting's secretary (the demo secretary) stays a reader. The chair is not one."""
 READERS = {NAMED_READER, DEMO_SECRETARY}
+MISSPELT = MARKER[:-2] + MARKER[-1] + MARKER[-2]
+SEARCHES = (f"/search?q={MISSPELT}", f"/api/v1/search?q={MISSPELT}", f"/api/v1/search?q={MISSPELT}&kind=material")
+"""The search for the title's word, misspelt (the query itself is shown) and so found as a close word: its hits,
+snippets and counts."""
 MAIN_PAGES = ("/meetings/{meeting}/agenda", "/materials/{material}/read", "/api/v1/meetings/{meeting}/materials",
-              "/api/v1/materials/{material}", "/api/v1/meetings/{meeting}/pack.pdf")
+              "/api/v1/materials/{material}", "/api/v1/meetings/{meeting}/pack.pdf", *SEARCHES)
 """Where every reader must find the title (and the named reader in its notifications too): the scan can fail."""
 SKIPPED = {"/healthz", "/login", "/api/docs", "/api/openapi.json"}
 EXPORT_READERS = READERS | {"admin", "chutich", "chanhvp", "chuyenvien2", "sokhdt"}
@@ -87,6 +91,7 @@ def _filled(app, planted: Planted) -> dict[str, str]:
     from ecabinet.minutes.models import MinutesSection
     from ecabinet.notices.models import Notice
     from ecabinet.org.models import Unit
+    from ecabinet.org.reorganisation.models import Reorganisation
     from ecabinet.tasks.models import ReportAttachment, Task
 
     with app.app_context():
@@ -94,7 +99,8 @@ def _filled(app, planted: Planted) -> dict[str, str]:
         reader = min(planted.reader_ids)
         firsts = {name: _first_id(model) for name, model in (
             ("unit_id", Unit), ("kind_id", MeetingKind), ("room_id", Room), ("section_id", MinutesSection),
-            ("notice_id", Notice), ("poll_id", OpinionPoll), ("task_id", Task), ("attachment_id", ReportAttachment))}
+            ("notice_id", Notice), ("poll_id", OpinionPoll), ("task_id", Task), ("attachment_id", ReportAttachment),
+            ("reorganisation_id", Reorganisation))}
     return {**firsts, "meeting_id": planted.meeting, "material_id": planted.material, "item_id": planted.item,
             "note_id": planted.note, "user_id": reader, "year": today.year, "week": today.isoformat(), "token": "x"}
 
@@ -106,7 +112,7 @@ def _urls(app, planted: Planted) -> list[str]:
         if "GET" in rule.methods and not rule.rule.startswith("/static") and rule.rule not in SKIPPED:
             if rule.rule.startswith("/api/") or not _export(rule.rule):  # a page's export has its twin in the API
                 urls.add(PARAMETER.sub(lambda m: str(values[m.group(1)]), rule.rule))
-    return sorted(urls) + ["/api/v1/audit?per_page=500", "/admin/audit?entity_type=materials"]
+    return sorted(urls) + ["/api/v1/audit?per_page=500", "/admin/audit?entity_type=materials", *SEARCHES]
 
 
 def _export(url: str) -> bool:
