@@ -18,6 +18,8 @@ from ecabinet.search.models import SearchEntry
 ENTRIES = SearchEntry.__table__.to_metadata(sa.MetaData())
 ENTRIES.append_column(sa.Column("document", TSVECTOR))
 SIMPLE = sa.literal_column("'simple'::regconfig")
+DOCUMENT = sa.literal_column(f"{ENTRIES.name}.document", TSVECTOR)
+"""The column in a query of ``SearchEntry``."""
 
 
 def _weighted(name: str, weight: str) -> sa.ColumnElement:
@@ -47,10 +49,6 @@ def _tier(tiers: list[Match]) -> sa.ColumnElement:
     return tier_of(tiers, lambda match: ENTRIES.c.document.op("@@")(_query(match)))
 
 
-def _rank(tiers: list[Match]) -> sa.ColumnElement:
-    return _tier(tiers) - sa.func.ts_rank(ENTRIES.c.document, _query(tiers[-1]))
-
-
 class PostgresqlEngine:
     def insert(self, session: Session, rows: list[dict[str, Any]]) -> None:
         if rows:
@@ -63,17 +61,19 @@ class PostgresqlEngine:
     def clear(self, session: Session) -> None:
         session.execute(sa.delete(SearchEntry.__table__))
 
-    def ranked(self, tiers: list[Match]) -> sa.Subquery:
-        return (sa.select(ENTRIES.c.id.label("entry_id"), _rank(tiers).label("rank"))
-                .where(ENTRIES.c.page.is_(None), ENTRIES.c.document.op("@@")(_query(tiers[-1])))
-                .subquery("ranked"))
+    def matching(self, match: Match) -> sa.ColumnElement[bool]:
+        return sa.and_(SearchEntry.page.is_(None), DOCUMENT.op("@@")(_query(match)))
 
-    def best_pages(self, session: Session, material_ids: list[int], tiers: list[Match]) -> dict[int, int]:
-        return dict(session.execute(
-            sa.select(ENTRIES.c.material_id, _first_by(ENTRIES.c.page, _tier(tiers) + ENTRIES.c.page))
-            .where(ENTRIES.c.material_id.in_(material_ids), ENTRIES.c.page.is_not(None),
-                   ENTRIES.c.document.op("@@")(_query(tiers[-1])))
-            .group_by(ENTRIES.c.material_id)).all())
+    def best_pages(self, session: Session, materials: dict[int, int], tiers: list[Match]) -> dict[int, int]:
+        best = {}
+        for tier in sorted(set(materials.values())):
+            found = [material_id for material_id, its_tier in materials.items() if its_tier == tier]
+            best.update(session.execute(
+                sa.select(ENTRIES.c.material_id, _first_by(ENTRIES.c.page, _tier(tiers[tier:]) + ENTRIES.c.page))
+                .where(ENTRIES.c.material_id.in_(found), ENTRIES.c.page.is_not(None),
+                       ENTRIES.c.document.op("@@")(_query(tiers[-1])))
+                .group_by(ENTRIES.c.material_id)).all())
+        return best
 
     def similar_terms(self, session: Session, term: str) -> list[str]:
         found = session.execute(sa.text("SELECT term FROM search_terms WHERE term % :t "

@@ -13,13 +13,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ecabinet.search.engines.base import FUZZY_CANDIDATES, Match, tier_of
+from ecabinet.search.engines.base import FUZZY_CANDIDATES, Match
 from ecabinet.search.folding import index_text, trigrams
 from ecabinet.search.models import SearchEntry
 
 ENTRIES = SearchEntry.__table__
 FTS = sa.table("search_fts", sa.column("rowid"))
-TITLE_WEIGHT = 4.0
 
 _INDEX = sa.text("INSERT INTO search_fts (rowid, title, body, page) VALUES (:id, :title, :body, :page)")
 _UNINDEX = sa.text("INSERT INTO search_fts (search_fts, rowid, title, body, page) "
@@ -48,11 +47,6 @@ _FIRST_PAGE = sa.text("SELECT rowid FROM search_fts WHERE search_fts MATCH :q AN
 """No bm25() here: its statistics of a phrase read the phrase's whole index, for every material again."""
 
 
-def _in_tier(match: Match) -> sa.ColumnElement[bool]:
-    return FTS.c.rowid.in_(sa.select(sa.literal_column("rowid")).select_from(sa.table("search_fts"))
-                           .where(_matching(match)))
-
-
 class SqliteEngine:
     def insert(self, session: Session, rows: list[dict[str, Any]]) -> None:
         if not rows:
@@ -72,22 +66,19 @@ class SqliteEngine:
         session.execute(sa.text("INSERT INTO search_fts (search_fts) VALUES ('delete-all')"))
         session.execute(sa.delete(ENTRIES))
 
-    def ranked(self, tiers: list[Match]) -> sa.CTE:
-        # FTS5's bm25() runs only in a query of the FTS table itself: the CTE keeps it from being merged away.
-        score = sa.func.bm25(sa.literal_column("search_fts"), TITLE_WEIGHT, 1.0)
-        return (sa.select(FTS.c.rowid.label("entry_id"), (tier_of(tiers, _in_tier) + score).label("rank"))
-                .where(_matching(tiers[-1])).cte("ranked").prefix_with("MATERIALIZED"))
+    def matching(self, match: Match) -> sa.ColumnElement[bool]:
+        return ENTRIES.c.id.in_(sa.select(FTS.c.rowid).where(_matching(match)))
 
-    def best_pages(self, session: Session, material_ids: list[int], tiers: list[Match]) -> dict[int, int]:
+    def best_pages(self, session: Session, materials: dict[int, int], tiers: list[Match]) -> dict[int, int]:
         """A material's pages were indexed together, in order: their entries' ids are one range, which FTS5 seeks
         in, and the first in the range is the first page."""
         ranges = session.execute(
             sa.select(ENTRIES.c.material_id, sa.func.min(ENTRIES.c.id), sa.func.max(ENTRIES.c.id))
-            .where(ENTRIES.c.material_id.in_(material_ids), ENTRIES.c.page.is_not(None))
+            .where(ENTRIES.c.material_id.in_(materials), ENTRIES.c.page.is_not(None))
             .group_by(ENTRIES.c.material_id)).all()
         best = {}
         for material_id, first, last in ranges:
-            for match in tiers:
+            for match in tiers[materials[material_id]:]:
                 found = session.scalar(_FIRST_PAGE, {"q": fts_query(match, PAGES), "first": first, "last": last})
                 if found is not None:
                     best[material_id] = found
