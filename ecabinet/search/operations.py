@@ -23,6 +23,8 @@ from ecabinet.tasks.models import Task
 
 E = SearchEntry
 REBUILD_BATCH = 200
+ENTRY = SearchEntry.__table__.c
+NEWEST_FIRST = [ENTRY.day.desc().nulls_last(), ENTRY.kind, ENTRY.source_id]
 
 
 def search(user: User, query: SearchQuery) -> SearchResults:
@@ -57,9 +59,7 @@ def _best_first(engine: Engine, tiers: list[Match], filters: list[sa.ColumnEleme
     found: list[tuple[int, int]] = []
     seen: set[int] = set()
     for tier, match in enumerate(tiers):
-        ids = db.session.scalars(sa.select(E.id).where(engine.matching(match), *filters)
-                                 .order_by(E.day.desc().nulls_last(), E.kind, E.source_id)
-                                 .limit(wanted + len(seen))).all()
+        ids = db.session.scalars(engine.first_matching(match, filters, NEWEST_FIRST, wanted + len(seen))).all()
         found += [(tier, entry_id) for entry_id in ids if entry_id not in seen][:wanted - len(found)]
         seen.update(ids)
         if len(found) == wanted:

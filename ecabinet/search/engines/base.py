@@ -35,6 +35,10 @@ class Engine(Protocol):
         """``search_entries`` of whole sources that ``match`` (no score: scoring a common phrase's every match
         costs more than a search may)."""
 
+    def first_matching(self, match: Match, filters: list[sa.ColumnElement[bool]], order: list[sa.ColumnElement],
+                       limit: int) -> sa.Select:
+        """The ids of the first ``limit`` entries, by ``order``, that ``matching(match)`` and ``filters`` select."""
+
     def best_pages(self, session: Session, materials: dict[int, int], tiers: list[Match]) -> dict[int, int]:
         """The page of each material (id: the first tier its whole text matches) that matches best: the first
         page of the best tier it matches."""

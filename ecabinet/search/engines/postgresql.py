@@ -10,6 +10,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR, aggregate_order_by
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.util import ClauseAdapter
 
 from ecabinet.search.engines.base import FUZZY_CANDIDATES, Match, tier_of
 from ecabinet.search.folding import index_text
@@ -29,15 +31,19 @@ def _weighted(name: str, weight: str) -> sa.ColumnElement:
 _INSERT = sa.insert(ENTRIES).values(document=_weighted("indexed_title", "A").op("||")(_weighted("indexed_body", "B")))
 
 
-def tsquery(match: Match) -> str:
-    return " & ".join("(" + " | ".join("(" + " <-> ".join(f"'{token}'" for token in phrase) + ")"
+def tsquery(match: Match, between: str = " <-> ") -> str:
+    return " & ".join("(" + " | ".join("(" + between.join(f"'{token}'" for token in phrase) + ")"
                                        for phrase in group) + ")" for group in match)
 
 
-def _query(match: Match) -> sa.ColumnElement:
+def _query(match: Match, between: str = " <-> ") -> sa.ColumnElement:
     """The lexemes are folded already (what 'simple' would make of them): a constant, not ``to_tsquery`` (a stable
     function, evaluated again for every row)."""
-    return sa.cast(sa.literal(tsquery(match)), TSQUERY)
+    return sa.cast(sa.literal(tsquery(match, between)), TSQUERY)
+
+
+def _has_phrase(match: Match) -> bool:
+    return any(len(phrase) > 1 for group in match for phrase in group)
 
 
 def _first_by(column: sa.ColumnElement, key: sa.ColumnElement) -> sa.ColumnElement:
@@ -63,6 +69,22 @@ class PostgresqlEngine:
 
     def matching(self, match: Match) -> sa.ColumnElement[bool]:
         return sa.and_(SearchEntry.page.is_(None), DOCUMENT.op("@@")(_query(match)))
+
+    def first_matching(self, match: Match, filters: list[sa.ColumnElement[bool]], order: list[sa.ColumnElement],
+                       limit: int) -> sa.Select:
+        """The GIN index answers a match of words alone, but a phrase only with the positions in the row's
+        (toasted, a material's whole text) ``document``: the entries matching its words are put in order first,
+        then the phrase is checked on them one by one until there are enough."""
+        if not _has_phrase(match):
+            return sa.select(SearchEntry.id).where(self.matching(match), *filters).order_by(*order).limit(limit)
+        ordered_by = {column.key: column for clause in order for column in visitors.iterate(clause)
+                      if isinstance(column, sa.Column)}
+        words = (sa.select(SearchEntry.id, *ordered_by.values())
+                 .where(SearchEntry.page.is_(None), DOCUMENT.op("@@")(_query(match, " & ")), *filters)
+                 .order_by(*order).offset(0).subquery("words"))
+        document = sa.select(ENTRIES.c.document).where(ENTRIES.c.id == words.c.id).scalar_subquery()
+        return (sa.select(words.c.id).where(document.op("@@")(_query(match)))
+                .order_by(*(ClauseAdapter(words).traverse(clause) for clause in order)).limit(limit))
 
     def best_pages(self, session: Session, materials: dict[int, int], tiers: list[Match]) -> dict[int, int]:
         best = {}

@@ -69,6 +69,10 @@ class SqliteEngine:
     def matching(self, match: Match) -> sa.ColumnElement[bool]:
         return ENTRIES.c.id.in_(sa.select(FTS.c.rowid).where(_matching(match)))
 
+    def first_matching(self, match: Match, filters: list[sa.ColumnElement[bool]], order: list[sa.ColumnElement],
+                       limit: int) -> sa.Select:
+        return sa.select(ENTRIES.c.id).where(self.matching(match), *filters).order_by(*order).limit(limit)
+
     def best_pages(self, session: Session, materials: dict[int, int], tiers: list[Match]) -> dict[int, int]:
         """A material's pages were indexed together, in order: their entries' ids are one range, which FTS5 seeks
         in, and the first in the range is the first page."""
