@@ -22,8 +22,9 @@ FUZZY_CANDIDATES = 300
 
 
 class Engine(Protocol):
-    def insert(self, session: Session, rows: list[dict[str, Any]]) -> None:
-        """Add entries (``search_entries``'s columns) and index them."""
+    def insert(self, session: Session, rows: list[dict[str, Any]], indexed: list[tuple[str, str]]) -> None:
+        """Add entries (``search_entries``'s columns) and index them by ``index_text`` of their title and body
+        (``indexed``, made once by the caller)."""
 
     def delete(self, session: Session, where: sa.ColumnElement[bool]) -> None:
         """Remove the entries ``where`` selects, and their indexing."""

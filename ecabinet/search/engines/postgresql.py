@@ -14,7 +14,6 @@ from sqlalchemy.sql import visitors
 from sqlalchemy.sql.util import ClauseAdapter
 
 from ecabinet.search.engines.base import FUZZY_CANDIDATES, Match, tier_of
-from ecabinet.search.folding import index_text
 from ecabinet.search.models import SearchEntry
 
 ENTRIES = SearchEntry.__table__.to_metadata(sa.MetaData())
@@ -56,10 +55,10 @@ def _tier(tiers: list[Match]) -> sa.ColumnElement:
 
 
 class PostgresqlEngine:
-    def insert(self, session: Session, rows: list[dict[str, Any]]) -> None:
+    def insert(self, session: Session, rows: list[dict[str, Any]], indexed: list[tuple[str, str]]) -> None:
         if rows:
-            session.execute(_INSERT, [{**row, "indexed_title": index_text(row["title"]),
-                                       "indexed_body": index_text(row["body"])} for row in rows])
+            session.execute(_INSERT, [{**row, "indexed_title": title, "indexed_body": body}
+                                      for row, (title, body) in zip(rows, indexed)])
 
     def delete(self, session: Session, where: sa.ColumnElement[bool]) -> None:
         session.execute(sa.delete(SearchEntry.__table__).where(where))

@@ -28,9 +28,10 @@ SOURCES, PAGES = "{title body}", "page"
 
 
 def _indexed(entry_id: int, title: str, body: str, page: int | None) -> dict[str, Any]:
+    """The values of an entry in ``search_fts``, from its indexed title and body."""
     if page is not None:
-        return {"id": entry_id, "title": "", "body": "", "page": index_text(body)}
-    return {"id": entry_id, "title": index_text(title), "body": index_text(body), "page": ""}
+        return {"id": entry_id, "title": "", "body": "", "page": body}
+    return {"id": entry_id, "title": title, "body": body, "page": ""}
 
 
 def fts_query(match: Match, columns: str = SOURCES) -> str:
@@ -48,18 +49,19 @@ _FIRST_PAGE = sa.text("SELECT rowid FROM search_fts WHERE search_fts MATCH :q AN
 
 
 class SqliteEngine:
-    def insert(self, session: Session, rows: list[dict[str, Any]]) -> None:
+    def insert(self, session: Session, rows: list[dict[str, Any]], indexed: list[tuple[str, str]]) -> None:
         if not rows:
             return
         ids = session.execute(sa.insert(ENTRIES).returning(ENTRIES.c.id, sort_by_parameter_order=True),
                               rows).scalars().all()
-        session.execute(_INDEX, [_indexed(i, row["title"], row["body"], row["page"]) for i, row in zip(ids, rows)])
+        session.execute(_INDEX, [_indexed(i, *texts, row["page"]) for i, texts, row in zip(ids, indexed, rows)])
 
     def delete(self, session: Session, where: sa.ColumnElement[bool]) -> None:
         old = session.execute(sa.select(ENTRIES.c.id, ENTRIES.c.title, ENTRIES.c.body, ENTRIES.c.page)
                               .where(where)).all()
         if old:
-            session.execute(_UNINDEX, [_indexed(*row) for row in old])
+            session.execute(_UNINDEX, [_indexed(entry_id, index_text(title), index_text(body), page)
+                                       for entry_id, title, body, page in old])
             session.execute(sa.delete(ENTRIES).where(where))
 
     def clear(self, session: Session) -> None:
