@@ -84,11 +84,10 @@ def _shown(user: User, query: SearchQuery) -> list[sa.ColumnElement[bool]]:
 def _hits(user: User, best: list[tuple[int, int]], parsed: ParsedQuery, engine: Engine) -> list[SearchHit]:
     """The hits of these entries (tier, id); a material's shown by its best page (its whole text is not
     loaded)."""
-    text = sa.case((E.kind == SearchKind.MATERIAL, E.title), else_=sa.func.coalesce(sa.func.nullif(E.body, ""),
-                                                                                     E.title))
+    body = sa.case((E.kind == SearchKind.MATERIAL, ""), else_=E.body)
     loaded = {row.id: row for row in db.session.execute(
         sa.select(E.id, E.kind, E.source_id, E.title, E.page, E.meeting_id, E.material_id, E.task_id, E.day,
-                  text.label("text")).where(E.id.in_([entry_id for _, entry_id in best])))}
+                  body.label("body")).where(E.id.in_([entry_id for _, entry_id in best])))}
     rows = [loaded[entry_id] for _, entry_id in best]
     materials = {row.source_id: tier for (tier, _), row in zip(best, rows) if row.kind == SearchKind.MATERIAL}
     pages = engine.best_pages(db.session, materials, parsed.tiers()) if materials else {}
@@ -106,7 +105,7 @@ def _hits(user: User, best: list[tuple[int, int]], parsed: ParsedQuery, engine: 
         opened = SimpleNamespace(**{**row._asdict(), "page": page})
         hits.append(SearchHit(kind=row.kind, id=row.source_id, title=row.title or meeting_title or
                               tasks.get(row.task_id) or "",
-                              snippet=snippet(page_texts[row.material_id] if page else row.text,
+                              snippet=snippet([page_texts[row.material_id] if page else row.body, row.title],
                                               parsed.marked(tier), parsed.shown_phrases()),
                               url=SOURCES[SearchKind(row.kind)].url(opened), date=row.day, page=page,
                               meeting_title=meeting_title))

@@ -18,13 +18,29 @@ def _plain(text: str) -> str:
     return str(escape(SPACES.sub(" ", text)))
 
 
-def snippet(text: str, marked: set[str], phrases: list[tuple[str, ...]] = ()) -> str:
-    """The passage around the first of ``phrases`` found, else where the ``marked`` words are densest. Folding
-    keeps every offset, so the matches found in the folded text are marked in the original."""
-    found = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(fold(text))]
-    spans = [(first, last) for first, last, token in found if token in marked]
-    if not spans:
-        return _plain(text[:WIDTH]) + ("…" if len(text) > WIDTH else "")
+def snippet(texts: list[str], marked: list[list[str]], phrases: list[tuple[str, ...]] = ()) -> str:
+    """The passage of the first of ``texts`` with a match (a body, else the title), around the first of
+    ``phrases`` found, else where the marked words are densest. Of each group of ``marked`` (a word and the
+    words close to it), the first the text has is marked. Folding keeps every offset, so the matches found in
+    the folded text are marked in the original."""
+    for text in texts:
+        found = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(fold(text))]
+        spans = _matches(found, marked)
+        if spans:
+            return _passage(text, found, spans, phrases)
+    text = next((text for text in texts if text), "")
+    return _plain(text[:WIDTH]) + ("…" if len(text) > WIDTH else "")
+
+
+def _matches(found: list[tuple[int, int, str]], marked: list[list[str]]) -> list[tuple[int, int]]:
+    present = {token for _, _, token in found}
+    chosen = {next(word for word in group if word in present) for group in marked
+              if not present.isdisjoint(group)}
+    return [(first, last) for first, last, token in found if token in chosen]
+
+
+def _passage(text: str, found: list[tuple[int, int, str]], spans: list[tuple[int, int]],
+             phrases: list[tuple[str, ...]]) -> str:
     anchor = _phrase_at([token for _, _, token in found], phrases)
     start = max(0, (found[anchor][0] if anchor is not None else spans[_densest(spans)][0]) - LEAD)
     if start:
