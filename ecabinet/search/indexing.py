@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ecabinet.search.engines import engine_for
-from ecabinet.search.folding import TOKEN, fold
+from ecabinet.search.folding import index_text
 from ecabinet.search.models import SearchEntry, SearchKind, SearchTerm
 from ecabinet.search.sources import OWNER_COLUMNS, PARTS, PROPAGATIONS, SOURCE_OF_MODEL, SOURCES
 
@@ -110,9 +110,9 @@ def remake(session: Session, kind: SearchKind, ids: list[int]) -> int:
 
 def write(session: Session, rows: list[dict[str, Any]]) -> None:
     """Index new entries and add their words to the vocabulary."""
-    engine_for(session).insert(session, rows)
-    add_terms(session, {term for row in rows for text in (row["title"], row["body"])
-                        for term in TOKEN.findall(fold(text))})
+    indexed = [(index_text(row["title"]), index_text(row["body"])) for row in rows]
+    engine_for(session).insert(session, rows, indexed)
+    add_terms(session, {term for texts in indexed for text in texts for term in text.split()})
 
 
 _DIALECT_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}

@@ -1,8 +1,9 @@
 """The search index: one entry per searchable piece (a meeting, a material's page, a task's report…).
 
-Each engine adds its own full-text structure over ``title`` and ``body`` (SQLite: the FTS5 table ``search_fts``;
-PostgreSQL: the column ``search_entries.document`` and its GIN index), made by the migration and kept by
-``engines``. The ids of what an entry belongs to are kept with it: the policy's SQL filters apply to them.
+Each engine adds its own full-text structure over ``title`` and ``body`` (SQLite: the FTS5 tables ``search_fts``
+and ``search_pages_fts``; PostgreSQL: the column ``search_entries.document`` and its GIN index), made by the
+migrations and kept by ``engines``. The ids of what an entry belongs to are kept with it: the policy's SQL filters
+apply to them.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ class SearchTerm(db.Model):
     term: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
 
 
-ENGINE_TABLES = ("search_fts", "search_terms_trgm")
+ENGINE_TABLES = ("search_fts", "search_pages_fts", "search_terms_trgm")
 """SQLite's FTS5 tables (with the shadow tables FTS5 makes for each, ``<name>_data``…)."""
 ENGINE_COLUMNS = {("search_entries", "document")}
 ENGINE_INDEXES = {"ix_search_entries_document", "ix_search_terms_trgm"}

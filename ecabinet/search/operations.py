@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,7 +13,7 @@ from ecabinet.meetings.models import Meeting
 from ecabinet.policy import meeting_visibility
 from ecabinet.search import indexing
 from ecabinet.search.engines import engine_for
-from ecabinet.search.engines.base import TIER_WEIGHT, Engine
+from ecabinet.search.engines.base import Engine, Match
 from ecabinet.search.models import SearchEntry, SearchKind
 from ecabinet.search.query import ParsedQuery, expand, parse
 from ecabinet.search.schemas import SearchHit, SearchQuery, SearchResults
@@ -22,32 +23,48 @@ from ecabinet.tasks.models import Task
 
 E = SearchEntry
 REBUILD_BATCH = 200
+ENTRY = SearchEntry.__table__.c
+NEWEST_FIRST = [ENTRY.day.desc().nulls_last(), ENTRY.kind, ENTRY.source_id]
 
 
 def search(user: User, query: SearchQuery) -> SearchResults:
     """What ``user`` may find for ``query``: one hit per meeting, material, task… (a material by its best
-    page), the best first; counts per kind under the same filters but the kinds.
+    page), by the first tier it matches, then the newest first; counts per kind under the same filters but the
+    kinds.
 
-    One statement finds every matching source ``user`` may see (a few thousand rows at most: a province's
-    meetings, notices, tasks and materials, each matched as a whole), so the counts and the ranking agree by
-    construction; then the best page of each material shown."""
+    A source is matched as a whole (a material by its whole text), so a count is a count of sources; the
+    matches are not scored: scoring every match of a common phrase (nearly every material has "kết luận") costs
+    more than the whole search may, and the tiers already put the phrase first."""
     counts = dict.fromkeys(SearchKind, 0)
     parsed = parse(query.q)
     if parsed.empty:
         return SearchResults(query=query, hits=[], counts=counts, total=0)
     engine = engine_for(db.session)
     expand(parsed, engine, db.session)
-    ranked = engine.ranked(parsed.tiers())
-    sources = db.session.execute(sa.select(E.kind, E.source_id, ranked.c.rank, E.id.label("entry_id"))
-                                 .join(ranked, ranked.c.entry_id == E.id).where(*_shown(user, query))).all()
-    kinds = set(query.kinds or SearchKind)
-    for source in sources:
-        counts[SearchKind(source.kind)] += 1
+    tiers = parsed.tiers()
+    shown = _shown(user, query)
+    counts.update(db.session.execute(sa.select(E.kind, sa.func.count()).where(engine.matching(tiers[-1]), *shown)
+                                     .group_by(E.kind)).all())
+    kinds = query.kinds or list(SearchKind)
     start = (query.page - 1) * query.per_page
-    shown = sorted((source for source in sources if source.kind in kinds),
-                   key=lambda source: (source.rank, source.kind, source.source_id))[start:start + query.per_page]
-    return SearchResults(query=query, hits=_hits(user, shown, parsed, engine), counts=counts,
+    best = _best_first(engine, tiers, [*shown, E.kind.in_(kinds)], start + query.per_page)[start:]
+    return SearchResults(query=query, hits=_hits(user, best, parsed, engine), counts=counts,
                          total=sum(counts[kind] for kind in kinds))
+
+
+def _best_first(engine: Engine, tiers: list[Match], filters: list[sa.ColumnElement[bool]],
+                wanted: int) -> list[tuple[int, int]]:
+    """The first ``wanted`` entries (tier, id) that pass ``filters``: those of a tier before those of the next,
+    the newest first. A tier holds the matches of those before it: each is asked for as many more as they had."""
+    found: list[tuple[int, int]] = []
+    seen: set[int] = set()
+    for tier, match in enumerate(tiers):
+        ids = db.session.scalars(engine.first_matching(match, filters, NEWEST_FIRST, wanted + len(seen))).all()
+        found += [(tier, entry_id) for entry_id in ids if entry_id not in seen][:wanted - len(found)]
+        seen.update(ids)
+        if len(found) == wanted:
+            break
+    return found
 
 
 def _shown(user: User, query: SearchQuery) -> list[sa.ColumnElement[bool]]:
@@ -64,30 +81,33 @@ def _shown(user: User, query: SearchQuery) -> list[sa.ColumnElement[bool]]:
     return filters
 
 
-def _hits(user: User, sources: list[Any], parsed: ParsedQuery, engine: Engine) -> list[SearchHit]:
-    """The hits of these sources; a material's shown by its best page."""
-    entries = {row.id: row for row in db.session.scalars(sa.select(E).where(
-        E.id.in_([source.entry_id for source in sources])))}
-    rows = [entries[source.entry_id] for source in sources]
-    materials = [row.source_id for row in rows if row.kind == SearchKind.MATERIAL]
-    best = engine.best_pages(db.session, materials, parsed.tiers()) if materials else {}
-    pages = {row.material_id: row for row in db.session.scalars(sa.select(E).where(
-        sa.tuple_(E.material_id, E.page).in_(list(best.items()))))} if best else {}
+def _hits(user: User, best: list[tuple[int, int]], parsed: ParsedQuery, engine: Engine) -> list[SearchHit]:
+    """The hits of these entries (tier, id); a material's shown by its best page (its whole text is not
+    loaded)."""
+    body = sa.case((E.kind == SearchKind.MATERIAL, ""), else_=E.body)
+    loaded = {row.id: row for row in db.session.execute(
+        sa.select(E.id, E.kind, E.source_id, E.title, E.page, E.meeting_id, E.material_id, E.task_id, E.day,
+                  body.label("body")).where(E.id.in_([entry_id for _, entry_id in best])))}
+    rows = [loaded[entry_id] for _, entry_id in best]
+    materials = {row.source_id: tier for (tier, _), row in zip(best, rows) if row.kind == SearchKind.MATERIAL}
+    pages = engine.best_pages(db.session, materials, parsed.tiers()) if materials else {}
+    page_texts = dict(db.session.execute(sa.select(E.material_id, E.body).where(sa.or_(
+        *(sa.and_(E.material_id == material_id, E.page == page) for material_id, page in pages.items())))).all()
+    ) if pages else {}
     meetings = dict(db.session.execute(sa.select(Meeting.id, Meeting.title).where(
         Meeting.id.in_({row.meeting_id for row in rows if row.meeting_id}), meeting_visibility(user))).all())
     tasks = dict(db.session.execute(sa.select(Task.id, Task.content).where(
         Task.id.in_({row.task_id for row in rows if row.kind == SearchKind.TASK_REPORT}))).all())
     hits = []
-    for row, source in zip(rows, sources):
+    for (tier, _), row in zip(best, rows):
         page = pages.get(row.material_id) if row.kind == SearchKind.MATERIAL else None
-        shown = page or row
-        text = row.title if row.kind == SearchKind.MATERIAL and page is None else shown.body or row.title
         meeting_title = meetings.get(row.meeting_id)
+        opened = SimpleNamespace(**{**row._asdict(), "page": page})
         hits.append(SearchHit(kind=row.kind, id=row.source_id, title=row.title or meeting_title or
                               tasks.get(row.task_id) or "",
-                              snippet=snippet(text, parsed.marked(round(source.rank / TIER_WEIGHT)),
-                                              parsed.shown_phrases()),
-                              url=SOURCES[SearchKind(row.kind)].url(shown), date=row.day, page=shown.page,
+                              snippet=snippet([page_texts[row.material_id] if page else row.body, row.title],
+                                              parsed.marked(tier), parsed.shown_phrases()),
+                              url=SOURCES[SearchKind(row.kind)].url(opened), date=row.day, page=page,
                               meeting_title=meeting_title))
     return hits
 

@@ -56,12 +56,12 @@ class ParsedQuery:
         """What a snippet shows first where it is found: the quoted phrases, else all the words in a row."""
         return self.phrases or [tuple(chain.from_iterable(self.words))]
 
-    def marked(self, tier: int) -> set[str]:
-        """The folded words a snippet of a hit of ``tier`` highlights: the close words only if it needed them."""
-        words = {*chain.from_iterable(self.phrases), *chain.from_iterable(self.words)}
-        if self.expansions and tier == len(self.tiers()) - 1:
-            words.update(chain.from_iterable(self.expansions.values()))
-        return words
+    def marked(self, tier: int) -> list[list[str]]:
+        """What a snippet of a hit of ``tier`` highlights: each folded word, or, if the hit needed the close words,
+        the first of the word and its close words (closest first) that the text has."""
+        fuzzy = bool(self.expansions) and tier == len(self.tiers()) - 1
+        return [[word, *(self.expansions.get(word, ()) if fuzzy else ())]
+                for word in dict.fromkeys(chain(*self.phrases, *self.words))]
 
 
 def parse(text: str) -> ParsedQuery:

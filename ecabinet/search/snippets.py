@@ -6,7 +6,7 @@ import re
 
 from markupsafe import Markup, escape
 
-from ecabinet.search.folding import TOKEN, fold
+from ecabinet.search.folding import fold
 
 WIDTH = 240
 LEAD = 60
@@ -18,15 +18,39 @@ def _plain(text: str) -> str:
     return str(escape(SPACES.sub(" ", text)))
 
 
-def snippet(text: str, marked: set[str], phrases: list[tuple[str, ...]] = ()) -> str:
-    """The passage around the first of ``phrases`` found, else where the ``marked`` words are densest. Folding
-    keeps every offset, so the matches found in the folded text are marked in the original."""
-    found = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(fold(text))]
-    spans = [(first, last) for first, last, token in found if token in marked]
-    if not spans:
-        return _plain(text[:WIDTH]) + ("…" if len(text) > WIDTH else "")
-    anchor = _phrase_at([token for _, _, token in found], phrases)
-    start = max(0, (found[anchor][0] if anchor is not None else spans[_densest(spans)][0]) - LEAD)
+def snippet(texts: list[str], marked: list[list[str]], phrases: list[tuple[str, ...]] = ()) -> str:
+    """The passage of the first of ``texts`` with a match (a body, else the title), around the first of
+    ``phrases`` found, else where the marked words are densest. Of each group of ``marked`` (a word and the
+    words close to it), the first the text has is marked. Folding keeps every offset, so the matches found in
+    the folded text are marked in the original."""
+    for text in texts:
+        folded = fold(text)
+        chosen = [word for word in (next((word for word in group if _word(word).search(folded)), None)
+                                    for group in marked) if word]
+        if chosen:
+            spans = [found.span() for found in re.finditer("|".join(_word(word).pattern for word in chosen), folded)]
+            return _passage(text, spans, _phrase_at(folded, phrases))
+    text = next((text for text in texts if text), "")
+    return _plain(text[:WIDTH]) + ("…" if len(text) > WIDTH else "")
+
+
+def _word(token: str) -> re.Pattern:
+    """A folded token as a whole token (``folding.TOKEN``: letters and digits)."""
+    return re.compile(rf"(?<![^\W_]){re.escape(token)}(?![^\W_])")
+
+
+def _phrase_at(folded: str, phrases: list[tuple[str, ...]]) -> int | None:
+    """Where the first of ``phrases`` (of two words or more) found begins in the folded text."""
+    for phrase in phrases:
+        if len(phrase) > 1:
+            found = re.search(r"[\W_]+".join(_word(token).pattern for token in phrase), folded)
+            if found:
+                return found.start()
+    return None
+
+
+def _passage(text: str, spans: list[tuple[int, int]], anchor: int | None) -> str:
+    start = max(0, (anchor if anchor is not None else spans[_densest(spans)][0]) - LEAD)
     if start:
         start = text.find(" ", start, start + LEAD) + 1 or start
     end = min(len(text), start + WIDTH)
@@ -37,18 +61,6 @@ def snippet(text: str, marked: set[str], phrases: list[tuple[str, ...]] = ()) ->
             at = last
     parts += [_plain(text[at:end]), "…" if end < len(text) else ""]
     return str(Markup("".join(parts)))
-
-
-def _phrase_at(words: list[str], phrases: list[tuple[str, ...]]) -> int | None:
-    """Where the first of ``phrases`` (of two words or more) begins among ``words``."""
-    for phrase in phrases:
-        if len(phrase) < 2:
-            continue
-        size = len(phrase)
-        for at in range(len(words) - size + 1):
-            if tuple(words[at:at + size]) == phrase:
-                return at
-    return None
 
 
 def _densest(spans: list[tuple[int, int]]) -> int:

@@ -22,8 +22,9 @@ FUZZY_CANDIDATES = 300
 
 
 class Engine(Protocol):
-    def insert(self, session: Session, rows: list[dict[str, Any]]) -> None:
-        """Add entries (``search_entries``'s columns) and index them."""
+    def insert(self, session: Session, rows: list[dict[str, Any]], indexed: list[tuple[str, str]]) -> None:
+        """Add entries (``search_entries``'s columns) and index them by ``index_text`` of their title and body
+        (``indexed``, made once by the caller)."""
 
     def delete(self, session: Session, where: sa.ColumnElement[bool]) -> None:
         """Remove the entries ``where`` selects, and their indexing."""
@@ -31,26 +32,24 @@ class Engine(Protocol):
     def clear(self, session: Session) -> None:
         """Remove every entry (a rebuild)."""
 
-    def ranked(self, tiers: list[Match]) -> sa.Subquery | sa.CTE:
-        """The entries of whole sources matching the last tier (which holds every match of the others):
-        ``entry_id`` and ``rank``, lower is better: ``TIER_WEIGHT`` times the first tier it matches, plus the
-        engine's own score."""
+    def matching(self, match: Match) -> sa.ColumnElement[bool]:
+        """``search_entries`` of whole sources that ``match`` (no score: scoring a common phrase's every match
+        costs more than a search may)."""
 
-    def best_pages(self, session: Session, material_ids: list[int], tiers: list[Match]) -> dict[int, int]:
-        """The page of each material that matches best: the first page of the best tier it matches."""
+    def first_matching(self, match: Match, filters: list[sa.ColumnElement[bool]], order: list[sa.ColumnElement],
+                       limit: int) -> sa.Select:
+        """The ids of the first ``limit`` entries, by ``order``, that ``matching(match)`` and ``filters`` select."""
 
+    def best_pages(self, session: Session, materials: dict[int, int], tiers: list[Match]) -> dict[int, int]:
+        """The page of each material (id: the first tier its whole text matches) that matches best: the first
+        page of the best tier it matches."""
 
     def similar_terms(self, session: Session, term: str) -> list[str]:
         """Vocabulary words that may be ``term`` misspelt (the caller measures how close)."""
 
 
-TIER_WEIGHT = 1_000_000.0
-"""Far above any engine's score: a better tier always ranks first."""
-
-
 def tier_of(tiers: list[Match], matching: Callable[[Match], sa.ColumnElement[bool]]) -> sa.ColumnElement:
-    """Which tier a row of the last tier's matches matched first, times ``TIER_WEIGHT``."""
+    """Which tier a row of the last tier's matches matched first."""
     if len(tiers) == 1:
-        return sa.literal(0.0)
-    return sa.case(*((matching(match), tier * TIER_WEIGHT) for tier, match in enumerate(tiers[:-1])),
-                   else_=(len(tiers) - 1) * TIER_WEIGHT)
+        return sa.literal(0)
+    return sa.case(*((matching(match), tier) for tier, match in enumerate(tiers[:-1])), else_=len(tiers) - 1)

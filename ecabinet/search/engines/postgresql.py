@@ -10,14 +10,17 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR, aggregate_order_by
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.util import ClauseAdapter
 
 from ecabinet.search.engines.base import FUZZY_CANDIDATES, Match, tier_of
-from ecabinet.search.folding import index_text
 from ecabinet.search.models import SearchEntry
 
 ENTRIES = SearchEntry.__table__.to_metadata(sa.MetaData())
 ENTRIES.append_column(sa.Column("document", TSVECTOR))
 SIMPLE = sa.literal_column("'simple'::regconfig")
+DOCUMENT = sa.literal_column(f"{ENTRIES.name}.document", TSVECTOR)
+"""The column in a query of ``SearchEntry``."""
 
 
 def _weighted(name: str, weight: str) -> sa.ColumnElement:
@@ -27,15 +30,19 @@ def _weighted(name: str, weight: str) -> sa.ColumnElement:
 _INSERT = sa.insert(ENTRIES).values(document=_weighted("indexed_title", "A").op("||")(_weighted("indexed_body", "B")))
 
 
-def tsquery(match: Match) -> str:
-    return " & ".join("(" + " | ".join("(" + " <-> ".join(f"'{token}'" for token in phrase) + ")"
+def tsquery(match: Match, between: str = " <-> ") -> str:
+    return " & ".join("(" + " | ".join("(" + between.join(f"'{token}'" for token in phrase) + ")"
                                        for phrase in group) + ")" for group in match)
 
 
-def _query(match: Match) -> sa.ColumnElement:
+def _query(match: Match, between: str = " <-> ") -> sa.ColumnElement:
     """The lexemes are folded already (what 'simple' would make of them): a constant, not ``to_tsquery`` (a stable
     function, evaluated again for every row)."""
-    return sa.cast(sa.literal(tsquery(match)), TSQUERY)
+    return sa.cast(sa.literal(tsquery(match, between)), TSQUERY)
+
+
+def _has_phrase(match: Match) -> bool:
+    return any(len(phrase) > 1 for group in match for phrase in group)
 
 
 def _first_by(column: sa.ColumnElement, key: sa.ColumnElement) -> sa.ColumnElement:
@@ -47,15 +54,11 @@ def _tier(tiers: list[Match]) -> sa.ColumnElement:
     return tier_of(tiers, lambda match: ENTRIES.c.document.op("@@")(_query(match)))
 
 
-def _rank(tiers: list[Match]) -> sa.ColumnElement:
-    return _tier(tiers) - sa.func.ts_rank(ENTRIES.c.document, _query(tiers[-1]))
-
-
 class PostgresqlEngine:
-    def insert(self, session: Session, rows: list[dict[str, Any]]) -> None:
+    def insert(self, session: Session, rows: list[dict[str, Any]], indexed: list[tuple[str, str]]) -> None:
         if rows:
-            session.execute(_INSERT, [{**row, "indexed_title": index_text(row["title"]),
-                                       "indexed_body": index_text(row["body"])} for row in rows])
+            session.execute(_INSERT, [{**row, "indexed_title": title, "indexed_body": body}
+                                      for row, (title, body) in zip(rows, indexed)])
 
     def delete(self, session: Session, where: sa.ColumnElement[bool]) -> None:
         session.execute(sa.delete(SearchEntry.__table__).where(where))
@@ -63,17 +66,35 @@ class PostgresqlEngine:
     def clear(self, session: Session) -> None:
         session.execute(sa.delete(SearchEntry.__table__))
 
-    def ranked(self, tiers: list[Match]) -> sa.Subquery:
-        return (sa.select(ENTRIES.c.id.label("entry_id"), _rank(tiers).label("rank"))
-                .where(ENTRIES.c.page.is_(None), ENTRIES.c.document.op("@@")(_query(tiers[-1])))
-                .subquery("ranked"))
+    def matching(self, match: Match) -> sa.ColumnElement[bool]:
+        return sa.and_(SearchEntry.page.is_(None), DOCUMENT.op("@@")(_query(match)))
 
-    def best_pages(self, session: Session, material_ids: list[int], tiers: list[Match]) -> dict[int, int]:
-        return dict(session.execute(
-            sa.select(ENTRIES.c.material_id, _first_by(ENTRIES.c.page, _tier(tiers) + ENTRIES.c.page))
-            .where(ENTRIES.c.material_id.in_(material_ids), ENTRIES.c.page.is_not(None),
-                   ENTRIES.c.document.op("@@")(_query(tiers[-1])))
-            .group_by(ENTRIES.c.material_id)).all())
+    def first_matching(self, match: Match, filters: list[sa.ColumnElement[bool]], order: list[sa.ColumnElement],
+                       limit: int) -> sa.Select:
+        """The GIN index answers a match of words alone, but a phrase only with the positions in the row's
+        (toasted, a material's whole text) ``document``: the entries matching its words are put in order first,
+        then the phrase is checked on them one by one until there are enough."""
+        if not _has_phrase(match):
+            return sa.select(SearchEntry.id).where(self.matching(match), *filters).order_by(*order).limit(limit)
+        ordered_by = {column.key: column for clause in order for column in visitors.iterate(clause)
+                      if isinstance(column, sa.Column)}
+        words = (sa.select(SearchEntry.id, *ordered_by.values())
+                 .where(SearchEntry.page.is_(None), DOCUMENT.op("@@")(_query(match, " & ")), *filters)
+                 .order_by(*order).offset(0).subquery("words"))
+        document = sa.select(ENTRIES.c.document).where(ENTRIES.c.id == words.c.id).scalar_subquery()
+        return (sa.select(words.c.id).where(document.op("@@")(_query(match)))
+                .order_by(*(ClauseAdapter(words).traverse(clause) for clause in order)).limit(limit))
+
+    def best_pages(self, session: Session, materials: dict[int, int], tiers: list[Match]) -> dict[int, int]:
+        best = {}
+        for tier in sorted(set(materials.values())):
+            found = [material_id for material_id, its_tier in materials.items() if its_tier == tier]
+            best.update(session.execute(
+                sa.select(ENTRIES.c.material_id, _first_by(ENTRIES.c.page, _tier(tiers[tier:]) + ENTRIES.c.page))
+                .where(ENTRIES.c.material_id.in_(found), ENTRIES.c.page.is_not(None),
+                       ENTRIES.c.document.op("@@")(_query(tiers[-1])))
+                .group_by(ENTRIES.c.material_id)).all())
+        return best
 
     def similar_terms(self, session: Session, term: str) -> list[str]:
         found = session.execute(sa.text("SELECT term FROM search_terms WHERE term % :t "
