@@ -2,8 +2,8 @@
 whole sources in ``search_fts`` no longer reads the pages' postings); the pages already indexed are indexed there.
 Their old postings in ``search_fts`` (column ``page``) are never matched; ``flask search rebuild`` drops them.
 
-Revision ID: searchperf
-Revises: 0019
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-07 16:20:00
 
 """
@@ -14,8 +14,8 @@ from ecabinet.search.folding import index_text
 
 
 # revision identifiers, used by Alembic.
-revision = 'searchperf'
-down_revision = '0019'
+revision = '0021'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 
