@@ -134,6 +134,10 @@ class Source:
     """What a rebuild loads with each batch of rows."""
 
 
+def _in_visible_meetings(user: User) -> sa.ColumnElement[bool]:
+    return _among(E.meeting_id, Meeting, meeting_visibility(user))
+
+
 def _meeting_page(row: Any) -> str:
     return f"/meetings/{row.meeting_id}"
 
@@ -144,10 +148,10 @@ def _material_page(row: Any) -> str:
 
 SOURCES: dict[SearchKind, Source] = {source.kind: source for source in (
     Source(SearchKind.MEETING, Meeting, meeting_entries,
-           lambda user: _among(E.meeting_id, Meeting, meeting_visibility(user)), _meeting_page,
+           _in_visible_meetings, _meeting_page,
            ("title", "description", "location", "starts_at", "chair_id")),
     Source(SearchKind.AGENDA_ITEM, AgendaItem, agenda_item_entries,
-           lambda user: _among(E.meeting_id, Meeting, meeting_visibility(user)),
+           _in_visible_meetings,
            lambda row: f"/meetings/{row.meeting_id}/agenda#item-{row.source_id}",
            ("title", "presenter", "presenting_unit_id"), (selectinload(AgendaItem.meeting),)),
     Source(SearchKind.MATERIAL, Material, material_entries,
@@ -159,11 +163,11 @@ SOURCES: dict[SearchKind, Source] = {source.kind: source for source in (
            lambda row: f"/meetings/{row.meeting_id}/minutes", (),
            (selectinload(Minutes.meeting), selectinload(Minutes.sections))),
     Source(SearchKind.CONCLUSION, Conclusion, conclusion_entries,
-           lambda user: _among(E.meeting_id, Meeting, meeting_visibility(user)),
+           _in_visible_meetings,
            lambda row: f"/meetings/{row.meeting_id}/conclusions#conclusion-{row.source_id}", ("text",),
            (selectinload(Conclusion.meeting),)),
     Source(SearchKind.DIRECTIVE, Directive, directive_entries,
-           lambda user: _among(E.meeting_id, Meeting, meeting_visibility(user)),
+           _in_visible_meetings,
            lambda row: f"/meetings/{row.meeting_id}/conclusions#directive-{row.source_id}",
            ("content", "lead_unit_id"), (selectinload(Directive.conclusion).selectinload(Conclusion.meeting),)),
     Source(SearchKind.NOTICE, Notice, notice_entries,
@@ -201,8 +205,12 @@ OWNER_COLUMNS: dict[type, sa.ColumnElement] = {Meeting: E.meeting_id, Material: 
 
 
 def visibility(user: User, kinds: list[SearchKind]) -> sa.ColumnElement[bool]:
-    """What ``user`` may find among ``kinds``, in SQL."""
-    return sa.or_(*(sa.and_(E.kind == kind, SOURCES[kind].visible(user)) for kind in kinds))
+    """What ``user`` may find among ``kinds``, in SQL: each filter built once for the kinds that share it (four
+    kinds are seen with their meeting)."""
+    sharing: dict[Callable[[User], sa.ColumnElement[bool]], list[SearchKind]] = {}
+    for kind in kinds:
+        sharing.setdefault(SOURCES[kind].visible, []).append(kind)
+    return sa.or_(*(sa.and_(E.kind.in_(group), visible(user)) for visible, group in sharing.items()))
 
 
 def batches(source: Source, size: int) -> Iterator[list[Any]]:
