@@ -158,6 +158,22 @@ def test_a_quoted_phrase_matches_only_as_a_phrase_and_the_phrase_ranks_first(pro
     assert "ket luan" in re.sub(r"\s+", " ", _text(first.snippet))
 
 
+def test_a_longer_phrase_needs_its_words_in_a_row_not_only_its_pairs(province):
+    """One task has the pairs of "plimvo trolex quandar" apart, one the phrase across a line: only the second
+    matches it; a task's content and its source do not join into a phrase that is in neither."""
+    with province.app.app_context(), province.rolled_back():
+        apart = Task(content="Xây dựng plimvo trolex; trolex quandar", lead_unit_id=_unit("sotc"))
+        in_a_row = Task(content="Kế hoạch plimvo\ntrolex quandar", lead_unit_id=_unit("sotc"),
+                        source_reference="Văn bản vexmor")
+        db.session.add_all([apart, in_a_row])
+        db.session.commit()
+        tasks = [SearchKind.TASK]
+        assert [hit.id for hit in _search(OFFICE, '"plimvo trolex quandar"', kinds=tasks).hits] == [in_a_row.id]
+        assert {hit.id for hit in _search(OFFICE, '"plimvo trolex"', kinds=tasks).hits} == {apart.id, in_a_row.id}
+        assert _search(OFFICE, '"quandar van"', kinds=tasks).total == 0
+        assert _search(OFFICE, '"quandar van ban"', kinds=tasks).total == 0
+
+
 def test_a_document_number_is_found_as_typed(province):
     with province.app.app_context():
         found = _search(OFFICE, "15/TB-UBND", kinds=[SearchKind.TASK])
