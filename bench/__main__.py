@@ -1,7 +1,8 @@
 """``make bench``: the API figures here, then the PDF figures of ``bench/materials.py``, then OCR's pages per
 second (``bench/ocr.py``), then the live-room
 figures of ``bench/live.py``, then the task statistics and list figures of ``bench/tasks.py``, then the notices
-page and calendar figures at five years of data of ``bench/years.py``, then the keep-alive figure of
+page and calendar figures at five years of data of ``bench/years.py`` and search on the same data
+(``bench/search.py``), then the keep-alive figure of
 ``bench/keepalive.py``, then ``/healthz`` during a burst of sign-ins (``bench/signins.py``).
 
 API figures: the cost of an authenticated API call and of a sign-in.
@@ -99,13 +100,12 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-    from bench import keepalive, live, materials, ocr, search, signins, tasks, years
+    from bench import keepalive, live, materials, ocr, search, signins, tasks
 
     materials.main()
     ocr.main()
     live.main()
     tasks.main()
-    years.main()
-    search.main()
+    search.main()  # and years' figures, on the same province
     keepalive.main()
     signins.main()

@@ -70,6 +70,14 @@ def province_over_years(url: str) -> tuple[Flask, dict[str, int]]:
 
 def measure(url: str, backend: str) -> dict:
     app, added = province_over_years(url)
+    figures = measure_pages(app, added, backend)
+    with app.app_context():
+        db.engine.dispose()
+    return figures
+
+
+def measure_pages(app: Flask, added: dict[str, int], backend: str) -> dict:
+    """The pages' figures on ``province_over_years``'s app."""
     pages = [Page(f"{page}_ms_{who}_{backend}", path, who, client)
              for who, client in ((who, _signed_in(app, username)) for who, username in PEOPLE.items())
              for page, path in PAGES.items()]
@@ -82,8 +90,6 @@ def measure(url: str, backend: str) -> dict:
     health = pages[0].client
     runs, references = interleave(lambda: {page.name: median_ms(page.get, REPEAT) for page in pages},
                                   lambda: median_ms(lambda: health.get("/healthz"), REPEAT))
-    with app.app_context():
-        db.engine.dispose()
     data = (f"demo province + {YEARS} generated years ({added['meetings']:,} meetings, {added['agenda_items']:,} "
             f"agenda items, {added['notices']:,} notices, {added['tasks']:,} tasks)")
     return {page.name: Comparison.of([run[page.name] for run in runs], references).figure(
