@@ -288,8 +288,7 @@ def put_on_agenda(item: ProgrammeItem, meeting: Meeting, actor: User, due_on: da
                                      presenter=leader, planned_minutes=planned_minutes)
     material_requests.request_materials(agenda_item, [item.lead_unit_id], actor, due_on=due_on)
     item.agenda_item_id, item.state = agenda_item.id, ItemState.ON_AGENDA
-    _record(item, EventKind.PUT_ON_AGENDA, actor, meeting.title,
-            {"meeting_id": meeting.id, "agenda_item_id": agenda_item.id})
+    _record(item, EventKind.PUT_ON_AGENDA, actor, details={"meeting_id": meeting.id, "agenda_item_id": agenda_item.id})
     db.session.flush()
     return agenda_item
 
@@ -318,7 +317,7 @@ def settle_presented(now: datetime | None = None) -> list[ProgrammeItem]:
                AgendaItem.status != ItemStatus.DEFERRED)).all()
     for item, meeting in rows:
         item.state, item.presented_at = ItemState.DONE, meeting.ended_at or now
-        _record(item, EventKind.PRESENTED, None, meeting.title, {"meeting_id": meeting.id})
+        _record(item, EventKind.PRESENTED, None, details={"meeting_id": meeting.id})
     db.session.flush()
     return [item for item, _meeting in rows]
 

@@ -44,7 +44,8 @@ def _list_page(query: ItemQuery, errors: dict[str, str] | None = None, status: i
     view = views.programme_view(current_user, query)
     pending = ops.pending_adjustments(view.programme) if view.programme else []
     return render_template("programme/list.html", view=view, query=query, pending=pending, errors=errors or {},
-                           bad_rows=rows or [], columns=sheets.READ_COLUMNS, **_choices()), status
+                           bad_rows=rows or [], columns=sheets.READ_COLUMNS,
+                           export_args={k: v for k, v in request.args.items() if k != "year"}, **_choices()), status
 
 
 def _coming_meetings() -> list[Meeting]:
