@@ -44,7 +44,7 @@ def _list_page(query: ItemQuery, errors: dict[str, str] | None = None, status: i
     view = views.programme_view(current_user, query)
     pending = ops.pending_adjustments(view.programme) if view.programme else []
     return render_template("programme/list.html", view=view, query=query, pending=pending, errors=errors or {},
-                           bad_rows=rows or [], columns=sheets.READ_COLUMNS,
+                           bad_rows=rows or [],
                            export_args={k: v for k, v in request.args.items() if k != "year"}, **_choices()), status
 
 

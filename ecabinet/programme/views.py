@@ -42,7 +42,7 @@ def state_labels() -> dict[str, str]:
 
 
 def kind_labels() -> dict[str, str]:
-    return {ItemKind.SCHEME: _("Scheme (đề án)"), ItemKind.REPORT: _("Report"), ItemKind.DECISION: _("Decision"),
+    return {ItemKind.SCHEME: _("Scheme"), ItemKind.REPORT: _("Report"), ItemKind.DECISION: _("Decision"),
             ItemKind.RESOLUTION: _("Resolution"), ItemKind.PLAN: _("Plan"), ItemKind.OTHER: _("Other")}
 
 
