@@ -13,7 +13,7 @@ from ecabinet.schedules.models import WeeklySchedule
 from ecabinet.scheduler import _jobs, start_in_process
 
 EVERY_JOB = ["build-meeting-packs", "deliver-email", "draft-conclusion-notices", "draft-next-weekly-schedule",
-             "extract-material-text", "prune-caches", "publish-weekly-schedule", "recognise-scanned-pages",
+             "extract-material-text", "follow-programme", "prune-caches", "publish-weekly-schedule", "recognise-scanned-pages",
              "remind-conclusion-notices", "remind-material-requests", "remind-opinion-polls", "remind-tasks",
              "roll-periodic-tasks", "sweep-storage", "task-digest"]
 
