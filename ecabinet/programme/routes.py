@@ -109,36 +109,35 @@ def create():
     return _done(_("The programme of %(year)s is created.", year=body.year), url_for(".list_page", year=body.year))
 
 
+def _new_item_step(year: int, model: type[ItemForm], step, message: str, prefix: str = ""):
+    """A new item from the list page's form (entered, or proposed for addition): its id on success, else the
+    list again with the errors of the form's fields (named with ``prefix``) and nothing saved."""
+    require(current_user, Action.MANAGE_PROGRAMME)
+    programme = _programme(year)
+    body, errors = parse_form(model, request.form)
+    if body is None:
+        return _list_page(ItemQuery(year=year), {prefix + k: v for k, v in errors.items()}, 422)
+    try:
+        item_id = step(programme, body)
+    except DomainError as exc:
+        db.session.rollback()
+        return _list_page(ItemQuery(year=year), {prefix + (exc.field or "title"): exc.message}, exc.status)
+    return _done(message, url_for(".item_page", item_id=item_id))
+
+
 @bp.post("/programme/<int:year>/items")
 @login_required
 def enter(year: int):
-    require(current_user, Action.MANAGE_PROGRAMME)
-    programme = _programme(year)
-    body, errors = parse_form(ItemForm, request.form)
-    if body is None:
-        return _list_page(ItemQuery(year=year), errors, 422)
-    try:
-        [item] = ops.enter_items(programme, [_item_data(body)], current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        return _list_page(ItemQuery(year=year), {exc.field or "title": exc.message}, exc.status)
-    return _done(_("The item is entered in the programme."), url_for(".item_page", item_id=item.id))
+    return _new_item_step(year, ItemForm, lambda programme, body: ops.enter_items(
+        programme, [_item_data(body)], current_user)[0].id, _("The item is entered in the programme."))
 
 
 @bp.post("/programme/<int:year>/additions")
 @login_required
 def propose_addition(year: int):
-    require(current_user, Action.MANAGE_PROGRAMME)
-    programme = _programme(year)
-    body, errors = parse_form(AdditionForm, request.form)
-    if body is None:
-        return _list_page(ItemQuery(year=year), {f"add_{k}": v for k, v in errors.items()}, 422)
-    try:
-        adjustment = ops.propose_addition(programme, _item_data(body), body.reason, current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        return _list_page(ItemQuery(year=year), {f"add_{exc.field or 'title'}": exc.message}, exc.status)
-    return _done(_("The addition is proposed to the chair."), url_for(".item_page", item_id=adjustment.item_id))
+    return _new_item_step(year, AdditionForm, lambda programme, body: ops.propose_addition(
+        programme, _item_data(body), body.reason, current_user).item_id, _("The addition is proposed to the chair."),
+        "add_")
 
 
 @bp.post("/programme/<int:year>/import")
