@@ -258,10 +258,12 @@ def _tell_proposer(adjustment: Adjustment) -> None:
         + (f"\n{adjustment.decision_note}" if adjustment.decision_note else "")))
 
 
-def pending_adjustments(programme: Programme) -> list[Adjustment]:
+def pending_adjustments(programme: Programme, user: User) -> list[Adjustment]:
+    """The adjustments awaiting the chair, of the items ``user`` may see."""
     return list(db.session.scalars(
         sa.select(Adjustment).join(ProgrammeItem).where(ProgrammeItem.programme_id == programme.id,
-                                                        Adjustment.status == AdjustmentStatus.PROPOSED)
+                                                        Adjustment.status == AdjustmentStatus.PROPOSED,
+                                                        policy.programme_item_visibility(user))
         .order_by(Adjustment.id)))
 
 

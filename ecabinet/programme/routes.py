@@ -42,7 +42,7 @@ def _choices() -> dict:
 
 def _list_page(query: ItemQuery, errors: dict[str, str] | None = None, status: int = 200, rows: list | None = None):
     view = views.programme_view(current_user, query)
-    pending = ops.pending_adjustments(view.programme) if view.programme else []
+    pending = ops.pending_adjustments(view.programme, current_user) if view.programme else []
     return render_template("programme/list.html", view=view, query=query, pending=pending, errors=errors or {},
                            bad_rows=rows or [],
                            export_args={k: v for k, v in request.args.items() if k != "year"}, **_choices()), status

@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from ecabinet.accounts.models import User
+from ecabinet.audit.models import AuditEvent
 from ecabinet.core.db import db
 from ecabinet.materials.models import AgendaItem, MaterialRequest
 from ecabinet.meetings import operations as meetings
@@ -97,6 +98,9 @@ def test_an_item_planned_adjusted_put_on_the_agenda_presented_and_one_left_behin
                                                                                                      ItemState.PLANNED)
         assert _item("Báo cáo tình hình kinh tế - xã hội quý III").state == ItemState.PLANNED
         assert _item("Đề án chuyển đổi số").state == ItemState.DROPPED
+        audited = db.session.execute(sa.select(AuditEvent.action, AuditEvent.actor_id).where(
+            AuditEvent.entity_type == "programme_adjustments")).all()
+        assert audited.count(("create", people.secretary)) == 3 and audited.count(("update", venue.second_leader)) == 3
         told = db.session.scalars(sa.select(Notification.user_id).where(Notification.kind.like("programme.%"))).all()
         assert told.count(venue.second_leader) == 3 and told.count(people.secretary) == 3
 
@@ -144,11 +148,14 @@ def test_who_sees_and_does_what(app, office, people, venue, client):
     own = _enter(client, "Đề án của Sở Tài chính", 12, people.department)
     other = _enter(client, "Đề án của Sở Y tế", 12, people.other_department)
 
+    assert _post(client, f"/programme/items/{other}/drop", reason="Sở Y tế đề nghị rút").status_code == 302
+
     signed_in(pages, "sotc")  # the department's liaison: its own items only, nothing to change
     assert pages.get(f"/programme/items/{own}").status_code == 200
     assert pages.get(f"/programme/items/{other}").status_code == 404
     listed = pages.get(f"/programme?year={YEAR}").get_data(as_text=True)
     assert "Đề án của Sở Tài chính" in listed and "Đề án của Sở Y tế" not in listed
+    assert "Sở Y tế đề nghị rút" not in listed
     api = pages.get(f"/api/v1/programme-items?year={YEAR}").get_json()
     assert [item["id"] for item in api["items"]] == [own]
     assert pages.get(f"/programme/{YEAR}.xlsx").status_code == 200
@@ -167,4 +174,4 @@ def test_who_sees_and_does_what(app, office, people, venue, client):
     assert _post(client, f"/programme/items/{own}/drop", reason="Không còn phù hợp").status_code == 302
     assert _post(client, f"/programme/items/{own}/drop", reason="Lần nữa").status_code == 409  # one at a time
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Adjustment)) == 1
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Adjustment)) == 2
