@@ -175,3 +175,24 @@ def test_who_sees_and_does_what(app, office, people, venue, client):
     assert _post(client, f"/programme/items/{own}/drop", reason="Lần nữa").status_code == 409  # one at a time
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Adjustment)) == 2
+
+
+def test_an_item_whose_meeting_is_cancelled_goes_on_another_agenda(app, office, people, schedule_meeting):
+    client = office
+    item_id = _enter(client, "Đề án sắp xếp đơn vị sự nghiệp", 12, people.department)
+    [first] = schedule_meeting()
+    [second] = schedule_meeting(title="Phiên họp UBND tỉnh tháng 12", starts_at="2026-12-07T01:00:00+00:00",
+                                ends_at="2026-12-07T03:00:00+00:00")
+    assert _post(client, f"/programme/items/{item_id}/agenda", meeting_id=str(first["id"])).status_code == 302
+    with app.app_context():
+        meeting = db.session.get(Meeting, first["id"])
+        meetings.change_status(meeting, meeting.version, ChangeKind.CANCELLED, db.session.get(User, people.secretary),
+                               "Lãnh đạo bận công tác")
+        db.session.commit()
+    assert _post(client, f"/programme/items/{item_id}/agenda", meeting_id=str(second["id"])).status_code == 302
+    with app.app_context():
+        ops.follow_up()
+        item = db.session.get(ProgrammeItem, item_id)
+        assert (item.state, item.agenda_item.meeting_id) == (ItemState.ON_AGENDA, second["id"])
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(MaterialRequest).where(
+            MaterialRequest.unit_id == people.department)) == 2
