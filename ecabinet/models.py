@@ -14,6 +14,7 @@ from ecabinet.notices import models as notices  # noqa: F401
 from ecabinet.notify import models as notify  # noqa: F401
 from ecabinet.org import models as org  # noqa: F401
 from ecabinet.org.reorganisation import models as reorganisation  # noqa: F401
+from ecabinet.programme import models as programme  # noqa: F401
 from ecabinet.registers import models as registers  # noqa: F401
 from ecabinet.schedules import models as schedules  # noqa: F401
 from ecabinet.search import models as search  # noqa: F401

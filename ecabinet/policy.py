@@ -22,6 +22,7 @@ from ecabinet.meetings.models import Confidentiality as MeetingConfidentiality
 from ecabinet.meetings.models import Invitation, Meeting
 from ecabinet.notices.models import Notice, NoticeRecipient, NoticeStatus
 from ecabinet.org.models import Unit
+from ecabinet.programme.models import ProgrammeItem
 
 
 class Action(enum.StrEnum):
@@ -136,6 +137,17 @@ class Action(enum.StrEnum):
     """See or mark read a notification (target: the Notification): only its recipient."""
     MANAGE_OUTBOX = "manage_outbox"
     """See the e-mail outbox (waiting, failed, stuck, uncertain) and re-send or drop its e-mails: the Office."""
+    VIEW_PROGRAMME = "view_programme"
+    """Open the year's work programme: anyone signed in, each seeing the items ``programme_item_visibility``
+    lets them see."""
+    VIEW_PROGRAMME_ITEM = "view_programme_item"
+    """See a programme item and its history (target: the ProgrammeItem): the Office, the leaders and members,
+    the lead agency's liaison."""
+    MANAGE_PROGRAMME = "manage_programme"
+    """Enter and import the programme, propose its adjustments, put its items on a session's agenda: the Office."""
+    DECIDE_PROGRAMME_ADJUSTMENT = "decide_programme_adjustment"
+    """Approve or refuse a proposed adjustment of the programme (target: the Adjustment): the programme's chair
+    (Chủ tịch UBND tỉnh) only."""
     SEARCH = "search"
     """Search meetings, materials, minutes, conclusions, notices and tasks: anyone signed in, each finding only what
     the lists would show them (the search filters its hits by the same rules)."""
@@ -150,7 +162,8 @@ WRITE_ACTIONS = frozenset({
     Action.SIGN_MINUTES_AS_CHAIR, Action.WRITE_CONCLUSIONS, Action.EDIT_NOTICE, Action.REVIEW_NOTICE,
     Action.APPROVE_NOTICE, Action.ISSUE_NOTICE, Action.CANCEL_REGISTER_NUMBER, Action.MANAGE_TASKS,
     Action.REPORT_TASK, Action.COMMENT_TASK, Action.REQUEST_EXTENSION, Action.DECIDE_EXTENSION,
-    Action.TAKE_NOTES, Action.REJECT_NOTICE, Action.MANAGE_OUTBOX,
+    Action.TAKE_NOTES, Action.REJECT_NOTICE, Action.MANAGE_OUTBOX, Action.MANAGE_PROGRAMME,
+    Action.DECIDE_PROGRAMME_ADJUSTMENT,
 })
 """Actions that change data: a viewer is refused every one of them, whatever else it holds."""
 
@@ -565,6 +578,34 @@ def _decide_extension(user: User, task: Any) -> bool:
     return task is not None and (user.id == task.assigned_by_id or user.has_role(Role.OFFICE_LEADER))
 
 
+PROGRAMME_WIDE_ROLES = (Role.ADMIN, Role.SECRETARIAT, Role.OFFICE_LEADER, Role.CLERK, Role.LEADER, Role.MEMBER,
+                        Role.VIEWER)
+"""Who sees every item of the work programme; an agency's liaison sees the items its agency leads."""
+
+
+def programme_item_visibility(user: Any) -> sa.ColumnElement[bool]:
+    """``VIEW_PROGRAMME_ITEM`` in SQL, on ``ProgrammeItem``: the programme's lists, counts and exports are
+    filtered with it."""
+    if not _active_user(user):
+        return sa.false()
+    if user.has_role(*PROGRAMME_WIDE_ROLES):
+        return sa.true()
+    if user.has_role(Role.AGENCY_LIAISON) and user.unit_id is not None:
+        return ProgrammeItem.lead_unit_id == user.unit_id
+    return sa.false()
+
+
+def _view_programme_item(user: User, item: Any) -> bool:
+    if item is None:
+        return False
+    return user.has_role(*PROGRAMME_WIDE_ROLES) or (
+        user.has_role(Role.AGENCY_LIAISON) and user.unit_id is not None and item.lead_unit_id == user.unit_id)
+
+
+def _decide_programme_adjustment(user: User, adjustment: Any) -> bool:
+    return adjustment is not None and user.id == adjustment.item.programme.chair_id
+
+
 RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.VIEW_HOME: _anyone,
     Action.VIEW_UNITS: _anyone,
@@ -622,6 +663,10 @@ RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.USE_NOTIFICATIONS: _anyone,
     Action.OPEN_NOTIFICATION: _own_notification,
     Action.MANAGE_OUTBOX: _roles(Role.SECRETARIAT, Role.OFFICE_LEADER),
+    Action.VIEW_PROGRAMME: _anyone,
+    Action.VIEW_PROGRAMME_ITEM: _view_programme_item,
+    Action.MANAGE_PROGRAMME: _roles(Role.SECRETARIAT, Role.OFFICE_LEADER),
+    Action.DECIDE_PROGRAMME_ADJUSTMENT: _decide_programme_adjustment,
     Action.SEARCH: _anyone,
 }
 
@@ -649,5 +694,6 @@ def allowed_actions(user: Any) -> frozenset[Action]:
                 Action.SIGN_MINUTES_AS_SECRETARY, Action.SIGN_MINUTES_AS_CHAIR, Action.WRITE_CONCLUSIONS,
                 Action.VIEW_NOTICE, Action.EDIT_NOTICE, Action.REVIEW_NOTICE, Action.APPROVE_NOTICE,
                 Action.ISSUE_NOTICE, Action.VIEW_TASK, Action.REPORT_TASK, Action.COMMENT_TASK,
-                Action.REQUEST_EXTENSION, Action.DECIDE_EXTENSION, Action.TAKE_NOTES, Action.REJECT_NOTICE}
+                Action.REQUEST_EXTENSION, Action.DECIDE_EXTENSION, Action.TAKE_NOTES, Action.REJECT_NOTICE,
+                Action.VIEW_PROGRAMME_ITEM, Action.DECIDE_PROGRAMME_ADJUSTMENT}
     return frozenset(a for a in Action if a not in targeted and allowed(user, a))

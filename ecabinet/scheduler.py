@@ -51,6 +51,7 @@ def _jobs() -> list[Job]:
     from ecabinet.materials import packs
     from ecabinet.materials.requests import operations as material_requests
     from ecabinet.notify import delivery
+    from ecabinet.programme import operations as programme
     from ecabinet.schedules import operations as schedules
     from ecabinet.tasks import digests as task_digests
     from ecabinet.tasks import periodic as periodic_tasks
@@ -71,6 +72,7 @@ def _jobs() -> list[Job]:
         Job("remind-tasks", task_reminders.remind_due, 300),
         Job("task-digest", task_digests.weekly_digest, 3600),
         Job("roll-periodic-tasks", periodic_tasks.roll_on_due, 600),
+        Job("follow-programme", programme.follow_up, 600),
         Job("sweep-storage", sweep.sweep, 3600),
     ]
 

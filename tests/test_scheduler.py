@@ -13,9 +13,9 @@ from ecabinet.schedules.models import WeeklySchedule
 from ecabinet.scheduler import _jobs, start_in_process
 
 EVERY_JOB = ["build-meeting-packs", "deliver-email", "draft-conclusion-notices", "draft-next-weekly-schedule",
-             "extract-material-text", "prune-caches", "publish-weekly-schedule", "recognise-scanned-pages",
-             "remind-conclusion-notices", "remind-material-requests", "remind-opinion-polls", "remind-tasks",
-             "roll-periodic-tasks", "sweep-storage", "task-digest"]
+             "extract-material-text", "follow-programme", "prune-caches", "publish-weekly-schedule",
+             "recognise-scanned-pages", "remind-conclusion-notices", "remind-material-requests", "remind-opinion-polls",
+             "remind-tasks", "roll-periodic-tasks", "sweep-storage", "task-digest"]
 
 
 def test_scheduler_once_runs_every_job_and_a_second_run_changes_nothing(app):

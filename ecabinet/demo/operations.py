@@ -18,6 +18,7 @@ from ecabinet.notices import operations as notice_workflow
 from ecabinet.conclusions import operations as conclusions
 from ecabinet.core.i18n import local_zone
 from ecabinet.demo import data, pdfs
+from ecabinet.demo import programme as demo_programme
 from ecabinet.live.polls import operations as polls
 from ecabinet.materials import operations as materials
 from ecabinet.materials import publishing
@@ -62,6 +63,7 @@ def seed(password: str, today: date | None = None) -> SeedReport:
     db.session.flush()
     if not meetings.list_meetings(meetings.MeetingFilter(), limit=1):
         _seed_meetings(today or local_date(utcnow()))
+    demo_programme.seed(today or local_date(utcnow()))
     return SeedReport(users_created=created, users_total=len(data.PEOPLE))
 
 

@@ -32,7 +32,8 @@ def subject_labels() -> dict[str, str]:
             "invitation": _("Invitations to coming meetings"), "agenda_item": _("Items presented at coming meetings"),
             "user": _("People of the unit"), "portfolio": _("Leaders' portfolios"),
             "directive": _("Directives of notices not issued yet"),
-            "directive_coordinator": _("Coordinating agency of directives not issued yet")}
+            "directive_coordinator": _("Coordinating agency of directives not issued yet"),
+            "programme_item": _("Work programme items still to be presented")}
 
 
 def kind_labels() -> dict[str, str]:
