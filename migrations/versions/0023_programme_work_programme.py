@@ -1,7 +1,7 @@
 """the UBND's work programme (chương trình công tác năm): programmes, their items, adjustments and history
 
-Revision ID: programme
-Revises: 0021
+Revision ID: 0023
+Revises: 0022
 Create Date: 2026-12-07 17:43:52.960697
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'programme'
-down_revision = '0021'
+revision = '0023'
+down_revision = '0022'
 branch_labels = None
 depends_on = None
 
