@@ -327,8 +327,8 @@ def paper_section(scope: Scope) -> Section:
     materials, pages, readers, saved = (c.value for c in table.total.cells)
     return Section(
         key="paper", title=_("Paperless meetings"),
-        summary=_("%(materials)s meeting materials of %(pages)s pages were sent electronically and opened by "
-                  "%(readers)s readers: %(saved)s pages did not have to be printed (pages not printed = the "
+        summary=_("%(materials)s meeting materials of %(pages)s pages were sent electronically and opened "
+                  "%(readers)s times by their readers: %(saved)s pages did not have to be printed (pages not printed = the "
                   "pages of each material × the people who opened it in ecabinet).", materials=number(materials),
                   pages=number(pages), readers=number(readers), saved=number(saved)),
         headline=((_("Pages not printed"), saved),), tables=(table,))
