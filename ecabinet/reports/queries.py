@@ -328,8 +328,9 @@ def paper_section(scope: Scope) -> Section:
     return Section(
         key="paper", title=_("Paperless meetings"),
         summary=_("%(materials)s meeting materials of %(pages)s pages were sent electronically and opened "
-                  "%(readers)s times by their readers: %(saved)s pages did not have to be printed (pages not printed = the "
-                  "pages of each material × the people who opened it in ecabinet).", materials=number(materials),
+                  "%(readers)s times by their readers: %(saved)s pages did not have to be printed (pages not "
+                  "printed = the pages of each material × the people who opened it in ecabinet).",
+                  materials=number(materials),
                   pages=number(pages), readers=number(readers), saved=number(saved)),
         headline=((_("Pages not printed"), saved),), tables=(table,))
 

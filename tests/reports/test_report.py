@@ -135,7 +135,8 @@ def test_the_excel_file_holds_the_numbers(client, small_year):
     assert response.status_code == 200 and "bao-cao-van-phong-2026-Q4.xlsx" in response.headers["Content-Disposition"]
     book = load_workbook(io.BytesIO(response.data), read_only=True)
     rows = {sheet.title: [list(r) for r in sheet.iter_rows(values_only=True)] for sheet in book.worksheets}
-    assert list(rows) == ["Tổ chức, phục vụ cuộc họp", "Kết luận, chỉ đạo và thông báo", "Nhiệm vụ được giao", "Họp không giấy"]
+    assert list(rows) == ["Tổ chức, phục vụ cuộc họp", "Kết luận, chỉ đạo và thông báo", "Nhiệm vụ được giao",
+                          "Họp không giấy"]
     assert ["Tổng số", 2] in rows["Tổ chức, phục vụ cuộc họp"]
     assert ["Tổng số", 2, 3, 2] in rows["Kết luận, chỉ đạo và thông báo"]
     assert ["Tổng số", 4, 1, 1, 1, 1, 1] in rows["Nhiệm vụ được giao"]
