@@ -41,7 +41,8 @@ def _line(container, text: str, *, bold: bool = False, italic: bool = False, siz
 
 
 def _header(document, doc: AdminDocument) -> None:
-    """The issuing body at the left, the national title and the place and date at the right."""
+    """The issuing body, the number and the marks (confidential, urgent) at the left, the national title and the
+    place and date at the right."""
     table = document.add_table(rows=1, cols=2)
     left, right = table.rows[0].cells
     left.width, right.width = Cm(6.5), Cm(9.5)
@@ -50,6 +51,9 @@ def _header(document, doc: AdminDocument) -> None:
         _line(left, doc.issuing_parent.upper(), size=12)
     _line(left, doc.issuing_body.upper(), bold=True, size=12)
     _line(left, nfc(doc.number_symbol).strip(), size=13)
+    for mark in (doc.confidentiality, doc.urgency):
+        if mark:
+            _line(left, mark.upper(), bold=True, size=13)
     _line(right, NATIONAL_TITLE, bold=True, size=12)
     _line(right, MOTTO, bold=True, size=13)
     _line(right, format_place_date(doc.place, doc.issued_on), italic=True, size=13)
@@ -97,16 +101,26 @@ def _signature(cell: _Cell, signature: Signature) -> None:
     _line(cell, signature.signer, bold=True, size=14)
 
 
+def _recipients(container, doc: AdminDocument) -> None:
+    if doc.recipients:
+        _line(container, RECIPIENTS_LABEL, bold=True, italic=True, size=12, align="left")
+        for recipient in doc.recipients:
+            _line(container, recipient, size=11, align="left")
+
+
 def _closing(document, doc: AdminDocument) -> None:
-    """The recipients at the left, the signature at the right."""
+    """The recipients at the left and the signature at the right; with a second signature (a biên bản's "THƯ
+    KÝ"), both signatures side by side and the recipients under them."""
     table = document.add_table(rows=1, cols=2)
     left, right = table.rows[0].cells
     left.paragraphs[0].text = ""
-    if doc.recipients:
-        _line(left, RECIPIENTS_LABEL, bold=True, italic=True, size=12, align="left")
-        for recipient in doc.recipients:
-            _line(left, recipient, size=11, align="left")
-    _signature(right, doc.signature)
+    if doc.secondary_signature:
+        _signature(left, doc.secondary_signature)
+        _signature(right, doc.signature)
+        _recipients(document, doc)
+    else:
+        _recipients(left, doc)
+        _signature(right, doc.signature)
 
 
 def render_docx(doc: AdminDocument, *, landscape: bool = False) -> bytes:

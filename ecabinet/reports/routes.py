@@ -31,17 +31,20 @@ def report_page():
                            file_args={"period": report.period.key, "units": report.units})
 
 
+def _file(render, mimetype: str, extension: str):
+    """The report in Vietnamese as a file, written by ``render`` (in a worker process)."""
+    query = _query()
+    report = vietnamese_report(current_user, query.chosen(), query.units)
+    return download(render(report), mimetype, exports.filename(report, extension))
+
+
 @bp.get("/reports/office.xlsx")
 @login_required
 def export_xlsx():
-    query = _query()
-    report = vietnamese_report(current_user, query.chosen(), query.units)
-    return download(exports.report_xlsx(report), XLSX, exports.filename(report, "xlsx"))
+    return _file(exports.report_xlsx, XLSX, "xlsx")
 
 
 @bp.get("/reports/office.docx")
 @login_required
 def export_docx():
-    query = _query()
-    report = vietnamese_report(current_user, query.chosen(), query.units)
-    return download(exports.report_docx(report), DOCX, exports.filename(report, "docx"))
+    return _file(exports.report_docx, DOCX, "docx")
