@@ -321,6 +321,13 @@ def material_visibility(user: Any) -> sa.ColumnElement[bool]:
     return sa.and_(shown, sa.or_(*seen_before_publication))
 
 
+def office_report_materials(user: Any) -> sa.ColumnElement[bool]:
+    """The materials whose pages the Office's report counts for ``user``: published to the participants and
+    visible to ``user`` (``material_visibility``), so a confidential material's pages count only for its named
+    readers, and a draft's not at all."""
+    return sa.and_(Material.publication_id.is_not(None), material_visibility(user))
+
+
 def _view_material(user: User, material: Any) -> bool:
     """Confidential materials only for their named readers; unpublished ones only for those who submitted or
     prepare them."""
@@ -525,13 +532,6 @@ def task_scope(user: Any) -> TaskScope:
 
 
 OFFICE_REPORT_ROLES = (Role.SECRETARIAT, Role.OFFICE_LEADER, Role.LEADER)
-
-
-def office_report_materials(user: Any) -> sa.ColumnElement[bool]:
-    """The materials whose pages the Office's report counts for ``user``: published to the participants and
-    visible to ``user`` (``material_visibility``), so a confidential material's pages count only for its named
-    readers, and a draft's not at all."""
-    return sa.and_(Material.publication_id.is_not(None), material_visibility(user))
 
 
 def task_portfolio_by_default(user: Any) -> bool:

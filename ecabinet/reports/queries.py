@@ -140,9 +140,6 @@ class Report:
     made_on: date
     sections: tuple[Section, ...]
 
-    def section(self, key: str) -> Section:
-        return next(s for s in self.sections if s.key == key)
-
 
 def number(value: int) -> str:
     """A count as the report writes it (1.400.386 in Vietnamese)."""
