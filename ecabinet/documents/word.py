@@ -32,12 +32,19 @@ ALIGN = {"justify": WD_ALIGN_PARAGRAPH.JUSTIFY, "left": WD_ALIGN_PARAGRAPH.LEFT,
 
 def _line(container, text: str, *, bold: bool = False, italic: bool = False, size: float = 13,
           align: str = "center"):
-    paragraph = container.add_paragraph()
+    paragraph = _new_paragraph(container)
     paragraph.alignment = ALIGN[align]
     paragraph.paragraph_format.space_after = Pt(0)
     run = paragraph.add_run(nfc(text))
     run.bold, run.italic, run.font.size = bold, italic, Pt(size)
     return paragraph
+
+
+def _new_paragraph(container):
+    """A new paragraph; in a fresh table cell, the empty one Word puts in every cell."""
+    if isinstance(container, _Cell) and len(container.paragraphs) == 1 and not container.paragraphs[0].runs:
+        return container.paragraphs[0]
+    return container.add_paragraph()
 
 
 def _header(document, doc: AdminDocument) -> None:
@@ -46,7 +53,6 @@ def _header(document, doc: AdminDocument) -> None:
     table = document.add_table(rows=1, cols=2)
     left, right = table.rows[0].cells
     left.width, right.width = Cm(6.5), Cm(9.5)
-    left.paragraphs[0].text = ""
     if doc.issuing_parent.strip():
         _line(left, doc.issuing_parent.upper(), size=12)
     _line(left, doc.issuing_body.upper(), bold=True, size=12)
@@ -113,7 +119,6 @@ def _closing(document, doc: AdminDocument) -> None:
     KÝ"), both signatures side by side and the recipients under them."""
     table = document.add_table(rows=1, cols=2)
     left, right = table.rows[0].cells
-    left.paragraphs[0].text = ""
     if doc.secondary_signature:
         _signature(left, doc.secondary_signature)
         _signature(right, doc.signature)
