@@ -121,13 +121,14 @@ PAGE_MODULES = ("accounts.routes", "org.routes", "org.reorganisation.routes", "a
                 "workdays.routes", "live.routes", "live.polls.routes", "minutes.routes", "conclusions.routes",
                 "notices.routes", "registers.routes", "signing.routes", "tasks.routes",
                 "tasks.statistics.routes", "tasks.importing.routes", "accounts.twofactor.routes", "search.routes",
-                "programme.routes")
+                "programme.routes", "reports.routes")
 API_MODULES = ("accounts.api", "org.api", "org.reorganisation.api", "audit.api", "meetings.api", "schedules.api",
                "materials.api",
                "materials.requests.api", "materials.briefcase.api", "notify.api", "workdays.api", "live.api",
                "live.polls.api", "live.notes.api",
                "minutes.api", "conclusions.api", "notices.api", "registers.api",
-               "tasks.api", "tasks.statistics.api", "accounts.twofactor.api", "search.api", "programme.api")
+               "tasks.api", "tasks.statistics.api", "accounts.twofactor.api", "search.api", "programme.api",
+               "reports.api")
 
 
 def _register_blueprints(app: Flask) -> None:

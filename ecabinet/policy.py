@@ -131,6 +131,10 @@ class Action(enum.StrEnum):
     """Grant or refuse an extension (target: the Task): the assigning leader, or an office leader for it."""
     VIEW_TASK_STATISTICS = "view_task_statistics"
     """Statistics and exports of tasks: over the tasks the user may see, nothing more."""
+    VIEW_OFFICE_REPORT = "view_office_report"
+    """The Office's own report (meetings, notices, conclusions, tasks, pages not printed over a period): the Office
+    and the leaders it reports to; an agency is reported on, it does not read it. Every count in it is of what the
+    user may see (``office_report_materials`` for the pages)."""
     USE_NOTIFICATIONS = "use_notifications"
     """Read one's own notifications and set one's own notification preferences."""
     OPEN_NOTIFICATION = "open_notification"
@@ -328,6 +332,13 @@ def material_visibility(user: Any) -> sa.ColumnElement[bool]:
         presented = sa.select(AgendaItem.id).where(AgendaItem.presenting_unit_id == user.unit_id)
         seen_before_publication.append(Material.agenda_item_id.in_(presented))
     return sa.and_(shown, sa.or_(*seen_before_publication))
+
+
+def office_report_materials(user: Any) -> sa.ColumnElement[bool]:
+    """The materials whose pages the Office's report counts for ``user``: published to the participants and
+    visible to ``user`` (``material_visibility``), so a confidential material's pages count only for its named
+    readers, and a draft's not at all."""
+    return sa.and_(Material.publication_id.is_not(None), material_visibility(user))
 
 
 def _view_material(user: User, material: Any) -> bool:
@@ -533,6 +544,9 @@ def task_scope(user: Any) -> TaskScope:
     return TaskScope.NONE
 
 
+OFFICE_REPORT_ROLES = (Role.SECRETARIAT, Role.OFFICE_LEADER, Role.LEADER)
+
+
 def task_portfolio_by_default(user: Any) -> bool:
     """Whether the task lists open on the user's portfolio (a leader's: tasks it assigned, its sectors and
     agencies) rather than on every task it may see (the Office's): a view's default, not a permission."""
@@ -660,6 +674,7 @@ RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.REQUEST_EXTENSION: _report_task,
     Action.DECIDE_EXTENSION: _decide_extension,
     Action.VIEW_TASK_STATISTICS: lambda user, target: task_scope(user) != TaskScope.NONE,
+    Action.VIEW_OFFICE_REPORT: _roles(*OFFICE_REPORT_ROLES),
     Action.USE_NOTIFICATIONS: _anyone,
     Action.OPEN_NOTIFICATION: _own_notification,
     Action.MANAGE_OUTBOX: _roles(Role.SECRETARIAT, Role.OFFICE_LEADER),

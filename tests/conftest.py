@@ -15,6 +15,7 @@ pytest_plugins = [
     "tests.fixtures.conclusions",
     "tests.fixtures.notices",
     "tests.fixtures.tasks",
+    "tests.fixtures.reports",
     "tests.fixtures.signing",
     "tests.fixtures.demo",
 ]

@@ -49,6 +49,7 @@ def test_no_page_breaks_the_content_security_policy(live_server, browser):
         "/meetings": "main",
         "/schedules/": "main",
         "/tasks/statistics": "#chart-derived",
+        "/reports/office": "#chart-meetings_by_kind[data-ready=true]",
         "/api/docs": ".swagger-ui .opblock",
     }
     for path, ready in pages.items():

@@ -42,7 +42,7 @@ _CONTEXT.set_forkserver_preload([
     "ecabinet.materials.pdf.extract", "ecabinet.materials.pdf.ocr", "ecabinet.materials.pdf.pack",
     "ecabinet.materials.pdf.preload",
     "ecabinet.materials.pdf.watermark",
-    "ecabinet.signing.pdfsign",
+    "ecabinet.signing.pdfsign", "ecabinet.documents.word",
 ])
 _CPU_SIGNALS = {-signal.SIGXCPU, -signal.SIGKILL}
 WORKER_NICENESS = 10

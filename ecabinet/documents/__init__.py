@@ -1,4 +1,5 @@
-"""Vietnamese administrative documents (Decree 30/2020/NĐ-CP, Phụ lục I) as PDF and plain text.
+"""Vietnamese administrative documents (Decree 30/2020/NĐ-CP, Phụ lục I) as PDF, plain text and editable Word
+drafts (``print_docx``).
 
 A pure library: no database, no request. It prints the invitation (giấy mời), the leaders'
 weekly schedule (lịch công tác), the conclusion notice (thông báo kết luận) and the minutes
@@ -20,7 +21,7 @@ from ecabinet.documents.model import (
     Signature,
     Table,
 )
-from ecabinet.documents.printing import print_pdf, print_stampable
+from ecabinet.documents.printing import print_docx, print_pdf, print_stampable
 from ecabinet.documents.stamping import Stampable, stamp_number
 from ecabinet.documents.text import render_text
 
@@ -39,6 +40,7 @@ __all__ = [
     "font_dir_from_config",
     "format_number_symbol",
     "format_place_date",
+    "print_docx",
     "print_pdf",
     "print_stampable",
     "render_text",

@@ -12,10 +12,16 @@ from ecabinet.documents.stamping import Stampable
 
 RENDER_PDF = "ecabinet.documents.pdf:render_pdf"
 RENDER_STAMPABLE = "ecabinet.documents.pdf:render_stampable"
+RENDER_DOCX = "ecabinet.documents.word:render_docx"
 
 
 def print_pdf(doc: AdminDocument, *, landscape: bool = False) -> bytes:
     return offload.in_worker(RENDER_PDF, doc, font_dir=current_app.config.get("PDF_FONT_DIR"), landscape=landscape)
+
+
+def print_docx(doc: AdminDocument, *, landscape: bool = False) -> bytes:
+    """``doc`` as an editable Word draft (``word.render_docx``, python-docx), off the loop like a PDF."""
+    return offload.in_worker(RENDER_DOCX, doc, landscape=landscape)
 
 
 def print_stampable(doc: AdminDocument) -> Stampable:

@@ -71,6 +71,8 @@ class TaskFilter(Query):
                                                        description="The period applies to the deadline or to "
                                                                    "the day the task was entered")
     has_deadline: bool | None = None
+    extended: bool | None = Field(default=None, description="true: tasks whose deadline is now later than the "
+                                                             "one first given (extended); false: the others")
     portfolio: Literal["me", "all"] = Field(default="all", description="me: the caller's portfolio (tasks it "
                                                                        "assigned, its sectors and agencies)")
     q: SearchText = Field(default="", description="Words in the content")
@@ -218,6 +220,11 @@ def _derived_clauses(derived: Derived, basis: DeadlineBasis, on: date) -> list[s
     }[derived]
 
 
+def _extended() -> sa.ColumnElement[bool]:
+    return sa.and_(Task.original_deadline_on.isnot(None), Task.deadline_on.isnot(None),
+                   Task.deadline_on > Task.original_deadline_on)
+
+
 def _search(text: str) -> sa.ColumnElement[bool]:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return Task.content.ilike(f"%{escaped}%", escape="\\")
@@ -237,6 +244,7 @@ def base_clauses(user: User, f: TaskFilter, on: date | None = None) -> list[sa.C
         (Task.status == f.status) if f.status else None,
         None if f.has_deadline is None else (deadline_column(f.basis).isnot(None) if f.has_deadline
                                              else deadline_column(f.basis).is_(None)),
+        None if f.extended is None else (_extended() if f.extended else sa.not_(_extended())),
         portfolio_clause(user) if f.portfolio == "me" else None,
         _search(f.q) if f.q else None,
         *_period_clauses(f),
