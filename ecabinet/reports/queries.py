@@ -7,12 +7,14 @@ SQL over exactly what the reader may see:
   minutes) and the conclusion notices issued in the period (``policy.notice_visibility``), by chairing leader;
 - tasks entered in the period, by lead agency and by field: the task statistics themselves
   (``tasks.queries.statistics``), every count with the filter of its task list;
+- the work programme: its items planned to be presented by a month of the period (their month, or the last month
+  of their quarter), by lead agency: planned, presented, behind (still to be presented, their period over), dropped
+  (``policy.programme_item_visibility``);
 - paper saved: for every material published to a meeting held in the period that the reader may see
   (``policy.office_report_materials``), the pages of its current version times the people who opened it in
   ecabinet — copies nobody had to print.
 
-``SECTIONS`` lists the figure groups in the report's order: another group (the work programme's items presented
-against planned) is one more function there.
+``SECTIONS`` lists the figure groups in the report's order: another group is one more function there.
 """
 
 from __future__ import annotations
@@ -35,7 +37,16 @@ from ecabinet.core.db import db
 from ecabinet.materials.models import Material, MaterialRead, MaterialVersion
 from ecabinet.meetings.models import Meeting, MeetingKind, MeetingStatus
 from ecabinet.notices.models import Notice, NoticeStatus
-from ecabinet.policy import meeting_visibility, minutes_visibility, notice_visibility, office_report_materials
+from ecabinet.org.models import Unit
+from ecabinet.policy import (
+    meeting_visibility,
+    minutes_visibility,
+    notice_visibility,
+    office_report_materials,
+    programme_item_visibility,
+)
+from ecabinet.programme.models import ItemState, Programme, ProgrammeItem
+from ecabinet.programme.operations import behind, last_month_of
 from ecabinet.tasks.derived import Derived
 from ecabinet.tasks.queries import GroupStats, TaskFilter, period_range, statistics
 from ecabinet.tasks.statistics.views import group_label
@@ -332,8 +343,52 @@ def paper_section(scope: Scope) -> Section:
         headline=((_("Pages not printed"), saved),), tables=(table,))
 
 
+# --- the work programme --------------------------------------------------------------------------
+
+PLANNED = (ItemState.PLANNED, ItemState.ON_AGENDA, ItemState.DONE)
+"""In the programme (an addition still awaiting the chair is not; a dropped item is counted apart)."""
+
+
+def programme_items_due(scope: Scope) -> list[sa.ColumnElement[bool]]:
+    """The items the report counts: to be presented by a month of the period (a quarter's item by its last
+    month)."""
+    first, last = scope.period.days
+    due = last_month_of(ProgrammeItem.period_kind, ProgrammeItem.period)
+    return [Programme.year == first.year, due >= first.month, due <= last.month,
+            programme_item_visibility(scope.user)]
+
+
+def _programme_by_agency(scope: Scope) -> dict[str, tuple[int, int, int, int]]:
+    counted = {column: sa.func.count(ProgrammeItem.id).filter(condition) for column, condition in (
+        ("planned", ProgrammeItem.state.in_(PLANNED)), ("presented", ProgrammeItem.state == ItemState.DONE),
+        ("behind", behind(today())), ("dropped", ProgrammeItem.state == ItemState.DROPPED))}
+    rows = db.session.execute(
+        sa.select(Unit.id, Unit.name, *counted.values()).select_from(ProgrammeItem)
+        .join(Programme, Programme.id == ProgrammeItem.programme_id)
+        .join(Unit, Unit.id == ProgrammeItem.lead_unit_id)
+        .where(*programme_items_due(scope)).group_by(Unit.id, Unit.name))
+    per_agency: dict[str, tuple[int, int, int, int]] = {}
+    for unit_id, name, *counts in rows:
+        per_agency[name if name not in per_agency else f"{name} ({unit_id})"] = tuple(counts)  # type: ignore[assignment]
+    return per_agency
+
+
+def programme_section(scope: Scope) -> Section:
+    columns = (_("Items planned"), _("Presented"), _("Behind"), _("Dropped"))
+    table = _table("programme_by_agency", _("Work programme items by lead agency"), _("Lead agency"), columns,
+                   _programme_by_agency(scope), charted=(0, 1, 2))
+    planned, presented, late, dropped = (cell.value for cell in table.total.cells)
+    return Section(
+        key="programme", title=_("The work programme"),
+        summary=_("Of the %(planned)s items of the work programme due in %(period)s, %(presented)s were presented "
+                  "to the Provincial People's Committee and %(behind)s are behind; %(dropped)s were dropped by an "
+                  "approved adjustment.", planned=number(planned), period=scope.period.label(),
+                  presented=number(presented), behind=number(late), dropped=number(dropped)),
+        headline=tuple(zip(columns[:3], (planned, presented, late))), tables=(table,))
+
+
 SECTIONS: tuple[Callable[[Scope], Section], ...] = (meetings_section, conclusions_section, tasks_section,
-                                                     paper_section)
+                                                     programme_section, paper_section)
 """The figure groups of the report, in order: the page, the Excel file and the DOCX draft show each one."""
 
 

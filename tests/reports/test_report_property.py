@@ -1,10 +1,12 @@
 """Every number of the Office's report equals the list it counts, on random records (hypothesis): meetings of
 every status around the period's local midnights, confidential ones, their conclusions, directives and notices,
 published and draft materials (confidential ones with their named readers) and who opened them, tasks entered
-around the same midnights; read by the Office, its leader and a Phó Chủ tịch, over a month, a quarter or a year.
+around the same midnights, the work programme's items of every state due in months and quarters around them; read
+by the Office, its leader and a Phó Chủ tịch, over a month, a quarter or a year.
 
 The lists are the per-object rules of ``policy`` applied to every record in Python (what each person may open),
-and for tasks the task list itself (``tasks.queries.tasks_page``) behind each count's link."""
+for tasks the task list itself (``tasks.queries.tasks_page``) behind each count's link, and for the programme the
+programme's own list (``programme.operations.items_of``) by state and behind."""
 
 from __future__ import annotations
 
@@ -15,7 +17,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.fixtures.reports import add_conclusion, add_material, add_meeting, add_notice, clear_records
+from tests.fixtures.reports import (
+    add_conclusion,
+    add_material,
+    add_meeting,
+    add_notice,
+    add_programme_items,
+    clear_records,
+)
 
 STATUSES = ["ended", "ended", "closed", "in_progress", "draft", "published", "cancelled", "postponed"]
 TASK_STATUSES = ["new", "in_progress", "reported_done", "verified_done", "cancelled"]
@@ -36,8 +45,12 @@ meetings = st.fixed_dictionaries({
 tasks = st.fixed_dictionaries({"lead": st.integers(0, 1), "sector": st.booleans(), "at": hours,
                                "deadline": st.integers(-30, 60), "extension": st.sampled_from([0, 0, 10]),
                                "status": st.sampled_from(TASK_STATUSES), "completed": st.integers(-5, 5)})
+programme_items = st.tuples(st.integers(0, 1), st.sampled_from([("month", m) for m in (8, 9, 10, 11, 12)]
+                                                              + [("quarter", q) for q in (3, 4)]),
+                            st.sampled_from(["proposed", "planned", "on_agenda", "done", "dropped"]))
 scenarios = st.fixed_dictionaries({
     "meetings": st.lists(meetings, min_size=1, max_size=5), "tasks": st.lists(tasks, max_size=6),
+    "programme": st.lists(programme_items, max_size=6),
     "who": st.sampled_from(["office", "office_leader", "leader"]),
     "period": st.sampled_from(["2026-10", "2026-11", "2026-Q4", "2026-Q4", "2026-09", "2026"]),
     "units": st.sampled_from(["today", "recorded"]),
@@ -74,6 +87,8 @@ def _write(task_people, report_people, scenario) -> None:
             completed_on=deadline + timedelta(days=spec["completed"]) if done else None,
             status_reason="Không còn phù hợp" if spec["status"] == "cancelled" else None,
             created_at=START + timedelta(hours=spec["at"])))
+    add_programme_items(2026, report_people.chairs[1], task_people.office,
+                        [(units[lead], kind, period, state) for lead, (kind, period), state in scenario["programme"]])
     db.session.commit()
 
 
@@ -130,6 +145,31 @@ def _expected_meetings(user, period):
     return ({k: (n,) for k, n in by_kind.items()}, {k: (n,) for k, n in by_chair.items()}, per_chair, tuple(paper))
 
 
+def _expected_programme(user, period) -> dict[str, tuple[int, ...]]:
+    """Per lead agency, of the programme's list that the person sees, the items due in a month of the period:
+    planned (planned, on an agenda or done), presented, behind, dropped."""
+    import sqlalchemy as sa
+
+    from ecabinet.core.db import db
+    from ecabinet.programme.models import ItemState, Programme
+    from ecabinet.programme.operations import ItemFilter, items_of
+
+    programme = db.session.scalar(sa.select(Programme))
+    first, last = period.days
+
+    def due(item_filter: ItemFilter) -> Counter:
+        return Counter(item.lead_unit.name for item in items_of(programme, user, item_filter)
+                       if first.month <= (item.period if item.period_kind == "month" else item.period * 3)
+                       <= last.month)
+
+    planned = sum((due(ItemFilter(state=state)) for state in (ItemState.PLANNED, ItemState.ON_AGENDA,
+                                                               ItemState.DONE)), Counter())
+    columns = (planned, due(ItemFilter(state=ItemState.DONE)), due(ItemFilter(behind=True)),
+               due(ItemFilter(state=ItemState.DROPPED)))
+    return {name: tuple(column[name] for column in columns)
+            for name in set().union(*columns) if any(column[name] for column in columns)}
+
+
 def _check_task_table(user, report, key: str, entered: int) -> None:
     from ecabinet.tasks import queries
 
@@ -174,6 +214,7 @@ def test_every_number_equals_its_list(app, task_people, report_people, scenario)
         [paper_table] = [t for s in report.sections for t in s.tables if t.key == "paper_by_month"]
         assert tuple(c.value for c in paper_table.total.cells) == paper
         assert len(paper_table.rows) == len(period.months())
+        assert _rows(report, "programme_by_agency") == _expected_programme(user, period)
         first, last = period.days
         entered = sum(1 for t in db.session.scalars(db.select(Task)) if first <= local_date(t.created_at) <= last)
         _check_task_table(user, report, "tasks_by_agency", entered)
