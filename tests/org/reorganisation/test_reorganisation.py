@@ -272,3 +272,90 @@ def test_the_admin_previews_and_applies_on_the_page(app, client, task_people, ta
         assert created.parent_id == db.session.get(Unit, task_people.unit_a).parent_id is not None
         assert db.session.get(Task, task).lead_unit_id == created.id
     assert signed_in(client, "sotc").get("/admin/reorganisations").status_code == 403  # a liaison may not preview
+
+
+def test_draft_notices_follow_the_successor_and_issued_ones_keep_their_recipients(app, client, people,
+                                                                                   concluded_meeting, desk):
+    """An issued notice keeps whom it was sent to; its correction, still a draft, goes to the successor (the
+    printed line too, unless written by hand)."""
+    from ecabinet.core.db import db
+    from ecabinet.notices.models import NoticeRecipient
+    from tests.fixtures.notices import TET_ISSUE, draft, issue_at, to_approved
+
+    notice = draft(app, client, concluded_meeting.id, desk)
+    to_approved(client, notice["id"], desk)
+    issue_at(app, notice["id"], TET_ISSUE)
+    correction = ok(client.post(f"/api/v1/notices/{notice['id']}/correct", headers=desk["chuyenvien"]), 201)
+    a, b = people.department, people.other_department
+    with app.app_context():
+        db.session.execute(sa.update(NoticeRecipient).where(NoticeRecipient.notice_id == correction["id"],
+                                                            NoticeRecipient.unit_id == people.district)
+                           .values(label="UBND huyện Bình Sơn (để phối hợp)"))
+        db.session.commit()
+    admin = api_token(client, "admin")
+    record = _apply(client, admin, _body(predecessor_ids=[a], new_unit=NEW_UNIT))
+    _apply(client, admin, _body(predecessor_ids=[people.district], successor_ids=[people.office]))
+
+    def recipients(notice_id: int) -> set[tuple]:
+        rows = db.session.scalars(sa.select(NoticeRecipient).where(NoticeRecipient.notice_id == notice_id,
+                                                                   NoticeRecipient.unit_id.isnot(None)))
+        return {(r.unit_id, r.label) for r in rows}
+
+    c = record["successor_ids"][0]
+    assert ("notice_recipient", a, c) in {(m["subject"], m["from_unit_id"], m["to_unit_id"]) for m in record["moves"]}
+    with app.app_context():
+        assert recipients(notice["id"]) == {(a, "Sở Tài chính"), (b, "Sở Y tế"),
+                                            (people.district, "Ủy ban nhân dân huyện Bình Sơn")}
+        assert recipients(correction["id"]) == {(c, "Sở Tài chính - Y tế"), (b, "Sở Y tế"),
+                                                (people.office, "UBND huyện Bình Sơn (để phối hợp)")}
+
+
+def test_sub_units_follow_their_unit_and_a_successor_cannot_lie_inside_it(app, client, task_people):
+    from ecabinet.core.db import db
+    from ecabinet.org.models import Unit, UnitKind
+    from tests.fixtures.factories import make_unit
+
+    a, b = task_people.unit_a, task_people.unit_b
+    with app.app_context():
+        parent = db.session.get(Unit, a)
+        open_division, closed_division = (make_unit(code, UnitKind.OTHER, parent) for code in ("phongngs", "phongcu"))
+        closed_division.active = False
+        db.session.commit()
+        divisions = (open_division.id, closed_division.id)
+    admin = api_token(client, "admin")
+    refused = client.post("/api/v1/reorganisations/preview", headers=admin,
+                          json=_body(predecessor_ids=[a], successor_ids=[divisions[0]]))
+    assert refused.status_code == 422 and refused.get_json()["error"]["code"] == "successor_inside"
+    assert "đơn vị trực thuộc" in refused.get_json()["error"]["message"]
+    _apply(client, admin, _body(predecessor_ids=[a], successor_ids=[b]))
+    with app.app_context():
+        assert [db.session.get(Unit, unit).parent_id for unit in divisions] == [b, a]
+
+
+def test_the_portfolio_and_the_statistics_page_follow_a_merge(app, client, task_people, task_factory):
+    """The leader's portfolio moves to the successor with the predecessor's history; counting as recorded, the
+    statistics page offers the reorganised agency, counting by today's agencies it does not."""
+    from ecabinet.accounts.models import User, portfolio_units
+    from ecabinet.core.db import db
+    from ecabinet.tasks import queries
+
+    a, b = task_people.unit_a, task_people.unit_b
+    with app.app_context():
+        db.session.execute(sa.insert(portfolio_units), [{"user_id": task_people.leader, "unit_id": a}])
+        db.session.commit()
+    done = task_factory(lead_unit=a, status="verified_done", deadline=TODAY - timedelta(days=3), assigned_by=None)
+    task_factory(lead_unit=task_people.district, assigned_by=None)
+    _apply(client, api_token(client, "admin"), _body(predecessor_ids=[a], successor_ids=[b]))
+    with app.test_request_context():
+        leader = db.session.get(User, task_people.leader)
+        listed, total = queries.tasks_page(leader, queries.TaskFilter(portfolio="me"))
+        assert total == 1 and listed[0].task.id == done
+
+    web_login(client, "chuyenvien")
+    option = f'<option value="{a}" selected>Sở Tài chính</option>'
+    recorded = client.get(f"/tasks/statistics?units=recorded&unit_id={a}").get_data(as_text=True)
+    reorganised = recorded.split('id="filter-unit-reorganised"')[1].split("</optgroup>")[0]
+    assert option in reorganised and " disabled" not in reorganised.split(">")[0]
+    today = client.get("/tasks/statistics?units=today").get_data(as_text=True)
+    assert 'data-enabled-when="filter-units=recorded" disabled' in today
+    assert f'<option value="{a}">Sở Tài chính</option>' in today.split('id="filter-unit-reorganised"')[1]
