@@ -359,3 +359,64 @@ def test_the_portfolio_and_the_statistics_page_follow_a_merge(app, client, task_
     today = client.get("/tasks/statistics?units=today").get_data(as_text=True)
     assert 'data-enabled-when="filter-units=recorded" disabled' in today
     assert f'<option value="{a}">Sở Tài chính</option>' in today.split('id="filter-unit-reorganised"')[1]
+
+
+def _form(client, **fields) -> dict:
+    token = csrf_from(client.get("/admin/reorganisations").get_data(as_text=True))
+    return {"csrf_token": token, "effective_on": TODAY.strftime("%d/%m/%Y"), "decision": DECISION, **fields}
+
+
+def _fingerprint(page: str) -> str:
+    return page.split('name="fingerprint" value="')[1].split('"')[0]
+
+
+def test_a_split_is_assigned_item_by_item_on_the_page(app, client, task_people, task_factory):
+    from ecabinet.core.db import db
+    from ecabinet.org.models import Unit
+    from ecabinet.tasks.models import Task
+
+    a, b, district = task_people.unit_a, task_people.unit_b, task_people.district
+    first, second = task_factory(lead_unit=a), task_factory(lead_unit=a, content="Nhiệm vụ về y tế")
+    web_login(client, "admin")
+    form = _form(client, kind="split", predecessor_ids=[str(a)], successor_ids=[str(b), str(district)])
+    page = client.post("/admin/reorganisations/preview", data=form).get_data(as_text=True)
+    assert f'value="task:{second}:{b}" selected' in page and f'value="task:{second}:{district}">' in page
+
+    wrong = client.post("/admin/reorganisations/preview", data={
+        **form, "assignments": [f"task:{second}:{task_people.office_unit}"]})
+    assert wrong.status_code == 422 and "một trong các đơn vị kế thừa" in wrong.get_data(as_text=True)
+
+    chosen = {**form, "default_successor_id": str(district), "assignments": [
+        f"task:{first}:{b}", f"task:{second}:{district}", f"user:{task_people.liaison_a}:{b}"]}
+    stale = client.post("/admin/reorganisations", data={**chosen, "fingerprint": _fingerprint(page)})
+    assert stale.status_code == 409  # the choices changed what moves: the admin sees the preview again
+    again = stale.get_data(as_text=True)
+    assert f'value="task:{second}:{district}" selected' in again and "xem trước" in again
+    applied = client.post("/admin/reorganisations", data={**chosen, "fingerprint": _fingerprint(again)})
+    assert applied.status_code == 302
+    with app.app_context():
+        assert (db.session.get(Task, first).lead_unit_id, db.session.get(Task, second).lead_unit_id) == (b, district)
+        assert db.session.get(Unit, a).successor_id == district
+
+
+def test_the_record_of_moves_is_readable_and_linked_from_the_audit_log(app, client, task_people, task_factory):
+    """What moved (as each reader may see it), from where, to where, when and by whom; the audit log's entries of
+    the reorganisation and of its moves open that record."""
+    a, b = task_people.unit_a, task_people.unit_b
+    task_factory(lead_unit=a, content="Báo cáo tiến độ dự án đường ven biển")
+    record = _apply(client, api_token(client, "admin"), _body(predecessor_ids=[a], successor_ids=[b]))
+    page_url = f"/admin/reorganisations/{record['id']}"
+
+    web_login(client, "admin")
+    seen_by_admin = client.get(page_url).get_data(as_text=True)
+    assert "Nguyễn Văn Admin" in seen_by_admin and TODAY.strftime("%d/%m/%Y") in seen_by_admin
+    assert "Nguyễn Văn Sotc" in seen_by_admin  # the liaison moved: people are named
+    assert "đường ven biển" not in seen_by_admin  # the admin sees no agency's work
+    for entity in ("reorganisations", "reorganisation_moves"):
+        audit = client.get(f"/admin/audit?entity_type={entity}").get_data(as_text=True)
+        assert f'href="{page_url}"' in audit
+    assert f'href="{page_url}"' not in client.get("/admin/audit?entity_type=units").get_data(as_text=True)
+
+    seen_by_office = signed_in(client, "chuyenvien").get(page_url).get_data(as_text=True)
+    row = seen_by_office.split('data-subject="task"')[1].split("</tr>")[0]
+    assert "Báo cáo tiến độ dự án đường ven biển" in row and "Sở Tài chính" in row and "Sở Y tế" in row
