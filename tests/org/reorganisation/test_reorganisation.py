@@ -62,6 +62,28 @@ def open_and_closed_work(app, client, task_people, task_factory, schedule_meetin
     return work
 
 
+KEEP_THEIR_UNIT = {
+    "task_progress_reports.unit_id": "the agency that reported, as it was",
+    "task_comments.unit_id": "the agency that commented, as it was",
+    "units.successor_id": "the reorganisation's own link",
+    "reorganisation_units.unit_id": "the record of the reorganisation",
+    "reorganisation_moves.from_unit_id": "the record of the reorganisation",
+    "reorganisation_moves.to_unit_id": "the record of the reorganisation",
+}
+
+
+def test_every_column_naming_a_unit_either_moves_with_open_work_or_keeps_history():
+    """A new column naming a unit must be declared where its domain declares what moves (``moves_with_unit``),
+    or be listed here as history that keeps the unit of the time."""
+    from ecabinet.core.db import db
+    from ecabinet.org.reorganisation.references import unit_references
+
+    naming_a_unit = {f"{key.parent.table.name}.{key.parent.name}" for table in db.metadata.tables.values()
+                     for key in table.foreign_keys if key.column.table.name == "units"}
+    moving = {f"{reference.table.name}.{reference.column.name}" for reference in unit_references()}
+    assert naming_a_unit - moving == set(KEEP_THEIR_UNIT)
+
+
 def _counts_equal_their_lists(app, user_id: int, units: str) -> dict:
     """Statistics by agency, each group's total equal to the length of its list; {unit: total}."""
     from ecabinet.accounts.models import User
