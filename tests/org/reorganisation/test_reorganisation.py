@@ -299,7 +299,7 @@ def test_the_admin_previews_and_applies_on_the_page(app, client, task_people, ta
 def test_draft_notices_follow_the_successor_and_issued_ones_keep_their_recipients(app, client, people,
                                                                                    concluded_meeting, desk):
     """An issued notice keeps whom it was sent to; its correction, still a draft, goes to the successor (the
-    printed line too, unless written by hand)."""
+    printed line too, unless written by hand) and prints a renamed agency's new name."""
     from ecabinet.core.db import db
     from ecabinet.notices.models import NoticeRecipient
     from tests.fixtures.notices import TET_ISSUE, draft, issue_at, to_approved
@@ -317,6 +317,7 @@ def test_draft_notices_follow_the_successor_and_issued_ones_keep_their_recipient
     admin = api_token(client, "admin")
     record = _apply(client, admin, _body(predecessor_ids=[a], new_unit=NEW_UNIT))
     _apply(client, admin, _body(predecessor_ids=[people.district], successor_ids=[people.office]))
+    _apply(client, admin, _body(kind="rename", predecessor_ids=[b], name="Sở Y tế và Dân số"))
 
     def recipients(notice_id: int) -> set[tuple]:
         rows = db.session.scalars(sa.select(NoticeRecipient).where(NoticeRecipient.notice_id == notice_id,
@@ -328,7 +329,7 @@ def test_draft_notices_follow_the_successor_and_issued_ones_keep_their_recipient
     with app.app_context():
         assert recipients(notice["id"]) == {(a, "Sở Tài chính"), (b, "Sở Y tế"),
                                             (people.district, "Ủy ban nhân dân huyện Bình Sơn")}
-        assert recipients(correction["id"]) == {(c, "Sở Tài chính - Y tế"), (b, "Sở Y tế"),
+        assert recipients(correction["id"]) == {(c, "Sở Tài chính - Y tế"), (b, "Sở Y tế và Dân số"),
                                                 (people.office, "UBND huyện Bình Sơn (để phối hợp)")}
 
 
