@@ -435,11 +435,13 @@ def test_the_record_of_moves_is_readable_and_linked_from_the_audit_log(app, clie
     assert "Nguyễn Văn Admin" in seen_by_admin and TODAY.strftime("%d/%m/%Y") in seen_by_admin
     assert "Nguyễn Văn Sotc" in seen_by_admin  # the liaison moved: people are named
     assert "đường ven biển" not in seen_by_admin  # the admin sees no agency's work
+    assert f'href="/admin/audit?entity_type=reorganisations&amp;entity_id={record["id"]}"' in seen_by_admin
     for entity in ("reorganisations", "reorganisation_moves"):
         audit = client.get(f"/admin/audit?entity_type={entity}").get_data(as_text=True)
         assert f'href="{page_url}"' in audit
     assert f'href="{page_url}"' not in client.get("/admin/audit?entity_type=units").get_data(as_text=True)
 
     seen_by_office = signed_in(client, "chuyenvien").get(page_url).get_data(as_text=True)
+    assert 'id="reorganisation-audit"' not in seen_by_office  # the audit log is the admin's
     row = seen_by_office.split('data-subject="task"')[1].split("</tr>")[0]
     assert "Báo cáo tiến độ dự án đường ven biển" in row and "Sở Tài chính" in row and "Sở Y tế" in row
