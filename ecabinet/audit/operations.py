@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -231,3 +232,22 @@ def _redacted(event: AuditEvent) -> AuditEvent:
 
 def distinct_actions() -> list[str]:
     return list(db.session.scalars(sa.select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
+
+
+@functools.cache
+def _audited_models() -> dict[str, type]:
+    return {mapper.class_.__tablename__: mapper.class_ for mapper in db.Model.registry.mappers
+            if _auditable(mapper.class_)}
+
+
+def record_page(event: AuditEvent) -> tuple[str, str, int] | None:
+    """(endpoint, its argument, the value) of the page showing the record ``event`` is about, when the record's
+    model declares one as ``__audit_page__ = (endpoint, argument, field)``: ``field`` is "id" for the record
+    itself, or a column of the record naming the one the page shows (a move's ``reorganisation_id``)."""
+    model = _audited_models().get(event.entity_type or "")
+    page = getattr(model, "__audit_page__", None)
+    if page is None or event.action == "delete":
+        return None
+    endpoint, argument, field = page
+    value = event.entity_id if field == "id" else (event.changes or {}).get(field)
+    return (endpoint, argument, int(value)) if value is not None and str(value).isdigit() else None

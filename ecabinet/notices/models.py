@@ -13,6 +13,7 @@ from ecabinet.accounts.models import User
 from ecabinet.core.db import TimestampMixin, db, enum_type, stored_file_column
 from ecabinet.meetings.models import Meeting
 from ecabinet.org.models import Unit
+from ecabinet.org.reorganisation.references import UnitReference, moves_with_unit
 
 
 class NoticeStatus(enum.StrEnum):
@@ -153,3 +154,12 @@ class NoticeEvent(db.Model):
 
     notice: Mapped[Notice] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+
+_recipients = NoticeRecipient.__table__.c
+_notices = Notice.__table__.c
+moves_with_unit(UnitReference(
+    "notice_recipient", _recipients.unit_id, _recipients.id,
+    sa.select(_notices.summary).where(_notices.id == _recipients.notice_id).scalar_subquery(),
+    _recipients.notice_id.in_(sa.select(_notices.id).where(_notices.status != NoticeStatus.ISSUED.value)),
+    unique_with=(_recipients.notice_id,), printed_name=_recipients.label))

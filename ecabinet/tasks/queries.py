@@ -23,7 +23,7 @@ from ecabinet.core.db import db
 from ecabinet.core.i18n import local_zone
 from ecabinet.core.schemas import Id, Query, VnDate
 from ecabinet.org.models import Sector, Unit
-from ecabinet.org.reorganisation.operations import counted_as, today_units
+from ecabinet.org.reorganisation.operations import counted_as, today_units, with_predecessors
 from ecabinet.policy import TaskScope, task_scope
 from ecabinet.tasks.derived import (
     DeadlineBasis,
@@ -175,9 +175,10 @@ def scope_clause(user: User) -> sa.ColumnElement[bool]:
 
 
 def portfolio_clause(user: User) -> sa.ColumnElement[bool]:
-    """The user's portfolio: tasks it assigned (a leader), in its sectors, or led by its agencies."""
+    """The user's portfolio: tasks it assigned (a leader), in its sectors, or led by its agencies (with the
+    history of the agencies they took over in a reorganisation)."""
     sectors = sa.select(portfolio_sectors.c.sector_id).where(portfolio_sectors.c.user_id == user.id)
-    units = sa.select(portfolio_units.c.unit_id).where(portfolio_units.c.user_id == user.id)
+    units = with_predecessors(sa.select(portfolio_units.c.unit_id).where(portfolio_units.c.user_id == user.id))
     return sa.or_(Task.assigned_by_id == user.id, Task.sector_id.in_(sectors), Task.lead_unit_id.in_(units))
 
 

@@ -4,6 +4,8 @@
  * - A submitted form disables its buttons so a double tap on a tablet cannot send it twice.
  * - <div class="progress-bar" data-progress="40"> is drawn 40 % wide (the Content-Security-Policy allows no
  *   style="…" attribute; a style set from a script is allowed).
+ * - <optgroup data-enabled-when="select-id=value"> (or any field) is enabled only while that select has that
+ *   value; an option chosen in it is let go when it is disabled.
  * - A field the browser finds invalid (required, too short, not an e-mail…) says so in the page's language: the
  *   messages come translated from <body data-validation-messages>, instead of the browser's own (English) bubble.
  */
@@ -55,6 +57,28 @@
     if (validity.stepMismatch) return messages.step;
     return validity.patternMismatch ? field.getAttribute("title") || messages.format : "";
   }
+
+  function followChoice(target) {
+    var rule = target.getAttribute("data-enabled-when").split("=");
+    var select = document.getElementById(rule[0]);
+    if (!select) {
+      return;
+    }
+    target.disabled = select.value !== rule[1];
+    if (target.disabled) {
+      target.querySelectorAll("option:checked").forEach(function (option) {
+        option.selected = false;
+      });
+    }
+  }
+
+  document.addEventListener("change", function (event) {
+    document.querySelectorAll("[data-enabled-when]").forEach(function (target) {
+      if (target.getAttribute("data-enabled-when").split("=")[0] === event.target.id) {
+        followChoice(target);
+      }
+    });
+  });
 
   // The browser asks every invalid field of a form being sent: give it the translated reason. A message set here
   // is taken back as soon as the field changes, so the browser checks the new value itself.

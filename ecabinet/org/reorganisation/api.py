@@ -33,9 +33,9 @@ def apply(body: ReorganisationApply):
     inactive and point to their successor. 409 when the preview has changed or a unit is already inactive."""
     require(current_user, Action.MANAGE_ORG)
     record = ops.apply(ReorganisationIn(**body.model_dump(exclude={"fingerprint"})), body.fingerprint,
-                       current_user.id)
+                       current_user)
     db.session.commit()
-    return record_out(record)
+    return record_out(record, current_user)
 
 
 @route(bp, "/reorganisations", summary="The reorganisations applied, latest first",
@@ -49,4 +49,4 @@ def list_reorganisations():
        response=ReorganisationOut)
 def get_reorganisation(reorganisation_id: int):
     require(current_user, Action.PREVIEW_REORGANISATION)
-    return record_out(load_or_404(Reorganisation, reorganisation_id))
+    return record_out(load_or_404(Reorganisation, reorganisation_id), current_user)

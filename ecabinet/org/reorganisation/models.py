@@ -9,6 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecabinet.core.db import db, enum_type
+from ecabinet.org.models import Unit
+from ecabinet.org.reorganisation.references import UnitReference, moves_with_unit
 
 
 class ReorganisationKind(enum.StrEnum):
@@ -47,6 +49,7 @@ class Reorganisation(db.Model):
 
     __tablename__ = "reorganisations"
     __auditable__ = True
+    __audit_page__ = ("reorganisation.record", "reorganisation_id", "id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[ReorganisationKind] = mapped_column(enum_type(ReorganisationKind, "kind"))
@@ -56,6 +59,8 @@ class Reorganisation(db.Model):
     details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     """For a rename the names before and after; for a merge the successor it created, if any."""
     applied_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    applied_by_name: Mapped[str] = mapped_column(sa.String(255), default="")
+    """The full name of whoever applied it, as it was then."""
     applied_at: Mapped[datetime]
 
     moves: Mapped[list[UnitMove]] = relationship(back_populates="reorganisation", order_by="UnitMove.id",
@@ -70,6 +75,7 @@ class UnitMove(db.Model):
 
     __tablename__ = "reorganisation_moves"
     __auditable__ = True
+    __audit_page__ = ("reorganisation.record", "reorganisation_id", "reorganisation_id")
     __table_args__ = (sa.Index("ix_reorganisation_moves_subject", "subject", "row_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -80,8 +86,16 @@ class UnitMove(db.Model):
     ``UnitReference.subject`` that moved it)."""
     row_id: Mapped[int]
     """The row's id (for a link table, the id of its other side: the task, the user)."""
+    label: Mapped[str] = mapped_column(sa.String(500), default="")
+    """What the row was when it moved (a task's content, a meeting's title, a person's name), kept also for a
+    row dropped as a double."""
     from_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id", ondelete="RESTRICT"))
     to_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id", ondelete="RESTRICT"))
     outcome: Mapped[MoveOutcome] = mapped_column(enum_type(MoveOutcome, "outcome"), default=MoveOutcome.MOVED)
 
     reorganisation: Mapped[Reorganisation] = relationship(back_populates="moves")
+
+
+_units = Unit.__table__.c
+moves_with_unit(UnitReference("sub_unit", _units.parent_id, _units.id, _units.name, _units.active.is_(True),
+                              shows_work=False))

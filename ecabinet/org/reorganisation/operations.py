@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -35,7 +36,6 @@ class PlannedMove:
     to_unit_id: int | None
     """None: the unit the merge creates."""
     outcome: MoveOutcome
-    shows_work: bool
 
 
 @dataclass(frozen=True)
@@ -104,11 +104,24 @@ def _last_reorganisation(unit_ids: list[int]):
         .where(reorganisation_units.c.unit_id.in_(unit_ids)))
 
 
+def _check_tree(predecessors: list[Unit], successors: list[Unit]) -> None:
+    """A predecessor's sub-units move under its successor: a successor among them would be its own parent."""
+    ending = {unit.id for unit in predecessors}
+    for successor in successors:
+        parent = successor.parent
+        while parent is not None and parent.id not in ending:
+            parent = parent.parent
+        if parent is not None:
+            raise _error("successor_inside", _("%(name)s is a sub-unit of a unit being reorganised: move it out "
+                                               "first.", name=successor.name), "successor_ids")
+
+
 def check(data: ReorganisationIn) -> None:
     """Refuse what cannot be applied, with a reason in the user's language."""
     _check_shape(data)
-    first = _units(data.predecessor_ids, "predecessor_ids")[0]
-    _units(data.successor_ids, "successor_ids")
+    predecessors = _units(data.predecessor_ids, "predecessor_ids")
+    _check_tree(predecessors, _units(data.successor_ids, "successor_ids"))
+    first = predecessors[0]
     if data.kind == ReorganisationKind.RENAME and (first.name, first.short_name) == (
             data.name, first.short_name if data.short_name is None else data.short_name):
         raise _error("same_name", _("The unit already has this name."), "name", 409)
@@ -160,7 +173,7 @@ def _reference_moves(data: ReorganisationIn, reference: UnitReference) -> list[P
                 lead_unit is not None and _lead_after(data, reference, row_id, lead_unit) == target)
             taken.add((*key, target))
             moves.append(PlannedMove(reference.subject, row_id, label or "", predecessor, target,
-                                     MoveOutcome.DROPPED if doubled else MoveOutcome.MOVED, reference.shows_work))
+                                     MoveOutcome.DROPPED if doubled else MoveOutcome.MOVED))
     return moves
 
 
@@ -184,6 +197,15 @@ def _lock(unit_ids: list[int]) -> None:
     db.session.execute(sa.select(Unit.id).where(Unit.id.in_(unit_ids)).with_for_update())
 
 
+def _name_of(unit_id: int) -> sa.ScalarSelect:
+    return sa.select(Unit.name).where(Unit.id == unit_id).scalar_subquery()
+
+
+def _renamed(printed: sa.Column, from_unit: int, to_unit: int) -> sa.Case:
+    """The printed name, the successor's where it was the predecessor's (a label written by hand stays)."""
+    return sa.case((printed == _name_of(from_unit), _name_of(to_unit)), else_=printed)
+
+
 def _execute(moves: list[PlannedMove], successor_of_new: int | None) -> None:
     references = {reference.subject: reference for reference in unit_references()}
     batches: dict[tuple, list[int]] = defaultdict(list)
@@ -199,14 +221,17 @@ def _execute(moves: list[PlannedMove], successor_of_new: int | None) -> None:
         values = {reference.column.name: to_unit}
         if reference.version is not None:
             values[reference.version.name] = reference.version + 1
+        if reference.printed_name is not None:
+            values[reference.printed_name.name] = _renamed(reference.printed_name, from_unit, to_unit)
         db.session.execute(sa.update(reference.table).where(rows).values(values))
 
 
-def _record(data: ReorganisationIn, moves: list[PlannedMove], successor_ids: list[int], user_id: int | None,
+def _record(data: ReorganisationIn, moves: list[PlannedMove], successor_ids: list[int], applied_by: Any,
             details: dict) -> Reorganisation:
     record = Reorganisation(kind=data.kind, effective_on=data.effective_on, decision=data.decision,
-                            details=details, applied_by_id=user_id, applied_at=utcnow())
-    record.moves = [UnitMove(subject=m.subject, row_id=m.row_id, from_unit_id=m.from_unit_id,
+                            details=details, applied_by_id=getattr(applied_by, "id", None),
+                            applied_by_name=getattr(applied_by, "full_name", ""), applied_at=utcnow())
+    record.moves = [UnitMove(subject=m.subject, row_id=m.row_id, label=m.label[:500], from_unit_id=m.from_unit_id,
                              to_unit_id=m.to_unit_id or successor_ids[0], outcome=m.outcome) for m in moves]
     db.session.add(record)
     db.session.flush()
@@ -218,16 +243,22 @@ def _record(data: ReorganisationIn, moves: list[PlannedMove], successor_ids: lis
 
 
 def _rename(unit: Unit, data: ReorganisationIn) -> dict:
+    """The new name, also where open work prints the old one (a draft notice's recipients)."""
     before = {"name": unit.name, "short_name": unit.short_name}
+    for reference in unit_references():
+        if reference.printed_name is not None and data.name:
+            db.session.execute(sa.update(reference.table).where(
+                reference.column == unit.id, reference.still_open, reference.printed_name == unit.name)
+                .values({reference.printed_name.name: data.name}))
     unit.name = data.name or unit.name
     if data.short_name is not None:
         unit.short_name = data.short_name
     return {"name": [before["name"], unit.name], "short_name": [before["short_name"], unit.short_name]}
 
 
-def apply(data: ReorganisationIn, fingerprint: str, user_id: int | None) -> Reorganisation:
+def apply(data: ReorganisationIn, fingerprint: str, applied_by: Any) -> Reorganisation:
     """Do exactly what the preview of ``fingerprint`` showed, or nothing: refused (409) when it has changed. The
-    caller commits once; any error leaves nothing half-done."""
+    caller commits once; any error leaves nothing half-done. ``applied_by``: the user (None for a command)."""
     _lock([*data.predecessor_ids, *data.successor_ids])
     planned = preview(data)
     if planned.fingerprint != fingerprint:
@@ -236,7 +267,7 @@ def apply(data: ReorganisationIn, fingerprint: str, user_id: int | None) -> Reor
                                                      "message": planned.fingerprint}])
     if data.kind == ReorganisationKind.RENAME:
         details = _rename(db.session.get(Unit, data.predecessor_ids[0]), data)
-        return _record(data, [], [], user_id, details)
+        return _record(data, [], [], applied_by, details)
     details: dict = {}
     successor_ids = list(data.successor_ids)
     if data.new_unit is not None:
@@ -248,7 +279,7 @@ def apply(data: ReorganisationIn, fingerprint: str, user_id: int | None) -> Reor
     main_successor = data.default_successor_id or successor_ids[0]
     for unit in _units(data.predecessor_ids, "predecessor_ids"):
         unit.active, unit.successor_id = False, main_successor
-    return _record(data, planned.moves, successor_ids, user_id, details)
+    return _record(data, planned.moves, successor_ids, applied_by, details)
 
 
 def reorganisations() -> list[Reorganisation]:
@@ -284,3 +315,11 @@ def counted_as(unit_id: int, today: dict[int, int]) -> list[int]:
     predecessors, however far back."""
     own = [] if unit_id in today else [unit_id]
     return own + sorted(p for p, successor in today.items() if successor == unit_id)
+
+
+def with_predecessors(unit_ids: sa.Select) -> sa.Select:
+    """The units ``unit_ids`` selects and their predecessors, however far back, as one SQL select: a leader's
+    portfolio of today's units also holds the history of the units they took over."""
+    units = unit_ids.cte("carrying", recursive=True)
+    taken_over = sa.select(Unit.id).where(Unit.successor_id == units.c[0])
+    return sa.select(units.union(taken_over).c[0])

@@ -34,6 +34,9 @@ class UnitReference:
     the work it leads itself after the move is dropped."""
     lead_subjects: tuple[str, ...] = ()
     """The subjects whose rows (of the same id) are the work ``lead`` leads, to follow where they move."""
+    printed_name: sa.Column | None = None
+    """A copy of the unit's name printed with the row (a notice's "Nơi nhận" line): when it is the
+    predecessor's name, it becomes the successor's."""
 
     @property
     def table(self) -> sa.Table:

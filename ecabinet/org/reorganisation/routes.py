@@ -22,7 +22,7 @@ from ecabinet.org.reorganisation.views import kind_labels, preview_out, record_o
 from ecabinet.policy import Action, require
 
 bp = Blueprint("reorganisation", __name__, url_prefix="/admin")
-LIST_FIELDS = ("predecessor_ids", "successor_ids")
+LIST_FIELDS = ("predecessor_ids", "successor_ids", "assignments")
 
 
 def _page(form: MultiDict, errors: dict[str, str], preview: dict | None = None, status: int = 200):
@@ -69,7 +69,7 @@ def preview():
 
 
 def _apply(data: ReorganisationIn):
-    record = ops.apply(data, request.form.get("fingerprint", ""), current_user.id)
+    record = ops.apply(data, request.form.get("fingerprint", ""), current_user)
     db.session.commit()
     flash(_("The reorganisation was applied: %(count)s rows moved.", count=len(record.moves)), "success")
     return redirect(url_for("reorganisation.record", reorganisation_id=record.id))
@@ -85,7 +85,7 @@ def apply():
 @login_required
 def record(reorganisation_id: int):
     require(current_user, Action.PREVIEW_REORGANISATION)
-    shown = record_out(db.get_or_404(Reorganisation, reorganisation_id))
+    shown = record_out(db.get_or_404(Reorganisation, reorganisation_id), current_user)
     units = {unit.id: unit for unit in db.session.scalars(db.select(Unit))}
     return render_template("org/reorganisation_record.html", record=shown, units=units, subjects=subject_labels(),
                            kind_names=kind_labels())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from ecabinet.core.schemas import Id, Name, Strict, VnDate
 from ecabinet.org.reorganisation.models import MoveOutcome, ReorganisationKind
@@ -41,10 +41,21 @@ class ReorganisationIn(Strict):
     decision: Decision
 
 
+def _chosen_successor(value: object) -> object:
+    """A split's choice on the page, "subject:row:unit" (one select per item moved), as an assignment."""
+    if isinstance(value, str) and value.count(":") == 2:
+        subject, row_id, to_unit_id = value.split(":")
+        return {"subject": subject, "row_id": row_id, "to_unit_id": to_unit_id}
+    return value
+
+
 class ReorganisationForm(ReorganisationIn):
-    """The admin's form: the date as people type it (dd/mm/yyyy), and the unit a merge creates as flat fields."""
+    """The admin's form: the date as people type it (dd/mm/yyyy), the unit a merge creates as flat fields, and
+    a split's assignments as "subject:row:unit" choices."""
 
     effective_on: VnDate
+    assignments: list[Annotated[Assignment, BeforeValidator(_chosen_successor)]] = Field(default_factory=list,
+                                                                                         max_length=10_000)
     new_code: Code | None = None
     new_name: Name | None = None
     new_kind: UnitKind = UnitKind.DEPARTMENT
@@ -80,6 +91,7 @@ class MoveOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     subject: str
     row_id: int
+    label: str = Field(description="What the row was when it moved; empty for work the caller may not see")
     from_unit_id: int
     to_unit_id: int
     outcome: MoveOutcome
@@ -93,6 +105,7 @@ class ReorganisationOut(BaseModel):
     decision: str
     details: dict
     applied_by_id: int | None
+    applied_by_name: str
     applied_at: datetime
     predecessor_ids: list[int]
     successor_ids: list[int]

@@ -48,10 +48,13 @@ def _title() -> str:
 
 
 def _choices() -> dict:
-    """The options of the filter form: units, sectors, leaders."""
+    """The options of the filter form: units (and the reorganised ones, chosen when counting as recorded at the
+    time), sectors, leaders."""
     leaders = db.session.scalars(db.select(User).join(UserRole).where(UserRole.role == Role.LEADER,
                                                                      User.active.is_(True)).order_by(User.full_name))
     return {"units": db.session.scalars(db.select(Unit).where(Unit.active.is_(True)).order_by(Unit.name)).all(),
+            "reorganised_units": db.session.scalars(db.select(Unit).where(Unit.successor_id.isnot(None))
+                                                    .order_by(Unit.name)).all(),
             "sectors": db.session.scalars(db.select(Sector).where(Sector.active.is_(True)).order_by(Sector.name)).all(),
             "leaders": leaders.all()}
 

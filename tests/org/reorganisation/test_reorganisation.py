@@ -62,6 +62,28 @@ def open_and_closed_work(app, client, task_people, task_factory, schedule_meetin
     return work
 
 
+KEEP_THEIR_UNIT = {
+    "task_progress_reports.unit_id": "the agency that reported, as it was",
+    "task_comments.unit_id": "the agency that commented, as it was",
+    "units.successor_id": "the reorganisation's own link",
+    "reorganisation_units.unit_id": "the record of the reorganisation",
+    "reorganisation_moves.from_unit_id": "the record of the reorganisation",
+    "reorganisation_moves.to_unit_id": "the record of the reorganisation",
+}
+
+
+def test_every_column_naming_a_unit_either_moves_with_open_work_or_keeps_history():
+    """A new column naming a unit must be declared where its domain declares what moves (``moves_with_unit``),
+    or be listed here as history that keeps the unit of the time."""
+    from ecabinet.core.db import db
+    from ecabinet.org.reorganisation.references import unit_references
+
+    naming_a_unit = {f"{key.parent.table.name}.{key.parent.name}" for table in db.metadata.tables.values()
+                     for key in table.foreign_keys if key.column.table.name == "units"}
+    moving = {f"{reference.table.name}.{reference.column.name}" for reference in unit_references()}
+    assert naming_a_unit - moving == set(KEEP_THEIR_UNIT)
+
+
 def _counts_equal_their_lists(app, user_id: int, units: str) -> dict:
     """Statistics by agency, each group's total equal to the length of its list; {unit: total}."""
     from ecabinet.accounts.models import User
@@ -272,3 +294,154 @@ def test_the_admin_previews_and_applies_on_the_page(app, client, task_people, ta
         assert created.parent_id == db.session.get(Unit, task_people.unit_a).parent_id is not None
         assert db.session.get(Task, task).lead_unit_id == created.id
     assert signed_in(client, "sotc").get("/admin/reorganisations").status_code == 403  # a liaison may not preview
+
+
+def test_draft_notices_follow_the_successor_and_issued_ones_keep_their_recipients(app, client, people,
+                                                                                   concluded_meeting, desk):
+    """An issued notice keeps whom it was sent to; its correction, still a draft, goes to the successor (the
+    printed line too, unless written by hand) and prints a renamed agency's new name."""
+    from ecabinet.core.db import db
+    from ecabinet.notices.models import NoticeRecipient
+    from tests.fixtures.notices import TET_ISSUE, draft, issue_at, to_approved
+
+    notice = draft(app, client, concluded_meeting.id, desk)
+    to_approved(client, notice["id"], desk)
+    issue_at(app, notice["id"], TET_ISSUE)
+    correction = ok(client.post(f"/api/v1/notices/{notice['id']}/correct", headers=desk["chuyenvien"]), 201)
+    a, b = people.department, people.other_department
+    with app.app_context():
+        db.session.execute(sa.update(NoticeRecipient).where(NoticeRecipient.notice_id == correction["id"],
+                                                            NoticeRecipient.unit_id == people.district)
+                           .values(label="UBND huyện Bình Sơn (để phối hợp)"))
+        db.session.commit()
+    admin = api_token(client, "admin")
+    record = _apply(client, admin, _body(predecessor_ids=[a], new_unit=NEW_UNIT))
+    _apply(client, admin, _body(predecessor_ids=[people.district], successor_ids=[people.office]))
+    _apply(client, admin, _body(kind="rename", predecessor_ids=[b], name="Sở Y tế và Dân số"))
+
+    def recipients(notice_id: int) -> set[tuple]:
+        rows = db.session.scalars(sa.select(NoticeRecipient).where(NoticeRecipient.notice_id == notice_id,
+                                                                   NoticeRecipient.unit_id.isnot(None)))
+        return {(r.unit_id, r.label) for r in rows}
+
+    c = record["successor_ids"][0]
+    assert ("notice_recipient", a, c) in {(m["subject"], m["from_unit_id"], m["to_unit_id"]) for m in record["moves"]}
+    with app.app_context():
+        assert recipients(notice["id"]) == {(a, "Sở Tài chính"), (b, "Sở Y tế"),
+                                            (people.district, "Ủy ban nhân dân huyện Bình Sơn")}
+        assert recipients(correction["id"]) == {(c, "Sở Tài chính - Y tế"), (b, "Sở Y tế và Dân số"),
+                                                (people.office, "UBND huyện Bình Sơn (để phối hợp)")}
+
+
+def test_sub_units_follow_their_unit_and_a_successor_cannot_lie_inside_it(app, client, task_people):
+    from ecabinet.core.db import db
+    from ecabinet.org.models import Unit, UnitKind
+    from tests.fixtures.factories import make_unit
+
+    a, b = task_people.unit_a, task_people.unit_b
+    with app.app_context():
+        parent = db.session.get(Unit, a)
+        open_division, closed_division = (make_unit(code, UnitKind.OTHER, parent) for code in ("phongngs", "phongcu"))
+        closed_division.active = False
+        db.session.commit()
+        divisions = (open_division.id, closed_division.id)
+    admin = api_token(client, "admin")
+    refused = client.post("/api/v1/reorganisations/preview", headers=admin,
+                          json=_body(predecessor_ids=[a], successor_ids=[divisions[0]]))
+    assert refused.status_code == 422 and refused.get_json()["error"]["code"] == "successor_inside"
+    assert "đơn vị trực thuộc" in refused.get_json()["error"]["message"]
+    _apply(client, admin, _body(predecessor_ids=[a], successor_ids=[b]))
+    with app.app_context():
+        assert [db.session.get(Unit, unit).parent_id for unit in divisions] == [b, a]
+
+
+def test_the_portfolio_and_the_statistics_page_follow_a_merge(app, client, task_people, task_factory):
+    """The leader's portfolio moves to the successor with the predecessor's history; counting as recorded, the
+    statistics page offers the reorganised agency, counting by today's agencies it does not."""
+    from ecabinet.accounts.models import User, portfolio_units
+    from ecabinet.core.db import db
+    from ecabinet.tasks import queries
+
+    a, b = task_people.unit_a, task_people.unit_b
+    with app.app_context():
+        db.session.execute(sa.insert(portfolio_units), [{"user_id": task_people.leader, "unit_id": a}])
+        db.session.commit()
+    done = task_factory(lead_unit=a, status="verified_done", deadline=TODAY - timedelta(days=3), assigned_by=None)
+    task_factory(lead_unit=task_people.district, assigned_by=None)
+    _apply(client, api_token(client, "admin"), _body(predecessor_ids=[a], successor_ids=[b]))
+    with app.test_request_context():
+        leader = db.session.get(User, task_people.leader)
+        listed, total = queries.tasks_page(leader, queries.TaskFilter(portfolio="me"))
+        assert total == 1 and listed[0].task.id == done
+
+    web_login(client, "chuyenvien")
+    option = f'<option value="{a}" selected>Sở Tài chính</option>'
+    recorded = client.get(f"/tasks/statistics?units=recorded&unit_id={a}").get_data(as_text=True)
+    reorganised = recorded.split('id="filter-unit-reorganised"')[1].split("</optgroup>")[0]
+    assert option in reorganised and " disabled" not in reorganised.split(">")[0]
+    today = client.get("/tasks/statistics?units=today").get_data(as_text=True)
+    assert 'data-enabled-when="filter-units=recorded" disabled' in today
+    assert f'<option value="{a}">Sở Tài chính</option>' in today.split('id="filter-unit-reorganised"')[1]
+
+
+def _form(client, **fields) -> dict:
+    token = csrf_from(client.get("/admin/reorganisations").get_data(as_text=True))
+    return {"csrf_token": token, "effective_on": TODAY.strftime("%d/%m/%Y"), "decision": DECISION, **fields}
+
+
+def _fingerprint(page: str) -> str:
+    return page.split('name="fingerprint" value="')[1].split('"')[0]
+
+
+def test_a_split_is_assigned_item_by_item_on_the_page(app, client, task_people, task_factory):
+    from ecabinet.core.db import db
+    from ecabinet.org.models import Unit
+    from ecabinet.tasks.models import Task
+
+    a, b, district = task_people.unit_a, task_people.unit_b, task_people.district
+    first, second = task_factory(lead_unit=a), task_factory(lead_unit=a, content="Nhiệm vụ về y tế")
+    web_login(client, "admin")
+    form = _form(client, kind="split", predecessor_ids=[str(a)], successor_ids=[str(b), str(district)])
+    page = client.post("/admin/reorganisations/preview", data=form).get_data(as_text=True)
+    assert f'value="task:{second}:{b}" selected' in page and f'value="task:{second}:{district}">' in page
+
+    wrong = client.post("/admin/reorganisations/preview", data={
+        **form, "assignments": [f"task:{second}:{task_people.office_unit}"]})
+    assert wrong.status_code == 422 and "một trong các đơn vị kế thừa" in wrong.get_data(as_text=True)
+
+    chosen = {**form, "default_successor_id": str(district), "assignments": [
+        f"task:{first}:{b}", f"task:{second}:{district}", f"user:{task_people.liaison_a}:{b}"]}
+    stale = client.post("/admin/reorganisations", data={**chosen, "fingerprint": _fingerprint(page)})
+    assert stale.status_code == 409  # the choices changed what moves: the admin sees the preview again
+    again = stale.get_data(as_text=True)
+    assert f'value="task:{second}:{district}" selected' in again and "xem trước" in again
+    applied = client.post("/admin/reorganisations", data={**chosen, "fingerprint": _fingerprint(again)})
+    assert applied.status_code == 302
+    with app.app_context():
+        assert (db.session.get(Task, first).lead_unit_id, db.session.get(Task, second).lead_unit_id) == (b, district)
+        assert db.session.get(Unit, a).successor_id == district
+
+
+def test_the_record_of_moves_is_readable_and_linked_from_the_audit_log(app, client, task_people, task_factory):
+    """What moved (as each reader may see it), from where, to where, when and by whom; the audit log's entries of
+    the reorganisation and of its moves open that record."""
+    a, b = task_people.unit_a, task_people.unit_b
+    task_factory(lead_unit=a, content="Báo cáo tiến độ dự án đường ven biển")
+    record = _apply(client, api_token(client, "admin"), _body(predecessor_ids=[a], successor_ids=[b]))
+    page_url = f"/admin/reorganisations/{record['id']}"
+
+    web_login(client, "admin")
+    seen_by_admin = client.get(page_url).get_data(as_text=True)
+    assert "Nguyễn Văn Admin" in seen_by_admin and TODAY.strftime("%d/%m/%Y") in seen_by_admin
+    assert "Nguyễn Văn Sotc" in seen_by_admin  # the liaison moved: people are named
+    assert "đường ven biển" not in seen_by_admin  # the admin sees no agency's work
+    assert f'href="/admin/audit?entity_type=reorganisations&amp;entity_id={record["id"]}"' in seen_by_admin
+    for entity in ("reorganisations", "reorganisation_moves"):
+        audit = client.get(f"/admin/audit?entity_type={entity}").get_data(as_text=True)
+        assert f'href="{page_url}"' in audit
+    assert f'href="{page_url}"' not in client.get("/admin/audit?entity_type=units").get_data(as_text=True)
+
+    seen_by_office = signed_in(client, "chuyenvien").get(page_url).get_data(as_text=True)
+    assert 'id="reorganisation-audit"' not in seen_by_office  # the audit log is the admin's
+    row = seen_by_office.split('data-subject="task"')[1].split("</tr>")[0]
+    assert "Báo cáo tiến độ dự án đường ven biển" in row and "Sở Tài chính" in row and "Sở Y tế" in row
