@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 from ecabinet.core.db import db
 from ecabinet.demo import operations as ops
 from ecabinet.demo import years as history
-from ecabinet.search import operations as search
+from ecabinet.core import signals
 
 
 @click.command("seed-demo")
@@ -27,7 +27,7 @@ def seed_demo_command(if_empty: bool, without_history: bool) -> None:
     report = ops.seed(current_app.config["DEMO_PASSWORD"], history=not without_history)
     db.session.commit()
     if report.history:
-        search.rebuild()
+        signals.rows_written_in_bulk.send(None)
         click.echo("A year of history: " + ", ".join(f"{count:,} {table}" for table, count in report.history.items()))
     click.echo(f"Demo data ready: {report.users_created} users created, {report.users_total} demo users in all.")
     click.echo("Demo logins (password from ECABINET_DEMO_PASSWORD, default 'demo'):")
@@ -49,5 +49,5 @@ def seed_demo_years_command(years: int, scale: float) -> None:
         raise click.ClickException("Run seed-demo first: the generated years need the demo's people.")
     added = history.add_years(years, scale=scale)
     db.session.commit()
-    search.rebuild()
+    signals.rows_written_in_bulk.send(None)
     click.echo("Added: " + ", ".join(f"{count:,} {table}" for table, count in added.items()))
