@@ -68,7 +68,8 @@ def seed(password: str, today: date | None = None, history: bool = False) -> See
     if not meetings.list_meetings(meetings.MeetingFilter(), limit=1):
         today = today or local_date(utcnow())
         if history:  # first, so the register's numbers follow the days they were taken
-            added = years.add_years(1, today=today, shape=years.DEMO_YEAR, days_ahead=0)
+            before_last_week = _demo_monday(today) - timedelta(days=7)  # the demo's own meetings are from then on
+            added = years.add_years(1, today=today, shape=years.DEMO_YEAR, days_ahead=(before_last_week - today).days)
         _seed_meetings(today)
     return SeedReport(users_created=created, users_total=len(data.PEOPLE), history=added)
 
@@ -95,12 +96,17 @@ def demo_logins() -> list[tuple[str, str]]:
     return [(name, people[name].position_title) for name in first if name in people]
 
 
+def _demo_monday(today: date) -> date:
+    """The Monday of the demo's "this week": seeded at a weekend, it is the coming one."""
+    return monday_of(today + timedelta(days=2))
+
+
 def _seed_meetings(today: date) -> None:
     """A fortnight of realistic, already announced meetings (no notifications are sent for them)."""
     users = {u.username: u for u in db.session.scalars(sa.select(User))}
     kinds = {k.code: k.id for k in meetings.kinds()}
     rooms = {r.code: r.id for r in meetings.rooms()}
-    monday = monday_of(today + timedelta(days=2))  # seeded at a weekend, "this week" is the coming one
+    monday = _demo_monday(today)
     held = (data.CONCLUDED_MEETING, *(spec for spec, _ in data.AWAITING_APPROVAL))
     units = {u.code: u.id for u in org.units_by_code([c for m in (*data.MEETINGS, *held) for c in m.agencies])}
 
