@@ -6,10 +6,10 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from ecabinet.core import signals
 from ecabinet.core.db import db
 from ecabinet.demo import operations as ops
 from ecabinet.demo import years as history
-from ecabinet.core import signals
 
 
 @click.command("seed-demo")

@@ -43,8 +43,8 @@ def database_is_empty() -> bool:
 
 def seed(password: str, today: date | None = None, history: bool = False) -> SeedReport:
     """Create or update the demo units, sectors and people; the first time, its meetings, and with ``history`` a
-    year of meetings, notices and tasks before them (bulk rows: the caller commits, then rebuilds the search
-    index)."""
+    year of meetings, notices and tasks before them (bulk rows: the caller commits, then sends
+    ``signals.rows_written_in_bulk`` for the search index)."""
     for position, spec in enumerate(data.UNITS):
         org.ensure_unit(spec.code, parent_code=spec.parent, name=spec.name, short_name=spec.short_name,
                         kind=UnitKind(spec.kind), active=True, sort_order=position)
