@@ -5,9 +5,9 @@ Per year, as a province of the demo's size has them: 611 meetings, 3,357 agenda 
 (``seed-demo-years``, for load tests and the benchmark); the demo itself carries one year (``DEMO_YEAR``). Tasks
 have the mix of a real year: most done on time, some late, some overdue, and some extended at the lead agency's
 request. Rows are generated from a seed and inserted in bulk (seconds for five years), bypassing the ORM, so the
-search index is rebuilt afterwards (``ecabinet.search.operations.rebuild``); the demo's people, agencies, kinds
-and rooms must be seeded first. Every issued notice points at one stored placeholder PDF, so its page and its PDF
-open like any other.
+commands send ``signals.rows_written_in_bulk`` after the commit (the search index is made again); the demo's
+people, agencies, kinds and rooms must be seeded first. Every issued notice points at one stored placeholder PDF,
+so its page and its PDF open like any other.
 """
 
 from __future__ import annotations
@@ -29,10 +29,9 @@ from ecabinet.demo import pdfs
 from ecabinet.materials.models import AgendaItem, MaterialRequest
 from ecabinet.meetings.models import Invitation, Meeting, MeetingChange, MeetingKind, Room
 from ecabinet.notices.models import Notice, NoticeRecipient
-from ecabinet.org.models import Unit
+from ecabinet.org.models import Unit, UnitKind
 from ecabinet.registers.models import DocumentRegister, RegisterNumber
 from ecabinet.registers.operations import printed_number
-from ecabinet.org.models import UnitKind
 from ecabinet.tasks.models import DeadlineChange, ExtensionRequest, ProgressReport, Task, task_coordinators
 
 
