@@ -44,7 +44,7 @@ BATCH = 200
 ROUNDS = 3
 REPEAT = 20
 TARGET_MS = 100
-PEOPLE = {"liaison": "sokhdt", "office": "chuyenvien1"}
+PEOPLE = {"liaison": "sotc", "office": "chuyenvien1"}
 QUERIES = ("ket luan", "quyết định", "Quyét dinh", "quyt dinh", '"kết luận" thông báo', "695/QĐ-UBND",
            "ngân sách nhà nước", "cai cach hanh chinh", "chuyển đổi số", "giải ngân vốn đầu tư công")
 """What people type: without diacritics, OCR-garbled, a letter missing, a quoted phrase, a document number."""

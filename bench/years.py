@@ -33,7 +33,7 @@ REPEAT = 20
 PASSWORD = "demo"
 TARGET_MS = 50
 PAGES = {"notices_page": "/notices", "calendar_month": "/meetings?view=month"}
-PEOPLE = {"liaison": "sokhdt", "office": "chuyenvien1"}
+PEOPLE = {"liaison": "sotc", "office": "chuyenvien1"}
 
 
 @dataclass(frozen=True)

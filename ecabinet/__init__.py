@@ -88,7 +88,7 @@ def _init_extensions(app: Flask) -> None:
     from ecabinet.accounts import sockets  # noqa: F401  (Socket.IO handlers: imported before socketio.init_app)
     from ecabinet.live import sockets as live_sockets  # noqa: F401
     from ecabinet import models  # noqa: F401  (every table in the metadata, whatever the blueprints import)
-    from ecabinet.search import indexing  # noqa: F401  (the index follows every commit)
+    from ecabinet.search import operations  # noqa: F401  (the index follows every commit and bulk rows)
     from ecabinet.accounts.routes import install_login
     from ecabinet.audit.operations import connect_signals
     from ecabinet.core import broker, i18n

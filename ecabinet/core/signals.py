@@ -16,3 +16,6 @@ session_ended = _signals.signal("session-ended")
 """Sign-in sessions or API tokens of a user were ended (not by signing out). kwargs: ``user``, ``what``."""
 password_changed = _signals.signal("password-changed")
 """kwargs: ``user``, ``by_admin``."""
+rows_written_in_bulk = _signals.signal("rows-written-in-bulk")
+"""Rows were inserted with bulk SQL, past the ORM's flushes, and committed (the demo's generated history): what is
+kept from the rows as they change (the search index) is made again. No kwargs."""

@@ -1,9 +1,18 @@
-"""Demo data: the (fictional) People's Committee of Quảng Ngãi province.
+"""Demo data: the (fictional) People's Committee of Quảng Ngãi province, as organised since 1 July 2025.
 
-Pure data, no project imports. Unit names follow the real organisation of the
-province: the Office's divisions are those of Quyết định số 55/2021/QĐ-UBND
-(Văn phòng UBND tỉnh Quảng Ngãi, from 01/11/2021); departments, districts and
-communes are the real ones. Every person's name is fictional.
+Pure data, no project imports. Local government has two tiers since 1 July 2025 (Luật Tổ chức chính quyền địa
+phương 2025): the province and its communes, wards and special zones; there is no district level. Unit names
+follow the real organisation of the province:
+- the Office's divisions are those of Quyết định số 55/2021/QĐ-UBND (Văn phòng UBND tỉnh Quảng Ngãi);
+- the departments are those after the 2025 mergers (Nghị định 45/2025/NĐ-CP; Nghị quyết của HĐND tỉnh Quảng Ngãi
+  on its specialised agencies from 01/3/2025, and after the province's merger with Kon Tum): Planning and
+  Investment into Finance, Transport into Construction, Agriculture and Rural Development with Natural Resources
+  and Environment into Agriculture and Environment, Information and Communications into Science and Technology,
+  Labour, Invalids and Social Affairs into Home Affairs, the Ethnic Committee into Ethnic Minorities and Religions;
+- the 96 communes, wards and the special zone are those of Nghị quyết số 1677/NQ-UBTVQH15 (16/6/2025) on
+  the commune-level units of Quảng Ngãi province, which includes the former Kon Tum province (Nghị quyết số
+  202/2025/QH15).
+Every person's name is fictional.
 """
 from __future__ import annotations
 
@@ -15,7 +24,7 @@ class UnitSpec:
     code: str  # lowercase ascii letters/digits, 2-32 chars, unique
     name: str  # full Vietnamese name
     short_name: str
-    kind: str  # province | office | office_division | department | district | commune
+    kind: str  # province | office | office_division | department | commune (xã, phường or đặc khu)
     parent: str | None  # parent unit code; None only for the province
 
 
@@ -54,26 +63,22 @@ _OFFICE_DIVISIONS: tuple[tuple[str, str, str], ...] = (
     ("vpttcbth", "Trung tâm Công báo và Tin học", "Trung tâm CB&TH"),
 )
 
-# Sở, ban, ngành (cơ quan chuyên môn thuộc UBND tỉnh và cơ quan ngành dọc trên địa bàn).
+# Sở, ban, ngành: the specialised agencies of the UBND after the 2025 mergers, then the other provincial bodies
+# and the central agencies in the province that the UBND invites and assigns work to.
 _DEPARTMENTS: tuple[tuple[str, str, str], ...] = (
     ("sonv", "Sở Nội vụ", "Sở NV"),
     ("sotp", "Sở Tư pháp", "Sở TP"),
-    ("sokhdt", "Sở Kế hoạch và Đầu tư", "Sở KH&ĐT"),
     ("sotc", "Sở Tài chính", "Sở TC"),
     ("soct", "Sở Công Thương", "Sở CT"),
-    ("sonnptnt", "Sở Nông nghiệp và Phát triển nông thôn", "Sở NN&PTNT"),
-    ("sogtvt", "Sở Giao thông vận tải", "Sở GTVT"),
+    ("sonnmt", "Sở Nông nghiệp và Môi trường", "Sở NN&MT"),
     ("soxd", "Sở Xây dựng", "Sở XD"),
-    ("sotnmt", "Sở Tài nguyên và Môi trường", "Sở TN&MT"),
-    ("sottt", "Sở Thông tin và Truyền thông", "Sở TT&TT"),
-    ("soldtbxh", "Sở Lao động - Thương binh và Xã hội", "Sở LĐ-TB&XH"),
-    ("sovhttdl", "Sở Văn hóa, Thể thao và Du lịch", "Sở VHTT&DL"),
     ("sokhcn", "Sở Khoa học và Công nghệ", "Sở KH&CN"),
+    ("sovhttdl", "Sở Văn hóa, Thể thao và Du lịch", "Sở VHTT&DL"),
     ("sogddt", "Sở Giáo dục và Đào tạo", "Sở GD&ĐT"),
     ("soyt", "Sở Y tế", "Sở YT"),
+    ("sodttg", "Sở Dân tộc và Tôn giáo", "Sở DT&TG"),
     ("songv", "Sở Ngoại vụ", "Sở NgV"),
     ("thanhtra", "Thanh tra tỉnh", "TTr tỉnh"),
-    ("bdt", "Ban Dân tộc tỉnh", "Ban DT"),
     ("bqlkkt", "Ban Quản lý Khu kinh tế Dung Quất và các Khu công nghiệp Quảng Ngãi",
      "BQL KKT Dung Quất và các KCN"),
     ("congan", "Công an tỉnh", "CA tỉnh"),
@@ -81,49 +86,57 @@ _DEPARTMENTS: tuple[tuple[str, str, str], ...] = (
     ("bdbp", "Bộ Chỉ huy Bộ đội Biên phòng tỉnh", "BĐBP tỉnh"),
     ("vpdbhdnd", "Văn phòng Đoàn đại biểu Quốc hội và Hội đồng nhân dân tỉnh",
      "VP Đoàn ĐBQH và HĐND tỉnh"),
-    ("cucthue", "Cục Thuế tỉnh Quảng Ngãi", "Cục Thuế"),
-    ("kbnn", "Kho bạc Nhà nước Quảng Ngãi", "KBNN Quảng Ngãi"),
+    ("thuetinh", "Thuế tỉnh Quảng Ngãi", "Thuế tỉnh"),
     ("bhxh", "Bảo hiểm xã hội tỉnh Quảng Ngãi", "BHXH tỉnh"),
-    ("nhnn", "Ngân hàng Nhà nước Việt Nam - Chi nhánh tỉnh Quảng Ngãi", "NHNN Chi nhánh Quảng Ngãi"),
-    ("dptth", "Đài Phát thanh - Truyền hình Quảng Ngãi", "Đài PT-TH Quảng Ngãi"),
+    ("baoptth", "Báo và Phát thanh, Truyền hình Quảng Ngãi", "Báo và PT-TH Quảng Ngãi"),
 )
 
-# 13 đơn vị hành chính cấp huyện: (code, "loại + tên").
-_DISTRICTS: tuple[tuple[str, str], ...] = (
-    ("tpquangngai", "thành phố Quảng Ngãi"),
-    ("txducpho", "thị xã Đức Phổ"),
-    ("hbinhson", "huyện Bình Sơn"),
-    ("hsontinh", "huyện Sơn Tịnh"),
-    ("htunghia", "huyện Tư Nghĩa"),
-    ("hnghiahanh", "huyện Nghĩa Hành"),
-    ("hmoduc", "huyện Mộ Đức"),
-    ("hminhlong", "huyện Minh Long"),
-    ("hbato", "huyện Ba Tơ"),
-    ("hsonha", "huyện Sơn Hà"),
-    ("hsontay", "huyện Sơn Tây"),
-    ("htrabong", "huyện Trà Bồng"),
-    ("hlyson", "huyện Lý Sơn"),
+# The 96 commune-level units (Nghị quyết 1677/NQ-UBTVQH15), by type: (code, name). A code is the ascii name
+# after a type letter (x xã, p phường, dk đặc khu); a second name of the same ascii spelling ends in 2.
+_SPECIAL_ZONES: tuple[tuple[str, str], ...] = (("dklyson", "Lý Sơn"),)
+_WARDS: tuple[tuple[str, str], ...] = (
+    ("pcamthanh", "Cẩm Thành"), ("pdakbla", "Đăk Bla"), ("pdakcam", "Đăk Cấm"), ("pducpho", "Đức Phổ"),
+    ("pkontum", "Kon Tum"), ("pnghialo", "Nghĩa Lộ"), ("psahuynh", "Sa Huỳnh"), ("ptracau", "Trà Câu"),
+    ("ptruongquangtrong", "Trương Quang Trọng"),
+)
+_COMMUNES: tuple[tuple[str, str], ...] = (
+    ("xanphu", "An Phú"), ("xbadinh", "Ba Dinh"), ("xbadong", "Ba Động"), ("xbagia", "Ba Gia"), ("xbato", "Ba Tơ"),
+    ("xbato2", "Ba Tô"), ("xbavi", "Ba Vì"), ("xbavinh", "Ba Vinh"), ("xbaxa", "Ba Xa"),
+    ("xbinhchuong", "Bình Chương"), ("xbinhminh", "Bình Minh"), ("xbinhson", "Bình Sơn"), ("xboy", "Bờ Y"),
+    ("xcadam", "Cà Đam"), ("xdakha", "Đăk Hà"), ("xdakkoi", "Đăk Kôi"), ("xdaklong", "Đăk Long"),
+    ("xdakmar", "Đăk Mar"), ("xdakmon", "Đăk Môn"), ("xdakpek", "Đăk Pék"), ("xdakplo", "Đăk Plô"),
+    ("xdakpxi", "Đăk Pxi"), ("xdakrowa", "Đăk Rơ Wa"), ("xdakrve", "Đăk Rve"), ("xdaksao", "Đăk Sao"),
+    ("xdakto", "Đăk Tô"), ("xdaktokan", "Đăk Tờ Kan"), ("xdakui", "Đăk Ui"), ("xdangthuytram", "Đặng Thùy Trâm"),
+    ("xdinhcuong", "Đình Cương"), ("xdongson", "Đông Sơn"), ("xdongtrabong", "Đông Trà Bồng"),
+    ("xducnong", "Dục Nông"), ("xiachim", "Ia Chim"), ("xiadal", "Ia Đal"), ("xiatoi", "Ia Tơi"),
+    ("xkhanhcuong", "Khánh Cường"), ("xkonbraih", "Kon Braih"), ("xkondao", "Kon Đào"), ("xkonplong", "Kon Plông"),
+    ("xlanphong", "Lân Phong"), ("xlongphung", "Long Phụng"), ("xmangbut", "Măng Bút"), ("xmangden", "Măng Đen"),
+    ("xmangri", "Măng Ri"), ("xminhlong", "Minh Long"), ("xmocay", "Mỏ Cày"), ("xmoduc", "Mộ Đức"),
+    ("xmorai", "Mô Rai"), ("xnghiagiang", "Nghĩa Giang"), ("xnghiahanh", "Nghĩa Hành"), ("xngoclinh", "Ngọc Linh"),
+    ("xngokbay", "Ngọk Bay"), ("xngokreo", "Ngọk Réo"), ("xngoktu", "Ngọk Tụ"), ("xnguyennghiem", "Nguyễn Nghiêm"),
+    ("xphuocgiang", "Phước Giang"), ("xrokoi", "Rờ Kơi"), ("xsabinh", "Sa Bình"), ("xsaloong", "Sa Loong"),
+    ("xsathay", "Sa Thầy"), ("xsonha", "Sơn Hà"), ("xsonha2", "Sơn Hạ"), ("xsonky", "Sơn Kỳ"),
+    ("xsonlinh", "Sơn Linh"), ("xsonmai", "Sơn Mai"), ("xsontay", "Sơn Tây"), ("xsontayha", "Sơn Tây Hạ"),
+    ("xsontaythuong", "Sơn Tây Thượng"), ("xsonthuy", "Sơn Thủy"), ("xsontinh", "Sơn Tịnh"), ("xtaytra", "Tây Trà"),
+    ("xtaytrabong", "Tây Trà Bồng"), ("xthanhbong", "Thanh Bồng"), ("xthientin", "Thiện Tín"),
+    ("xthophong", "Thọ Phong"), ("xtinhkhe", "Tịnh Khê"), ("xtrabong", "Trà Bồng"), ("xtragiang", "Trà Giang"),
+    ("xtruonggiang", "Trường Giang"), ("xtumorong", "Tu Mơ Rông"), ("xtunghia", "Tư Nghĩa"),
+    ("xvantuong", "Vạn Tường"), ("xvegiang", "Vệ Giang"), ("xxop", "Xốp"), ("xyaly", "Ya Ly"),
 )
 
-# Một số xã (tên thật) của 5 huyện: district code -> ((code, tên xã), ...).
-_COMMUNES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
-    ("hbinhson", (("xbinhchau", "Bình Châu"), ("xbinhthanh", "Bình Thạnh"), ("xbinhhai", "Bình Hải"))),
-    ("hsontinh", (("xtinhphong", "Tịnh Phong"), ("xtinhha", "Tịnh Hà"), ("xtinhbinh", "Tịnh Bình"))),
-    ("htunghia", (("xnghiadien", "Nghĩa Điền"), ("xnghiaky", "Nghĩa Kỳ"), ("xnghiathuong", "Nghĩa Thương"))),
-    ("hmoduc", (("xducminh", "Đức Minh"), ("xduclan", "Đức Lân"), ("xducthanh", "Đức Thạnh"))),
-    ("hnghiahanh", (("xhanhthien", "Hành Thiện"), ("xhanhphuoc", "Hành Phước"), ("xhanhtrung", "Hành Trung"))),
-)
+COMMUNE_LEVEL_TYPES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("đặc khu", _SPECIAL_ZONES), ("phường", _WARDS), ("xã", _COMMUNES))
+"""Vietnamese type name → its units: every one of kind ``commune``, under the province."""
 
 UNITS: tuple[UnitSpec, ...] = (
     UnitSpec("ubndtinh", "Ủy ban nhân dân tỉnh Quảng Ngãi", "UBND tỉnh", "province", None),
     UnitSpec("vpubnd", "Văn phòng Ủy ban nhân dân tỉnh", "VP UBND tỉnh", "office", "ubndtinh"),
     *(UnitSpec(c, n, s, "office_division", "vpubnd") for c, n, s in _OFFICE_DIVISIONS),
     *(UnitSpec(c, n, s, "department", "ubndtinh") for c, n, s in _DEPARTMENTS),
-    *(UnitSpec(c, f"Ủy ban nhân dân {n}", f"UBND {n}", "district", "ubndtinh") for c, n in _DISTRICTS),
     *(
-        UnitSpec(c, f"Ủy ban nhân dân xã {n}", f"UBND xã {n}", "commune", district)
-        for district, communes in _COMMUNES
-        for c, n in communes
+        UnitSpec(c, f"Ủy ban nhân dân {kind} {n}", f"UBND {kind} {n}", "commune", "ubndtinh")
+        for kind, units in COMMUNE_LEVEL_TYPES
+        for c, n in units
     ),
 )
 
@@ -135,15 +148,15 @@ SECTORS: tuple[SectorSpec, ...] = (
     SectorSpec("kinhte", "Kế hoạch, đầu tư"),
     SectorSpec("taichinh", "Tài chính, ngân sách"),
     SectorSpec("congthuong", "Công nghiệp, thương mại, khu kinh tế, khu công nghiệp"),
-    SectorSpec("nongnghiep", "Nông nghiệp, phát triển nông thôn"),
+    SectorSpec("nongnghiep", "Nông nghiệp, môi trường, xây dựng nông thôn mới"),
     SectorSpec("dothi", "Xây dựng, quy hoạch, phát triển đô thị"),
     SectorSpec("giaothong", "Giao thông vận tải"),
-    SectorSpec("tainguyen", "Tài nguyên, môi trường, đất đai"),
+    SectorSpec("tainguyen", "Đất đai, tài nguyên"),
     SectorSpec("giaoduc", "Giáo dục, đào tạo"),
     SectorSpec("yte", "Y tế, phòng, chống dịch bệnh"),
     SectorSpec("vanhoa", "Văn hóa, thể thao, du lịch"),
-    SectorSpec("xahoi", "Lao động, thương binh và xã hội, dân tộc"),
-    SectorSpec("khoahoc", "Khoa học, công nghệ, thông tin và truyền thông"),
+    SectorSpec("xahoi", "Lao động, người có công và xã hội, dân tộc, tôn giáo"),
+    SectorSpec("khoahoc", "Khoa học, công nghệ, chuyển đổi số, thông tin và truyền thông"),
 )
 
 # --- People (all names fictional) ------------------------------------------------
@@ -163,17 +176,17 @@ _CORE_PEOPLE: tuple[PersonSpec, ...] = (
     PersonSpec(
         "pct1", "Huỳnh Văn Lộc", "Phó Chủ tịch Thường trực UBND tỉnh", "ubndtinh", ("leader",), _email("pct1"),
         sectors=("kinhte", "taichinh", "congthuong"),
-        portfolio_units=("sokhdt", "sotc", "soct", "bqlkkt", "cucthue", "kbnn", "nhnn"),
+        portfolio_units=("sotc", "soct", "bqlkkt", "thuetinh", "pcamthanh", "pnghialo", "ptruongquangtrong"),
     ),
     PersonSpec(
         "pct2", "Phạm Đình Quang", "Phó Chủ tịch UBND tỉnh", "ubndtinh", ("leader",), _email("pct2"),
         sectors=("dothi", "giaothong", "tainguyen", "nongnghiep"),
-        portfolio_units=("soxd", "sogtvt", "sotnmt", "sonnptnt"),
+        portfolio_units=("soxd", "sonnmt", "xbinhson", "xvantuong", "dklyson"),
     ),
     PersonSpec(
         "pct3", "Đoàn Thị Mỹ Hạnh", "Phó Chủ tịch UBND tỉnh", "ubndtinh", ("leader",), _email("pct3"),
         sectors=("giaoduc", "yte", "vanhoa", "xahoi", "khoahoc"),
-        portfolio_units=("sogddt", "soyt", "soldtbxh", "sovhttdl", "sokhcn", "sottt", "bdt", "bhxh", "dptth"),
+        portfolio_units=("sogddt", "soyt", "sovhttdl", "sokhcn", "sodttg", "bhxh", "baoptth", "pkontum", "xdakha"),
     ),
     PersonSpec("chanhvp", "Lương Văn Hiếu", "Chánh Văn phòng UBND tỉnh", "vpubnd", ("office_leader",),
                _email("chanhvp")),
@@ -184,8 +197,8 @@ _CORE_PEOPLE: tuple[PersonSpec, ...] = (
     PersonSpec("chuyenvien2", "Lê Thị Thu Hà", "Chuyên viên Phòng Khoa giáo - Văn xã", "vpkgvx",
                ("secretariat",), _email("chuyenvien2"), sectors=("giaoduc", "yte", "vanhoa", "xahoi")),
     PersonSpec("vanthu", "Trần Thị Kim Oanh", "Văn thư", "vpubnd", ("clerk",), _email("vanthu")),
-    PersonSpec("giamdocskhdt", "Bùi Quốc Vinh", "Giám đốc Sở Kế hoạch và Đầu tư", "sokhdt", ("member",),
-               _email("giamdocskhdt"), sectors=("kinhte",)),
+    PersonSpec("giamdocstc", "Bùi Quốc Vinh", "Giám đốc Sở Tài chính", "sotc", ("member",),
+               _email("giamdocstc"), sectors=("kinhte", "taichinh")),
     PersonSpec("quansat", "Hồ Thị Ngọc Lan", "Chuyên viên theo dõi", "vpubnd", ("viewer",), _email("quansat")),
 )
 
@@ -204,14 +217,19 @@ _LIAISON_NAMES: tuple[str, ...] = (
 
 
 def _liaison_title(unit: UnitSpec) -> str:
-    if unit.kind == "district":
-        return "Chánh Văn phòng HĐND và UBND " + unit.name.removeprefix("Ủy ban nhân dân ")
+    if unit.kind == "commune":
+        return "Chuyên viên Văn phòng HĐND và UBND " + unit.name.removeprefix("Ủy ban nhân dân ")
     if unit.name.startswith("Sở "):
         return "Chuyên viên Văn phòng Sở"
     return "Văn thư"
 
 
-_LIAISON_UNITS: tuple[UnitSpec, ...] = tuple(u for u in UNITS if u.kind in ("department", "district"))
+LIAISON_COMMUNES: tuple[str, ...] = ("pcamthanh", "pnghialo", "ptruongquangtrong", "pducpho", "pkontum", "pdakbla",
+                                     "dklyson", "xbinhson", "xvantuong", "xdakha")
+"""The communes with a liaison account in the demo (a sample: every department has one)."""
+
+_LIAISON_UNITS: tuple[UnitSpec, ...] = tuple(
+    u for u in UNITS if u.kind == "department" or u.code in LIAISON_COMMUNES)
 
 PEOPLE: tuple[PersonSpec, ...] = _CORE_PEOPLE + tuple(
     PersonSpec(
@@ -287,21 +305,21 @@ class MeetingSpec:
 
 MEETINGS: tuple[MeetingSpec, ...] = (
     MeetingSpec("Phiên họp Ủy ban nhân dân tỉnh thường kỳ", "phienhopthuongky", "chutich", "chuyenvien1", 1, 0,
-                "08:00", 210, "phonghop1", invitees=("pct1", "pct2", "pct3", "giamdocskhdt", "chanhvp"),
-                agencies=("sokhdt", "sotc", "soct", "sonv", "sotp"),
+                "08:00", 210, "phonghop1", invitees=("pct1", "pct2", "pct3", "giamdocstc", "chanhvp"),
+                agencies=("sotc", "soct", "sonv", "sotp", "pcamthanh"),
                 description="Thảo luận báo cáo tình hình kinh tế - xã hội, quốc phòng - an ninh trong tháng và "
                             "nhiệm vụ trọng tâm tháng tới; cho ý kiến các dự thảo nghị quyết trình HĐND tỉnh."),
     MeetingSpec("Giao ban công tác kinh tế của Phó Chủ tịch Thường trực", "giaoban", "pct1", "chuyenvien1", 0, 1,
-                "14:00", 120, "phonghop2", agencies=("sokhdt", "sotc", "soct", "bqlkkt"),
+                "14:00", 120, "phonghop2", agencies=("sotc", "soct", "bqlkkt", "thuetinh"),
                 rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=6",
                 description="Tiến độ giải ngân vốn đầu tư công; thu ngân sách; các dự án trọng điểm."),
     MeetingSpec("Họp chuyên đề về công tác bồi thường, giải phóng mặt bằng các dự án trọng điểm", "chuyende", "pct2",
-                "chuyenvien1", 1, 2, "08:00", 180, "tructuyen", agencies=("sotnmt", "soxd", "sogtvt", "hbinhson",
-                                                                            "tpquangngai")),
-    MeetingSpec("Làm việc với Ủy ban nhân dân huyện Bình Sơn", "lamviec", "pct3", "chuyenvien2", 0, 3, "14:00", 150,
-                None, location="Trụ sở UBND huyện Bình Sơn", agencies=("hbinhson", "sogddt", "soyt")),
+                "chuyenvien1", 1, 2, "08:00", 180, "tructuyen", agencies=("sonnmt", "soxd", "xbinhson", "xvantuong",
+                                                                            "ptruongquangtrong")),
+    MeetingSpec("Làm việc với Ủy ban nhân dân phường Kon Tum", "lamviec", "pct3", "chuyenvien2", 0, 3, "14:00", 150,
+                None, location="Trụ sở UBND phường Kon Tum", agencies=("pkontum", "sogddt", "soyt")),
     MeetingSpec("Tiếp công dân định kỳ của Chủ tịch UBND tỉnh", "tiepcongdan", "chutich", "chuyenvien2", 1, 3,
-                "07:30", 240, "phongkhach", agencies=("thanhtra", "sotnmt")),
+                "07:30", 240, "phongkhach", agencies=("thanhtra", "sonnmt")),
 )
 
 
@@ -327,8 +345,8 @@ class AgendaSpec:
 
 
 REGULAR_SESSION_AGENDA: tuple[AgendaSpec, ...] = (
-    AgendaSpec("Báo cáo tình hình kinh tế - xã hội tháng 11 và nhiệm vụ trọng tâm tháng 12 năm 2026", "sokhdt",
-               "Giám đốc Sở Kế hoạch và Đầu tư", 45, "opinion",
+    AgendaSpec("Báo cáo tình hình kinh tế - xã hội tháng 11 và nhiệm vụ trọng tâm tháng 12 năm 2026", "sotc",
+               "Giám đốc Sở Tài chính", 45, "opinion",
                "Văn phòng thống nhất với dự thảo; đề nghị bổ sung số liệu giải ngân vốn đầu tư công đến ngày 20/11.",
                (MaterialSpec("Báo cáo tình hình kinh tế - xã hội tháng 11/2026", "report", 12),
                 MaterialSpec("Phụ lục số liệu các chỉ tiêu chủ yếu", "appendix", 6))),
@@ -366,29 +384,29 @@ class ConclusionSpec:
 
 CONCLUDED_MEETING = MeetingSpec(
     "Họp nghe báo cáo tình hình giải ngân vốn đầu tư công năm 2026", "chuyende", "pct1", "chuyenvien1", -1, 3,
-    "08:00", 180, "phonghop2", agencies=("sokhdt", "sotc", "soxd", "sogtvt", "hbinhson"),
+    "08:00", 180, "phonghop2", agencies=("sotc", "soxd", "sonnmt", "xbinhson", "xvantuong"),
     description="Đánh giá tiến độ giải ngân, tháo gỡ vướng mắc về bồi thường, giải phóng mặt bằng.")
 """Last week's meeting: held, concluded, its notice issued and its directives made tasks."""
 
 CONCLUSIONS: tuple[ConclusionSpec, ...] = (
     ConclusionSpec(
-        "Tình hình giải ngân vốn đầu tư công năm 2026", "sokhdt",
+        "Tình hình giải ngân vốn đầu tư công năm 2026", "sotc",
         "Đến ngày 20/11/2026, toàn tỉnh giải ngân được 63,2% kế hoạch vốn được giao. Các sở, ban, ngành, Ủy ban "
-        "nhân dân các huyện, thị xã, thành phố và các chủ đầu tư phải xác định giải ngân vốn đầu tư công là nhiệm "
+        "nhân dân các xã, phường, đặc khu và các chủ đầu tư phải xác định giải ngân vốn đầu tư công là nhiệm "
         "vụ chính trị trọng tâm trong những tháng cuối năm; người đứng đầu chịu trách nhiệm trước Chủ tịch Ủy ban "
         "nhân dân tỉnh nếu để chậm giải ngân.",
-        (DirectiveSpec("sokhdt", ("sotc",), "rà soát, tham mưu Ủy ban nhân dân tỉnh điều chuyển kế hoạch vốn từ "
+        (DirectiveSpec("sotc", ("soxd",), "rà soát, tham mưu Ủy ban nhân dân tỉnh điều chuyển kế hoạch vốn từ "
                        "các dự án chậm giải ngân sang các dự án có khả năng giải ngân tốt hơn", "working_days", 10,
                        True),
          DirectiveSpec("sotc", (), "kịp thời thanh toán khối lượng hoàn thành, không để hồ sơ tồn đọng quá 03 ngày "
                        "làm việc", "date", 14))),
     ConclusionSpec(
-        "Vướng mắc về bồi thường, giải phóng mặt bằng các dự án giao thông", "sogtvt",
-        "Thống nhất với đề xuất của Sở Giao thông vận tải về tiến độ hoàn thành tuyến đường ven biển Dung Quất - "
+        "Vướng mắc về bồi thường, giải phóng mặt bằng các dự án giao thông", "soxd",
+        "Thống nhất với đề xuất của Sở Xây dựng về tiến độ hoàn thành tuyến đường ven biển Dung Quất - "
         "Sa Huỳnh giai đoạn II.",
-        (DirectiveSpec("hbinhson", ("sotnmt",), "khẩn trương hoàn thành bồi thường, giải phóng mặt bằng, bàn giao "
-                       "mặt bằng sạch cho đơn vị thi công", "date", 30, True),
-         DirectiveSpec("soxd", ("sogtvt",), "hướng dẫn các chủ đầu tư điều chỉnh giá vật liệu xây dựng theo công bố "
+        (DirectiveSpec("xbinhson", ("sonnmt", "xvantuong"), "khẩn trương hoàn thành bồi thường, giải phóng mặt "
+                       "bằng, bàn giao mặt bằng sạch cho đơn vị thi công", "date", 30, True),
+         DirectiveSpec("soxd", ("sotc",), "hướng dẫn các chủ đầu tư điều chỉnh giá vật liệu xây dựng theo công bố "
                        "giá mới", "working_days", 15))),
 )
 
@@ -401,10 +419,10 @@ AWAITING_APPROVAL: tuple[tuple[MeetingSpec, ConclusionSpec], ...] = (
                     (DirectiveSpec("sonv", ("sotp",), "hoàn chỉnh đề án sắp xếp tổ chức bộ máy, trình Ủy ban "
                                    "nhân dân tỉnh", "date", 30),))),
     (MeetingSpec("Họp về tiến độ thu ngân sách nhà nước năm 2026", "chuyende", "pct1", "chuyenvien1", -1, 1,
-                 "14:00", 120, "phonghop2", agencies=("sotc", "cucthue")),
+                 "14:00", 120, "phonghop2", agencies=("sotc", "thuetinh")),
      ConclusionSpec("Tình hình thu ngân sách nhà nước", "sotc",
                     "Thu ngân sách đạt 86% dự toán; các cơ quan thu tập trung chống thất thu.",
-                    (DirectiveSpec("cucthue", ("sotc",), "đôn đốc thu hồi nợ đọng thuế, bảo đảm hoàn thành dự toán "
+                    (DirectiveSpec("thuetinh", ("sotc",), "đôn đốc thu hồi nợ đọng thuế, bảo đảm hoàn thành dự toán "
                                    "thu năm 2026", "date", 40),))),
 )
 """Last week's meetings of the Chairman and of the Standing Vice-Chairman whose notices wait for their approval."""

@@ -17,7 +17,7 @@ from ecabinet.notices import issuing as notice_issuing
 from ecabinet.notices import operations as notice_workflow
 from ecabinet.conclusions import operations as conclusions
 from ecabinet.core.i18n import local_zone
-from ecabinet.demo import data, pdfs
+from ecabinet.demo import data, pdfs, years
 from ecabinet.demo import programme as demo_programme
 from ecabinet.live.polls import operations as polls
 from ecabinet.materials import operations as materials
@@ -34,14 +34,18 @@ from ecabinet.tasks import operations as tasks
 class SeedReport:
     users_created: int
     users_total: int
+    history: dict[str, int]
+    """Rows of the year of history added, by table (none when the demo had its meetings already)."""
 
 
 def database_is_empty() -> bool:
     return db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
 
 
-def seed(password: str, today: date | None = None) -> SeedReport:
-    """Create or update the demo units, sectors and people; the caller commits."""
+def seed(password: str, today: date | None = None, history: bool = False) -> SeedReport:
+    """Create or update the demo units, sectors and people; the first time, its meetings, and with ``history`` a
+    year of meetings, notices and tasks before them (bulk rows: the caller commits, then sends
+    ``signals.rows_written_in_bulk`` for the search index)."""
     for position, spec in enumerate(data.UNITS):
         org.ensure_unit(spec.code, parent_code=spec.parent, name=spec.name, short_name=spec.short_name,
                         kind=UnitKind(spec.kind), active=True, sort_order=position)
@@ -61,10 +65,15 @@ def seed(password: str, today: date | None = None) -> SeedReport:
         created += was_created
     _seed_meeting_setup()
     db.session.flush()
+    added = {}
     if not meetings.list_meetings(meetings.MeetingFilter(), limit=1):
-        _seed_meetings(today or local_date(utcnow()))
+        today = today or local_date(utcnow())
+        if history:  # first, so the register's numbers follow the days they were taken
+            before_last_week = _demo_monday(today) - timedelta(days=7)  # the demo's own meetings are from then on
+            added = years.add_years(1, today=today, shape=years.DEMO_YEAR, days_ahead=(before_last_week - today).days)
+        _seed_meetings(today)
     demo_programme.seed(today or local_date(utcnow()))
-    return SeedReport(users_created=created, users_total=len(data.PEOPLE))
+    return SeedReport(users_created=created, users_total=len(data.PEOPLE), history=added)
 
 
 def _seed_meeting_setup() -> None:
@@ -84,9 +93,14 @@ def _seed_meeting_setup() -> None:
 def demo_logins() -> list[tuple[str, str]]:
     """(username, title) of the demo accounts worth trying first."""
     first = ("admin", "chutich", "pct1", "pct2", "pct3", "chanhvp", "chuyenvien1", "chuyenvien2", "vanthu",
-             "sokhdt", "sotc", "quansat")
+             "sotc", "pcamthanh", "quansat")
     people = {p.username: p for p in data.PEOPLE}
     return [(name, people[name].position_title) for name in first if name in people]
+
+
+def _demo_monday(today: date) -> date:
+    """The Monday of the demo's "this week": seeded at a weekend, it is the coming one."""
+    return monday_of(today + timedelta(days=2))
 
 
 def _seed_meetings(today: date) -> None:
@@ -94,7 +108,7 @@ def _seed_meetings(today: date) -> None:
     users = {u.username: u for u in db.session.scalars(sa.select(User))}
     kinds = {k.code: k.id for k in meetings.kinds()}
     rooms = {r.code: r.id for r in meetings.rooms()}
-    monday = monday_of(today + timedelta(days=2))  # seeded at a weekend, "this week" is the coming one
+    monday = _demo_monday(today)
     held = (data.CONCLUDED_MEETING, *(spec for spec, _ in data.AWAITING_APPROVAL))
     units = {u.code: u.id for u in org.units_by_code([c for m in (*data.MEETINGS, *held) for c in m.agencies])}
 

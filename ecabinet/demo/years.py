@@ -1,10 +1,13 @@
 """Years of a province's history added to the demo: meetings with their invitations, history, agendas and
 material requests, conclusion notices with their recipients and register numbers, and the tasks made from them.
 
-Per year, as a province of the demo's size has them: 611 meetings, 3,357 agenda items, 520 notices, 1,004 tasks.
-Rows are generated from a seed and inserted in bulk (seconds for five years), for load tests and the benchmark;
-the demo's people, agencies, kinds and rooms must be seeded first. Every issued notice points at one stored
-placeholder PDF, so its page and its PDF open like any other.
+Per year, as a province of the demo's size has them: 611 meetings, 3,357 agenda items, 520 notices, 1,004 tasks
+(``seed-demo-years``, for load tests and the benchmark); the demo itself carries one year (``DEMO_YEAR``). Tasks
+have the mix of a real year: most done on time, some late, some overdue, and some extended at the lead agency's
+request. Rows are generated from a seed and inserted in bulk (seconds for five years), bypassing the ORM, so the
+commands send ``signals.rows_written_in_bulk`` after the commit (the search index is made again); the demo's
+people, agencies, kinds and rooms must be seeded first. Every issued notice points at one stored placeholder PDF,
+so its page and its PDF open like any other.
 """
 
 from __future__ import annotations
@@ -26,10 +29,10 @@ from ecabinet.demo import pdfs
 from ecabinet.materials.models import AgendaItem, MaterialRequest
 from ecabinet.meetings.models import Invitation, Meeting, MeetingChange, MeetingKind, Room
 from ecabinet.notices.models import Notice, NoticeRecipient
-from ecabinet.org.models import Unit
+from ecabinet.org.models import Unit, UnitKind
 from ecabinet.registers.models import DocumentRegister, RegisterNumber
 from ecabinet.registers.operations import printed_number
-from ecabinet.tasks.models import Task, task_coordinators
+from ecabinet.tasks.models import DeadlineChange, ExtensionRequest, ProgressReport, Task, task_coordinators
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,10 @@ class YearShape:
     def scaled(self, scale: float) -> YearShape:
         return YearShape(*(max(1, round(n * scale)) for n in (self.meetings, self.agenda_items, self.notices,
                                                                self.tasks)))
+
+
+DEMO_YEAR = YearShape(meetings=600, agenda_items=3300, notices=400, tasks=900)
+"""The year of history the demo province is seeded with."""
 
 
 SYMBOL = "TB-UBND"
@@ -79,6 +86,8 @@ class Cast:
     members: list[User]
     clerk: User
     liaison_of: dict[int, int]
+    departments: list[int]
+    communes: list[int]
     unit_names: dict[int, str]
     kinds: list[MeetingKind]
     rooms: list[Room]
@@ -90,12 +99,14 @@ def _cast() -> Cast:
     def with_role(role: Role) -> list[User]:
         return [u for u in users if u.has_role(role)]
 
-    liaisons = with_role(Role.AGENCY_LIAISON)
-    units = {u.id: u.name for u in db.session.scalars(sa.select(Unit).where(
-        Unit.id.in_([u.unit_id for u in liaisons])))}
+    agencies = list(db.session.scalars(sa.select(Unit).where(
+        Unit.active.is_(True), Unit.kind.in_((UnitKind.DEPARTMENT, UnitKind.COMMUNE))).order_by(Unit.id)))
     return Cast(leaders=with_role(Role.LEADER), secretaries=with_role(Role.SECRETARIAT),
                 office=with_role(Role.OFFICE_LEADER), members=with_role(Role.MEMBER), clerk=with_role(Role.CLERK)[0],
-                liaison_of={u.unit_id: u.id for u in liaisons}, unit_names=units,
+                liaison_of={u.unit_id: u.id for u in with_role(Role.AGENCY_LIAISON)},
+                departments=[u.id for u in agencies if u.kind == UnitKind.DEPARTMENT],
+                communes=[u.id for u in agencies if u.kind == UnitKind.COMMUNE],
+                unit_names={u.id: u.name for u in agencies},
                 kinds=list(db.session.scalars(sa.select(MeetingKind).where(MeetingKind.active.is_(True)))),
                 rooms=list(db.session.scalars(sa.select(Room).where(Room.active.is_(True)))))
 
@@ -130,13 +141,14 @@ def _meeting(rows: Rows, rng: random.Random, cast: Cast, day: date, today: date)
     row = {"title": f"{kind.name} về {topic}", "kind_id": kind.id, "chair_id": chair.id,
            "secretary_id": secretary.id, "portfolio_leader_id": chair.id, "starts_at": starts,
            "ends_at": starts + timedelta(minutes=kind.default_minutes), "room_id": room.id if room else None,
-           "online_link": None, "location": "" if room else "Trụ sở UBND huyện", "status": status,
+           "online_link": None, "location": "" if room else "Trụ sở UBND xã", "status": status,
            "status_reason": reason, "description": f"Nghe báo cáo, cho ý kiến về {topic}.",
            "confidentiality": "confidential" if rng.random() < 0.05 else "normal", "series_id": None,
            "created_by_id": secretary.id, "published_at": published, "version": 1,
            "created_at": starts - timedelta(days=14), "updated_at": starts}
     meeting_id = rows.add(Meeting.__table__, row)
-    unit_ids = rng.sample(sorted(cast.liaison_of), rng.randint(2, 6))
+    unit_ids = rng.sample(cast.departments, min(len(cast.departments), rng.randint(2, 5)))
+    unit_ids += rng.sample(cast.communes, min(len(cast.communes), rng.choice((0, 0, 1, 2))))
     persons = [u for u in cast.leaders + cast.office + cast.members if u.id != chair.id]
     person_ids = [u.id for u in rng.sample(persons, rng.randint(0, 3))]
     _invitations(rows, rng, cast, meeting_id, unit_ids, person_ids, past=day < today)
@@ -157,7 +169,7 @@ def _invitations(rows: Rows, rng: random.Random, cast: Cast, meeting_id: int, un
                 row.update(response="absent", absence_reason="Đi công tác")
         rows.add(table, row)
     for unit_id in unit_ids:
-        attendee = cast.liaison_of[unit_id] if past and rng.random() < 0.5 else None
+        attendee = cast.liaison_of.get(unit_id) if past and rng.random() < 0.5 else None
         rows.add(table, {"meeting_id": meeting_id, "unit_id": unit_id, "attendee_id": attendee,
                          "response": "attending" if past else "pending"})
 
@@ -267,27 +279,70 @@ def _notice(rows: Rows, rng: random.Random, cast: Cast, meeting: GeneratedMeetin
     return (notice_id, meeting.unit_ids) if status == "issued" else None
 
 
-def _tasks(rows: Rows, rng: random.Random, issued: list[tuple[int, list[int], dict[str, Any]]], count: int,
-           today: date) -> None:
+def _tasks(rows: Rows, rng: random.Random, cast: Cast, issued: list[tuple[int, list[int], dict[str, Any]]],
+           count: int, today: date) -> None:
     """``count`` tasks made from the issued notices (each has at least one), a fifth with coordinating
-    agencies; the older the task, the likelier it is done."""
+    agencies."""
     for (notice_id, unit_ids, meeting), tasks in zip(issued, _split(count, len(issued), rng)):
         made = meeting["ends_at"] + timedelta(days=5)
         for _ in range(tasks):
             lead = rng.choice(unit_ids)
-            deadline = local_date(made) + timedelta(days=rng.randint(10, 90))
-            done = deadline < today and rng.random() < 0.85
+            given = local_date(made) + timedelta(days=rng.randint(10, 90))
             task_id = rows.add(Task.__table__, {
                 "content": f"Chủ trì, phối hợp thực hiện nội dung về {rng.choice(TOPICS)}", "source": "notice",
                 "notice_id": notice_id, "source_reference": "", "assigned_by_id": meeting["chair_id"],
-                "lead_unit_id": lead, "deadline_on": deadline, "original_deadline_on": deadline,
+                "lead_unit_id": lead, "deadline_on": given, "original_deadline_on": given,
                 "report_required": rng.random() < 0.3, "priority": "normal", "recurrence": "none",
-                "status": "verified_done" if done else "in_progress", "progress_percent": 100 if done else 50,
-                "completed_on": min(deadline, today) if done else None, "version": 1, "created_at": made,
+                "status": "in_progress", "progress_percent": 50, "version": 1, "created_at": made,
                 "updated_at": made})
+            task = rows.tables[Task.__table__][-1]
+            author = cast.liaison_of.get(lead, cast.secretaries[0].id)
+            if given - timedelta(days=3) < today and rng.random() < 0.12:
+                _extend(rows, rng, task, author, today)
+            _carry_out(rows, rng, cast, task, author, today)
             others = [u for u in unit_ids if u != lead]
             if others and rng.random() < 0.2:
                 rows.add(task_coordinators, {"task_id": task_id, "unit_id": rng.choice(others)})
+
+
+def _extend(rows: Rows, rng: random.Random, task: dict[str, Any], author: int, today: date) -> None:
+    """The lead agency asked for more time a few days before the deadline and the assigning leader granted it."""
+    given = task["deadline_on"]
+    asked = datetime.combine(given - timedelta(days=3), time(9, 0), local_zone())
+    task["deadline_on"] = given + timedelta(days=rng.randint(10, 30))
+    reason = "Chờ ý kiến thẩm định của các cơ quan liên quan"
+    request_id = rows.add(ExtensionRequest.__table__, {
+        "task_id": task["id"], "requested_by_id": author, "requested_at": asked,
+        "requested_deadline_on": task["deadline_on"], "reason": reason, "status": "granted",
+        "decided_by_id": task["assigned_by_id"], "decided_at": asked + timedelta(days=1), "decision_note": None})
+    rows.add(DeadlineChange.__table__, {
+        "task_id": task["id"], "old_deadline_on": given, "new_deadline_on": task["deadline_on"],
+        "reason": f"Gia hạn theo đề nghị: {reason}", "extension_request_id": request_id,
+        "changed_by_id": task["assigned_by_id"], "changed_at": asked + timedelta(days=1)})
+
+
+def _carry_out(rows: Rows, rng: random.Random, cast: Cast, task: dict[str, Any], author: int, today: date) -> None:
+    """Past its deadline a task was done on time (seven in ten), late (two in ten) or is still overdue; before
+    it, a quarter are done early and the rest under way. A done task has the lead agency's report, verified by
+    the Office after a week."""
+    deadline, started = task["deadline_on"], local_date(task["created_at"])
+    roll = rng.random()
+    if (deadline < today and roll < 0.7) or (deadline >= today and roll < 0.25):
+        done = started + timedelta(days=rng.randint(1, max(1, (min(deadline, today) - started).days)))
+    elif deadline < today and roll < 0.9:
+        done = min(today, deadline + timedelta(days=rng.randint(1, 25)))
+    else:
+        task["progress_percent"] = rng.choice((0, 20, 50, 80))
+        task["status"] = "new" if task["progress_percent"] == 0 else "in_progress"
+        return
+    reported = datetime.combine(done, time(16, 0), local_zone())
+    task.update(status="reported_done", progress_percent=100, completed_on=done, reported_done_at=reported)
+    if done < today - timedelta(days=7):
+        task.update(status="verified_done", verified_at=reported + timedelta(days=2),
+                    verified_by_id=rng.choice(cast.secretaries).id)
+    rows.add(ProgressReport.__table__, {
+        "task_id": task["id"], "unit_id": task["lead_unit_id"], "author_id": author, "percent": 100, "done": True,
+        "text": "Đã hoàn thành nhiệm vụ; báo cáo kết quả gửi kèm.", "created_at": reported})
 
 
 def _year(rows: Rows, rng: random.Random, cast: Cast, shape: YearShape, first: date, after: date, today: date,
@@ -303,13 +358,11 @@ def _year(rows: Rows, rng: random.Random, cast: Cast, shape: YearShape, first: d
         if made is not None:
             issued.append((*made, meeting.row))
     if issued:
-        _tasks(rows, rng, issued, shape.tasks, today)
+        _tasks(rows, rng, cast, issued, shape.tasks, today)
 
 
-def _windows(years: int, today: date) -> Iterator[tuple[date, date]]:
-    """Year-long periods, oldest first, up to a fortnight ahead of ``today`` (so the coming weeks have meetings
-    too)."""
-    end = today + timedelta(days=14)
+def _windows(years: int, end: date) -> Iterator[tuple[date, date]]:
+    """Year-long periods, oldest first, up to ``end``."""
     for back in reversed(range(years)):
         yield end - timedelta(days=365 * (back + 1)), end - timedelta(days=365 * back)
 
@@ -332,15 +385,17 @@ def _plain_default(table: sa.Table, name: str) -> bool:
     return default is not None and default.is_scalar
 
 
-def add_years(years: int, *, today: date | None = None, scale: float = 1.0, seed: int = 2026) -> dict[str, int]:
-    """Add ``years`` years of meetings, agendas, notices and tasks up to ``today`` (``scale`` of a province's
-    yearly numbers); the caller commits. Returns how many rows of each table were added."""
+def add_years(years: int, *, today: date | None = None, scale: float = 1.0, seed: int = 2026,
+              shape: YearShape | None = None, days_ahead: int = 14) -> dict[str, int]:
+    """Add ``years`` years of meetings, agendas, notices and tasks (``shape`` a year, by default ``scale`` of a
+    province's yearly numbers) up to ``days_ahead`` days after ``today`` (a fortnight: the coming weeks have
+    meetings too); the caller commits. Returns how many rows of each table were added."""
     today = today or local_date(utcnow())
     rng, cast, rows = random.Random(seed), _cast(), Rows()
     numbering = Numbering(taken_by=cast.clerk.id)
     pdf_sha256 = storage.store_bytes(pdfs.text_pdf(1, seed=seed, title="Thông báo kết luận"))
-    shape = YearShape().scaled(scale)
-    for first, after in _windows(years, today):
+    shape = shape or YearShape().scaled(scale)
+    for first, after in _windows(years, today + timedelta(days=days_ahead)):
         _year(rows, rng, cast, shape, first, after, today, numbering, pdf_sha256)
     _insert(rows)
     numbering.save()

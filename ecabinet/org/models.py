@@ -15,8 +15,8 @@ class UnitKind(enum.StrEnum):
     OFFICE = "office"
     OFFICE_DIVISION = "office_division"
     DEPARTMENT = "department"
-    DISTRICT = "district"
-    COMMUNE = "commune"
+    DISTRICT = "district"  # none since 1 July 2025 (two tiers): kept for the units of earlier history
+    COMMUNE = "commune"  # xã, phường or đặc khu
     OTHER = "other"
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ecabinet.accounts.models import User
+from ecabinet.core import signals
 from ecabinet.core.db import db
 from ecabinet.meetings.models import Meeting
 from ecabinet.policy import meeting_visibility
@@ -110,6 +111,11 @@ def _hits(user: User, best: list[tuple[int, int]], parsed: ParsedQuery, engine: 
                               url=SOURCES[SearchKind(row.kind)].url(opened), date=row.day, page=page,
                               meeting_title=meeting_title))
     return hits
+
+
+@signals.rows_written_in_bulk.connect
+def _rebuild_after_bulk_rows(sender: Any) -> None:
+    rebuild()
 
 
 def rebuild(report: Any = None) -> dict[SearchKind, int]:

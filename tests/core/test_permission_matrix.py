@@ -137,7 +137,7 @@ def _seeded_ids() -> SimpleNamespace:
     notice = _one(Notice, Notice.meeting_id == concluded.id)
     conclusion = _one(Conclusion, Conclusion.meeting_id == concluded.id)
     tasks = db.session.scalars(sa.select(Task).order_by(Task.id)).all()
-    task = next(t for t in tasks if t.lead_unit_id == _unit_id("sokhdt"))
+    task = next(t for t in tasks if t.lead_unit_id == _unit_id("sotc"))
     return SimpleNamespace(
         day_off="2026-12-24", meeting=regular.id, meeting_version=regular.version, concluded=concluded.id,
         item=item.id,
@@ -146,15 +146,15 @@ def _seeded_ids() -> SimpleNamespace:
         confidential=_one(Material, Material.meeting_id == regular.id,
                           Material.confidentiality == Confidentiality.CONFIDENTIAL).id,
         invitation=_one(Invitation, Invitation.meeting_id == regular.id,
-                        Invitation.user_id == _user_id("giamdocskhdt")).id,
+                        Invitation.user_id == _user_id("giamdocstc")).id,
         notice=notice.id, notice_version=notice.version,
         number=_one(RegisterNumber).id,
         conclusion=conclusion.id, conclusions=_ids_in_order(Conclusion, Conclusion.meeting_id == concluded.id),
         directive=_one(Directive, Directive.conclusion_id == conclusion.id).id,
         task=task.id, task_version=task.version, other_task=next(t.id for t in tasks if t.id != task.id),
-        user=_user_id("giamdocskhdt"), unit=_unit_id("sokhdt"), other_unit=_unit_id("sotc"),
+        user=_user_id("giamdocstc"), unit=_unit_id("sotc"), other_unit=_unit_id("soxd"),
         sector=_one(Sector).id, kind=_one(MeetingKind).id, room=_one(Room).id,
-        leader=_user_id("pct1"), member=_user_id("giamdocskhdt"),
+        leader=_user_id("pct1"), member=_user_id("giamdocstc"),
     )
 
 
@@ -168,16 +168,16 @@ def _made_through_the_api(province, ids: SimpleNamespace) -> None:
         assert response.status_code in (200, 201), (path, response.get_json())
         return response.get_json()
 
-    ids.note = post("giamdocskhdt", f"/materials/{ids.material}/notes",
+    ids.note = post("giamdocstc", f"/materials/{ids.material}/notes",
                     json={"page": 1, "text": "Hỏi lại số liệu"})["id"]
     ids.poll = post("chuyenvien1", "/opinion-polls", json={
         "title": "Lấy ý kiến về dự thảo quy chế", "question": "Đồng ý ban hành?", "member_ids": [ids.member],
         "deadline_at": (utcnow() + timedelta(days=30)).isoformat()})["id"]
     ids.material_request = post("chuyenvien1", f"/agenda-items/{ids.item}/material-requests",
                                 json={"unit_ids": [ids.unit], "note": "Bổ sung phụ lục"})[0]["id"]
-    ids.extension = post("sokhdt", f"/tasks/{ids.task}/extensions", json={
+    ids.extension = post("sotc", f"/tasks/{ids.task}/extensions", json={
         "new_deadline": (TODAY + timedelta(days=60)).isoformat(), "reason": "Chờ ý kiến của Bộ"})["id"]
-    post("sokhdt", f"/tasks/{ids.task}/reports", data={"text": "Đã rà soát 12 dự án", "files": _pdf()},
+    post("sotc", f"/tasks/{ids.task}/reports", data={"text": "Đã rà soát 12 dự án", "files": _pdf()},
          content_type="multipart/form-data")
     ids.feed = post("pct1", "/calendar-feeds", json={})["id"]
     rename = _rename(ids)
@@ -352,7 +352,7 @@ def matrix_province(demo_province):
     players = _role_players()
     with demo_province.app.app_context():
         ids = _seeded_ids()
-    for username in {*players.values(), "chuyenvien1", "giamdocskhdt", "sokhdt", "pct1"} - {"-"}:
+    for username in {*players.values(), "chuyenvien1", "giamdocstc", "sotc", "pct1"} - {"-"}:
         demo_province.token(username)
     _made_through_the_api(demo_province, ids)
     with demo_province.app.app_context():
@@ -363,7 +363,7 @@ def matrix_province(demo_province):
 
 def _member_credentials() -> tuple[int, int]:
     """A sign-in session of the member (the demo has none: the roles use tokens) and the member's token."""
-    member = db.session.scalar(sa.select(User).where(User.username == "giamdocskhdt"))
+    member = db.session.scalar(sa.select(User).where(User.username == "giamdocstc"))
     session = sessions.open_session(member, sessions.Device("matrix"))
     db.session.commit()
     token = db.session.scalar(sa.select(ApiToken.id).where(ApiToken.user_id == member.id).order_by(ApiToken.id))

@@ -13,7 +13,7 @@ import pytest
 from tests.fixtures.web import web_login
 
 OFFICE = "chuyenvien1"
-LIAISON = "sokhdt"
+LIAISON = "xbinhson"
 HIT_FIELDS = {"kind", "id", "title", "snippet", "url", "date", "page", "meeting_title"}
 
 

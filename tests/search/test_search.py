@@ -81,7 +81,7 @@ def _plant() -> Planted:
                      created_by_id=_user("chuyenvien1").id, starts_at=meeting.starts_at + timedelta(days=3),
                      ends_at=meeting.ends_at + timedelta(days=3), confidentiality=MeetingConfidentiality.CONFIDENTIAL)
     conclusion = Conclusion(meeting=closed, position=1, text=f"Kết luận {MARKER}", created_by_id=closed.created_by_id)
-    conclusion.directives.append(Directive(position=1, content=f"Giao {MARKER}", lead_unit_id=_unit("sokhdt")))
+    conclusion.directives.append(Directive(position=1, content=f"Giao {MARKER}", lead_unit_id=_unit("pcamthanh")))
     notice = Notice(meeting=closed, summary=f"Thông báo {MARKER}")
     minutes = Minutes(meeting=db.session.get(Meeting, 2))
     minutes.sections.append(MinutesSection(position=1, title="Khai mạc", text=f"Ghi chép {MARKER}"))
@@ -195,7 +195,7 @@ def test_filters_by_kind_date_agency_and_leader(province):
         assert not _corpus_hits(_search(OFFICE, "quyet dinh", leader_id=_user("pct3").id), province.planted)
         tasks = [SearchKind.TASK]
         assert _search(OFFICE, MARKER, kinds=tasks, agency_id=_unit("sotc")).total == 1
-        assert _search(OFFICE, MARKER, kinds=tasks, agency_id=_unit("sokhdt")).total == 0
+        assert _search(OFFICE, MARKER, kinds=tasks, agency_id=_unit("pcamthanh")).total == 0
 
 
 def test_a_report_of_hundreds_of_pages_is_one_hit_at_its_best_page(province):
@@ -243,7 +243,7 @@ def test_the_marker_shows_only_where_the_policy_lets_each_demo_account_see(provi
             assert found == expected, user.username
             assert results.counts == {kind: len(expected.get(kind, ())) for kind in SearchKind}, user.username
             seen_by[user.username] = found
-        for username in (OFFICE, "sotc", "sokhdt"):  # the misspelt marker finds no more than the marker
+        for username in (OFFICE, "sotc", "soct"):  # the misspelt marker finds no more than the marker
             fuzzy = _search(username, "zorblaxit")
             assert fuzzy.hits and fuzzy.counts == _search(username, MARKER).counts
     secret = province.planted.restricted[0][1]

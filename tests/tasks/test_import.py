@@ -260,7 +260,7 @@ def test_importing_through_the_page_in_chromium(live_server, browser):
     try:
         page.goto(live_server + "/tasks/import")
         content = "Kiểm tra việc triển khai chuyển đổi số tại các sở (nhập từ Excel)"
-        _choose(page, sheet_bytes([[content, "", "", "", "sokhdt", "sotc", "", "15/01/2027", "Cao"],
+        _choose(page, sheet_bytes([[content, "", "", "", "sokhcn", "pcamthanh", "", "15/01/2027", "Cao"],
                                    ["Nhiệm vụ lỗi", "", "", "", "khong-co-ma-nay", "", "", "32/01/2027", ""]]))
         bad = page.locator("#row-3")
         assert bad.get_attribute("data-errors") == "2" and "table-danger" in bad.get_attribute("class")
@@ -268,7 +268,7 @@ def test_importing_through_the_page_in_chromium(live_server, browser):
         assert page.locator("#confirm-submit").count() == 0
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "task-import-errors.png"), full_page=True)
-        _choose(page, sheet_bytes([[content, "", "", "", "sokhdt", "sotc", "", "15/01/2027", "Cao"]]))
+        _choose(page, sheet_bytes([[content, "", "", "", "sokhcn", "pcamthanh", "", "15/01/2027", "Cao"]]))
         assert page.locator("#row-2").get_attribute("data-errors") == "0"
         page.screenshot(path=str(ARTIFACTS / "task-import-preview.png"), full_page=True)
         page.click("#confirm-submit")

@@ -63,7 +63,7 @@ class Seeded:
     reported: int
     """In progress, led by Sở Tài chính: a report with a file, a comment, a pending extension request."""
     split: int
-    """Split into parts for Sở Tài chính and Sở Y tế."""
+    """Split into parts for Sở Tài chính and the ward Cẩm Thành."""
 
 
 class Api:
@@ -88,10 +88,10 @@ def seeded(live_server) -> Seeded:
     office, liaison, leader = (Api(live_server, name) for name in ("chuyenvien1", "sotc", "pct1"))
     units = {u["code"]: u["id"] for u in office.call("GET", "/units")}
     reported = office.call("POST", "/tasks", json={
-        "content": "Chủ trì, phối hợp với Sở Kế hoạch và Đầu tư, Kho bạc Nhà nước tỉnh rà soát toàn bộ hồ sơ "
+        "content": "Chủ trì, phối hợp với Sở Xây dựng, Ủy ban nhân dân xã Bình Sơn rà soát toàn bộ hồ sơ "
                    "thanh toán vốn đầu tư công còn tồn đọng; báo cáo Ủy ban nhân dân tỉnh kết quả xử lý, những "
                    "khó khăn, vướng mắc và đề xuất giải pháp tháo gỡ trước ngày 15/12/2026.",
-        "lead_unit_id": units["sotc"], "coordinating_unit_ids": [units["sokhdt"], units["soyt"]],
+        "lead_unit_id": units["sotc"], "coordinating_unit_ids": [units["soxd"], units["xbinhson"]],
         "source": "government", "source_reference": "Công văn số 1234/VPCP-KTTH ngày 02/11/2026 của Văn phòng "
                                                     "Chính phủ", "deadline_on": "2026-12-15",
         "assigned_by_id": leader.call("GET", "/me")["id"], "priority": "urgent"})
@@ -101,7 +101,7 @@ def seeded(live_server) -> Seeded:
                 "trong tháng 12.", "percent": "70", "version": str(started["version"])},
         files=[("files", (LONG_FILENAME, PDF, "application/pdf"))])
     liaison.call("POST", f"/tasks/{reported['id']}/comments", json={
-        "text": "Đề nghị Văn phòng đôn đốc Kho bạc Nhà nước tỉnh cung cấp số liệu đối chiếu trước ngày 05/12."})
+        "text": "Đề nghị Văn phòng đôn đốc Thuế tỉnh cung cấp số liệu đối chiếu trước ngày 05/12."})
     liaison.call("POST", f"/tasks/{reported['id']}/extensions", json={
         "new_deadline": "2026-12-31", "reason": "Chờ các chủ đầu tư bổ sung chứng từ thanh toán còn thiếu."})
     split = office.call("POST", "/tasks", json={
@@ -109,7 +109,7 @@ def seeded(live_server) -> Seeded:
                    "ngành phụ trách.", "lead_unit_id": units["sotc"], "deadline_on": "2026-12-20",
         "source": "programme", "source_reference": "Chương trình công tác năm 2026"})
     office.call("POST", f"/tasks/{split['id']}/split",
-                json={"version": split["version"], "unit_ids": [units["sotc"], units["soyt"]]})
+                json={"version": split["version"], "unit_ids": [units["sotc"], units["pcamthanh"]]})
     return Seeded(reported=reported["id"], split=split["id"])
 
 
@@ -119,7 +119,7 @@ def import_sheet(path) -> str:
     sheet = book.active
     sheet.append(HEADERS)
     sheet.append(["Xây dựng kế hoạch thu ngân sách năm 2027", "Chương trình công tác",
-                  "Chương trình công tác năm 2027", "", "sotc", "sokhdt;soyt", "", "15/12/2026", "Bình thường"])
+                  "Chương trình công tác năm 2027", "", "sotc", "soxd;xbinhson", "", "15/12/2026", "Bình thường"])
     sheet.append(["Rà soát thủ tục hành chính lĩnh vực y tế", "Nhập trực tiếp", "", "", "sokhongco", "",
                   "", "31/02/2027", "Bình thường"])
     sheet.append(["", "Văn phòng nhập", "", "", "soyt", "", "", "", "Khẩn"])

@@ -208,7 +208,7 @@ def test_an_extension_moves_only_this_periods_deadline(app, client, task_people,
     roll(app, TODAY)
     [_first, (second, deadline)] = series(app, first)
     extension = ok(client.post(f"/api/v1/tasks/{second}/extensions", headers=h("liaison_a"),
-                               json={"new_deadline": "2026-12-10", "reason": "Chờ số liệu của các huyện"}), 201)
+                               json={"new_deadline": "2026-12-10", "reason": "Chờ số liệu của các xã, phường"}), 201)
     ok(client.post(f"/api/v1/task-extensions/{extension['id']}/decide", headers=h("leader"), json={"grant": True}))
     extended = ok(client.get(f"/api/v1/tasks/{second}", headers=h("office")))
     assert (extended["deadline_on"], extended["recurrence_anchor_on"]) == ("2026-12-10", "2026-10-31")
