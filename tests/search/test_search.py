@@ -174,6 +174,19 @@ def test_a_longer_phrase_needs_its_words_in_a_row_not_only_its_pairs(province):
         assert _search(OFFICE, '"quandar van ban"', kinds=tasks).total == 0
 
 
+def test_a_phrase_deep_in_a_long_material_is_found(province):
+    """Past the 16,384th word (where PostgreSQL's positions end) and after a word said 300 times."""
+    filler = " ".join(["ngân sách"] * 300 + [f"mục {n}" for n in range(9000)])
+    with province.app.app_context(), province.rolled_back():
+        meeting = db.session.get(Meeting, 1)
+        publication = db.session.scalar(sa.select(MaterialPublication).where(MaterialPublication.meeting_id == 1))
+        long = _material(meeting, "Báo cáo dài", f"{filler}\fQuyết định số 731/QĐ-UBND về plimvo trolex quandar",
+                         publication)
+        db.session.commit()
+        for query in ('"plimvo trolex quandar"', "731/QĐ-UBND", '"ngân sách mục 0"'):
+            assert [hit.id for hit in _search(OFFICE, query, kinds=[SearchKind.MATERIAL]).hits] == [long.id], query
+
+
 def test_a_document_number_is_found_as_typed(province):
     with province.app.app_context():
         found = _search(OFFICE, "15/TB-UBND", kinds=[SearchKind.TASK])

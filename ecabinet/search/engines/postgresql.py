@@ -7,10 +7,15 @@ A document also holds each pair of neighbouring words as one lexeme ("ket luan")
 check positions, so a phrase (``<->``) is checked again on each candidate's document, and a material's is its whole
 text: a two-word phrase asked for as its pair is answered by the index alone. A longer phrase asks for all its pairs
 (the index narrows the candidates to the few that have them) and its positions.
+
+A tsvector keeps positions up to 16,383 and 256 of them per word: in a longer text (a report of a hundred pages) a
+phrase past them is not found by its positions. Such a document holds the lexeme ``UNCOUNTED`` (no folded text has
+a "~"), and its longer phrases are matched by their pairs alone.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import sqlalchemy as sa
@@ -38,13 +43,20 @@ _INSERT = sa.insert(ENTRIES).values(
     document=_weighted("indexed_title", "A").op("||")(_weighted("indexed_body", "B")).op("||")(_PAIRS))
 
 
+UNCOUNTED = "~uncounted"
+LAST_POSITION, POSITIONS_PER_WORD = 16_383, 256
+"""What a tsvector keeps of the positions (PostgreSQL's ``MAXENTRYPOS`` and ``MAXNUMPOS``)."""
+
+
 def pairs(indexed_title: str, indexed_body: str) -> list[str]:
     """The distinct pairs of neighbouring words of an entry's title and of its body (not across them: a phrase is
-    in one or the other, as in SQLite's columns)."""
+    in one or the other, as in SQLite's columns), and ``UNCOUNTED`` if the document cannot keep every position."""
     found = set()
-    for text in (indexed_title, indexed_body):
-        words = text.split()
+    title, body = indexed_title.split(), indexed_body.split()
+    for words in (title, body):
         found.update(f"{first} {second}" for first, second in zip(words, words[1:]))
+    if len(title) + len(body) > LAST_POSITION or max(Counter(title + body).values(), default=0) > POSITIONS_PER_WORD:
+        found.add(UNCOUNTED)
     return sorted(found)
 
 
@@ -53,12 +65,13 @@ def _pairs_of(phrase: tuple[str, ...]) -> list[str]:
 
 
 def _phrase(phrase: tuple[str, ...], positions: bool) -> str:
-    """A word; a phrase by its pairs, and, if longer than a pair and ``positions``, by its words in a row."""
+    """A word; a phrase by its pairs, and, if longer than a pair and ``positions``, by its words in a row where the
+    document kept their positions."""
     if len(phrase) == 1:
         return f"'{phrase[0]}'"
     parts = _pairs_of(phrase)
     if positions and len(phrase) > 2:
-        parts.append("(" + " <-> ".join(f"'{token}'" for token in phrase) + ")")
+        parts.append("((" + " <-> ".join(f"'{token}'" for token in phrase) + f") | '{UNCOUNTED}')")
     return "(" + " & ".join(parts) + ")"
 
 
