@@ -29,7 +29,7 @@ def _open(browser, server: str, width: int, height: int):
 def _charts_drawn(page, width: int) -> None:
     page.wait_for_function("() => [...document.querySelectorAll('#office-report-page canvas')]"
                            ".every(c => c.dataset.ready === 'true')", timeout=WAIT)
-    assert page.locator("#office-report-page canvas").count() == 6
+    assert page.locator("#office-report-page canvas").count() == 7  # a chart a table
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
