@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from io import BytesIO
 
+import docx
 import openpyxl
 import pytest
 import sqlalchemy as sa
@@ -39,10 +40,10 @@ MAIN_PAGES = ("/meetings/{meeting}/agenda", "/materials/{material}/read", "/api/
 """Where every reader must find the title (and the named reader in its notifications too): the scan can fail."""
 SKIPPED = {"/healthz", "/login", "/api/docs", "/api/openapi.json"}
 EXPORT_READERS = READERS | {"admin", "chutich", "chanhvp", "chuyenvien2", "sotc"}
-"""Who the PDF and Excel answers are scanned for (each costs a second on the demo): the readers and a non-reader
+"""Who the PDF, Excel and Word answers are scanned for (each costs a second on the demo): the readers and a non-reader
 of each kind that sees the meeting (administrator, chair, office leader, secretariat, invited agency)."""
 PARAMETER = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
-EXPORT = re.compile(r"\.(pdf|xlsx)$|/pdf$|/file$|/attachments/")
+EXPORT = re.compile(r"\.(pdf|xlsx|docx)$|/pdf$|/file$|/attachments/")
 
 
 @dataclass(frozen=True)
@@ -120,10 +121,14 @@ def _export(url: str) -> bool:
 
 
 def _text(response) -> str:
-    """What a person could read in the answer: a PDF's and a workbook's text too."""
+    """What a person could read in the answer: a PDF's, a workbook's and a Word document's text too."""
     data = response.get_data()
     if data.startswith(b"%PDF"):
         return "\n".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages)
+    if data.startswith(b"PK") and "wordprocessingml" in response.content_type:
+        document = docx.Document(BytesIO(data))
+        cells = (cell.text for table in document.tables for row in table.rows for cell in row.cells)
+        return "\n".join([*(paragraph.text for paragraph in document.paragraphs), *cells])
     if data.startswith(b"PK"):
         book = openpyxl.load_workbook(BytesIO(data), read_only=True)
         return "\n".join(str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row)
