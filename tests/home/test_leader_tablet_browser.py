@@ -68,6 +68,7 @@ class Walk:
 
     def check(self) -> None:
         page = self.page
+        page.wait_for_load_state()  # its stylesheets applied: a control is measured as it is shown
         name = page.url.removeprefix(self.server)
         self.problems += [f"{name}: small target {t}" for t in page.evaluate(SMALL_TARGETS, 44)]
         if page.evaluate("document.documentElement.scrollWidth") > WIDTH:

@@ -37,6 +37,7 @@ class Screen:
         self.check()
 
     def check(self) -> None:
+        self.page.wait_for_load_state()  # its stylesheets applied: the page is measured as it is shown
         if self.page.evaluate("document.documentElement.scrollWidth") > self.width:
             self.problems.append(f"{self.page.url}: scrolls sideways")
 

@@ -47,6 +47,7 @@ class Screen:
 
     def check(self) -> None:
         page = self.page
+        page.wait_for_load_state()  # its stylesheets applied: a control is measured as it is shown
         if page.evaluate("document.documentElement.scrollWidth") > self.width:
             self.problems.append(f"{page.url}: scrolls sideways")
         self.problems += [f"{page.url}: small target {t}" for t in page.evaluate(SEARCH_TARGETS, TOUCH)]
@@ -75,9 +76,9 @@ def test_on_the_upright_tablet_a_query_without_diacritics_leads_to_the_material_
     marks = [mark for hit in hits for mark in hit["marks"]]
     assert {"ket", "luan"} <= {_folded(mark) for mark in marks}, marks
     assert any(mark != _folded(mark) for mark in marks), marks  # "kết luận" found for "ket luan"
-    everything = int(page.get_attribute("#kind-all .badge", "data-count"))
     materials = int(page.get_attribute("#kind-material .badge", "data-count"))
-    assert 0 < materials < everything and len({hit["kind"] for hit in hits}) > 1
+    assert 0 < materials < int(page.get_attribute("#kind-all .badge", "data-count"))
+    assert len({hit["kind"] for hit in hits}) > 1
 
     page.tap("#kind-material")
     page.wait_for_url(re.compile(r"kind=material"), timeout=WAIT)
@@ -85,7 +86,9 @@ def test_on_the_upright_tablet_a_query_without_diacritics_leads_to_the_material_
     screen.check()
     narrowed = screen.hits()
     assert narrowed and {hit["kind"] for hit in narrowed} == {"material"}
-    assert int(page.get_attribute("#kind-all .badge", "data-count")) == everything  # counts ignore the kind asked
+    others = page.eval_on_selector_all(".search-kind:not(#kind-all):not(#kind-material) .badge",
+                                       "badges => badges.map(b => Number(b.dataset.count))")
+    assert others and min(others) > 0  # the counts ignore the kind asked (the demo's jobs may add hits meanwhile)
 
     first = narrowed[0]
     assert first["page"] and first["href"].endswith(f"page={first['page']}")
