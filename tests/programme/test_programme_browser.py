@@ -11,7 +11,7 @@ import sqlite3
 
 import pytest
 
-from tests.fixtures.browser import DEMO_SECRETARY, signed_in_page
+from tests.fixtures.browser import DEMO_SECRETARY, Screen
 
 pytestmark = pytest.mark.browser
 
@@ -23,23 +23,10 @@ def _chair_username(seeded_demo) -> str:
         return connection.execute("SELECT u.username FROM programmes p JOIN users u ON u.id = p.chair_id").fetchone()[0]
 
 
-class Screen:
-    def __init__(self, browser, server: str, username: str, width: int, height: int):
-        self.server, self.width = server, width
-        self.context, self.page = signed_in_page(browser, server, username, width, height)
-        self.problems: list[str] = []
-        self.page.on("pageerror", lambda error: self.problems.append(f"{self.page.url}: {error}"))
-        self.page.on("console", lambda message: self.problems.append(f"console: {message.text}")
-                     if "Content Security Policy" in message.text or "Refused to" in message.text else None)
-
+class ProgrammeScreen(Screen):
     def open(self, path: str) -> None:
         self.page.goto(self.server + path)
         self.check()
-
-    def check(self) -> None:
-        self.page.wait_for_load_state()  # its stylesheets applied: the page is measured as it is shown
-        if self.page.evaluate("document.documentElement.scrollWidth") > self.width:
-            self.problems.append(f"{self.page.url}: scrolls sideways")
 
     def rows(self) -> list[dict]:
         return self.page.eval_on_selector_all(
@@ -48,7 +35,7 @@ class Screen:
 
 
 def test_the_secretariat_on_the_upright_tablet(live_server, browser):
-    screen = Screen(browser, live_server, DEMO_SECRETARY, 800, 1280)
+    screen = ProgrammeScreen(browser, live_server, DEMO_SECRETARY, 800, 1280)
     page = screen.page
     screen.open("/programme")
     everything = screen.rows()
@@ -80,7 +67,7 @@ def test_the_secretariat_on_the_upright_tablet(live_server, browser):
 
 
 def test_the_chair_approves_a_move_on_a_landscape_screen(live_server, browser, seeded_demo):
-    screen = Screen(browser, live_server, _chair_username(seeded_demo), 1280, 800)
+    screen = ProgrammeScreen(browser, live_server, _chair_username(seeded_demo), 1280, 800)
     page = screen.page
     page.click("#nav-more")
     page.click("#nav-programme")

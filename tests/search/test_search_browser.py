@@ -12,7 +12,7 @@ import unicodedata
 
 import pytest
 
-from tests.fixtures.browser import DEMO_SECRETARY, signed_in_page
+from tests.fixtures.browser import DEMO_SECRETARY, Screen
 
 pytestmark = pytest.mark.browser
 
@@ -34,23 +34,14 @@ def _folded(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-class Screen:
-    """One signed-in browser of ``width``×``height``; script errors and security-policy refusals are collected."""
+class SearchScreen(Screen):
+    """The secretary's screen, its search controls measured."""
 
     def __init__(self, browser, server: str, width: int, height: int):
-        self.server, self.width = server, width
-        self.context, self.page = signed_in_page(browser, server, DEMO_SECRETARY, width, height)
-        self.problems: list[str] = []
-        self.page.on("pageerror", lambda error: self.problems.append(f"{self.page.url}: {error}"))
-        self.page.on("console", lambda message: self.problems.append(f"console: {message.text}")
-                     if "Content Security Policy" in message.text or "Refused to" in message.text else None)
+        super().__init__(browser, server, DEMO_SECRETARY, width, height)
 
-    def check(self) -> None:
-        page = self.page
-        page.wait_for_load_state()  # its stylesheets applied: a control is measured as it is shown
-        if page.evaluate("document.documentElement.scrollWidth") > self.width:
-            self.problems.append(f"{page.url}: scrolls sideways")
-        self.problems += [f"{page.url}: small target {t}" for t in page.evaluate(SEARCH_TARGETS, TOUCH)]
+    def check(self, small_targets: str | None = SEARCH_TARGETS, touch: int = TOUCH) -> None:
+        super().check(small_targets, touch)
 
     def hits(self) -> list[dict]:
         return self.page.eval_on_selector_all(
@@ -61,7 +52,7 @@ class Screen:
 
 
 def test_on_the_upright_tablet_a_query_without_diacritics_leads_to_the_material_page(live_server, browser):
-    screen = Screen(browser, live_server, 800, 1280)
+    screen = SearchScreen(browser, live_server, 800, 1280)
     page = screen.page
     assert page.is_visible("#nav-search-q") and page.is_hidden("#main-nav")  # the box, with the menu folded
     page.keyboard.press("/")
@@ -100,7 +91,7 @@ def test_on_the_upright_tablet_a_query_without_diacritics_leads_to_the_material_
 
 
 def test_on_a_landscape_screen_the_magnifier_opens_the_search_and_a_reversed_period_is_refused(live_server, browser):
-    screen = Screen(browser, live_server, 1280, 800)
+    screen = SearchScreen(browser, live_server, 1280, 800)
     page = screen.page
     assert page.is_visible("#nav-search-submit")  # beside the unfolded menu, the magnifier alone
     assert page.evaluate("document.querySelector('.ec-navbar').getBoundingClientRect().height") < 80  # one line
